@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { TimeZoneSchema } from "../events/item.ts";
+import { DurationSchema } from "./duration.ts";
+import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
+
+export const EngineConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  defaultTimezone: TimeZoneSchema,
+  holdoutPercent: z.number().min(0).max(100),
+  frequencyCap: FrequencyCapSchema,
+  quietHours: QuietHoursSchema,
+  smsOptOutText: z.string().min(1).describe("appended to a marketing SMS that does not say how to opt out"),
+  rankings: z.record(z.string(), z.array(z.string()).min(2)).describe("ordered lists, lowest first"),
+  traits: z.strictObject({
+    affinityWeights: z.strictObject({
+      view: z.number(),
+      wishlist: z.number(),
+      cart: z.number(),
+      purchase: z.number(),
+    }),
+    affinityHalfLifeDays: z.number().positive(),
+    propensity: z.strictObject({
+      activeRecent: z.strictObject({ within: DurationSchema, score: z.number() }),
+      activeWeek: z.strictObject({ within: DurationSchema, score: z.number() }),
+      cartUpdate: z.strictObject({ within: DurationSchema, score: z.number() }),
+      productViews: z.strictObject({ within: DurationSchema, atLeast: z.number().int(), score: z.number() }),
+      hasOrdered: z.strictObject({ score: z.number() }),
+    }),
+    spendCohorts: z
+      .array(z.strictObject({ name: z.string().min(1), min: z.number().nonnegative() }))
+      .min(1)
+      .describe("ascending by min; trailing spend picks the last whose min it reaches"),
+    spendWindow: DurationSchema,
+    preferredHourFromOrder: z
+      .number()
+      .int()
+      .positive()
+      .describe("the preferred hour is known from this order on"),
+    viewedInterestWindow: DurationSchema,
+    viewCountWindow: DurationSchema,
+  }),
+  retention: z.strictObject({
+    finishedJourneys: DurationSchema.describe("how long a finished journey id is remembered against re-runs"),
+    orders: z.number().int().positive().describe("recent orders kept per customer"),
+    products: z.number().int().positive().describe("products tracked per customer (interest, purchases)"),
+  }),
+});
+export type EngineConfig = z.infer<typeof EngineConfigSchema>;
+export type EngineConfigInput = z.input<typeof EngineConfigSchema>;

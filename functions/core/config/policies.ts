@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { ClockTimeSchema, DurationSchema } from "./duration.ts";
+
+const channels = z.array(z.enum(["email", "sms", "push"]));
+
+export const FrequencyCapSchema = z.strictObject({
+  max: z.number().int().positive(),
+  window: DurationSchema,
+});
+export const QuietHoursSchema = z.strictObject({
+  start: ClockTimeSchema,
+  end: ClockTimeSchema,
+  channels,
+});
+
+/** What a campaign may override of the engine-wide policies. */
+export const PolicyOverridesSchema = z.strictObject({
+  holdoutPercent: z.number().min(0).max(100).optional(),
+  frequencyCap: z
+    .union([FrequencyCapSchema, z.literal(false)])
+    .optional()
+    .describe("false: not counted, not capped"),
+  quietHours: z.union([QuietHoursSchema, z.literal(false)]).optional(),
+});
+export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;

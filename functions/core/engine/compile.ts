@@ -1,0 +1,63 @@
+import type { Campaign, Trigger } from "../config/campaign.ts";
+import type { EngineConfig } from "../config/engine.ts";
+import type { EventType } from "../events/details.ts";
+import { type CompiledTemplate, compileTemplates } from "../templates/templates.ts";
+
+export type TriggerOf<T extends Trigger["type"]> = Extract<Trigger, { type: T }>;
+export type Bound<T extends Trigger["type"]> = { campaign: Campaign; trigger: TriggerOf<T> };
+
+/** Campaigns compiled once: dispatch by event type, templates parsed, step ids indexed. */
+export type Engine = {
+  config: EngineConfig;
+  campaigns: Map<string, Campaign>;
+  stepIndex: Map<string, Map<string, number>>;
+  templates: Map<string, Map<string, CompiledTemplate>>;
+  eventTriggers: Map<EventType, Bound<"event">[]>;
+  catalogTriggers: Map<EventType, Bound<"catalog">[]>;
+  traitTriggers: Bound<"trait">[];
+  scheduleTriggers: Bound<"schedule">[];
+  /** Event types that can end or resume some journey: others skip the journey scan. */
+  journeyEventTypes: Set<EventType>;
+  renderBodies: boolean;
+};
+
+export function compileEngine(
+  campaigns: Campaign[],
+  config: EngineConfig,
+  options: { renderBodies?: boolean } = {},
+): Engine {
+  const engine: Engine = {
+    config,
+    campaigns: new Map(),
+    stepIndex: new Map(),
+    templates: new Map(),
+    eventTriggers: new Map(),
+    catalogTriggers: new Map(),
+    traitTriggers: [],
+    scheduleTriggers: [],
+    journeyEventTypes: new Set(),
+    renderBodies: options.renderBodies ?? false,
+  };
+  for (const campaign of campaigns) {
+    if (!campaign.enabled) continue;
+    engine.campaigns.set(campaign.id, campaign);
+    engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
+    engine.templates.set(campaign.id, compileTemplates(campaign));
+    for (const trigger of campaign.triggers) {
+      if (trigger.type === "event") push(engine.eventTriggers, trigger.event, { campaign, trigger });
+      else if (trigger.type === "catalog") push(engine.catalogTriggers, trigger.event, { campaign, trigger });
+      else if (trigger.type === "trait") engine.traitTriggers.push({ campaign, trigger });
+      else engine.scheduleTriggers.push({ campaign, trigger });
+    }
+    for (const rule of campaign.exitOn) engine.journeyEventTypes.add(rule.event);
+    for (const step of campaign.steps)
+      if (step.type === "waitForEvent") engine.journeyEventTypes.add(step.event);
+  }
+  return engine;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

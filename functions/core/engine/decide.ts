@@ -1,0 +1,157 @@
+import type { Campaign, Trigger } from "../config/campaign.ts";
+import type { CatalogEvent, CustomerEvent } from "../events/envelope.ts";
+import type { Item } from "../events/item.ts";
+import { holds } from "../rules/conditions.ts";
+import { readValues } from "../rules/paths.ts";
+import { applyEvent } from "../state/apply-event.ts";
+import type { CustomerState } from "../state/customer-state.ts";
+import type { Engine } from "./compile.ts";
+import type { Decision } from "./decisions.ts";
+import {
+  advanceJourney,
+  finishJourney,
+  type Run,
+  refreshJourney,
+  resumeWaitingJourney,
+  type ScopeEvent,
+  scopeAt,
+  startJourney,
+} from "./journeys.ts";
+import { selectProducts } from "./products.ts";
+import { pruneState } from "./prune.ts";
+import { startTraitJourneys, traitSnapshot } from "./trait-triggers.ts";
+
+/**
+ * Decides what one customer event does: folds it into the state, ends or resumes journeys it
+ * concerns, starts the journeys it triggers (directly or through a trait crossing). The state is
+ * changed in place; the decisions say what to apply outside (messages, wake-ups, index updates).
+ */
+export function decide(engine: Engine, state: CustomerState, event: CustomerEvent): Decision[] {
+  const run: Run = { engine, state, decisions: [] };
+  const now = event.at;
+  const before = traitSnapshot(engine, state, event, now);
+  applyEvent(state, event, engine.config);
+  const scopeEvent = toScopeEvent(event);
+  const touched = touchedProducts(event);
+  if (touched.length > 0)
+    run.decisions.push({ type: "interest", customerId: state.customerId, productIds: touched });
+
+  if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(run, scopeEvent, now);
+  for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])
+    startFromEvent(run, campaign, trigger, scopeEvent, now);
+  if (before) startTraitJourneys(run, before, traitSnapshot(engine, state, event, now)!, scopeEvent, now);
+  pruneState(engine, state, now);
+  state.version++;
+  return run.decisions;
+}
+
+/** A catalog event (price, inventory) for one candidate customer from the interest index. */
+export function decideCatalog(engine: Engine, state: CustomerState, event: CatalogEvent): Decision[] {
+  const run: Run = { engine, state, decisions: [] };
+  const scopeEvent = toScopeEvent(event);
+  for (const { campaign, trigger } of engine.catalogTriggers.get(event.type) ?? [])
+    startFromEvent(run, campaign, trigger, scopeEvent, event.at);
+  if (run.decisions.length > 0) {
+    pruneState(engine, state, event.at);
+    state.version++;
+  }
+  return run.decisions;
+}
+
+/** A journey's wake-up: runs its due steps. A stale wake-up (the journey moved or ended) does nothing. */
+export function advance(engine: Engine, state: CustomerState, journeyId: string, now: number): Decision[] {
+  const run: Run = { engine, state, decisions: [] };
+  const journey = state.journeys.find((j) => j.id === journeyId);
+  if (!journey || journey.wakeAt > now) return run.decisions;
+  advanceJourney(run, journey, now);
+  pruneState(engine, state, now);
+  state.version++;
+  return run.decisions;
+}
+
+export function startFromEvent(
+  run: Run,
+  campaign: Campaign,
+  trigger: Trigger,
+  event: ScopeEvent,
+  now: number,
+): void {
+  const scope = scopeAt(run, now, undefined, event);
+  scope.facts.trigger = { id: trigger.id };
+  const elements: unknown[] =
+    trigger.type === "event" && trigger.forEach ? readValues(scope.facts, trigger.forEach) : [undefined];
+  for (const element of elements) {
+    scope.facts.item = element;
+    if (!holds(trigger.where, scope)) continue;
+    const keyPaths = trigger.type === "event" || trigger.type === "catalog" ? trigger.key : [];
+    const key = keyPaths.map((path) => readValues(scope.facts, path).join("+")).join(":");
+    const context: Record<string, unknown> = { ...event.detail, eventType: event.type };
+    if (element !== undefined) context.item = element;
+    if (trigger.products) context.products = selectProducts(trigger.products, scope);
+    const open = run.state.journeys.find(
+      (j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key,
+    );
+    if (open) {
+      if (trigger.type === "event" && trigger.debounce)
+        refreshJourney(
+          run,
+          open,
+          now,
+          context,
+          trigger.products?.accumulate ? trigger.products.max : undefined,
+        );
+      continue;
+    }
+    startJourney(run, { campaign, trigger, key, at: now, context });
+  }
+}
+
+function endOrResumeJourneys(run: Run, event: ScopeEvent, now: number): void {
+  for (const journey of [...run.state.journeys]) {
+    const campaign = run.engine.campaigns.get(journey.campaign);
+    if (!campaign) continue;
+    const scope = scopeAt(run, now, journey, event);
+    const exit = campaign.exitOn.find(
+      (rule) => rule.event === event.type && holds(rule.where, scope) && matches(rule.match, scope.facts),
+    );
+    if (exit) {
+      finishJourney(run, journey, now, "exited", { event: event.type, conversion: exit.conversion });
+      continue;
+    }
+    const step = campaign.steps[journey.step];
+    if (
+      step?.type === "waitForEvent" &&
+      journey.awaitingSince !== undefined &&
+      step.event === event.type &&
+      holds(step.where, scope) &&
+      matches(step.match, scope.facts)
+    )
+      resumeWaitingJourney(run, journey, event, now);
+  }
+}
+
+function matches(match: Record<string, string> | undefined, facts: object): boolean {
+  if (!match) return true;
+  return Object.entries(match).every(([journeyPath, eventPath]) => {
+    const wanted = new Set(readValues(facts, journeyPath));
+    return readValues(facts, eventPath).some((value) => wanted.has(value));
+  });
+}
+
+function toScopeEvent(event: CustomerEvent | CatalogEvent): ScopeEvent {
+  return { type: event.type, detail: { ...event.detail, eventId: event.id } as Record<string, unknown> };
+}
+
+function touchedProducts(event: CustomerEvent): string[] {
+  switch (event.type) {
+    case "product.viewed":
+    case "wishlist.added":
+      return [event.detail.product.productId];
+    case "product.alert_requested":
+      return [event.detail.productId];
+    case "cart.updated":
+      return event.detail.items.map((item: Item) => item.productId);
+    default:
+      return [];
+  }
+}

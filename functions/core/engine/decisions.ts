@@ -1,0 +1,49 @@
+import type { Channel } from "../config/campaign.ts";
+import type { SuppressionReason } from "../policies/judge-send.ts";
+
+/** One line of `engage simulate`'s output: a message sent, or suppressed with its reason. */
+export type MessageLine = {
+  at: string;
+  campaign: string;
+  step: string;
+  customerId: string;
+  channel: Channel;
+  status: "sent" | "suppressed";
+  reason?: SuppressionReason;
+  template: string;
+  to?: string;
+  subject?: string;
+  productIds?: string[];
+  deferredFrom?: string;
+};
+
+export type MessageDecision = {
+  type: "message";
+  journeyId: string;
+  marketing: boolean;
+  line: MessageLine;
+  /** Rendered body, when the engine was compiled with `renderBodies`. */
+  body?: string;
+  /** The opt-out topic of the message, if any (for unsubscribe links). */
+  topic?: string;
+};
+
+export type JourneyDecision = {
+  type: "journey";
+  change: "started" | "exited" | "completed";
+  campaign: string;
+  journeyId: string;
+  customerId: string;
+  at: number;
+  /** For exits: the event type that ended the journey, and whether it counts as a conversion. */
+  exitEvent?: string;
+  conversion?: boolean;
+};
+
+/** The journey needs to be advanced at `at` (a timer, or a Step Functions wait). */
+export type WakeDecision = { type: "wake"; journeyId: string; customerId: string; at: number };
+
+/** The customer is (newly or still) interested in these products: the fan-out index should know. */
+export type InterestDecision = { type: "interest"; customerId: string; productIds: string[] };
+
+export type Decision = MessageDecision | JourneyDecision | WakeDecision | InterestDecision;

@@ -1,0 +1,305 @@
+import type { Campaign, Reentry, SendStep, Step, Trigger } from "../config/campaign.ts";
+import type { Item } from "../events/item.ts";
+import { countsTowardCap, isMarketing, judgeSend } from "../policies/judge-send.ts";
+import { type ConditionScope, holds } from "../rules/conditions.ts";
+import { buildFacts } from "../rules/facts.ts";
+import { readPath } from "../rules/paths.ts";
+import { customerZone } from "../state/apply-event.ts";
+import type { CustomerState, Journey } from "../state/customer-state.ts";
+import { renderBody, renderSubject } from "../templates/templates.ts";
+import type { Engine } from "./compile.ts";
+import type { Decision, MessageLine } from "./decisions.ts";
+
+/** One call into the core: the engine, the customer's state it may change, and the decisions made. */
+export type Run = { engine: Engine; state: CustomerState; decisions: Decision[] };
+
+const MAX_STEPS_PER_ADVANCE = 64;
+const HOUR = 3_600_000;
+
+export function journeyId(campaignId: string, customerId: string, triggerId: string, key: string): string {
+  return `${campaignId}:${customerId}:${triggerId}:${key}`;
+}
+
+export function scopeAt(run: Run, now: number, journey?: Journey, event?: ScopeEvent): ConditionScope {
+  const { state, engine } = run;
+  return {
+    facts: buildFacts({
+      state,
+      now,
+      config: engine.config,
+      event,
+      journey: journey?.context,
+      triggerId: journey?.trigger,
+    }),
+    state,
+    now,
+    zone: customerZone(state, engine.config),
+    config: engine.config,
+  };
+}
+export type ScopeEvent = { type: string; detail: Record<string, unknown> };
+
+export type StartRequest = {
+  campaign: Campaign;
+  trigger: Trigger;
+  key: string;
+  at: number;
+  context: Record<string, unknown>;
+};
+
+/** Starts a journey unless it runs already, ran for this trigger instance, or re-entry forbids it. */
+export function startJourney(run: Run, request: StartRequest): Journey | undefined {
+  const { state, decisions } = run;
+  const { campaign, trigger, key, at, context } = request;
+  const id = journeyId(campaign.id, state.customerId, trigger.id, key);
+  if (state.finished[id] !== undefined || state.journeys.some((j) => j.id === id)) return undefined;
+  const reentry = trigger.reentry ?? campaign.reentry;
+  if (reentry && isLocked(state, onceKey(campaign.id, trigger.id, key, reentry), at)) return undefined;
+  const startIndex = trigger.startAt ? (run.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
+  const journey: Journey = {
+    id,
+    campaign: campaign.id,
+    trigger: trigger.id,
+    key,
+    startedAt: at,
+    lastTriggerAt: at,
+    step: startIndex,
+    wakeAt: at,
+    reachedSend: false,
+    context,
+  };
+  state.journeys.push(journey);
+  decisions.push({
+    type: "journey",
+    change: "started",
+    campaign: campaign.id,
+    journeyId: id,
+    customerId: state.customerId,
+    at,
+  });
+  advanceJourney(run, journey, at);
+  return journey;
+}
+
+/** A repeat of a debounced trigger: waits anchored to the last trigger move, the context takes the news. */
+export function refreshJourney(
+  run: Run,
+  journey: Journey,
+  at: number,
+  context: Record<string, unknown>,
+  maxProducts: number | undefined,
+): void {
+  const previous = journey.context.products as Item[] | undefined;
+  const incoming = context.products as Item[] | undefined;
+  journey.context = { ...journey.context, ...context };
+  if (maxProducts !== undefined && incoming && previous) {
+    const seen = new Set<string>();
+    journey.context.products = [...incoming, ...previous]
+      .filter((item) => !seen.has(item.productId) && seen.add(item.productId))
+      .slice(0, maxProducts);
+  }
+  journey.lastTriggerAt = Math.max(journey.lastTriggerAt, at);
+  if (journey.debounceMs !== undefined) {
+    journey.wakeAt = journey.lastTriggerAt + journey.debounceMs;
+    wake(run, journey);
+  }
+}
+
+/** Runs every step that is due at `now`, stopping at the next wait. */
+export function advanceJourney(run: Run, journey: Journey, now: number): void {
+  const campaign = run.engine.campaigns.get(journey.campaign);
+  if (!campaign) return finishJourney(run, journey, now, "completed");
+  for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE; guard++) {
+    if (journey.wakeAt > now) return wake(run, journey);
+    const step = campaign.steps[journey.step];
+    if (!step) return finishJourney(run, journey, now, "completed");
+    if (step.type !== "send") journey.debounceMs = undefined;
+    const dueAt = journey.wakeAt;
+    let next: string | undefined;
+    switch (step.type) {
+      case "send": {
+        const outcome = sendStep(run, campaign, journey, step, now);
+        if (outcome === "deferred") return wake(run, journey);
+        if (outcome === "locked") return finishJourney(run, journey, now, "completed");
+        next = step.next;
+        break;
+      }
+      case "wait": {
+        const length = waitLength(run, journey, step, now);
+        if (length === undefined) return finishJourney(run, journey, now, "completed");
+        if (step.from === "lastTrigger") {
+          journey.wakeAt = journey.lastTriggerAt + length;
+          journey.debounceMs = length;
+        } else journey.wakeAt = dueAt + length;
+        next = step.next;
+        break;
+      }
+      case "waitForEvent":
+        if (journey.awaitingSince === undefined) {
+          journey.awaitingSince = dueAt;
+          journey.wakeAt = dueAt + step.timeout;
+          return wake(run, journey);
+        }
+        journey.awaitingSince = undefined;
+        next = step.onTimeout;
+        break;
+      case "branch":
+        next = holds(step.if, scopeAt(run, now, journey)) ? step.then : step.else;
+        break;
+    }
+    if (next === "end") return finishJourney(run, journey, now, "completed");
+    journey.step =
+      next === undefined ? journey.step + 1 : (run.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
+    if (journey.step < 0) return finishJourney(run, journey, now, "completed");
+  }
+  // A loop of branches with no wait: end the journey rather than spin.
+  finishJourney(run, journey, now, "completed");
+}
+
+/** Resumes a journey waiting for this event: the event is kept as journey.awaited. */
+export function resumeWaitingJourney(run: Run, journey: Journey, event: ScopeEvent, at: number): void {
+  journey.awaitingSince = undefined;
+  journey.context = { ...journey.context, awaited: event.detail };
+  journey.step++;
+  const campaign = run.engine.campaigns.get(journey.campaign);
+  const step = campaign?.steps[journey.step - 1];
+  if (step && step.type === "waitForEvent" && step.next) {
+    if (step.next === "end") return finishJourney(run, journey, at, "completed");
+    journey.step = run.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? journey.step;
+  }
+  journey.wakeAt = at;
+  advanceJourney(run, journey, at);
+}
+
+export function finishJourney(
+  run: Run,
+  journey: Journey,
+  at: number,
+  change: "completed" | "exited",
+  exit?: { event: string; conversion: boolean },
+): void {
+  const { state, decisions } = run;
+  state.journeys = state.journeys.filter((j) => j !== journey);
+  state.finished[journey.id] = at;
+  decisions.push({
+    type: "journey",
+    change,
+    campaign: journey.campaign,
+    journeyId: journey.id,
+    customerId: state.customerId,
+    at,
+    ...(exit ? { exitEvent: exit.event, conversion: exit.conversion } : {}),
+  });
+}
+
+function wake(run: Run, journey: Journey): void {
+  run.decisions.push({
+    type: "wake",
+    journeyId: journey.id,
+    customerId: run.state.customerId,
+    at: journey.wakeAt,
+  });
+}
+
+function waitLength(
+  run: Run,
+  journey: Journey,
+  step: Extract<Step, { type: "wait" }>,
+  now: number,
+): number | undefined {
+  if (step.duration !== undefined) return step.duration;
+  const spec = step.durationFrom;
+  if (!spec) return undefined;
+  const value = readPath(scopeAt(run, now, journey).facts, spec.path);
+  if (typeof value !== "number") return undefined;
+  const length = (value + spec.add) * (spec.unit === "days" ? 24 * HOUR : HOUR);
+  return Math.max(0, length);
+}
+
+function onceKey(campaignId: string, triggerId: string, key: string, reentry: Reentry): string {
+  return reentry.scope === "customer" ? `${campaignId}|*` : `${campaignId}|${triggerId}:${key}`;
+}
+
+function isLocked(state: CustomerState, key: string, at: number): boolean {
+  const until = state.onceKeys[key];
+  return until !== undefined && (until === -1 || until > at);
+}
+
+type SendOutcome = "next" | "deferred" | "locked";
+
+function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep, now: number): SendOutcome {
+  const { state, engine, decisions } = run;
+  const scope = scopeAt(run, now, journey);
+  if (!holds(step.when, scope)) return "next";
+
+  const trigger = campaign.triggers.find((t) => t.id === journey.trigger);
+  let products = journey.context.products as Item[] | undefined;
+  if (trigger?.products?.excludePurchased && products)
+    products = products.filter((item) => state.products[item.productId]?.boughtAt === undefined);
+  if (trigger?.products && (!products || products.length === 0)) return "next";
+
+  if (!journey.reachedSend) {
+    const reentry = trigger?.reentry ?? campaign.reentry;
+    if (reentry) {
+      const key = onceKey(campaign.id, journey.trigger, journey.key, reentry);
+      if (isLocked(state, key, now)) return "locked";
+      state.onceKeys[key] = reentry.window === "forever" ? -1 : now + reentry.window;
+    }
+    journey.reachedSend = true;
+  }
+
+  const verdict = judgeSend({ state, campaign, step, now, zone: scope.zone, config: engine.config });
+  if (verdict.outcome === "defer") {
+    journey.deferredFrom ??= journey.wakeAt;
+    journey.wakeAt = verdict.until;
+    return "deferred";
+  }
+  const line: MessageLine = {
+    at: new Date(now).toISOString(),
+    campaign: campaign.id,
+    step: step.id,
+    customerId: state.customerId,
+    channel: step.channel,
+    status: verdict.outcome === "send" ? "sent" : "suppressed",
+    template: step.template,
+  };
+  let body: string | undefined;
+  if (verdict.outcome === "suppress") line.reason = verdict.reason;
+  else {
+    line.to = verdict.to;
+    const template = engine.templates.get(campaign.id)?.get(step.template);
+    if (template) {
+      const renderScope = {
+        profile: state.profile,
+        customer: state.profile,
+        journey: journey.context,
+        products: products ?? [],
+        params: campaign.params,
+        traits: scope.facts.traits,
+        order: scope.facts.order,
+        loyalty: state.loyalty,
+      };
+      if (step.channel === "email") line.subject = renderSubject(template, renderScope);
+      if (engine.renderBodies) body = withSmsOptOut(renderBody(template, renderScope), step, campaign, run);
+    }
+    if (countsTowardCap(campaign, step)) state.marketingSends.push(now);
+  }
+  if (products && products.length > 0) line.productIds = products.map((p) => p.productId);
+  if (journey.deferredFrom !== undefined) line.deferredFrom = new Date(journey.deferredFrom).toISOString();
+  journey.deferredFrom = undefined;
+  decisions.push({
+    type: "message",
+    journeyId: journey.id,
+    marketing: isMarketing(campaign, step),
+    line,
+    ...(body !== undefined ? { body } : {}),
+    ...(step.topic ? { topic: step.topic } : {}),
+  });
+  return "next";
+}
+
+/** Marketing SMS must say how to opt out. */
+function withSmsOptOut(body: string, step: SendStep, campaign: Campaign, run: Run): string {
+  if (step.channel !== "sms" || !isMarketing(campaign, step) || /\bSTOP\b/.test(body)) return body;
+  return `${body.trimEnd()} ${run.engine.config.smsOptOutText}`;
+}

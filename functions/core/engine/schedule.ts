@@ -1,0 +1,139 @@
+import { clockTimeToMinutes } from "../config/duration.ts";
+import { holds } from "../rules/conditions.ts";
+import { readPath } from "../rules/paths.ts";
+import { customerZone } from "../state/apply-event.ts";
+import type { CustomerState } from "../state/customer-state.ts";
+import {
+  dateOfDayNumber,
+  dayNumberInYear,
+  dayNumberOfDate,
+  instantOfLocal,
+  localDate,
+  localParts,
+} from "../time/local-time.ts";
+import type { Bound, Engine } from "./compile.ts";
+import type { Decision } from "./decisions.ts";
+import { type Run, scopeAt, startJourney } from "./journeys.ts";
+import { pruneState } from "./prune.ts";
+
+/** A scheduled campaign due for one customer at one local moment. */
+export type Occurrence = {
+  campaignId: string;
+  triggerId: string;
+  at: number;
+  key: string;
+  context: Record<string, unknown>;
+};
+
+const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+/**
+ * The scheduled sends of this customer whose local time falls in [from, to): what a sweep over that
+ * window must run (the simulator sweeps a day at a time, the AWS sweep an hour at a time).
+ */
+export function scheduleOccurrences(
+  engine: Engine,
+  state: CustomerState,
+  from: number,
+  to: number,
+): Occurrence[] {
+  const zone = customerZone(state, engine.config);
+  const first = localParts(from, zone).dayNumber;
+  const last = localParts(to, zone).dayNumber;
+  const occurrences: Occurrence[] = [];
+  for (const bound of engine.scheduleTriggers) {
+    const { campaign, trigger } = bound;
+    const base = { campaignId: campaign.id, triggerId: trigger.id };
+    if (trigger.dates) {
+      for (const dated of datedOccurrences(bound, state, zone, first, last))
+        if (dated.at >= from && dated.at < to) occurrences.push({ ...base, ...dated });
+      continue;
+    }
+    const minute = minuteOfSend(bound, state, engine);
+    if (minute === undefined) continue;
+    for (let day = first; day <= last; day++) {
+      if (trigger.every === "week" && WEEKDAYS[(((day + 3) % 7) + 7) % 7] !== trigger.weekday) continue;
+      const at = instantOfLocal(day, minute, zone);
+      if (at >= from && at < to) occurrences.push({ ...base, at, key: localDate(at, zone), context: {} });
+    }
+  }
+  return occurrences.sort((a, b) => a.at - b.at);
+}
+
+/** Runs one occurrence at its time: its conditions are checked then, and the journey starts. */
+export function runOccurrence(engine: Engine, state: CustomerState, occurrence: Occurrence): Decision[] {
+  const run: Run = { engine, state, decisions: [] };
+  const campaign = engine.campaigns.get(occurrence.campaignId);
+  const trigger = campaign?.triggers.find((t) => t.id === occurrence.triggerId);
+  if (!campaign || !trigger) return run.decisions;
+  const scope = scopeAt(run, occurrence.at);
+  scope.facts.trigger = { id: trigger.id };
+  scope.facts.journey = occurrence.context;
+  if (!holds(trigger.where, scope)) return run.decisions;
+  const context = { ...occurrence.context, occurrence: occurrence.key };
+  startJourney(run, { campaign, trigger, key: occurrence.key, at: occurrence.at, context });
+  if (run.decisions.length > 0) {
+    pruneState(engine, state, occurrence.at);
+    state.version++;
+  }
+  return run.decisions;
+}
+
+function minuteOfSend(
+  { trigger }: Bound<"schedule">,
+  state: CustomerState,
+  engine: Engine,
+): number | undefined {
+  if (!trigger.atHourFrom) return clockTimeToMinutes(trigger.at);
+  const run: Run = { engine, state, decisions: [] };
+  const hour = readPath(scopeAt(run, 0).facts, trigger.atHourFrom);
+  return typeof hour === "number" && hour >= 0 && hour < 24 ? hour * 60 : undefined;
+}
+
+type Dated = { at: number; key: string; context: Record<string, unknown> };
+
+function datedOccurrences(
+  { trigger }: Bound<"schedule">,
+  state: CustomerState,
+  zone: string,
+  firstDay: number,
+  lastDay: number,
+): Dated[] {
+  const dates = trigger.dates!;
+  const minute = clockTimeToMinutes(trigger.at);
+  const found: Dated[] = [];
+  const years = new Set([
+    dateOfDayNumber(firstDay - dates.offsetDays).year,
+    dateOfDayNumber(lastDay - dates.offsetDays).year,
+  ]);
+  for (const [name, date] of namedDates(state, dates.paths, zone)) {
+    const [year, month, day] = date.split("-").map(Number) as [number, number, number];
+    for (const targetYear of years) {
+      if (dates.skipFirstYear ? targetYear <= year : targetYear < year) continue;
+      const sendDay = dayNumberInYear(targetYear, month, day) + dates.offsetDays;
+      if (sendDay < firstDay || sendDay > lastDay) continue;
+      found.push({
+        at: instantOfLocal(sendDay, minute, zone),
+        key: `${name}:${targetYear}`,
+        context: { dateName: name, date, year: targetYear, years: targetYear - year },
+      });
+    }
+  }
+  return found;
+}
+
+/** Profile dates by name: YYYY-MM-DD strings, maps of them (profile.dates), or timestamps (signedUpAt). */
+function namedDates(state: CustomerState, paths: string[], zone: string): [string, string][] {
+  const run = { profile: state.profile, traits: {} };
+  const named: [string, string][] = [];
+  for (const path of paths) {
+    const value = readPath(run, path);
+    const name = path.split(".").at(-1) ?? path;
+    if (typeof value === "string" && !Number.isNaN(dayNumberOfDate(value))) named.push([name, value]);
+    else if (typeof value === "number") named.push([name, localDate(value, zone)]);
+    else if (value && typeof value === "object")
+      for (const [key, date] of Object.entries(value))
+        if (typeof date === "string" && !Number.isNaN(dayNumberOfDate(date))) named.push([key, date]);
+  }
+  return named;
+}

@@ -1,0 +1,113 @@
+import { createHash } from "node:crypto";
+import { z } from "zod";
+import {
+  type CatalogEventType,
+  type CustomerEventType,
+  type DetailOf,
+  detailSchemas,
+  type EventType,
+  isEventType,
+} from "./details.ts";
+
+export const EnvelopeSchema = z.looseObject({
+  version: z.string().optional(),
+  id: z.string().min(1).optional(),
+  source: z.string().min(1),
+  "detail-type": z.string().min(1),
+  account: z.string().optional(),
+  time: z.iso.datetime({ offset: true }),
+  region: z.string().optional(),
+  resources: z.array(z.string()).optional(),
+  detail: z.record(z.string(), z.unknown()),
+});
+export type Envelope = z.infer<typeof EnvelopeSchema>;
+
+type EventOf<T extends EventType> = {
+  id: string;
+  type: T;
+  /** When it happened, epoch ms: `detail.occurredAt` when given, else the envelope's `time`. */
+  at: number;
+  source: string;
+  detail: DetailOf<T>;
+};
+export type EngineEvent = { [T in EventType]: EventOf<T> }[EventType];
+export type CustomerEvent = { [T in CustomerEventType]: EventOf<T> }[CustomerEventType];
+export type CatalogEvent = { [T in CatalogEventType]: EventOf<T> }[CatalogEventType];
+
+export type FieldProblem = { path: string; expected: string };
+export type ParseOutcome =
+  | { kind: "event"; event: EngineEvent }
+  | { kind: "ignored"; id: string; detailType: string }
+  | { kind: "rejected"; id: string | undefined; detailType: string | undefined; problems: FieldProblem[] };
+
+/**
+ * Parses one envelope as EventBridge delivers it. Never throws: an unknown detail-type is
+ * `ignored`, a bad envelope or detail is `rejected` with every field at fault.
+ * `fallbackId` names events that come without an id (JSON Lines from the local tools).
+ */
+export function parseEnvelope(input: unknown, fallbackId?: string): ParseOutcome {
+  const envelope = EnvelopeSchema.safeParse(input);
+  const rawId = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined;
+  const id = typeof rawId === "string" && rawId.length > 0 ? rawId : fallbackId;
+  if (!envelope.success) {
+    const rawType = (input as { "detail-type"?: unknown } | null)?.["detail-type"];
+    return {
+      kind: "rejected",
+      id,
+      detailType: typeof rawType === "string" ? rawType : undefined,
+      problems: toProblems(envelope.error),
+    };
+  }
+  const { "detail-type": detailType, detail, source, time } = envelope.data;
+  const eventId = id ?? stableId(JSON.stringify(input));
+  if (!isEventType(detailType)) return { kind: "ignored", id: eventId, detailType };
+  const parsed = detailSchemas[detailType].safeParse(detail);
+  if (!parsed.success) {
+    return { kind: "rejected", id: eventId, detailType, problems: toProblems(parsed.error, "detail") };
+  }
+  const occurredAt = (parsed.data as { occurredAt?: string }).occurredAt;
+  const at = Date.parse(occurredAt ?? time);
+  return {
+    kind: "event",
+    event: { id: eventId, type: detailType, at, source, detail: parsed.data } as EngineEvent,
+  };
+}
+
+/** Parses one line of a JSON Lines stream; a missing id becomes a stable hash of the line. */
+export function parseJsonLine(line: string): ParseOutcome {
+  let input: unknown;
+  try {
+    input = JSON.parse(line);
+  } catch (error) {
+    return {
+      kind: "rejected",
+      id: undefined,
+      detailType: undefined,
+      problems: [{ path: "(line)", expected: `valid JSON (${(error as Error).message})` }],
+    };
+  }
+  return parseEnvelope(input, stableId(line));
+}
+
+export function describeProblems(problems: FieldProblem[]): string {
+  return problems.map((p) => `${p.path}: expected ${p.expected}`).join("; ");
+}
+
+function stableId(text: string): string {
+  return `line-${createHash("sha256").update(text).digest("hex").slice(0, 20)}`;
+}
+
+function toProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+  return error.issues.map((issue) => {
+    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== undefined).join(".");
+    return { path: path || "(root)", expected: describeIssue(issue) };
+  });
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type") {
+    const received = (issue as { input?: unknown }).input;
+    return `${issue.expected}, got ${received === undefined ? "nothing" : typeof received}`;
+  }
+  return issue.message;
+}

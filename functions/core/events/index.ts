@@ -1,0 +1,3 @@
+export * from "./details.ts";
+export * from "./envelope.ts";
+export * from "./item.ts";

@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+export const ItemSchema = z.looseObject({
+  productId: z.string().min(1),
+  name: z.string().optional(),
+  quantity: z.number().int().nonnegative().optional(),
+  price: z.number().nonnegative().optional(),
+  brand: z.string().optional(),
+  category: z.string().optional(),
+  url: z.string().optional(),
+  imageUrl: z.string().optional(),
+  replenishAfterDays: z.number().positive().optional(),
+  upsellProductIds: z.array(z.string().min(1)).optional(),
+});
+export type Item = z.infer<typeof ItemSchema>;
+
+export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
+export const MoneySchema = z.number().nonnegative();
+export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
+export const TimeZoneSchema = z.string().refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris");
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

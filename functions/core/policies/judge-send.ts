@@ -1,0 +1,100 @@
+import type { Campaign, Channel, SendStep } from "../config/campaign.ts";
+import { clockTimeToMinutes } from "../config/duration.ts";
+import type { EngineConfig } from "../config/engine.ts";
+import type { CustomerState } from "../state/customer-state.ts";
+import { inLocalWindow, nextLocalTime } from "../time/local-time.ts";
+import { inHoldout } from "./holdout.ts";
+
+export const suppressionReasons = [
+  "opted_out",
+  "not_opted_in",
+  "frequency_cap",
+  "holdout",
+  "support_ticket_open",
+  "suppressed_address",
+  "no_address",
+] as const;
+export type SuppressionReason = (typeof suppressionReasons)[number];
+
+export type SendVerdict =
+  | { outcome: "send"; to: string }
+  | { outcome: "suppress"; reason: SuppressionReason }
+  | { outcome: "defer"; until: number };
+
+export type SendRequest = {
+  state: CustomerState;
+  campaign: Campaign;
+  step: SendStep;
+  now: number;
+  zone: string;
+  config: EngineConfig;
+};
+
+export function isMarketing(campaign: Campaign, step: SendStep): boolean {
+  return (step.kind ?? campaign.kind) === "marketing";
+}
+
+export function addressFor(state: CustomerState, channel: Channel): string | undefined {
+  if (channel === "email") return state.profile.email;
+  if (channel === "sms") return state.profile.phone;
+  return state.profile.pushToken;
+}
+
+/**
+ * The policies of CAMPAIGNS.md, at the moment of sending. Transactional messages meet only the
+ * hard ones (no address, suppressed address). Order matters for the reason reported: holdout
+ * first (an assignment, not a state), then address, consent, support, cap; quiet hours defer last.
+ */
+export function judgeSend({ state, campaign, step, now, zone, config }: SendRequest): SendVerdict {
+  const marketing = isMarketing(campaign, step);
+  const overrides = campaign.policies;
+  if (
+    marketing &&
+    inHoldout(state.customerId, campaign.id, overrides.holdoutPercent ?? config.holdoutPercent)
+  )
+    return { outcome: "suppress", reason: "holdout" };
+
+  const to = addressFor(state, step.channel);
+  if (!to) return { outcome: "suppress", reason: "no_address" };
+  if (state.suppressedAddresses.includes(to.toLowerCase()))
+    return { outcome: "suppress", reason: "suppressed_address" };
+  if (!marketing) return { outcome: "send", to };
+
+  const consentReason = consentProblem(state, step);
+  if (consentReason) return { outcome: "suppress", reason: consentReason };
+  if (state.openTickets.length > 0) return { outcome: "suppress", reason: "support_ticket_open" };
+
+  const cap = overrides.frequencyCap ?? config.frequencyCap;
+  if (cap) {
+    const since = now - cap.window;
+    let recent = 0;
+    for (const at of state.marketingSends) if (at > since) recent++;
+    if (recent >= cap.max) return { outcome: "suppress", reason: "frequency_cap" };
+  }
+
+  const quiet = overrides.quietHours ?? config.quietHours;
+  if (quiet && quiet.channels.includes(step.channel)) {
+    const start = clockTimeToMinutes(quiet.start);
+    const end = clockTimeToMinutes(quiet.end);
+    if (inLocalWindow(now, zone, start, end))
+      return { outcome: "defer", until: nextLocalTime(now, zone, end) };
+  }
+  return { outcome: "send", to };
+}
+
+function consentProblem(state: CustomerState, step: SendStep): SuppressionReason | undefined {
+  const status = state.consent[step.channel];
+  if (status === "opted_out") return "opted_out";
+  if (step.channel === "sms" && status !== "opted_in") return "not_opted_in";
+  if (step.topic) {
+    const topicStatus = state.consent.topics[step.topic];
+    if (topicStatus === "opted_out") return "opted_out";
+    if (topicStatus !== "opted_in") return "not_opted_in";
+  }
+  return undefined;
+}
+
+/** Whether a send of this campaign counts toward (and is held to) the frequency cap. */
+export function countsTowardCap(campaign: Campaign, step: SendStep): boolean {
+  return isMarketing(campaign, step) && campaign.policies.frequencyCap !== false;
+}

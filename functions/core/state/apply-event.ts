@@ -1,0 +1,270 @@
+import type { EngineConfig } from "../config/engine.ts";
+import type { CustomerEvent } from "../events/envelope.ts";
+import type { Item } from "../events/item.ts";
+import { localParts } from "../time/local-time.ts";
+import type { CustomerState, ProductInterest } from "./customer-state.ts";
+import { decayedAffinity } from "./traits.ts";
+
+const PROFILE_FIELDS = [
+  "email",
+  "phone",
+  "firstName",
+  "lastName",
+  "timezone",
+  "locale",
+  "birthday",
+  "dates",
+  "pushToken",
+];
+const VIEW_TIMES_KEPT = 50;
+
+export function customerZone(state: CustomerState, config: EngineConfig): string {
+  return state.profile.timezone ?? config.defaultTimezone;
+}
+
+/** Folds one customer event into the state: profile, consent, activity, orders, interest, traits' inputs. */
+export function applyEvent(state: CustomerState, event: CustomerEvent, config: EngineConfig): void {
+  const at = event.at;
+  if (!event.type.startsWith("email.") && !event.type.startsWith("sms.")) {
+    state.activity.lastActiveAt = Math.max(state.activity.lastActiveAt ?? at, at);
+  }
+  state.activity.lastSeen[event.type] = at;
+
+  switch (event.type) {
+    case "customer.signed_up":
+    case "customer.updated": {
+      const detail = event.detail as Record<string, unknown>;
+      for (const field of PROFILE_FIELDS)
+        if (detail[field] !== undefined) state.profile[field] = detail[field];
+      if (event.detail.attributes)
+        state.profile.attributes = { ...state.profile.attributes, ...event.detail.attributes };
+      if (event.type === "customer.signed_up") {
+        state.profile.signedUpAt ??= at;
+        if (event.detail.newsletter === true) state.consent.topics.newsletter = "opted_in";
+      }
+      if (event.detail.smsOptIn === true) state.consent.sms = "opted_in";
+      if (event.detail.smsOptIn === false) state.consent.sms = "opted_out";
+      if (event.detail.newsletter === false) state.consent.topics.newsletter = "opted_out";
+      return;
+    }
+    case "consent.updated": {
+      const { channel, topic, status } = event.detail;
+      if (topic) state.consent.topics[topic] = status;
+      else state.consent[channel] = status;
+      return;
+    }
+    case "product.viewed":
+      state.activity.viewTimes.push(at);
+      if (state.activity.viewTimes.length > VIEW_TIMES_KEPT) state.activity.viewTimes.shift();
+      touchProduct(state, event.detail.product, config).viewedAt = at;
+      addAffinity(state, event.detail.product.brand, config.traits.affinityWeights.view, at, config);
+      return;
+    case "product.alert_requested": {
+      const interest = productInterest(state, event.detail.productId, config);
+      interest.alerts = { ...interest.alerts, [event.detail.kind]: at };
+      return;
+    }
+    case "wishlist.added":
+      touchProduct(state, event.detail.product, config).wishlistedAt = at;
+      addAffinity(state, event.detail.product.brand, config.traits.affinityWeights.wishlist, at, config);
+      return;
+    case "wishlist.removed":
+      delete productInterest(state, event.detail.product.productId, config).wishlistedAt;
+      return;
+    case "cart.updated":
+      state.activity.lastCartUpdateAt = at;
+      updateCart(state, event.detail.cartId, event.detail.items, event.detail.total, at, config);
+      return;
+    case "order.placed":
+      recordOrder(state, event.detail, at, config);
+      return;
+    case "order.shipped":
+    case "order.delivered":
+    case "order.cancelled":
+    case "order.picked_up": {
+      const order = state.orders.recent.find((o) => o.orderId === event.detail.orderId);
+      const status = (
+        {
+          "order.shipped": "shipped",
+          "order.delivered": "delivered",
+          "order.cancelled": "cancelled",
+          "order.picked_up": "picked_up",
+        } as const
+      )[event.type];
+      if (event.type === "order.delivered" && order?.status !== "delivered") state.orders.deliveredCount++;
+      if (order) order.status = status;
+      return;
+    }
+    case "loyalty.enrolled":
+      state.loyalty.enrolled = true;
+      return;
+    case "loyalty.points_changed":
+      state.loyalty.enrolled = true;
+      state.loyalty.balance = event.detail.balance;
+      state.loyalty.tier = event.detail.tier;
+      return;
+    case "support.ticket_opened":
+      if (!state.openTickets.includes(event.detail.ticketId)) state.openTickets.push(event.detail.ticketId);
+      return;
+    case "support.ticket_resolved":
+      state.openTickets = state.openTickets.filter((id) => id !== event.detail.ticketId);
+      return;
+    case "email.bounced":
+      if (event.detail.bounceType === "permanent") suppressAddress(state, event.detail.address);
+      return;
+    case "email.complained":
+      suppressAddress(state, event.detail.address);
+      return;
+    case "sms.opted_out":
+      suppressAddress(state, event.detail.phone);
+      state.consent.sms = "opted_out";
+      return;
+    default:
+      return;
+  }
+}
+
+function suppressAddress(state: CustomerState, address: string): void {
+  const normalized = address.toLowerCase();
+  if (!state.suppressedAddresses.includes(normalized)) state.suppressedAddresses.push(normalized);
+}
+
+function updateCart(
+  state: CustomerState,
+  cartId: string,
+  items: Item[],
+  total: number,
+  at: number,
+  config: EngineConfig,
+): void {
+  const previous = state.carts[cartId]?.items ?? [];
+  for (const item of previous) {
+    const interest = state.products[item.productId];
+    if (interest?.inCart === cartId) delete interest.inCart;
+  }
+  if (items.length === 0) {
+    delete state.carts[cartId];
+    return;
+  }
+  state.carts[cartId] = { items, total, at };
+  const known = new Set(previous.map((item) => item.productId));
+  for (const item of items) {
+    const interest = touchProduct(state, item, config);
+    interest.inCart = cartId;
+    interest.cartAt = at;
+    if (!known.has(item.productId))
+      addAffinity(state, item.brand, config.traits.affinityWeights.cart, at, config);
+  }
+}
+
+function recordOrder(
+  state: CustomerState,
+  detail: Extract<CustomerEvent, { type: "order.placed" }>["detail"],
+  at: number,
+  config: EngineConfig,
+): void {
+  const { orders } = state;
+  if (orders.recent.some((o) => o.orderId === detail.orderId)) return;
+  orders.count++;
+  orders.lifetimeSpend += detail.total;
+  orders.firstOrderAt = Math.min(orders.firstOrderAt ?? at, at);
+  orders.lastOrderAt = Math.max(orders.lastOrderAt ?? at, at);
+  orders.spendHistory = orders.spendHistory.filter(([when]) => when > at - config.traits.spendWindow);
+  orders.spendHistory.push([at, detail.total]);
+  const hour = localParts(at, customerZone(state, config)).hour;
+  orders.localHourCounts[hour] = (orders.localHourCounts[hour] ?? 0) + 1;
+  orders.recent.push({
+    orderId: detail.orderId,
+    at,
+    total: detail.total,
+    items: detail.items,
+    fulfillment: detail.fulfillment,
+    status: "placed",
+  });
+  if (orders.recent.length > config.retention.orders) orders.recent.shift();
+  for (const item of detail.items) {
+    touchProduct(state, item, config).boughtAt = at;
+    addAffinity(state, item.brand, config.traits.affinityWeights.purchase, at, config);
+  }
+  // An order closes the customer's open carts.
+  for (const cartId of Object.keys(state.carts)) updateCart(state, cartId, [], 0, at, config);
+}
+
+function addAffinity(
+  state: CustomerState,
+  brand: string | undefined,
+  weight: number,
+  at: number,
+  config: EngineConfig,
+): void {
+  if (!brand) return;
+  const entry = state.brandAffinity[brand];
+  const current = entry ? decayedAffinity(entry, at, config.traits.affinityHalfLifeDays) : 0;
+  state.brandAffinity[brand] = [current + weight, at];
+}
+
+function touchProduct(state: CustomerState, item: Item, config: EngineConfig): ProductInterest {
+  const interest = productInterest(state, item.productId, config);
+  interest.item = { ...interest.item, ...item };
+  if (item.brand) interest.brand = item.brand;
+  return interest;
+}
+
+function productInterest(state: CustomerState, productId: string, config: EngineConfig): ProductInterest {
+  let interest = state.products[productId];
+  if (!interest) {
+    interest = {};
+    state.products[productId] = interest;
+    pruneProducts(state, config.retention.products);
+  }
+  return interest;
+}
+
+/** Keeps the per-customer product map bounded: drops the least recently touched. */
+function pruneProducts(state: CustomerState, limit: number): void {
+  const ids = Object.keys(state.products);
+  if (ids.length <= limit) return;
+  const lastTouch = (p: ProductInterest) =>
+    Math.max(
+      p.viewedAt ?? 0,
+      p.wishlistedAt ?? 0,
+      p.cartAt ?? 0,
+      p.boughtAt ?? 0,
+      p.alerts?.back_in_stock ?? 0,
+      p.alerts?.price_drop ?? 0,
+    );
+  const oldest = ids.reduce((a, b) =>
+    lastTouch(state.products[a]!) <= lastTouch(state.products[b]!) ? a : b,
+  );
+  delete state.products[oldest];
+}
+
+/** Whether the customer is interested in the product in one of `kinds`, and has not bought it since. */
+export function isInterested(
+  interest: ProductInterest | undefined,
+  kinds: readonly ("wishlist" | "alert" | "cart" | "viewed")[],
+  alertKind: "back_in_stock" | "price_drop" | undefined,
+  now: number,
+  config: EngineConfig,
+): boolean {
+  if (!interest) return false;
+  const since: number[] = [];
+  for (const kind of kinds) {
+    if (kind === "wishlist" && interest.wishlistedAt !== undefined) since.push(interest.wishlistedAt);
+    if (kind === "cart" && interest.inCart !== undefined && interest.cartAt !== undefined)
+      since.push(interest.cartAt);
+    if (
+      kind === "viewed" &&
+      interest.viewedAt !== undefined &&
+      now - interest.viewedAt <= config.traits.viewedInterestWindow
+    )
+      since.push(interest.viewedAt);
+    if (kind === "alert") {
+      const alerts = interest.alerts ?? {};
+      const times = alertKind ? [alerts[alertKind]] : [alerts.back_in_stock, alerts.price_drop];
+      for (const t of times) if (t !== undefined) since.push(t);
+    }
+  }
+  if (since.length === 0) return false;
+  return interest.boughtAt === undefined || since.some((t) => t > interest.boughtAt!);
+}

@@ -1,0 +1,134 @@
+import { z } from "zod";
+import { ItemSchema } from "../events/item.ts";
+
+const epochMs = z.number();
+const status = z.enum(["opted_in", "opted_out"]);
+
+export const JourneySchema = z.object({
+  id: z.string(),
+  campaign: z.string(),
+  trigger: z.string(),
+  key: z.string(),
+  startedAt: epochMs,
+  lastTriggerAt: epochMs,
+  step: z.number().int().nonnegative(),
+  /** When the current step is due (for a wait for an event: its timeout). */
+  wakeAt: epochMs,
+  /** Set while the journey waits for an event: since when. */
+  awaitingSince: epochMs.optional(),
+  /** A wait anchored to the last trigger: its length, so a debounced repeat can move wakeAt. */
+  debounceMs: z.number().optional(),
+  deferredFrom: epochMs.optional(),
+  reachedSend: z.boolean(),
+  context: z.record(z.string(), z.unknown()),
+});
+export type Journey = z.infer<typeof JourneySchema>;
+
+export const OrderRecordSchema = z.object({
+  orderId: z.string(),
+  at: epochMs,
+  total: z.number(),
+  items: z.array(ItemSchema),
+  fulfillment: z.string(),
+  status: z.enum(["placed", "shipped", "delivered", "cancelled", "picked_up"]),
+});
+export type OrderRecord = z.infer<typeof OrderRecordSchema>;
+
+export const ProductInterestSchema = z.object({
+  wishlistedAt: epochMs.optional(),
+  alerts: z.object({ back_in_stock: epochMs.optional(), price_drop: epochMs.optional() }).optional(),
+  inCart: z.string().optional(),
+  cartAt: epochMs.optional(),
+  viewedAt: epochMs.optional(),
+  boughtAt: epochMs.optional(),
+  brand: z.string().optional(),
+  item: ItemSchema.optional(),
+});
+export type ProductInterest = z.infer<typeof ProductInterestSchema>;
+
+export const CustomerStateSchema = z.object({
+  customerId: z.string(),
+  version: z.number().int().nonnegative(),
+  profile: z
+    .object({
+      email: z.string().optional(),
+      phone: z.string().optional(),
+      firstName: z.string().optional(),
+      lastName: z.string().optional(),
+      timezone: z.string().optional(),
+      locale: z.string().optional(),
+      birthday: z.string().optional(),
+      dates: z.record(z.string(), z.string()).optional(),
+      pushToken: z.string().optional(),
+      signedUpAt: epochMs.optional(),
+      attributes: z.record(z.string(), z.unknown()).optional(),
+    })
+    .loose(),
+  consent: z.object({
+    email: status.optional(),
+    sms: status.optional(),
+    push: status.optional(),
+    topics: z.record(z.string(), status),
+  }),
+  /** Addresses (email or phone) that bounced hard, complained or replied STOP: never sent to again. */
+  suppressedAddresses: z.array(z.string()),
+  openTickets: z.array(z.string()),
+  loyalty: z.object({ enrolled: z.boolean(), balance: z.number(), tier: z.string().optional() }),
+  activity: z.object({
+    lastActiveAt: epochMs.optional(),
+    lastCartUpdateAt: epochMs.optional(),
+    viewTimes: z.array(epochMs),
+    lastSeen: z.record(z.string(), epochMs),
+  }),
+  orders: z.object({
+    count: z.number().int().nonnegative(),
+    deliveredCount: z.number().int().nonnegative(),
+    lifetimeSpend: z.number(),
+    firstOrderAt: epochMs.optional(),
+    lastOrderAt: epochMs.optional(),
+    /** (at, total) of orders in the spend window, for the spend cohort. */
+    spendHistory: z.array(z.tuple([epochMs, z.number()])),
+    localHourCounts: z.array(z.number().int()).length(24),
+    recent: z.array(OrderRecordSchema),
+  }),
+  carts: z.record(z.string(), z.object({ items: z.array(ItemSchema), total: z.number(), at: epochMs })),
+  products: z.record(z.string(), ProductInterestSchema),
+  /** brand -> [score, at]: the decayed score as of `at`. */
+  brandAffinity: z.record(z.string(), z.tuple([z.number(), epochMs])),
+  journeys: z.array(JourneySchema),
+  /** campaign|scope -> until (epoch ms; -1 forever): re-entry locks. */
+  onceKeys: z.record(z.string(), z.number()),
+  /** journey id -> finished at: a finished journey is never run again for the same trigger instance. */
+  finished: z.record(z.string(), epochMs),
+  /** Marketing sends that count toward the frequency cap. */
+  marketingSends: z.array(epochMs),
+});
+export type CustomerState = z.infer<typeof CustomerStateSchema>;
+
+export function emptyCustomerState(customerId: string): CustomerState {
+  return {
+    customerId,
+    version: 0,
+    profile: {},
+    consent: { topics: {} },
+    suppressedAddresses: [],
+    openTickets: [],
+    loyalty: { enrolled: false, balance: 0 },
+    activity: { viewTimes: [], lastSeen: {} },
+    orders: {
+      count: 0,
+      deliveredCount: 0,
+      lifetimeSpend: 0,
+      spendHistory: [],
+      localHourCounts: new Array(24).fill(0),
+      recent: [],
+    },
+    carts: {},
+    products: {},
+    brandAffinity: {},
+    journeys: [],
+    onceKeys: {},
+    finished: {},
+    marketingSends: [],
+  };
+}

@@ -1,0 +1,96 @@
+import type { EngineConfig } from "../config/engine.ts";
+import { DAY } from "../time/local-time.ts";
+import type { CustomerState } from "./customer-state.ts";
+
+export type Traits = ReturnType<typeof computeTraits>;
+
+/** The computed traits of CAMPAIGNS.md as of `now`. */
+export function computeTraits(state: CustomerState, now: number, config: EngineConfig) {
+  const { orders, activity } = state;
+  return {
+    ordersCount: orders.count,
+    deliveredCount: orders.deliveredCount,
+    lifetimeSpend: orders.lifetimeSpend,
+    lastOrderAt: orders.lastOrderAt,
+    firstOrderAt: orders.firstOrderAt,
+    lastActiveAt: activity.lastActiveAt,
+    propensity: propensity(state, now, config),
+    spendCohort: spendCohort(state, now, config),
+    preferredHour: preferredHour(state, config),
+    viewsInWindow: countSince(activity.viewTimes, now - config.traits.viewCountWindow),
+    loyaltyBalance: state.loyalty.balance,
+    loyaltyTier: state.loyalty.tier,
+    loyaltyEnrolled: state.loyalty.enrolled,
+    topBrands: topBrands(state, now, config, 3),
+  };
+}
+
+export function decayedAffinity(entry: readonly [number, number], now: number, halfLifeDays: number): number {
+  const [score, at] = entry;
+  return score * 0.5 ** ((now - at) / DAY / halfLifeDays);
+}
+
+export function brandAffinityNow(
+  state: CustomerState,
+  brand: string,
+  now: number,
+  config: EngineConfig,
+): number {
+  const entry = state.brandAffinity[brand];
+  return entry ? decayedAffinity(entry, now, config.traits.affinityHalfLifeDays) : 0;
+}
+
+function topBrands(state: CustomerState, now: number, config: EngineConfig, count: number): string[] {
+  return Object.entries(state.brandAffinity)
+    .map(
+      ([brand, entry]) => [brand, decayedAffinity(entry, now, config.traits.affinityHalfLifeDays)] as const,
+    )
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, count)
+    .map(([brand]) => brand);
+}
+
+export function propensity(state: CustomerState, now: number, config: EngineConfig): number {
+  const rules = config.traits.propensity;
+  const { lastActiveAt, lastCartUpdateAt, viewTimes } = state.activity;
+  let score = 0;
+  if (lastActiveAt !== undefined && now - lastActiveAt <= rules.activeRecent.within)
+    score += rules.activeRecent.score;
+  else if (lastActiveAt !== undefined && now - lastActiveAt <= rules.activeWeek.within)
+    score += rules.activeWeek.score;
+  if (lastCartUpdateAt !== undefined && now - lastCartUpdateAt <= rules.cartUpdate.within)
+    score += rules.cartUpdate.score;
+  if (countSince(viewTimes, now - rules.productViews.within) >= rules.productViews.atLeast)
+    score += rules.productViews.score;
+  if (state.orders.count > 0) score += rules.hasOrdered.score;
+  // Sums of decimal weights drift (0.3 + 0.3 + 0.2 …); round so thresholds compare as written.
+  return Math.min(1, Math.round(score * 1e6) / 1e6);
+}
+
+export function spendCohort(state: CustomerState, now: number, config: EngineConfig): string {
+  const since = now - config.traits.spendWindow;
+  let spend = 0;
+  for (const [at, total] of state.orders.spendHistory) if (at > since && at <= now) spend += total;
+  let cohort = config.traits.spendCohorts[0]?.name ?? "new";
+  for (const candidate of config.traits.spendCohorts) if (spend >= candidate.min) cohort = candidate.name;
+  return cohort;
+}
+
+function preferredHour(state: CustomerState, config: EngineConfig): number | undefined {
+  if (state.orders.count < config.traits.preferredHourFromOrder) return undefined;
+  let best = -1;
+  let bestCount = 0;
+  state.orders.localHourCounts.forEach((count, hour) => {
+    if (count > bestCount) {
+      best = hour;
+      bestCount = count;
+    }
+  });
+  return best >= 0 ? best : undefined;
+}
+
+function countSince(times: number[], since: number): number {
+  let count = 0;
+  for (const at of times) if (at > since) count++;
+  return count;
+}

@@ -1,0 +1,3 @@
+export const handler = async (_event: unknown) => {
+  throw new Error("not implemented yet");
+};
