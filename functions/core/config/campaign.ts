@@ -191,6 +191,7 @@ const WaitForEventStepSchema = z.strictObject({
 const BranchStepSchema = z.strictObject({
   type: z.literal("branch"),
   if: ConditionSchema,
+  // biome-ignore lint/suspicious/noThenProperty: "if / then / else" is the wording marketers read in campaign files.
   then: stepRef,
   else: stepRef,
   id: stepId,

@@ -108,25 +108,43 @@ export function refreshJourney(
 /** Runs every step that is due at `now`, stopping at the next wait. */
 export function advanceJourney(run: Run, journey: Journey, now: number): void {
   const campaign = run.engine.campaigns.get(journey.campaign);
-  if (!campaign) return finishJourney(run, journey, now, "completed");
+  if (!campaign) {
+    finishJourney(run, journey, now, "completed");
+    return;
+  }
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE; guard++) {
-    if (journey.wakeAt > now) return wake(run, journey);
+    if (journey.wakeAt > now) {
+      wake(run, journey);
+      return;
+    }
     const step = campaign.steps[journey.step];
-    if (!step) return finishJourney(run, journey, now, "completed");
+    if (!step) {
+      finishJourney(run, journey, now, "completed");
+      return;
+    }
     if (step.type !== "send") journey.debounceMs = undefined;
     const dueAt = journey.wakeAt;
     let next: string | undefined;
     switch (step.type) {
       case "send": {
         const outcome = sendStep(run, campaign, journey, step, now);
-        if (outcome === "deferred") return wake(run, journey);
-        if (outcome === "locked") return finishJourney(run, journey, now, "completed");
+        if (outcome === "deferred") {
+          wake(run, journey);
+          return;
+        }
+        if (outcome === "locked") {
+          finishJourney(run, journey, now, "completed");
+          return;
+        }
         next = step.next;
         break;
       }
       case "wait": {
         const length = waitLength(run, journey, step, now);
-        if (length === undefined) return finishJourney(run, journey, now, "completed");
+        if (length === undefined) {
+          finishJourney(run, journey, now, "completed");
+          return;
+        }
         if (step.from === "lastTrigger") {
           journey.wakeAt = journey.lastTriggerAt + length;
           journey.debounceMs = length;
@@ -138,7 +156,8 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
         if (journey.awaitingSince === undefined) {
           journey.awaitingSince = dueAt;
           journey.wakeAt = dueAt + step.timeout;
-          return wake(run, journey);
+          wake(run, journey);
+          return;
         }
         journey.awaitingSince = undefined;
         next = step.onTimeout;
@@ -147,10 +166,16 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
         next = holds(step.if, scopeAt(run, now, journey)) ? step.then : step.else;
         break;
     }
-    if (next === "end") return finishJourney(run, journey, now, "completed");
+    if (next === "end") {
+      finishJourney(run, journey, now, "completed");
+      return;
+    }
     journey.step =
       next === undefined ? journey.step + 1 : (run.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
-    if (journey.step < 0) return finishJourney(run, journey, now, "completed");
+    if (journey.step < 0) {
+      finishJourney(run, journey, now, "completed");
+      return;
+    }
   }
   // A loop of branches with no wait: end the journey rather than spin.
   finishJourney(run, journey, now, "completed");
@@ -164,7 +189,10 @@ export function resumeWaitingJourney(run: Run, journey: Journey, event: ScopeEve
   const campaign = run.engine.campaigns.get(journey.campaign);
   const step = campaign?.steps[journey.step - 1];
   if (step && step.type === "waitForEvent" && step.next) {
-    if (step.next === "end") return finishJourney(run, journey, at, "completed");
+    if (step.next === "end") {
+      finishJourney(run, journey, at, "completed");
+      return;
+    }
     journey.step = run.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? journey.step;
   }
   journey.wakeAt = at;

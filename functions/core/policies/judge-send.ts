@@ -73,7 +73,7 @@ export function judgeSend({ state, campaign, step, now, zone, config }: SendRequ
   }
 
   const quiet = overrides.quietHours ?? config.quietHours;
-  if (quiet && quiet.channels.includes(step.channel)) {
+  if (quiet !== false && quiet.channels.includes(step.channel)) {
     const start = clockTimeToMinutes(quiet.start);
     const end = clockTimeToMinutes(quiet.end);
     if (inLocalWindow(now, zone, start, end))
