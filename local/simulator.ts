@@ -1,0 +1,202 @@
+import type { Engine } from "../functions/core/engine/compile.ts";
+import { advance, decide, decideCatalog } from "../functions/core/engine/decide.ts";
+import type { Decision, MessageLine } from "../functions/core/engine/decisions.ts";
+import { type Occurrence, runOccurrence, scheduleOccurrences } from "../functions/core/engine/schedule.ts";
+import { isCatalogEventType } from "../functions/core/events/details.ts";
+import {
+  type CatalogEvent,
+  type CustomerEvent,
+  describeProblems,
+  type EngineEvent,
+  type FieldProblem,
+  parseJsonLine,
+} from "../functions/core/events/envelope.ts";
+import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
+import { DAY } from "../functions/core/time/local-time.ts";
+import { CampaignSummary } from "./summary.ts";
+import { TimerQueue } from "./timer-queue.ts";
+
+export type Rejection = {
+  line: number;
+  id: string | undefined;
+  detailType: string | undefined;
+  problems: FieldProblem[];
+};
+
+export type SimulationReport = {
+  summary: CampaignSummary;
+  events: number;
+  duplicates: number;
+  ignored: Map<string, number>;
+  rejected: Rejection[];
+  messages: number;
+  customers: number;
+  until: number;
+};
+
+export type SimulationOptions = {
+  /** Virtual end time (epoch ms); default 30 days after the last event. */
+  until?: number;
+  /** Receives each message line, in time order. */
+  onMessage?: (line: MessageLine) => void;
+};
+
+type Timer =
+  | { kind: "wake"; customerId: string; journeyId: string }
+  | { kind: "occurrence"; customerId: string; occurrence: Occurrence }
+  | { kind: "sweep" };
+
+const DEFAULT_RUN_ON = 30 * DAY;
+
+/** Parses a JSON Lines stream: valid events, and what was ignored or rejected, with line numbers. */
+export function parseStream(lines: Iterable<string>) {
+  const events: EngineEvent[] = [];
+  const ignored = new Map<string, number>();
+  const rejected: Rejection[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let lineNumber = 0;
+  for (const raw of lines) {
+    lineNumber++;
+    const line = raw.trim();
+    if (!line) continue;
+    const outcome = parseJsonLine(line);
+    if (outcome.kind === "rejected") {
+      rejected.push({
+        line: lineNumber,
+        id: outcome.id,
+        detailType: outcome.detailType,
+        problems: outcome.problems,
+      });
+      continue;
+    }
+    const id = outcome.kind === "event" ? outcome.event.id : outcome.id;
+    if (seen.has(id)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(id);
+    if (outcome.kind === "ignored")
+      ignored.set(outcome.detailType, (ignored.get(outcome.detailType) ?? 0) + 1);
+    else events.push(outcome.event);
+  }
+  // Stable: events with the same time keep their stream order.
+  events.sort((a, b) => a.at - b.at);
+  return { events, ignored, rejected, duplicates };
+}
+
+/**
+ * Runs the engine over a stream on a virtual clock: events in time order, journey wake-ups and
+ * daily sweeps of scheduled campaigns at their virtual times, up to `until`.
+ */
+export function simulate(
+  engine: Engine,
+  lines: Iterable<string>,
+  options: SimulationOptions = {},
+): SimulationReport {
+  const { events, ignored, rejected, duplicates } = parseStream(lines);
+  const lastAt = events.at(-1)?.at ?? 0;
+  const until = options.until ?? lastAt + DEFAULT_RUN_ON;
+  const summary = new CampaignSummary(engine.campaigns.keys());
+  const states = new Map<string, CustomerState>();
+  const interestIndex = new Map<string, Set<string>>();
+  const timers = new TimerQueue<Timer>();
+  const scheduledWake = new Map<string, number>();
+  let messages = 0;
+
+  const stateOf = (customerId: string) => {
+    let state = states.get(customerId);
+    if (!state) {
+      state = emptyCustomerState(customerId);
+      states.set(customerId, state);
+    }
+    return state;
+  };
+
+  const apply = (decisions: Decision[]) => {
+    for (const decision of decisions) {
+      summary.record(decision);
+      if (decision.type === "message") {
+        messages++;
+        options.onMessage?.(decision.line);
+      } else if (decision.type === "wake") {
+        if (scheduledWake.get(decision.journeyId) === decision.at) continue;
+        scheduledWake.set(decision.journeyId, decision.at);
+        timers.push(decision.at, {
+          kind: "wake",
+          customerId: decision.customerId,
+          journeyId: decision.journeyId,
+        });
+      } else if (decision.type === "interest") {
+        for (const productId of decision.productIds) {
+          let customers = interestIndex.get(productId);
+          if (!customers) {
+            customers = new Set();
+            interestIndex.set(productId, customers);
+          }
+          customers.add(decision.customerId);
+        }
+      } else if (decision.change !== "started") scheduledWake.delete(decision.journeyId);
+    }
+  };
+
+  const runTimer = (at: number, timer: Timer) => {
+    if (timer.kind === "sweep") {
+      for (const [customerId, state] of states)
+        for (const occurrence of scheduleOccurrences(engine, state, at, at + DAY))
+          timers.push(occurrence.at, { kind: "occurrence", customerId, occurrence });
+      if (at + DAY <= until) timers.push(at + DAY, { kind: "sweep" });
+      return;
+    }
+    const state = states.get(timer.customerId);
+    if (!state) return;
+    if (timer.kind === "occurrence") return apply(runOccurrence(engine, state, timer.occurrence));
+    if (scheduledWake.get(timer.journeyId) !== at) return;
+    scheduledWake.delete(timer.journeyId);
+    apply(advance(engine, state, timer.journeyId, at));
+  };
+
+  const runTimersUpTo = (time: number) => {
+    for (let next = timers.peekTime(); next !== undefined && next <= time; next = timers.peekTime()) {
+      const { at, value } = timers.pop()!;
+      runTimer(at, value);
+    }
+  };
+
+  if (events.length > 0 && engine.scheduleTriggers.length > 0)
+    timers.push(startOfUtcDay(events[0]!.at), { kind: "sweep" });
+
+  for (const event of events) {
+    if (event.at > until) break;
+    runTimersUpTo(event.at);
+    if (isCatalogEventType(event.type)) {
+      const candidates = interestIndex.get((event as CatalogEvent).detail.product.productId) ?? [];
+      for (const customerId of candidates)
+        apply(decideCatalog(engine, stateOf(customerId), event as CatalogEvent));
+    } else {
+      const customerEvent = event as CustomerEvent;
+      apply(decide(engine, stateOf(customerEvent.detail.customerId), customerEvent));
+    }
+  }
+  runTimersUpTo(until);
+
+  return {
+    summary,
+    events: events.length,
+    duplicates,
+    ignored,
+    rejected,
+    messages,
+    customers: states.size,
+    until,
+  };
+}
+
+export function describeRejection(rejection: Rejection): string {
+  const what = [rejection.id, rejection.detailType].filter(Boolean).join(" ");
+  return `line ${rejection.line}${what ? ` (${what})` : ""}: ${describeProblems(rejection.problems)}`;
+}
+
+function startOfUtcDay(at: number): number {
+  return Math.floor(at / DAY) * DAY;
+}

@@ -1,0 +1,76 @@
+import type { Decision } from "../functions/core/engine/decisions.ts";
+
+export type CampaignCounts = {
+  triggered: number;
+  sent: number;
+  suppressed: Record<string, number>;
+  exited: number;
+  conversions: number;
+};
+
+/** Per-campaign counts of what the engine decided, for the simulator's summary table. */
+export class CampaignSummary {
+  readonly byCampaign = new Map<string, CampaignCounts>();
+
+  constructor(campaignIds: Iterable<string>) {
+    for (const id of [...campaignIds].sort()) this.byCampaign.set(id, emptyCounts());
+  }
+
+  record(decision: Decision): void {
+    if (decision.type === "message") {
+      const counts = this.countsOf(decision.line.campaign);
+      if (decision.line.status === "sent") counts.sent++;
+      else {
+        const reason = decision.line.reason ?? "unknown";
+        counts.suppressed[reason] = (counts.suppressed[reason] ?? 0) + 1;
+      }
+    } else if (decision.type === "journey") {
+      const counts = this.countsOf(decision.campaign);
+      if (decision.change === "started") counts.triggered++;
+      if (decision.change === "exited") {
+        counts.exited++;
+        if (decision.conversion) counts.conversions++;
+      }
+    }
+  }
+
+  format(): string {
+    const rows = [["campaign", "triggered", "sent", "suppressed", "exited", "conversions"]];
+    for (const [id, c] of this.byCampaign) {
+      const suppressed = Object.entries(c.suppressed)
+        .sort()
+        .map(([reason, n]) => `${reason}=${n}`)
+        .join(" ");
+      rows.push([
+        id,
+        String(c.triggered),
+        String(c.sent),
+        suppressed || "-",
+        String(c.exited),
+        String(c.conversions),
+      ]);
+    }
+    const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
+    return rows
+      .map((row) =>
+        row
+          .map((cell, col) => cell.padEnd(widths[col]!))
+          .join("  ")
+          .trimEnd(),
+      )
+      .join("\n");
+  }
+
+  private countsOf(campaign: string): CampaignCounts {
+    let counts = this.byCampaign.get(campaign);
+    if (!counts) {
+      counts = emptyCounts();
+      this.byCampaign.set(campaign, counts);
+    }
+    return counts;
+  }
+}
+
+function emptyCounts(): CampaignCounts {
+  return { triggered: 0, sent: 0, suppressed: {}, exited: 0, conversions: 0 };
+}
