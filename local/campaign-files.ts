@@ -44,12 +44,13 @@ export function readCampaignDirectory(dir: string): {
   const enginePath = join(dir, ENGINE_FILE);
   const engine = files.includes(ENGINE_FILE)
     ? parseFile(enginePath, EngineConfigSchema, problems)
-    : (problems.push({
-        file: enginePath,
-        path: "(file)",
-        expected: "an engine.json with the engine-wide policies",
-      }),
-      undefined);
+    : undefined;
+  if (!files.includes(ENGINE_FILE))
+    problems.push({
+      file: enginePath,
+      path: "(file)",
+      expected: "an engine.json with the engine-wide policies",
+    });
   const campaigns: Campaign[] = [];
   for (const name of files.filter((file) => file !== ENGINE_FILE)) {
     const file = join(dir, name);
