@@ -108,8 +108,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "unrecognized_keys")
     return `no key ${(issue as { keys: string[] }).keys.map((k) => `"${k}"`).join(", ")} (unknown field)`;
   if (issue.code === "invalid_type") {
-    const input = (issue as { input?: unknown }).input;
-    return `${issue.expected}, got ${input === undefined ? "nothing" : Array.isArray(input) ? "array" : typeof input}`;
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    return `${issue.expected}, got ${received === undefined || received === "undefined" ? "nothing" : received}`;
   }
   return issue.message;
 }

@@ -1,6 +1,6 @@
 import type { Engine } from "../functions/core/engine/compile.ts";
 import { advance, decide, decideCatalog } from "../functions/core/engine/decide.ts";
-import type { Decision, MessageLine } from "../functions/core/engine/decisions.ts";
+import type { Decision, MessageDecision, MessageLine } from "../functions/core/engine/decisions.ts";
 import { type Occurrence, runOccurrence, scheduleOccurrences } from "../functions/core/engine/schedule.ts";
 import { isCatalogEventType } from "../functions/core/events/details.ts";
 import {
@@ -37,8 +37,8 @@ export type SimulationReport = {
 export type SimulationOptions = {
   /** Virtual end time (epoch ms); default 30 days after the last event. */
   until?: number;
-  /** Receives each message line, in time order. */
-  onMessage?: (line: MessageLine) => void;
+  /** Receives each message line, in time order, with the decision it comes from. */
+  onMessage?: (line: MessageLine, decision: MessageDecision) => void;
 };
 
 type Timer =
@@ -118,7 +118,7 @@ export function simulate(
       summary.record(decision);
       if (decision.type === "message") {
         messages++;
-        options.onMessage?.(decision.line);
+        options.onMessage?.(decision.line, decision);
       } else if (decision.type === "wake") {
         if (scheduledWake.get(decision.journeyId) === decision.at) continue;
         scheduledWake.set(decision.journeyId, decision.at);

@@ -1,14 +1,17 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Campaign } from "../../functions/core/config/campaign.ts";
-import type { EngineConfig } from "../../functions/core/config/engine.ts";
+import { type Campaign, type CampaignInput, CampaignSchema } from "../../functions/core/config/campaign.ts";
+import { type EngineConfig, EngineConfigSchema } from "../../functions/core/config/engine.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
-import type { MessageLine } from "../../functions/core/engine/decisions.ts";
-import { loadCampaignDirectory } from "../../local/campaign-files.ts";
+import type { MessageDecision, MessageLine } from "../../functions/core/engine/decisions.ts";
 import { formatMessageLine } from "../../local/message-line.ts";
 import { type SimulationReport, simulate } from "../../local/simulator.ts";
 
 export const CAMPAIGNS_DIR = join(import.meta.dirname, "..", "..", "campaigns");
-const shipped = loadCampaignDirectory(CAMPAIGNS_DIR);
+const engineConfig = EngineConfigSchema.parse(
+  JSON.parse(readFileSync(join(CAMPAIGNS_DIR, "engine.json"), "utf8")),
+);
+const campaignCache = new Map<string, Campaign>();
 
 /** A test event: detail-type, time and detail; the id defaults to the event's position. */
 export type TestEvent = {
@@ -25,11 +28,17 @@ export type ScenarioOptions = {
   engine?: Partial<EngineConfig>;
   /** Changes to the shipped campaigns, by id, merged shallowly. */
   campaigns?: Record<string, Partial<Campaign>>;
+  /** Sees each message with the decision behind it (journey id, marketing or not). */
+  onMessage?: (line: MessageLine, decision: MessageDecision) => void;
 };
 
+/** One shipped campaign file, validated; read alone so a broken sibling file does not break every test. */
 export function shippedCampaign(id: string): Campaign {
-  const campaign = shipped.campaigns.find((c) => c.id === id);
-  if (!campaign) throw new Error(`no shipped campaign ${id}`);
+  let campaign = campaignCache.get(id);
+  if (!campaign) {
+    campaign = CampaignSchema.parse(JSON.parse(readFileSync(join(CAMPAIGNS_DIR, `${id}.json`), "utf8")));
+    campaignCache.set(id, campaign);
+  }
   return campaign;
 }
 
@@ -54,12 +63,28 @@ export function runScenario(
   const campaigns = campaignIds.map(
     (id) => ({ ...shippedCampaign(id), ...options.campaigns?.[id] }) as Campaign,
   );
-  const engine = compileEngine(campaigns, { ...shipped.engine, ...options.engine });
+  return runCampaigns(campaigns, events, options);
+}
+
+/** Campaigns written in the test itself (validated by the schema), run like shipped ones. */
+export function defineCampaign(input: CampaignInput): Campaign {
+  return CampaignSchema.parse(input);
+}
+
+export function runCampaigns(
+  campaigns: Campaign[],
+  events: TestEvent[] | string[],
+  options: ScenarioOptions = {},
+) {
+  const engine = compileEngine(campaigns, { ...engineConfig, ...options.engine });
   const lines: MessageLine[] = [];
   const input = typeof events[0] === "string" ? (events as string[]) : toJsonLines(events as TestEvent[]);
   const report: SimulationReport = simulate(engine, input, {
     ...(options.until ? { until: Date.parse(options.until) } : {}),
-    onMessage: (line) => lines.push(JSON.parse(formatMessageLine(line)) as MessageLine),
+    onMessage: (line, decision) => {
+      lines.push(JSON.parse(formatMessageLine(line)) as MessageLine);
+      options.onMessage?.(line, decision);
+    },
   });
   return { lines, report };
 }
@@ -79,3 +104,7 @@ export const customer = (id: string, extra: Record<string, unknown> = {}) => ({
   timezone: "Europe/Paris",
   ...extra,
 });
+
+export function shippedEngineConfig(): EngineConfig {
+  return engineConfig;
+}

@@ -106,8 +106,8 @@ function toProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === "invalid_type") {
-    const received = (issue as { input?: unknown }).input;
-    return `${issue.expected}, got ${received === undefined ? "nothing" : typeof received}`;
+    const received = /received (\w+)/.exec(issue.message)?.[1];
+    return `${issue.expected}, got ${received === undefined || received === "undefined" ? "nothing" : received}`;
   }
   return issue.message;
 }

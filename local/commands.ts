@@ -1,0 +1,87 @@
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { compileEngine } from "../functions/core/engine/compile.ts";
+import { formatProblem, loadCampaignDirectory, readCampaignDirectory } from "./campaign-files.ts";
+import { formatMessageLine } from "./message-line.ts";
+import { describeRejection, simulate } from "./simulator.ts";
+
+const USAGE = `usage:
+  engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE]
+  engage validate [DIR]`;
+
+const DEFAULT_CAMPAIGNS = "campaigns";
+
+/** Runs one `engage` command; returns the exit code. */
+export function main(argv: string[]): number {
+  const [command, ...rest] = argv;
+  if (command === "simulate") return simulateCommand(rest);
+  if (command === "validate") return validateCommand(rest);
+  process.stderr.write(`${USAGE}\n`);
+  return 2;
+}
+
+function validateCommand(args: string[]): number {
+  const dir = resolve(args[0] ?? DEFAULT_CAMPAIGNS);
+  const { campaigns, problems } = readCampaignDirectory(dir);
+  for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
+  if (problems.length > 0) {
+    process.stderr.write(`${problems.length} problem(s) in ${dir}\n`);
+    return 1;
+  }
+  process.stdout.write(`${campaigns.length} campaigns and engine.json are valid (${dir})\n`);
+  return 0;
+}
+
+function simulateCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { campaigns: { type: "string" }, until: { type: "string" }, out: { type: "string" } },
+  });
+  const input = positionals[0];
+  if (!input) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const until = values.until === undefined ? undefined : Date.parse(values.until);
+  if (until !== undefined && Number.isNaN(until)) {
+    process.stderr.write(
+      `--until: expected an ISO date-time such as 2026-05-01T00:00:00Z, got "${values.until}"\n`,
+    );
+    return 2;
+  }
+  const { campaigns, engine: config } = loadCampaignDirectory(resolve(values.campaigns ?? DEFAULT_CAMPAIGNS));
+  const engine = compileEngine(campaigns, config);
+  const out = values.out ? openSync(values.out, "w") : 1;
+  const started = performance.now();
+  let buffered: string[] = [];
+  const flush = () => {
+    if (buffered.length > 0) writeSync(out, `${buffered.join("\n")}\n`);
+    buffered = [];
+  };
+  const report = simulate(engine, readFileSync(input, "utf8").split("\n"), {
+    ...(until !== undefined ? { until } : {}),
+    onMessage: (line) => {
+      buffered.push(formatMessageLine(line));
+      if (buffered.length >= 1000) flush();
+    },
+  });
+  flush();
+  if (values.out) closeSync(out);
+  const seconds = (performance.now() - started) / 1000;
+
+  const err = (text: string) => process.stderr.write(`${text}\n`);
+  for (const rejection of report.rejected) err(`rejected ${describeRejection(rejection)}`);
+  const ignored = [...report.ignored].map(([type, n]) => `${type}=${n}`).join(" ");
+  err(
+    `${report.events} events (${report.customers} customers), ${report.duplicates} duplicate deliveries dropped, ` +
+      `${report.rejected.length} rejected, ignored: ${ignored || "none"}; simulated to ${new Date(report.until).toISOString()}`,
+  );
+  err(report.summary.format());
+  err(
+    `${report.messages} message decisions${values.out ? ` written to ${values.out}` : ""} in ${seconds.toFixed(2)} s ` +
+      `(${Math.round(report.events / seconds)} events/s)`,
+  );
+  return 0;
+}
