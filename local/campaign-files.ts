@@ -55,6 +55,9 @@ export function readCampaignDirectory(dir: string): {
   for (const name of files.filter((file) => file !== ENGINE_FILE)) {
     const file = join(dir, name);
     const campaign = parseFile(file, CampaignSchema, problems);
+    const raw = campaign ?? readJson(file, []);
+    for (const problem of templateProblems(raw))
+      problems.push({ file, path: problem.path, expected: problem.message });
     if (!campaign) continue;
     if (campaign.id !== basename(name, ".json"))
       problems.push({
@@ -62,8 +65,6 @@ export function readCampaignDirectory(dir: string): {
         path: "id",
         expected: `"${basename(name, ".json")}" (the file name without .json)`,
       });
-    for (const problem of templateProblems(campaign))
-      problems.push({ file, path: problem.path, expected: problem.message });
     if (engine) for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
     campaigns.push(campaign);
   }
@@ -71,19 +72,43 @@ export function readCampaignDirectory(dir: string): {
 }
 
 function parseFile<T>(file: string, schema: z.ZodType<T>, problems: CampaignFileProblem[]): T | undefined {
-  let json: unknown;
+  const json = readJson(file, problems);
+  if (json === undefined) return undefined;
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  for (const issue of parsed.error.issues) {
+    for (const leaf of leafIssues(issue, []))
+      problems.push({ file, path: formatPath(leaf.path), expected: describeIssue(leaf.issue) });
+  }
+  return undefined;
+}
+
+function readJson(file: string, problems: CampaignFileProblem[]): unknown {
   try {
-    json = JSON.parse(readFileSync(file, "utf8"));
+    return JSON.parse(readFileSync(file, "utf8"));
   } catch (error) {
     problems.push({ file, path: "(file)", expected: `valid JSON (${(error as Error).message})` });
     return undefined;
   }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    problems.push({ file, path: formatPath(issue.path), expected: describeIssue(issue) });
-  }
-  return undefined;
+}
+
+type Leaf = { path: PropertyKey[]; issue: z.core.$ZodIssue };
+
+/**
+ * A union's issue is reported through the branch the author most likely meant: the one that
+ * accepted the `type` (or, failing that, the one with the fewest complaints), with full paths.
+ */
+function leafIssues(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Leaf[] {
+  const path = [...prefix, ...issue.path];
+  if (issue.code !== "invalid_union") return [{ path, issue }];
+  const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
+  if (branches.length === 0) return [{ path, issue }];
+  const typeMatched = branches.filter(
+    (branch) => !branch.some((i) => i.path.length === 1 && i.path[0] === "type"),
+  );
+  const candidates = typeMatched.length > 0 ? typeMatched : branches;
+  const closest = candidates.reduce((best, branch) => (branch.length < best.length ? branch : best));
+  return closest.flatMap((inner) => leafIssues(inner, path));
 }
 
 function formatPath(path: PropertyKey[]): string {
@@ -94,15 +119,6 @@ function formatPath(path: PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_union") {
-    const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
-    const closest = branches.reduce<z.core.$ZodIssue[] | undefined>(
-      (best, branch) => (!best || branch.length < best.length ? branch : best),
-      undefined,
-    );
-    const first = closest?.[0];
-    if (first) return `${describeIssue(first)}${first.path.length ? ` (at ${formatPath(first.path)})` : ""}`;
-  }
   if (issue.code === "invalid_value")
     return `one of ${(issue as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(", ")}`;
   if (issue.code === "unrecognized_keys")

@@ -47,13 +47,18 @@ export type StartRequest = {
   context: Record<string, unknown>;
 };
 
-/** Starts a journey unless it runs already, ran for this trigger instance, or re-entry forbids it. */
+/**
+ * Starts a journey unless it runs already, ran for this trigger instance, or re-entry forbids it.
+ * Under a re-entry window (not "forever") a finished journey id may start again: the window decides.
+ */
 export function startJourney(run: Run, request: StartRequest): Journey | undefined {
   const { state, decisions } = run;
   const { campaign, trigger, key, at, context } = request;
   const id = journeyId(campaign.id, state.customerId, trigger.id, key);
-  if (state.finished[id] !== undefined || state.journeys.some((j) => j.id === id)) return undefined;
   const reentry = trigger.reentry ?? campaign.reentry;
+  const rerunnable = reentry !== undefined && reentry.window !== "forever";
+  if ((state.finished[id] !== undefined && !rerunnable) || state.journeys.some((j) => j.id === id))
+    return undefined;
   if (reentry && isLocked(state, onceKey(campaign.id, trigger.id, key, reentry), at)) return undefined;
   const startIndex = trigger.startAt ? (run.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
   const journey: Journey = {

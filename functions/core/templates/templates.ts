@@ -31,13 +31,15 @@ export function renderBody(template: CompiledTemplate, scope: object): string {
   return String((template.bodyEscaped ? escaped : plain).renderSync(template.body, scope));
 }
 
-/** Surfaces template syntax errors with the template id, for `engage validate`. */
-export function templateProblems(campaign: Campaign): { path: string; message: string }[] {
+/** Surfaces template syntax errors with the template id, for `engage validate`; reads even an invalid file. */
+export function templateProblems(campaign: unknown): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  for (const [id, template] of Object.entries(campaign.templates)) {
+  const templates = (campaign as { templates?: unknown } | undefined)?.templates;
+  if (!templates || typeof templates !== "object") return problems;
+  for (const [id, template] of Object.entries(templates as Record<string, Record<string, unknown>>)) {
     for (const part of ["subject", "body"] as const) {
-      const text = template[part];
-      if (text === undefined) continue;
+      const text = template?.[part];
+      if (typeof text !== "string") continue;
       try {
         plain.parse(text);
       } catch (error) {

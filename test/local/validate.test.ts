@@ -1,0 +1,101 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { main } from "../../local/commands.ts";
+import { campaignJsonSchemas } from "../../local/json-schema.ts";
+import { CAMPAIGNS_DIR } from "../support/scenario.ts";
+
+let dir: string | undefined;
+afterEach(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+  vi.restoreAllMocks();
+});
+
+/** A copy of the shipped campaigns with one file changed by `edit`. */
+function brokenCopy(file: string, edit: (json: Record<string, unknown>) => void): string {
+  dir = mkdtempSync(join(tmpdir(), "engage-validate-"));
+  cpSync(CAMPAIGNS_DIR, dir, { recursive: true });
+  const path = join(dir, file);
+  const json = JSON.parse(readFileSync(path, "utf8"));
+  edit(json);
+  writeFileSync(path, JSON.stringify(json));
+  return dir;
+}
+
+function runValidate(target: string): { code: number; stderr: string; stdout: string } {
+  let stderr = "";
+  let stdout = "";
+  vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const code = main(["validate", target]);
+  vi.restoreAllMocks();
+  return { code, stderr, stdout };
+}
+
+describe("engage validate", () => {
+  it("accepts the shipped campaigns", () => {
+    const { code, stdout } = runValidate(CAMPAIGNS_DIR);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/campaigns and engine.json are valid/);
+  });
+
+  it("names the file, the JSON path and the expectation of each problem", () => {
+    const target = brokenCopy("cart-abandonment.json", (json) => {
+      const steps = json.steps as Record<string, unknown>[];
+      steps[0]!.duration = "one hour";
+      steps[1]!.channel = "fax";
+      (json.triggers as Record<string, unknown>[])[0]!.event = "cart.abandoned";
+    });
+    const { code, stderr } = runValidate(target);
+    expect(code).toBe(1);
+    const file = join(target, "cart-abandonment.json");
+    expect(stderr).toContain(`${file}: steps[0].duration: expected an ISO 8601 duration such as PT1H or P7D`);
+    expect(stderr).toContain(`${file}: steps[1].channel: expected one of "email", "sms", "push"`);
+    expect(stderr).toContain(`${file}: triggers[0].event: expected one of`);
+    expect(stderr).toMatch(/3 problem\(s\)/);
+  });
+
+  it("catches a step that points nowhere, a missing template and bad Liquid", () => {
+    const target = brokenCopy("welcome.json", (json) => {
+      const steps = json.steps as Record<string, unknown>[];
+      steps[0]!.next = "nowhere";
+      steps[2]!.template = "missing";
+      (json.templates as Record<string, { body: string }>).welcome!.body = "{% if %}";
+    });
+    const { code, stderr } = runValidate(target);
+    expect(code).toBe(1);
+    expect(stderr).toContain('steps[0].next: expected the id of a step of this campaign, not "nowhere"');
+    expect(stderr).toContain(
+      'steps[2].template: expected a template id defined under templates, not "missing"',
+    );
+    expect(stderr).toContain("templates.welcome.body: expected valid Liquid");
+  });
+
+  it("rejects a file whose id is not its name, and invalid JSON", () => {
+    const target = brokenCopy("welcome.json", (json) => {
+      json.id = "hello";
+    });
+    writeFileSync(join(target, "engine.json"), "{ nope");
+    const { code, stderr } = runValidate(target);
+    expect(code).toBe(1);
+    expect(stderr).toContain('id: expected "welcome" (the file name without .json)');
+    expect(stderr).toContain("engine.json: (file): expected valid JSON");
+  });
+});
+
+describe("JSON Schema for editors", () => {
+  it("campaigns/schema is up to date with the zod schemas (npm run schema)", () => {
+    for (const [file, schema] of Object.entries(campaignJsonSchemas())) {
+      const committed = JSON.parse(readFileSync(join(CAMPAIGNS_DIR, "schema", file), "utf8"));
+      expect(committed, file).toEqual(JSON.parse(JSON.stringify(schema)));
+    }
+  });
+});
