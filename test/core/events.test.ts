@@ -1,0 +1,154 @@
+import { describe, expect, it } from "vitest";
+import { eventTypes, parseEnvelope, parseJsonLine } from "../../functions/core/events/index.ts";
+
+const envelope = (
+  detailType: string,
+  detail: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+) => ({
+  version: "0",
+  id: "evt-1",
+  source: "shop.web",
+  "detail-type": detailType,
+  account: "123456789012",
+  time: "2026-03-01T10:00:00Z",
+  region: "us-east-1",
+  resources: [],
+  detail,
+  ...extra,
+});
+
+describe("event envelopes", () => {
+  it("parses a known event; detail.occurredAt wins over time; unknown fields are kept", () => {
+    const outcome = parseEnvelope(
+      envelope("cart.updated", {
+        customerId: "c-1",
+        cartId: "k-9",
+        items: [{ productId: "p1", color: "red" }],
+        total: 120,
+        currency: "USD",
+        occurredAt: "2026-03-01T09:59:00Z",
+        channel: "web",
+      }),
+    );
+    expect(outcome.kind).toBe("event");
+    if (outcome.kind !== "event") return;
+    expect(outcome.event.at).toBe(Date.parse("2026-03-01T09:59:00Z"));
+    expect(outcome.event.detail).toMatchObject({
+      channel: "web",
+      items: [{ productId: "p1", color: "red" }],
+    });
+  });
+
+  it("ignores an unknown detail-type without error", () => {
+    expect(parseEnvelope(envelope("page.scrolled", {}))).toEqual({
+      kind: "ignored",
+      id: "evt-1",
+      detailType: "page.scrolled",
+    });
+  });
+
+  const rejections: [string, Record<string, unknown>, { path: string; expected: string }[]][] = [
+    [
+      "order.placed",
+      { customerId: "c", items: [], total: 1, currency: "USD", fulfillment: "ship" },
+      [{ path: "detail.orderId", expected: "string, got nothing" }],
+    ],
+    [
+      "order.placed",
+      { customerId: "c", orderId: "o", items: [], total: 1, currency: "usd", fulfillment: "drone" },
+      [
+        { path: "detail.currency", expected: "an ISO 4217 code such as USD" },
+        { path: "detail.fulfillment", expected: 'Invalid option: expected one of "ship"|"pickup"' },
+      ],
+    ],
+    [
+      "customer.signed_up",
+      { customerId: "c", phone: "0612", timezone: "Mars/Olympus" },
+      [
+        { path: "detail.phone", expected: "an E.164 phone number such as +14155550123" },
+        { path: "detail.timezone", expected: "an IANA time zone such as Europe/Paris" },
+      ],
+    ],
+    [
+      "review.submitted",
+      { customerId: "c", productId: "p", rating: 6 },
+      [{ path: "detail.rating", expected: "Too big: expected number to be <=5" }],
+    ],
+    [
+      "product.viewed",
+      { product: { productId: "p" } },
+      [{ path: "detail.customerId", expected: "string, got nothing" }],
+    ],
+  ];
+  it.each(rejections)("rejects an invalid %s naming each field", (type, detail, problems) => {
+    expect(parseEnvelope(envelope(type, detail))).toEqual({
+      kind: "rejected",
+      id: "evt-1",
+      detailType: type,
+      problems,
+    });
+  });
+
+  it("rejects a bad envelope", () => {
+    const outcome = parseEnvelope({
+      source: "x",
+      "detail-type": "app.opened",
+      time: "yesterday",
+      detail: {},
+    });
+    expect(outcome).toMatchObject({
+      kind: "rejected",
+      detailType: "app.opened",
+      problems: [{ path: "time" }],
+    });
+  });
+
+  it("gives a line without id a stable id derived from the line", () => {
+    const line = JSON.stringify({
+      source: "t",
+      "detail-type": "app.opened",
+      time: "2026-03-01T10:00:00Z",
+      detail: { customerId: "c" },
+    });
+    const first = parseJsonLine(line);
+    const second = parseJsonLine(line);
+    expect(first.kind).toBe("event");
+    expect(first.kind === "event" && second.kind === "event" && first.event.id === second.event.id).toBe(
+      true,
+    );
+    expect(first.kind === "event" && first.event.id).toMatch(/^line-[0-9a-f]{20}$/);
+  });
+
+  it("covers every detail-type of the catalog", () => {
+    const catalog = [
+      "customer.signed_up",
+      "customer.updated",
+      "consent.updated",
+      "product.viewed",
+      "product.alert_requested",
+      "wishlist.added",
+      "wishlist.removed",
+      "cart.updated",
+      "checkout.started",
+      "order.placed",
+      "order.cancelled",
+      "order.shipped",
+      "order.delivered",
+      "order.ready_for_pickup",
+      "order.picked_up",
+      "return.initiated",
+      "return.completed",
+      "review.submitted",
+      "loyalty.enrolled",
+      "loyalty.points_changed",
+      "referral.completed",
+      "support.ticket_opened",
+      "support.ticket_resolved",
+      "app.opened",
+      "product.inventory_changed",
+      "product.price_changed",
+    ];
+    for (const type of catalog) expect(eventTypes).toContain(type);
+  });
+});
