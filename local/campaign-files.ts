@@ -5,6 +5,7 @@ import { type Campaign, CampaignSchema } from "../functions/core/config/campaign
 import type { Condition } from "../functions/core/config/condition.ts";
 import { type EngineConfig, EngineConfigSchema } from "../functions/core/config/engine.ts";
 import { templateProblems } from "../functions/core/templates/templates.ts";
+import { describeIssues } from "../functions/core/validation/describe-issue.ts";
 
 export const ENGINE_FILE = "engine.json";
 
@@ -76,10 +77,7 @@ function parseFile<T>(file: string, schema: z.ZodType<T>, problems: CampaignFile
   if (json === undefined) return undefined;
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
-  for (const issue of parsed.error.issues) {
-    for (const leaf of leafIssues(issue, []))
-      problems.push({ file, path: formatPath(leaf.path), expected: describeIssue(leaf.issue) });
-  }
+  for (const problem of describeIssues(parsed.error)) problems.push({ file, ...problem });
   return undefined;
 }
 
@@ -90,44 +88,6 @@ function readJson(file: string, problems: CampaignFileProblem[]): unknown {
     problems.push({ file, path: "(file)", expected: `valid JSON (${(error as Error).message})` });
     return undefined;
   }
-}
-
-type Leaf = { path: PropertyKey[]; issue: z.core.$ZodIssue };
-
-/**
- * A union's issue is reported through the branch the author most likely meant: the one that
- * accepted the `type` (or, failing that, the one with the fewest complaints), with full paths.
- */
-function leafIssues(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Leaf[] {
-  const path = [...prefix, ...issue.path];
-  if (issue.code !== "invalid_union") return [{ path, issue }];
-  const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
-  if (branches.length === 0) return [{ path, issue }];
-  const typeMatched = branches.filter(
-    (branch) => !branch.some((i) => i.path.length === 1 && i.path[0] === "type"),
-  );
-  const candidates = typeMatched.length > 0 ? typeMatched : branches;
-  const closest = candidates.reduce((best, branch) => (branch.length < best.length ? branch : best));
-  return closest.flatMap((inner) => leafIssues(inner, path));
-}
-
-function formatPath(path: PropertyKey[]): string {
-  if (path.length === 0) return "(root)";
-  return path
-    .map((part, i) => (typeof part === "number" ? `[${part}]` : `${i === 0 ? "" : "."}${String(part)}`))
-    .join("");
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_value")
-    return `one of ${(issue as { values: unknown[] }).values.map((v) => JSON.stringify(v)).join(", ")}`;
-  if (issue.code === "unrecognized_keys")
-    return `no key ${(issue as { keys: string[] }).keys.map((k) => `"${k}"`).join(", ")} (unknown field)`;
-  if (issue.code === "invalid_type") {
-    const received = /received (\w+)/.exec(issue.message)?.[1];
-    return `${issue.expected}, got ${received === undefined || received === "undefined" ? "nothing" : received}`;
-  }
-  return issue.message;
 }
 
 function rankingProblems(campaign: Campaign, engine: EngineConfig): { path: string; expected: string }[] {

@@ -40,6 +40,10 @@ export const ProductsSchema = z
       .boolean()
       .default(false)
       .describe("debounced triggers add to the list instead of replacing it"),
+    allowEmpty: z
+      .boolean()
+      .default(false)
+      .describe("send even when no product is left (default: a send with no product is skipped)"),
   })
   .describe("the products a message is about");
 

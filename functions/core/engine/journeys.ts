@@ -269,7 +269,8 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   let products = journey.context.products as Item[] | undefined;
   if (trigger?.products?.excludePurchased && products)
     products = products.filter((item) => state.products[item.productId]?.boughtAt === undefined);
-  if (trigger?.products && (!products || products.length === 0)) return "next";
+  if (trigger?.products && !trigger.products.allowEmpty && (!products || products.length === 0))
+    return "next";
 
   if (!journey.reachedSend) {
     const reentry = trigger?.reentry ?? campaign.reentry;

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
+import { describeIssues, type FieldProblem } from "../validation/describe-issue.ts";
 import {
   type CatalogEventType,
   type CustomerEventType,
@@ -34,7 +35,7 @@ export type EngineEvent = { [T in EventType]: EventOf<T> }[EventType];
 export type CustomerEvent = { [T in CustomerEventType]: EventOf<T> }[CustomerEventType];
 export type CatalogEvent = { [T in CatalogEventType]: EventOf<T> }[CatalogEventType];
 
-export type FieldProblem = { path: string; expected: string };
+export type { FieldProblem };
 export type ParseOutcome =
   | { kind: "event"; event: EngineEvent }
   | { kind: "ignored"; id: string; detailType: string }
@@ -98,16 +99,5 @@ function stableId(text: string): string {
 }
 
 function toProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
-  return error.issues.map((issue) => {
-    const path = [prefix, ...issue.path.map(String)].filter((part) => part !== undefined).join(".");
-    return { path: path || "(root)", expected: describeIssue(issue) };
-  });
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type") {
-    const received = /received (\w+)/.exec(issue.message)?.[1];
-    return `${issue.expected}, got ${received === undefined || received === "undefined" ? "nothing" : received}`;
-  }
-  return issue.message;
+  return describeIssues(error, prefix ? [prefix] : []);
 }
