@@ -16,8 +16,8 @@ export type Engine = {
   catalogTriggers: Map<EventType, Bound<"catalog">[]>;
   traitTriggers: Bound<"trait">[];
   scheduleTriggers: Bound<"schedule">[];
-  /** Event types that can end or resume some journey: others skip the journey scan. */
-  journeyEventTypes: Set<EventType>;
+  /** Event type -> campaigns whose journeys it can end or resume; other journeys are not looked at. */
+  journeyEventTypes: Map<EventType, Set<string>>;
   renderBodies: boolean;
 };
 
@@ -35,7 +35,7 @@ export function compileEngine(
     catalogTriggers: new Map(),
     traitTriggers: [],
     scheduleTriggers: [],
-    journeyEventTypes: new Set(),
+    journeyEventTypes: new Map(),
     renderBodies: options.renderBodies ?? false,
   };
   for (const campaign of campaigns) {
@@ -49,9 +49,13 @@ export function compileEngine(
       else if (trigger.type === "trait") engine.traitTriggers.push({ campaign, trigger });
       else engine.scheduleTriggers.push({ campaign, trigger });
     }
-    for (const rule of campaign.exitOn) engine.journeyEventTypes.add(rule.event);
-    for (const step of campaign.steps)
-      if (step.type === "waitForEvent") engine.journeyEventTypes.add(step.event);
+    const listen = (type: EventType) => {
+      const campaigns = engine.journeyEventTypes.get(type) ?? new Set<string>();
+      campaigns.add(campaign.id);
+      engine.journeyEventTypes.set(type, campaigns);
+    };
+    for (const rule of campaign.exitOn) listen(rule.event);
+    for (const step of campaign.steps) if (step.type === "waitForEvent") listen(step.event);
   }
   return engine;
 }

@@ -1,4 +1,5 @@
 import type { Campaign, Trigger } from "../config/campaign.ts";
+import type { EventType } from "../events/details.ts";
 import type { CatalogEvent, CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
 import { holds } from "../rules/conditions.ts";
@@ -107,7 +108,9 @@ export function startFromEvent(
 }
 
 function endOrResumeJourneys(run: Run, event: ScopeEvent, now: number): void {
+  const listening = run.engine.journeyEventTypes.get(event.type as EventType);
   for (const journey of [...run.state.journeys]) {
+    if (!listening?.has(journey.campaign)) continue;
     const campaign = run.engine.campaigns.get(journey.campaign);
     if (!campaign) continue;
     const scope = scopeAt(run, now, journey, event);
@@ -139,7 +142,10 @@ function matches(match: Record<string, string> | undefined, facts: object): bool
 }
 
 function toScopeEvent(event: CustomerEvent | CatalogEvent): ScopeEvent {
-  return { type: event.type, detail: { ...event.detail, eventId: event.id } as Record<string, unknown> };
+  return {
+    type: event.type,
+    detail: { ...event.detail, eventId: event.id, type: event.type } as Record<string, unknown>,
+  };
 }
 
 function touchedProducts(event: CustomerEvent): string[] {

@@ -14,6 +14,7 @@ import {
 import type { Bound, Engine } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
 import { type Run, scopeAt, startJourney } from "./journeys.ts";
+import { selectProducts } from "./products.ts";
 import { pruneState } from "./prune.ts";
 
 /** A scheduled campaign due for one customer at one local moment. */
@@ -70,7 +71,8 @@ export function runOccurrence(engine: Engine, state: CustomerState, occurrence: 
   scope.facts.trigger = { id: trigger.id };
   scope.facts.journey = occurrence.context;
   if (!holds(trigger.where, scope)) return run.decisions;
-  const context = { ...occurrence.context, occurrence: occurrence.key };
+  const context: Record<string, unknown> = { ...occurrence.context, occurrence: occurrence.key };
+  if (trigger.products) context.products = selectProducts(trigger.products, scope);
   startJourney(run, { campaign, trigger, key: occurrence.key, at: occurrence.at, context });
   if (run.decisions.length > 0) {
     pruneState(engine, state, occurrence.at);

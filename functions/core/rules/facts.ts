@@ -4,15 +4,16 @@ import { computeTraits, type Traits } from "../state/traits.ts";
 
 /** What conditions, keys and templates can read, by root: event, profile, traits, consent, journey, loyalty, order, item, trigger. */
 export type Facts = {
-  event?: Record<string, unknown>;
-  profile: CustomerState["profile"];
-  consent: Record<string, unknown>;
+  /** The event's detail, with its `type` and `eventId`. */
+  readonly event?: Record<string, unknown> | undefined;
+  readonly profile: CustomerState["profile"];
+  readonly consent: Record<string, unknown>;
   readonly traits: Traits;
-  journey?: Record<string, unknown>;
-  loyalty: CustomerState["loyalty"];
-  order?: unknown;
+  journey?: Record<string, unknown> | undefined;
+  readonly loyalty: CustomerState["loyalty"];
+  readonly order?: unknown;
   item?: unknown;
-  trigger?: { id: string };
+  trigger?: { id: string } | undefined;
 };
 
 export type FactsInput = {
@@ -24,25 +25,45 @@ export type FactsInput = {
   triggerId?: string | undefined;
 };
 
+/** Built per condition scope: reads are lazy, since most conditions touch one or two roots. */
 export function buildFacts({ state, now, config, event, journey, triggerId }: FactsInput): Facts {
-  let traits: Traits | undefined;
-  const orderId = (event?.detail.orderId ?? journey?.orderId) as string | undefined;
-  return {
-    event: event ? { ...event.detail, type: event.type } : undefined,
-    profile: state.profile,
-    consent: {
-      ...state.consent.topics,
-      email: state.consent.email,
-      sms: state.consent.sms,
-      push: state.consent.push,
-    },
-    get traits() {
-      traits ??= computeTraits(state, now, config);
-      return traits;
-    },
-    journey,
-    loyalty: state.loyalty,
-    order: orderId ? state.orders.recent.find((o) => o.orderId === orderId) : undefined,
-    trigger: triggerId ? { id: triggerId } : undefined,
-  };
+  return new FactsView(state, now, config, event?.detail, journey, triggerId);
+}
+
+class FactsView implements Facts {
+  item?: unknown;
+  trigger?: { id: string };
+  private traitView?: Traits;
+  private consentView?: Record<string, unknown>;
+
+  constructor(
+    private readonly state: CustomerState,
+    private readonly now: number,
+    private readonly config: EngineConfig,
+    readonly event: Record<string, unknown> | undefined,
+    readonly journey: Record<string, unknown> | undefined,
+    triggerId: string | undefined,
+  ) {
+    if (triggerId) this.trigger = { id: triggerId };
+  }
+
+  get profile() {
+    return this.state.profile;
+  }
+  get loyalty() {
+    return this.state.loyalty;
+  }
+  get traits(): Traits {
+    this.traitView ??= computeTraits(this.state, this.now, this.config);
+    return this.traitView;
+  }
+  get consent(): Record<string, unknown> {
+    const { topics, email, sms, push } = this.state.consent;
+    this.consentView ??= { ...topics, email, sms, push };
+    return this.consentView;
+  }
+  get order(): unknown {
+    const orderId = (this.event?.orderId ?? this.journey?.orderId) as string | undefined;
+    return orderId ? this.state.orders.recent.find((o) => o.orderId === orderId) : undefined;
+  }
 }

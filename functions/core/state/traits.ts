@@ -2,27 +2,67 @@ import type { EngineConfig } from "../config/engine.ts";
 import { DAY } from "../time/local-time.ts";
 import type { CustomerState } from "./customer-state.ts";
 
-export type Traits = ReturnType<typeof computeTraits>;
+export type Traits = TraitView;
 
-/** The computed traits of CAMPAIGNS.md as of `now`. */
-export function computeTraits(state: CustomerState, now: number, config: EngineConfig) {
-  const { orders, activity } = state;
-  return {
-    ordersCount: orders.count,
-    deliveredCount: orders.deliveredCount,
-    lifetimeSpend: orders.lifetimeSpend,
-    lastOrderAt: orders.lastOrderAt,
-    firstOrderAt: orders.firstOrderAt,
-    lastActiveAt: activity.lastActiveAt,
-    propensity: propensity(state, now, config),
-    spendCohort: spendCohort(state, now, config),
-    preferredHour: preferredHour(state, config),
-    viewsInWindow: countSince(activity.viewTimes, now - config.traits.viewCountWindow),
-    loyaltyBalance: state.loyalty.balance,
-    loyaltyTier: state.loyalty.tier,
-    loyaltyEnrolled: state.loyalty.enrolled,
-    topBrands: topBrands(state, now, config, 3),
-  };
+/** The computed traits of CAMPAIGNS.md as of `now`, each computed when first read (conditions read few). */
+export function computeTraits(state: CustomerState, now: number, config: EngineConfig): Traits {
+  return new TraitView(state, now, config);
+}
+
+export class TraitView {
+  private memo: { propensity?: number; spendCohort?: string; topBrands?: string[] } = {};
+
+  constructor(
+    private readonly state: CustomerState,
+    private readonly now: number,
+    private readonly config: EngineConfig,
+  ) {}
+
+  get ordersCount() {
+    return this.state.orders.count;
+  }
+  get deliveredCount() {
+    return this.state.orders.deliveredCount;
+  }
+  get lifetimeSpend() {
+    return this.state.orders.lifetimeSpend;
+  }
+  get lastOrderAt() {
+    return this.state.orders.lastOrderAt;
+  }
+  get firstOrderAt() {
+    return this.state.orders.firstOrderAt;
+  }
+  get lastActiveAt() {
+    return this.state.activity.lastActiveAt;
+  }
+  get propensity() {
+    this.memo.propensity ??= propensity(this.state, this.now, this.config);
+    return this.memo.propensity;
+  }
+  get spendCohort() {
+    this.memo.spendCohort ??= spendCohort(this.state, this.now, this.config);
+    return this.memo.spendCohort;
+  }
+  get preferredHour() {
+    return preferredHour(this.state, this.config);
+  }
+  get viewsInWindow() {
+    return countSince(this.state.activity.viewTimes, this.now - this.config.traits.viewCountWindow);
+  }
+  get loyaltyBalance() {
+    return this.state.loyalty.balance;
+  }
+  get loyaltyTier() {
+    return this.state.loyalty.tier;
+  }
+  get loyaltyEnrolled() {
+    return this.state.loyalty.enrolled;
+  }
+  get topBrands() {
+    this.memo.topBrands ??= topBrands(this.state, this.now, this.config, 3);
+    return this.memo.topBrands;
+  }
 }
 
 export function decayedAffinity(entry: readonly [number, number], now: number, halfLifeDays: number): number {
