@@ -1,0 +1,140 @@
+import { join } from "node:path";
+import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
+import * as iam from "aws-cdk-lib/aws-iam";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
+import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import * as logs from "aws-cdk-lib/aws-logs";
+import { Construct } from "constructs";
+import { DeadLetterQueue } from "./dead-letter-queue.ts";
+
+/** Where the sources live: the handler entries, the lock file, the campaign files to ship. */
+export interface FunctionSources {
+  readonly projectRoot: string;
+  readonly campaignsDir: string;
+}
+
+export const METRICS_NAMESPACE = "Engage";
+export const SERVICE_NAME = "engage";
+
+export interface EngineFunctionProps {
+  readonly sources: FunctionSources;
+  /** File name under functions/handlers/, e.g. "ingest.ts". */
+  readonly handlerFile: string;
+  readonly description: string;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly environment?: Record<string, string>;
+  /**
+   * "async": invoked by EventBridge or Scheduler; failed events go, after two retries, to an
+   * on-failure queue. "sync": the caller (Step Functions, a function URL client) gets the error.
+   */
+  readonly invocation: "async" | "sync";
+}
+
+/**
+ * One Lambda handler: bundled locally with esbuild (ESM, arm64, Node.js 22), with the campaign files
+ * copied beside the code, its own log group with a retention, X-Ray, and a role that starts empty
+ * (only writing to its own log group) so every other permission is a visible grant.
+ */
+export class EngineFunction extends Construct {
+  readonly function: nodejs.NodejsFunction;
+  readonly role: iam.Role;
+  readonly failedInvocations?: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: EngineFunctionProps) {
+    super(scope, id);
+    const logGroup = new logs.LogGroup(this, "Logs", {
+      retention: logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.role = new iam.Role(this, "Role", {
+      assumedBy: new iam.ServicePrincipal("lambda.amazonaws.com"),
+      description: `${props.description} (execution role)`,
+    });
+    logGroup.grant(this.role, "logs:CreateLogStream", "logs:PutLogEvents");
+
+    if (props.invocation === "async") {
+      this.failedInvocations = new DeadLetterQueue(this, "FailedInvocations", {
+        holds: `events that ${props.handlerFile} failed to process after its retries`,
+      });
+    }
+
+    this.function = new nodejs.NodejsFunction(this, "Function", {
+      entry: join(props.sources.projectRoot, "functions", "handlers", props.handlerFile),
+      handler: "handler",
+      projectRoot: props.sources.projectRoot,
+      depsLockFilePath: join(props.sources.projectRoot, "package-lock.json"),
+      description: props.description,
+      runtime: lambda.Runtime.NODEJS_22_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: props.memorySize,
+      timeout: props.timeout,
+      role: this.role,
+      logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      tracing: lambda.Tracing.ACTIVE,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: "--enable-source-maps",
+        ...props.environment,
+      },
+      ...(this.failedInvocations && {
+        onFailure: new destinations.SqsDestination(this.failedInvocations.queue),
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(6),
+      }),
+      bundling: {
+        format: nodejs.OutputFormat.ESM,
+        target: "node22",
+        mainFields: ["module", "main"],
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        logLevel: nodejs.LogLevel.WARNING,
+        // Some CommonJS dependencies call require(); an ESM bundle has to provide it.
+        banner:
+          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+        commandHooks: campaignFilesCopy(props.sources.campaignsDir),
+      },
+    });
+
+    acknowledgeCommonFindings(this, props);
+  }
+}
+
+/** Ships the (already validated) campaign files with every function, as config beside the code. */
+function campaignFilesCopy(campaignsDir: string): nodejs.ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_inputDir, outputDir) => [
+      `mkdir -p "${outputDir}/campaigns"`,
+      `find "${campaignsDir}" -maxdepth 1 -name '*.json' -exec cp {} "${outputDir}/campaigns/" \\;`,
+    ],
+  };
+}
+
+function acknowledgeCommonFindings(fn: EngineFunction, props: EngineFunctionProps): void {
+  Validations.of(fn.role).acknowledge({
+    id: "AwsSolutions-IAM5[Resource::*]",
+    reason:
+      "X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords do not support resource-level permissions.",
+  });
+  const runtimeReason =
+    "Node.js 22 (NODEJS_22_X, supported, not deprecated) is the runtime the project targets and tests with; Node.js 24 is a separate, deliberate upgrade.";
+  Validations.of(fn.function).acknowledge(
+    { id: "AwsSolutions-L1", reason: runtimeReason },
+    { id: "Serverless-LambdaLatestVersion", reason: runtimeReason },
+  );
+  Validations.of(fn.function).acknowledge({
+    id: "Serverless-LambdaDLQ",
+    reason:
+      props.invocation === "async"
+        ? "Asynchronous failures go to an on-failure destination (an SQS queue with a depth alarm), which carries the error as well as the event; a DLQ as well would duplicate every failure."
+        : "Invoked synchronously only (Step Functions task or function URL): the caller receives the error and retries or reports it; a Lambda DLQ applies to asynchronous invocations only.",
+  });
+}

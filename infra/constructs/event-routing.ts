@@ -1,0 +1,117 @@
+import { Duration } from "aws-cdk-lib";
+import * as events from "aws-cdk-lib/aws-events";
+import * as targets from "aws-cdk-lib/aws-events-targets";
+import * as iam from "aws-cdk-lib/aws-iam";
+import type * as lambda from "aws-cdk-lib/aws-lambda";
+import { Construct } from "constructs";
+import { DeadLetterQueue } from "./dead-letter-queue.ts";
+
+export const CATALOG_DETAIL_TYPES = ["product.inventory_changed", "product.price_changed"];
+export const FEEDBACK_SOURCES = ["aws.ses", "aws.sms-voice"];
+/** The SES event-publishing detail-types of the events the configuration set publishes. */
+export const SES_FEEDBACK_DETAIL_TYPES = [
+  "Email Bounced",
+  "Email Complaint Received",
+  "Email Delivered",
+  "Email Opened",
+  "Email Clicked",
+  "Email Rejected",
+];
+/** AWS End User Messaging SMS reports delivery outcomes, opt-outs included, with this detail-type. */
+export const SMS_FEEDBACK_DETAIL_TYPES = ["Text Message Delivery Status Updated"];
+
+/** EventBridge keeps trying a target for a day, which covers a regional Lambda hiccup. */
+const TARGET_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) };
+
+export interface EventRoutingProps {
+  readonly bus: events.IEventBus;
+  readonly ingest: lambda.IFunction;
+  readonly catalogFanout: lambda.IFunction;
+  readonly feedback: lambda.IFunction;
+  /** SES events are forwarded only for messages sent with this configuration set. */
+  readonly sesConfigurationSetName: string;
+}
+
+/**
+ * Rules on the engine bus (customer events, catalog events, feedback) and, on the default bus,
+ * the forwarding of AWS feedback (SES and SMS publish only there) to the engine bus.
+ */
+export class EventRouting extends Construct {
+  readonly customerEventsRule: events.Rule;
+  readonly catalogEventsRule: events.Rule;
+  readonly feedbackRule: events.Rule;
+  readonly sesFeedbackForwardRule: events.Rule;
+  readonly smsFeedbackForwardRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: EventRoutingProps) {
+    super(scope, id);
+    const { bus } = props;
+
+    this.customerEventsRule = new events.Rule(this, "CustomerEvents", {
+      eventBus: bus,
+      description: "Customer events (everything but catalog events and AWS feedback) to ingest",
+      eventPattern: {
+        detailType: events.Match.anythingBut(...CATALOG_DETAIL_TYPES),
+        source: events.Match.anythingBut(...FEEDBACK_SOURCES),
+      },
+    });
+    this.addLambdaTarget(
+      this.customerEventsRule,
+      props.ingest,
+      "customer events EventBridge could not deliver to ingest",
+    );
+
+    this.catalogEventsRule = new events.Rule(this, "CatalogEvents", {
+      eventBus: bus,
+      description: "Price and inventory changes to catalog fan-out",
+      eventPattern: { detailType: CATALOG_DETAIL_TYPES },
+    });
+    this.addLambdaTarget(
+      this.catalogEventsRule,
+      props.catalogFanout,
+      "catalog events EventBridge could not deliver to catalog fan-out",
+    );
+
+    this.feedbackRule = new events.Rule(this, "Feedback", {
+      eventBus: bus,
+      description: "SES and SMS feedback to the feedback handler",
+      eventPattern: { source: FEEDBACK_SOURCES },
+    });
+    this.addLambdaTarget(this.feedbackRule, props.feedback, "feedback events EventBridge could not deliver");
+
+    const forwardDeadLetters = new DeadLetterQueue(this, "ForwardDeadLetters", {
+      holds: "SES or SMS feedback the default bus could not forward to the engine bus",
+    });
+    this.sesFeedbackForwardRule = new events.Rule(this, "SesFeedbackToEngineBus", {
+      description: "SES events of the engine's configuration set, from the default bus to the engine bus",
+      eventPattern: {
+        source: ["aws.ses"],
+        detailType: SES_FEEDBACK_DETAIL_TYPES,
+        detail: { mail: { tags: { "ses:configuration-set": [props.sesConfigurationSetName] } } },
+      },
+    });
+    this.smsFeedbackForwardRule = new events.Rule(this, "SmsFeedbackToEngineBus", {
+      description: "SMS delivery and opt-out events, from the default bus to the engine bus",
+      eventPattern: { source: ["aws.sms-voice"], detailType: SMS_FEEDBACK_DETAIL_TYPES },
+    });
+    const forwardRole = new iam.Role(this, "ForwardRole", {
+      assumedBy: new iam.ServicePrincipal("events.amazonaws.com"),
+      description: "Forwards AWS feedback from the default bus to the engine bus",
+    });
+    for (const rule of [this.sesFeedbackForwardRule, this.smsFeedbackForwardRule]) {
+      rule.addTarget(
+        new targets.EventBus(bus, { deadLetterQueue: forwardDeadLetters.queue, role: forwardRole }),
+      );
+      // The EventBus target has no retry props; set the same policy as the Lambda targets.
+      (rule.node.defaultChild as events.CfnRule).addPropertyOverride("Targets.0.RetryPolicy", {
+        MaximumRetryAttempts: TARGET_RETRY.retryAttempts,
+        MaximumEventAgeInSeconds: TARGET_RETRY.maxEventAge.toSeconds(),
+      });
+    }
+  }
+
+  private addLambdaTarget(rule: events.Rule, fn: lambda.IFunction, holds: string): void {
+    const deadLetters = new DeadLetterQueue(this, `${rule.node.id}DeadLetters`, { holds });
+    rule.addTarget(new targets.LambdaFunction(fn, { deadLetterQueue: deadLetters.queue, ...TARGET_RETRY }));
+  }
+}

@@ -1,0 +1,481 @@
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import aslValidator from "asl-validator";
+import { App, type CfnElement } from "aws-cdk-lib";
+import { Match } from "aws-cdk-lib/assertions";
+import type { IConstruct } from "constructs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CampaignFilesError } from "../../infra/campaign-config.ts";
+import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
+import { addEngineStack } from "../../infra/engine-app.ts";
+import { localAslFromTemplate } from "../../workflows/journey/asl.ts";
+import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
+import {
+  type EngineFixture,
+  engineContext,
+  FIXTURE_CAMPAIGNS,
+  FIXTURE_SETTINGS,
+  PROJECT_ROOT,
+  scratchDir,
+  synthesizeEngine,
+  writeCampaignDir,
+} from "./engine-app-fixture.ts";
+import { type EventPattern, matchesPattern } from "./event-pattern-matcher.ts";
+
+type Resource = { Type: string; Properties: Record<string, unknown> };
+type RuleProperties = {
+  EventBusName?: unknown;
+  EventPattern: EventPattern;
+  Targets: Record<string, unknown>[];
+};
+type QueueProperties = {
+  RedrivePolicy?: { deadLetterTargetArn: { "Fn::GetAtt": [string, string] }; maxReceiveCount: number };
+  SqsManagedSseEnabled?: boolean;
+};
+type PolicyDocument = { Statement: Statement[] };
+type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+
+let engine: EngineFixture;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  engine = synthesizeEngine({ bundle: true, validateTemplate: true });
+  resources = engine.template.toJSON().Resources as Record<string, Resource>;
+});
+
+afterAll(() => engine?.cleanUp());
+
+const logicalId = (construct: IConstruct) =>
+  engine.stack.resolve(engine.stack.getLogicalId(construct.node.defaultChild as CfnElement)) as string;
+const arnOf = (construct: IConstruct) => ({ "Fn::GetAtt": [logicalId(construct), "Arn"] });
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+it("passes CDK's built-in CloudFormation validation of the template", () => {
+  const report = JSON.parse(readFileSync(join(engine.outdir, "validation-report.json"), "utf8")) as {
+    pluginReports: { violations: unknown[] }[];
+  };
+  expect(report.pluginReports.flatMap((r) => r.violations)).toEqual([]);
+});
+
+describe("event routing", () => {
+  const rule = (construct: IConstruct) => resources[logicalId(construct)]!.Properties as RuleProperties;
+
+  it("sends customer events to ingest, with a DLQ and a retry policy", () => {
+    const { routing, functions, bus } = engine.stack;
+    expect(rule(routing.customerEventsRule)).toMatchObject({
+      EventBusName: { Ref: logicalId(bus) },
+      EventPattern: {
+        "detail-type": [{ "anything-but": ["product.inventory_changed", "product.price_changed"] }],
+        source: [{ "anything-but": ["aws.ses", "aws.sms-voice"] }],
+      },
+      Targets: [
+        {
+          Arn: arnOf(functions.ingest.function),
+          DeadLetterConfig: { Arn: expect.anything() },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        },
+      ],
+    });
+  });
+
+  it("sends the two catalog event types to catalog fan-out", () => {
+    const { routing, functions, bus } = engine.stack;
+    expect(rule(routing.catalogEventsRule)).toMatchObject({
+      EventBusName: { Ref: logicalId(bus) },
+      EventPattern: { "detail-type": ["product.inventory_changed", "product.price_changed"] },
+      Targets: [
+        { Arn: arnOf(functions.catalogFanout.function), DeadLetterConfig: { Arn: expect.anything() } },
+      ],
+    });
+  });
+
+  it("sends SES and SMS feedback to the feedback handler", () => {
+    const { routing, functions, bus } = engine.stack;
+    expect(rule(routing.feedbackRule)).toMatchObject({
+      EventBusName: { Ref: logicalId(bus) },
+      EventPattern: { source: ["aws.ses", "aws.sms-voice"] },
+      Targets: [{ Arn: arnOf(functions.feedback.function), DeadLetterConfig: { Arn: expect.anything() } }],
+    });
+  });
+
+  it("forwards the configuration set's SES events and SMS events from the default bus to the engine bus", () => {
+    const { routing, bus } = engine.stack;
+    const ses = rule(routing.sesFeedbackForwardRule);
+    const sms = rule(routing.smsFeedbackForwardRule);
+    for (const forward of [ses, sms]) {
+      expect(forward.EventBusName).toBeUndefined();
+      expect(forward.Targets).toEqual([
+        expect.objectContaining({
+          Arn: arnOf(bus),
+          DeadLetterConfig: { Arn: expect.anything() },
+          RoleArn: expect.anything(),
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ]);
+    }
+    expect(ses.EventPattern).toMatchObject({
+      source: ["aws.ses"],
+      "detail-type": expect.arrayContaining(["Email Bounced", "Email Complaint Received"]),
+      detail: {
+        mail: {
+          tags: { "ses:configuration-set": [{ Ref: expect.stringMatching(/^EmailConfigurationSet/) }] },
+        },
+      },
+    });
+    expect(sms.EventPattern).toEqual({
+      source: ["aws.sms-voice"],
+      "detail-type": ["Text Message Delivery Status Updated"],
+    });
+  });
+
+  it("routes every kind of event to exactly one handler", () => {
+    const { routing } = engine.stack;
+    const patterns = {
+      ingest: rule(routing.customerEventsRule).EventPattern,
+      catalogFanout: rule(routing.catalogEventsRule).EventPattern,
+      feedback: rule(routing.feedbackRule).EventPattern,
+    };
+    const routedTo = (event: Record<string, unknown>) =>
+      Object.entries(patterns)
+        .filter(([, pattern]) => matchesPattern(event, pattern))
+        .map(([name]) => name);
+    const event = (source: string, detailType: string) => ({ source, "detail-type": detailType, detail: {} });
+
+    expect(routedTo(event("shop.web", "cart.updated"))).toEqual(["ingest"]);
+    expect(routedTo(event("shop.web", "order.placed"))).toEqual(["ingest"]);
+    expect(routedTo(event("engage.journey", "journey.failed"))).toEqual(["ingest"]);
+    expect(routedTo(event("shop.catalog", "product.inventory_changed"))).toEqual(["catalogFanout"]);
+    expect(routedTo(event("shop.catalog", "product.price_changed"))).toEqual(["catalogFanout"]);
+    expect(routedTo(event("aws.ses", "Email Bounced"))).toEqual(["feedback"]);
+    expect(routedTo(event("aws.sms-voice", "Text Message Delivery Status Updated"))).toEqual(["feedback"]);
+
+    const sesForward = { ...rule(routing.sesFeedbackForwardRule).EventPattern };
+    sesForward.detail = { mail: { tags: { "ses:configuration-set": ["engage-set"] } } };
+    const sesEvent = (configurationSet: string) => ({
+      ...event("aws.ses", "Email Complaint Received"),
+      detail: { mail: { tags: { "ses:configuration-set": [configurationSet] } } },
+    });
+    expect(matchesPattern(sesEvent("engage-set"), sesForward)).toBe(true);
+    expect(matchesPattern(sesEvent("another-app"), sesForward)).toBe(false);
+  });
+
+  it("feeds the fan-out queue to ingest in batches with partial batch failures", () => {
+    const { functions } = engine.stack;
+    engine.template.hasResourceProperties("AWS::Lambda::EventSourceMapping", {
+      FunctionName: { Ref: logicalId(functions.ingest.function) },
+      EventSourceArn: { "Fn::GetAtt": [Match.stringLikeRegexp("^FanoutQueue"), "Arn"] },
+      FunctionResponseTypes: ["ReportBatchItemFailures"],
+    });
+  });
+});
+
+describe("dead-letter queues", () => {
+  it("has a DLQ on every EventBridge rule target", () => {
+    const targets = ofType("AWS::Events::Rule").flatMap(
+      ([, r]) => r.Properties.Targets as Record<string, unknown>[],
+    );
+    expect(targets).toHaveLength(5);
+    for (const target of targets) expect(target.DeadLetterConfig).toEqual({ Arn: expect.anything() });
+  });
+
+  it("has an on-failure destination and a retry policy for every asynchronously invoked function", () => {
+    const { ingest, catalogFanout, sweep, feedback } = engine.stack.functions;
+    const configs = ofType("AWS::Lambda::EventInvokeConfig").map(([, r]) => r.Properties);
+    for (const fn of [ingest, catalogFanout, sweep, feedback]) {
+      expect(configs).toContainEqual({
+        FunctionName: { Ref: logicalId(fn.function) },
+        Qualifier: "$LATEST",
+        MaximumRetryAttempts: 2,
+        MaximumEventAgeInSeconds: 21600,
+        DestinationConfig: { OnFailure: { Destination: arnOf(fn.failedInvocations!.queue) } },
+      });
+    }
+  });
+
+  it("has a redrive policy on every queue that is not itself a dead-letter queue", () => {
+    type ArnRef = { "Fn::GetAtt": [string, "Arn"] } | undefined;
+    const idOf = (arn: ArnRef) => (arn ? [arn["Fn::GetAtt"][0]] : []);
+    const queues = ofType("AWS::SQS::Queue").map(([id, q]) => ({ id, ...(q.Properties as QueueProperties) }));
+    const deadLetterQueueIds = new Set([
+      ...ofType("AWS::Events::Rule").flatMap(([, r]) =>
+        (r.Properties as RuleProperties).Targets.flatMap((t) =>
+          idOf((t.DeadLetterConfig as { Arn: ArnRef }).Arn),
+        ),
+      ),
+      ...ofType("AWS::Scheduler::Schedule").flatMap(([, s]) =>
+        idOf((s.Properties.Target as { DeadLetterConfig: { Arn: ArnRef } }).DeadLetterConfig.Arn),
+      ),
+      ...ofType("AWS::Lambda::EventInvokeConfig").flatMap(([, c]) =>
+        idOf(
+          (c.Properties.DestinationConfig as { OnFailure: { Destination: ArnRef } }).OnFailure.Destination,
+        ),
+      ),
+      ...queues.flatMap((q) => idOf(q.RedrivePolicy?.deadLetterTargetArn as ArnRef)),
+    ]);
+    const workQueues = queues.filter((q) => !deadLetterQueueIds.has(q.id));
+
+    expect(deadLetterQueueIds.size).toBe(queues.length - 1);
+    expect(workQueues.map((q) => q.id)).toEqual([expect.stringMatching(/^FanoutQueue/)]);
+    for (const queue of workQueues) expect(queue.RedrivePolicy).toMatchObject({ maxReceiveCount: 5 });
+  });
+
+  it("encrypts every queue and alarms on every dead-letter queue's depth", () => {
+    const queues = ofType("AWS::SQS::Queue");
+    for (const [, queue] of queues) expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    const depthAlarms = ofType("AWS::CloudWatch::Alarm").filter(
+      ([, a]) => a.Properties.MetricName === "ApproximateNumberOfMessagesVisible",
+    );
+    expect(depthAlarms).toHaveLength(queues.length - 1);
+  });
+});
+
+describe("IAM", () => {
+  const statements = (): Statement[] => [
+    ...ofType("AWS::IAM::Policy").flatMap(
+      ([, p]) => (p.Properties.PolicyDocument as PolicyDocument).Statement,
+    ),
+    ...ofType("AWS::IAM::Role").flatMap(([, r]) =>
+      ((r.Properties.Policies ?? []) as { PolicyDocument: PolicyDocument }[]).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      ),
+    ),
+  ];
+  const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+
+  it("uses no wildcard action", () => {
+    const actions = statements().flatMap(actionsOf);
+    expect(actions.length).toBeGreaterThan(50);
+    expect(actions.filter((action) => action.includes("*"))).toEqual([]);
+  });
+
+  it("allows Resource * only for actions that have no resource-level permissions", () => {
+    const unscopable = new Set([
+      "xray:PutTraceSegments",
+      "xray:PutTelemetryRecords",
+      "xray:GetSamplingRules",
+      "xray:GetSamplingTargets",
+      "logs:CreateLogDelivery",
+      "logs:DeleteLogDelivery",
+      "logs:DescribeLogGroups",
+      "logs:DescribeResourcePolicies",
+      "logs:GetLogDelivery",
+      "logs:ListLogDeliveries",
+      "logs:PutResourcePolicy",
+      "logs:UpdateLogDelivery",
+      "sns:Publish",
+    ]);
+    const unscoped = statements().filter((s) => s.Resource === "*");
+    expect(unscoped.flatMap(actionsOf).filter((action) => !unscopable.has(action))).toEqual([]);
+  });
+
+  it("attaches no managed policy to any role", () => {
+    for (const [, role] of ofType("AWS::IAM::Role"))
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it("lets only the senders send email, from the configured address", () => {
+    const sesStatements = statements().filter((s) => actionsOf(s).includes("ses:SendEmail"));
+    expect(sesStatements).toHaveLength(3);
+    for (const s of sesStatements) {
+      expect(s).toMatchObject({
+        Condition: { StringEquals: { "ses:FromAddress": FIXTURE_SETTINGS.fromAddress } },
+      });
+    }
+  });
+});
+
+describe("tables", () => {
+  it("are on-demand, encrypted, with point-in-time recovery and TTL on expiresAt", () => {
+    const tables = ofType("AWS::DynamoDB::Table");
+    expect(tables).toHaveLength(4);
+    for (const [, table] of tables) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: "PAY_PER_REQUEST",
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        TimeToLiveSpecification: { AttributeName: "expiresAt", Enabled: true },
+        SSESpecification: { SSEEnabled: true },
+      });
+    }
+  });
+
+  it("have the keys the adapters use", () => {
+    const { customerState, interestIndex, processedEvents } = engine.stack.tables;
+    const keysOf = (table: IConstruct) => resources[logicalId(table)]!.Properties.KeySchema;
+    expect(keysOf(customerState)).toEqual([{ AttributeName: "customerId", KeyType: "HASH" }]);
+    expect(keysOf(interestIndex)).toEqual([
+      { AttributeName: "productId", KeyType: "HASH" },
+      { AttributeName: "customerId", KeyType: "RANGE" },
+    ]);
+    expect(keysOf(processedEvents)).toEqual([{ AttributeName: "id", KeyType: "HASH" }]);
+  });
+});
+
+describe("sweep schedules", () => {
+  it("exist, hourly, for each swept campaign and for no other", () => {
+    const schedules = ofType("AWS::Scheduler::Schedule").map(([, s]) => s.Properties);
+    const campaignIds = schedules
+      .map((s) => (JSON.parse((s.Target as { Input: string }).Input) as { campaignId: string }).campaignId)
+      .sort();
+    expect(campaignIds).toEqual(["milestones", "recommendations", "win-back"]);
+    for (const schedule of schedules) {
+      expect(schedule).toMatchObject({
+        ScheduleExpression: SWEEP_SCHEDULE_EXPRESSION,
+        State: "ENABLED",
+        FlexibleTimeWindow: { Mode: "OFF" },
+        Target: {
+          Arn: arnOf(engine.stack.functions.sweep.function),
+          DeadLetterConfig: { Arn: expect.anything() },
+          RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+        },
+      });
+    }
+    expect(SWEEP_SCHEDULE_EXPRESSION).toBe("cron(0 * * * ? *)");
+  });
+});
+
+describe("functions", () => {
+  it("are six arm64 Node.js 22 functions with explicit memory, timeout, tracing and log retention", () => {
+    const functions = ofType("AWS::Lambda::Function");
+    expect(functions).toHaveLength(6);
+    for (const [, fn] of functions) {
+      expect(fn.Properties).toMatchObject({
+        Runtime: "nodejs22.x",
+        Architectures: ["arm64"],
+        Handler: "index.handler",
+        MemorySize: expect.any(Number),
+        Timeout: expect.any(Number),
+        TracingConfig: { Mode: "Active" },
+        LoggingConfig: { LogFormat: "JSON", LogGroup: expect.anything() },
+      });
+    }
+    for (const [, logGroup] of ofType("AWS::Logs::LogGroup")) {
+      expect(logGroup.Properties.RetentionInDays).toBeGreaterThan(0);
+    }
+  });
+
+  it("get the environment of the contract", () => {
+    const { ingest, sweep, catalogFanout, journeyStep } = engine.stack.functions;
+    const environmentOf = (fn: IConstruct) =>
+      (resources[logicalId(fn)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+    const tables = ["STATE_TABLE", "INTEREST_TABLE", "IDEMPOTENCY_TABLE", "EVENT_BUS_NAME"];
+    const sender = ["SES_CONFIGURATION_SET", "FROM_ADDRESS", "UNSUBSCRIBE_URL", "UNSUBSCRIBE_SECRET_ARN"];
+    for (const fn of [ingest, sweep]) {
+      expect(Object.keys(environmentOf(fn.function))).toEqual(
+        expect.arrayContaining([...tables, ...sender, "JOURNEY_STATE_MACHINE_ARN"]),
+      );
+    }
+    expect(Object.keys(environmentOf(journeyStep.function))).toEqual(
+      expect.arrayContaining([...tables, ...sender]),
+    );
+    expect(environmentOf(journeyStep.function).JOURNEY_STATE_MACHINE_ARN).toBeUndefined();
+    expect(Object.keys(environmentOf(catalogFanout.function))).toEqual(
+      expect.arrayContaining([...tables, "FANOUT_QUEUE_URL"]),
+    );
+    expect(environmentOf(ingest.function).FROM_ADDRESS).toBe(FIXTURE_SETTINGS.fromAddress);
+  });
+
+  it("are bundled with esbuild as ESM, with the campaign files beside the code", () => {
+    const assets = readdirSync(engine.outdir).filter((name) => name.startsWith("asset."));
+    expect(assets).toHaveLength(6);
+    for (const asset of assets) {
+      expect(existsSync(join(engine.outdir, asset, "index.mjs"))).toBe(true);
+      expect(readdirSync(join(engine.outdir, asset, "campaigns")).sort()).toEqual(
+        Object.keys(FIXTURE_CAMPAIGNS).sort(),
+      );
+    }
+  });
+
+  it("expose unsubscribe through a function URL", () => {
+    engine.template.hasResourceProperties("AWS::Lambda::Url", {
+      AuthType: "NONE",
+      TargetFunctionArn: arnOf(engine.stack.functions.unsubscribe.function),
+    });
+  });
+});
+
+describe("journey state machine", () => {
+  it("is a logged, traced standard workflow whose Step invokes journey-step", () => {
+    const asl = localAslFromTemplate(engine.template.toJSON());
+    const validation = aslValidator(structuredClone(asl));
+    expect(validation.errors).toEqual([]);
+    expect(Object.keys(asl.States).sort()).toEqual(Object.values(JOURNEY_STATES).sort());
+    expect(asl.States[JOURNEY_STATES.step]).toMatchObject({
+      Resource: "arn:aws:states:::lambda:invoke",
+      Parameters: {
+        FunctionName: `arn:aws:lambda:us-east-1:123456789012:function:${logicalId(engine.stack.functions.journeyStep.function)}`,
+      },
+    });
+    engine.template.hasResourceProperties("AWS::StepFunctions::StateMachine", {
+      StateMachineType: "STANDARD",
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: Match.objectLike({ Level: "ALL" }),
+    });
+  });
+});
+
+describe("observability", () => {
+  it("has one dashboard per campaign", () => {
+    const dashboards = ofType("AWS::CloudWatch::Dashboard");
+    expect(dashboards).toHaveLength(Object.keys(FIXTURE_CAMPAIGNS).length - 1);
+    const body = JSON.stringify(dashboards.map(([, d]) => d.Properties.DashboardBody));
+    for (const metric of ["Triggered", "Sent", "Suppressed", "Converted"]) {
+      expect(body).toContain(`MetricName=\\\\\\"${metric}\\\\\\" campaign=\\\\\\"win-back\\\\\\"`);
+    }
+  });
+
+  it("alarms on errors and throttles of every function and on failed journeys, all notifying the topic", () => {
+    const alarms = ofType("AWS::CloudWatch::Alarm").map(([, a]) => a.Properties);
+    const byMetric = (name: string) => alarms.filter((a) => a.MetricName === name);
+    expect(byMetric("Errors")).toHaveLength(6);
+    expect(byMetric("Throttles")).toHaveLength(6);
+    expect(byMetric("ExecutionsFailed")).toHaveLength(1);
+    for (const alarm of alarms) {
+      expect(alarm.AlarmActions).toEqual([{ Ref: logicalId(engine.stack.alarms.topic) }]);
+    }
+    engine.template.hasResourceProperties("AWS::SNS::Subscription", {
+      Protocol: "email",
+      Endpoint: FIXTURE_SETTINGS.alarmEmail,
+    });
+  });
+
+  it("publishes the SES configuration set's events to the default bus", () => {
+    engine.template.hasResourceProperties("AWS::SES::ConfigurationSetEventDestination", {
+      EventDestination: {
+        Enabled: true,
+        EventBridgeDestination: {
+          EventBusArn: {
+            "Fn::Join": ["", Match.arrayWith([":event-bus/default"])],
+          },
+        },
+        MatchingEventTypes: Match.arrayWith(["bounce", "complaint"]),
+      },
+    });
+  });
+});
+
+describe("configuration errors stop the synth", () => {
+  const build = (campaignFiles: Record<string, unknown>, context: Record<string, unknown> = {}) => {
+    const campaignsDir = writeCampaignDir(campaignFiles);
+    const outdir = scratchDir("cdk.out-");
+    try {
+      const app = new App({ outdir, context: engineContext({ "aws:cdk:bundling-stacks": [], ...context }) });
+      return addEngineStack(app, { projectRoot: PROJECT_ROOT, campaignsDir });
+    } finally {
+      for (const dir of [campaignsDir, outdir]) rmSync(dir, { recursive: true, force: true });
+    }
+  };
+
+  it("rejects a bad campaign file with the loader's message: file, JSON path, expectation", () => {
+    const { "welcome.json": welcome, "engine.json": engineJson } = FIXTURE_CAMPAIGNS;
+    const files = { "welcome.json": { ...welcome, kind: "promotional" }, "engine.json": engineJson };
+    expect(() => build(files)).toThrow(CampaignFilesError);
+    expect(() => build(files)).toThrow(/welcome\.json: kind: expected one of "marketing", "transactional"/);
+  });
+
+  it("rejects a from address the SES identity does not cover", () => {
+    const files = { "engine.json": FIXTURE_CAMPAIGNS["engine.json"] };
+    expect(() => build(files, { "engage:fromAddress": "news@elsewhere.example" })).toThrow(
+      /does not cover fromAddress/,
+    );
+  });
+});
