@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { customer, messages, type TestEvent } from "../support/scenario.ts";
+
+type Line = { productId: string; name: string; replenishAfterDays?: number };
+const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
+const mug: Line = { productId: "p1", name: "Mug" };
+const coffee: Line = { productId: "p2", name: "Coffee", replenishAfterDays: 30 };
+const teapot: Line = { productId: "p3", name: "Teapot" };
+const order = (at: string, orderId: string, items: Line[]): TestEvent => ({
+  type: "order.placed",
+  at,
+  detail: {
+    customerId: "c1",
+    orderId,
+    items: items.map((item) => ({ ...item, price: 10 })),
+    total: items.length * 10,
+    currency: "EUR",
+    fulfillment: "ship",
+  },
+});
+const delivered = (at: string, orderId: string): TestEvent => ({
+  type: "order.delivered",
+  at,
+  detail: { customerId: "c1", orderId },
+});
+const buyAgain = (at: string, products: Line[]) => ({
+  at,
+  campaign: "buy-again",
+  step: "buy-again-email",
+  customerId: "c1",
+  channel: "email",
+  status: "sent",
+  template: "buy-again",
+  to: "c1@example.com",
+  subject: `Buy ${products[0]!.name} again`,
+  productIds: products.map((p) => p.productId),
+});
+
+describe("buy-again", () => {
+  const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
+    {
+      name: "30 d after delivery, the items without replenishAfterDays",
+      events: [
+        signup,
+        order("2026-03-02T10:00:00Z", "o1", [mug, coffee, teapot]),
+        delivered("2026-03-04T15:00:00Z", "o1"),
+      ],
+      expected: [buyAgain("2026-04-03T15:00:00.000Z", [mug, teapot])],
+    },
+    {
+      name: "only items with replenishAfterDays: nothing",
+      events: [
+        signup,
+        order("2026-03-02T10:00:00Z", "o1", [coffee]),
+        delivered("2026-03-04T15:00:00Z", "o1"),
+      ],
+      expected: [],
+    },
+    {
+      name: "an order since the delivery: nothing for that delivery",
+      events: [
+        signup,
+        order("2026-03-02T10:00:00Z", "o1", [mug]),
+        delivered("2026-03-04T15:00:00Z", "o1"),
+        order("2026-03-20T10:00:00Z", "o2", [coffee]),
+      ],
+      expected: [],
+    },
+    {
+      name: "a repeated order.placed of the delivered order itself is not a new order",
+      events: [
+        signup,
+        order("2026-03-02T10:00:00Z", "o1", [mug]),
+        delivered("2026-03-04T15:00:00Z", "o1"),
+        order("2026-03-05T10:00:00Z", "o1", [mug]),
+      ],
+      expected: [buyAgain("2026-04-03T15:00:00.000Z", [mug])],
+    },
+    {
+      name: "once per 30 d from the last email: deliveries within it get nothing, a later one does",
+      events: [
+        signup,
+        order("2026-03-02T10:00:00Z", "o1", [mug]),
+        order("2026-03-02T11:00:00Z", "o2", [teapot]),
+        delivered("2026-03-04T15:00:00Z", "o1"),
+        delivered("2026-03-10T15:00:00Z", "o2"),
+        order("2026-04-10T10:00:00Z", "o3", [teapot]),
+        delivered("2026-04-12T15:00:00Z", "o3"),
+        order("2026-05-01T10:00:00Z", "o4", [teapot]),
+        delivered("2026-05-04T15:00:00Z", "o4"),
+      ],
+      expected: [buyAgain("2026-04-03T15:00:00.000Z", [mug]), buyAgain("2026-06-03T15:00:00.000Z", [teapot])],
+    },
+  ];
+
+  it.each(cases)("$name", ({ events, expected }) => {
+    expect(messages(["buy-again"], events, { until: "2026-06-10T00:00:00Z" })).toEqual(expected);
+  });
+});
