@@ -48,19 +48,25 @@ export type StartRequest = {
 };
 
 /**
- * Starts a journey unless it runs already, ran for this trigger instance, or re-entry forbids it.
- * Under a re-entry window (not "forever") a finished journey id may start again: the window decides.
+ * Starts a journey unless one runs for this key, it ran for this trigger instance, or re-entry forbids it.
+ * Under a re-entry window (not "forever") the same key may run again once the window allows: each run
+ * is its own trigger instance, its id suffixed with its start time (a redelivery starts nothing).
  */
 export function startJourney(run: Run, request: StartRequest): Journey | undefined {
   const { state, decisions } = run;
   const { campaign, trigger, key, at, context } = request;
-  const id = journeyId(campaign.id, state.customerId, trigger.id, key);
   const reentry = trigger.reentry ?? campaign.reentry;
-  const rerunnable = reentry !== undefined && reentry.window !== "forever";
-  if ((state.finished[id] !== undefined && !rerunnable) || state.journeys.some((j) => j.id === id))
-    return undefined;
-  if (reentry && isLocked(state, onceKey(campaign.id, trigger.id, key, reentry), at)) return undefined;
+  const base = journeyId(campaign.id, state.customerId, trigger.id, key);
+  const id = reentry !== undefined && reentry.window !== "forever" ? `${base}@${at}` : base;
+  const running = state.journeys.some(
+    (j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key,
+  );
+  if (state.finished[id] !== undefined || running) return undefined;
   const startIndex = trigger.startAt ? (run.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
+  // The lock is judged when the first message could go: a lock that ends before then does not block.
+  const firstSendAt = at + leadTime(campaign, startIndex);
+  if (reentry && isLocked(state, onceKey(campaign.id, trigger.id, key, reentry), firstSendAt))
+    return undefined;
   const journey: Journey = {
     id,
     campaign: campaign.id,
@@ -247,6 +253,17 @@ function waitLength(
   if (typeof value !== "number") return undefined;
   const length = (value + spec.add) * (spec.unit === "days" ? 24 * HOUR : HOUR);
   return Math.max(0, length);
+}
+
+/** The fixed waits before a journey's first send: the earliest it can send after starting. */
+function leadTime(campaign: Campaign, startIndex: number): number {
+  let total = 0;
+  for (let i = startIndex; i < campaign.steps.length; i++) {
+    const step = campaign.steps[i]!;
+    if (step.type !== "wait" || step.duration === undefined || step.next !== undefined) break;
+    total += step.duration;
+  }
+  return total;
 }
 
 function onceKey(campaignId: string, triggerId: string, key: string, reentry: Reentry): string {

@@ -93,6 +93,8 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       )[event.type];
       if (event.type === "order.delivered" && order?.status !== "delivered") state.orders.deliveredCount++;
       if (order) order.status = status;
+      // An order the engine never saw placed is remembered by id, so a repeat is not counted again.
+      else recordUnknownOrder(state, event.detail.orderId, at, status, config);
       return;
     }
     case "loyalty.enrolled":
@@ -122,6 +124,17 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
     default:
       return;
   }
+}
+
+function recordUnknownOrder(
+  state: CustomerState,
+  orderId: string,
+  at: number,
+  status: CustomerState["orders"]["recent"][number]["status"],
+  config: EngineConfig,
+): void {
+  state.orders.recent.push({ orderId, at, total: 0, items: [], fulfillment: "unknown", status });
+  if (state.orders.recent.length > config.retention.orders) state.orders.recent.shift();
 }
 
 function suppressAddress(state: CustomerState, address: string): void {

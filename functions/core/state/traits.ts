@@ -63,6 +63,25 @@ export class TraitView {
     this.memo.topBrands ??= topBrands(this.state, this.now, this.config, 3);
     return this.memo.topBrands;
   }
+  /** Templates read own properties only (liquidjs ownPropertyOnly): they get a plain copy of every trait. */
+  toLiquid() {
+    return {
+      ordersCount: this.ordersCount,
+      deliveredCount: this.deliveredCount,
+      lifetimeSpend: this.lifetimeSpend,
+      lastOrderAt: this.lastOrderAt,
+      firstOrderAt: this.firstOrderAt,
+      lastActiveAt: this.lastActiveAt,
+      propensity: this.propensity,
+      spendCohort: this.spendCohort,
+      preferredHour: this.preferredHour,
+      viewsInWindow: this.viewsInWindow,
+      loyaltyBalance: this.loyaltyBalance,
+      loyaltyTier: this.loyaltyTier,
+      loyaltyEnrolled: this.loyaltyEnrolled,
+      topBrands: this.topBrands,
+    };
+  }
 }
 
 export function decayedAffinity(entry: readonly [number, number], now: number, halfLifeDays: number): number {
