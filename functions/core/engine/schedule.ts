@@ -41,24 +41,71 @@ export function scheduleOccurrences(
   const zone = customerZone(state, engine.config);
   const first = localParts(from, zone).dayNumber;
   const last = localParts(to, zone).dayNumber;
-  const occurrences: Occurrence[] = [];
+  const occurrences: Occurrence[] = [...sharedOccurrences(engine, zone, from, to, first, last)];
   for (const bound of engine.scheduleTriggers) {
     const { campaign, trigger } = bound;
-    const base = { campaignId: campaign.id, triggerId: trigger.id };
     if (trigger.dates) {
       for (const dated of datedOccurrences(bound, state, zone, first, last))
-        if (dated.at >= from && dated.at < to) occurrences.push({ ...base, ...dated });
-      continue;
-    }
-    const minute = minuteOfSend(bound, state, engine);
-    if (minute === undefined) continue;
-    for (let day = first; day <= last; day++) {
-      if (trigger.every === "week" && WEEKDAYS[(((day + 3) % 7) + 7) % 7] !== trigger.weekday) continue;
-      const at = instantOfLocal(day, minute, zone);
-      if (at >= from && at < to) occurrences.push({ ...base, at, key: localDate(at, zone), context: {} });
+        if (dated.at >= from && dated.at < to)
+          occurrences.push({ campaignId: campaign.id, triggerId: trigger.id, ...dated });
+    } else if (trigger.atHourFrom) {
+      const minute = minuteOfSend(bound, state, engine);
+      if (minute !== undefined) pushDaily(occurrences, bound, zone, from, to, first, last, minute);
     }
   }
-  return occurrences.sort((a, b) => a.at - b.at);
+  return occurrences.length > 1 ? occurrences.sort((a, b) => a.at - b.at) : occurrences;
+}
+
+const sharedCache = new WeakMap<Engine, Map<string, readonly Occurrence[]>>();
+
+/**
+ * Occurrences that depend only on the zone (every day / week at a fixed local time): the same for
+ * every customer of that zone in that window, so a sweep computes them once per zone.
+ */
+function sharedOccurrences(
+  engine: Engine,
+  zone: string,
+  from: number,
+  to: number,
+  first: number,
+  last: number,
+): readonly Occurrence[] {
+  let cache = sharedCache.get(engine);
+  if (!cache) {
+    cache = new Map();
+    sharedCache.set(engine, cache);
+  }
+  const cacheKey = `${zone}|${from}|${to}`;
+  let shared = cache.get(cacheKey);
+  if (!shared) {
+    const found: Occurrence[] = [];
+    for (const bound of engine.scheduleTriggers) {
+      if (bound.trigger.dates || bound.trigger.atHourFrom) continue;
+      pushDaily(found, bound, zone, from, to, first, last, clockTimeToMinutes(bound.trigger.at));
+    }
+    if (cache.size > 10_000) cache.clear();
+    shared = found;
+    cache.set(cacheKey, shared);
+  }
+  return shared;
+}
+
+function pushDaily(
+  into: Occurrence[],
+  { campaign, trigger }: Bound<"schedule">,
+  zone: string,
+  from: number,
+  to: number,
+  first: number,
+  last: number,
+  minute: number,
+): void {
+  for (let day = first; day <= last; day++) {
+    if (trigger.every === "week" && WEEKDAYS[(((day + 3) % 7) + 7) % 7] !== trigger.weekday) continue;
+    const at = instantOfLocal(day, minute, zone);
+    if (at >= from && at < to)
+      into.push({ campaignId: campaign.id, triggerId: trigger.id, at, key: localDate(at, zone), context: {} });
+  }
 }
 
 /** Runs one occurrence at its time: its conditions are checked then, and the journey starts. */

@@ -1,0 +1,112 @@
+import { describe, expect, it } from "vitest";
+import { customer, messages, type TestEvent } from "../support/scenario.ts";
+
+const signup: TestEvent = {
+  type: "customer.signed_up",
+  at: "2026-03-01T08:00:00Z",
+  detail: customer("c1", { firstName: "Ana" }),
+};
+const enrolled = (at: string): TestEvent => ({
+  type: "loyalty.enrolled",
+  at,
+  detail: { customerId: "c1", programId: "club" },
+});
+const points = (at: string, balance: number, tier: string, previousTier?: string): TestEvent => ({
+  type: "loyalty.points_changed",
+  at,
+  detail: { customerId: "c1", balance, tier, ...(previousTier ? { previousTier } : {}) },
+});
+
+const line = (at: string, step: string, template: string, subject: string) => ({
+  at,
+  campaign: "loyalty-program",
+  step,
+  customerId: "c1",
+  channel: "email",
+  status: "sent",
+  template,
+  to: "c1@example.com",
+  subject,
+});
+const welcome = (at: string) => line(at, "welcome-email", "welcome", "Welcome to our loyalty program");
+const tierUp = (at: string, tier: string) => line(at, "tier-up-email", "tier-up", `You reached ${tier}`);
+const reward = (at: string) => line(at, "reward-email", "reward", "A reward is waiting for you");
+
+describe("loyalty-program", () => {
+  const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
+    {
+      name: "enrolled: welcome to the program, once",
+      events: [signup, enrolled("2026-03-02T10:00:00Z"), enrolled("2026-03-20T10:00:00Z")],
+      expected: [welcome("2026-03-02T10:00:00.000Z")],
+    },
+    {
+      name: "tier went up: tier-up email for each new tier",
+      events: [
+        signup,
+        points("2026-03-02T10:00:00Z", 200, "silver", "member"),
+        points("2026-03-10T10:00:00Z", 300, "gold", "silver"),
+      ],
+      expected: [tierUp("2026-03-02T10:00:00.000Z", "Silver"), tierUp("2026-03-10T10:00:00.000Z", "Gold")],
+    },
+    {
+      name: "same tier or a lower one: nothing",
+      events: [
+        signup,
+        points("2026-03-02T10:00:00Z", 200, "silver", "silver"),
+        points("2026-03-03T10:00:00Z", 100, "bronze", "silver"),
+      ],
+      expected: [],
+    },
+    {
+      name: "without previousTier the move cannot be told: nothing",
+      events: [signup, points("2026-03-02T10:00:00Z", 200, "gold")],
+      expected: [],
+    },
+    {
+      name: "once per tier: silver again after a drop sends nothing",
+      events: [
+        signup,
+        points("2026-03-02T10:00:00Z", 200, "silver", "member"),
+        points("2026-03-05T10:00:00Z", 50, "member", "silver"),
+        points("2026-03-20T10:00:00Z", 250, "silver", "member"),
+      ],
+      expected: [tierUp("2026-03-02T10:00:00.000Z", "Silver")],
+    },
+    {
+      name: "balance crosses 500: reward email; under 500 nothing",
+      events: [
+        signup,
+        points("2026-03-02T10:00:00Z", 450, "member"),
+        points("2026-03-05T10:00:00Z", 520, "member"),
+      ],
+      expected: [reward("2026-03-05T10:00:00.000Z")],
+    },
+    {
+      name: "once per threshold: crossing 500 again after redeeming sends nothing",
+      events: [
+        signup,
+        points("2026-03-02T10:00:00Z", 600, "member"),
+        points("2026-03-05T10:00:00Z", 100, "member"),
+        points("2026-03-20T10:00:00Z", 700, "member"),
+      ],
+      expected: [reward("2026-03-02T10:00:00.000Z")],
+    },
+    {
+      name: "one event can bring both a tier-up and a reward",
+      events: [
+        signup,
+        enrolled("2026-03-02T10:00:00Z"),
+        points("2026-03-20T10:00:00Z", 800, "gold", "member"),
+      ],
+      expected: [
+        welcome("2026-03-02T10:00:00.000Z"),
+        tierUp("2026-03-20T10:00:00.000Z", "Gold"),
+        reward("2026-03-20T10:00:00.000Z"),
+      ],
+    },
+  ];
+
+  it.each(cases)("$name", ({ events, expected }) => {
+    expect(messages(["loyalty-program"], events, { until: "2026-04-01T00:00:00Z" })).toEqual(expected);
+  });
+});
