@@ -15,6 +15,8 @@ export type Engine = {
   eventTriggers: Map<EventType, Bound<"event">[]>;
   catalogTriggers: Map<EventType, Bound<"catalog">[]>;
   traitTriggers: Bound<"trait">[];
+  /** Traits some trait trigger watches: only these are computed around each event. */
+  traitsUsed: Set<string>;
   scheduleTriggers: Bound<"schedule">[];
   /** Event type -> campaigns whose journeys it can end or resume; other journeys are not looked at. */
   journeyEventTypes: Map<EventType, Set<string>>;
@@ -34,6 +36,7 @@ export function compileEngine(
     eventTriggers: new Map(),
     catalogTriggers: new Map(),
     traitTriggers: [],
+    traitsUsed: new Set(),
     scheduleTriggers: [],
     journeyEventTypes: new Map(),
     renderBodies: options.renderBodies ?? false,
@@ -46,8 +49,10 @@ export function compileEngine(
     for (const trigger of campaign.triggers) {
       if (trigger.type === "event") push(engine.eventTriggers, trigger.event, { campaign, trigger });
       else if (trigger.type === "catalog") push(engine.catalogTriggers, trigger.event, { campaign, trigger });
-      else if (trigger.type === "trait") engine.traitTriggers.push({ campaign, trigger });
-      else engine.scheduleTriggers.push({ campaign, trigger });
+      else if (trigger.type === "trait") {
+        engine.traitTriggers.push({ campaign, trigger });
+        engine.traitsUsed.add(trigger.trait);
+      } else engine.scheduleTriggers.push({ campaign, trigger });
     }
     const listen = (type: EventType) => {
       const campaigns = engine.journeyEventTypes.get(type) ?? new Set<string>();

@@ -141,11 +141,16 @@ function matches(match: Record<string, string> | undefined, facts: object): bool
   });
 }
 
+const scopeEvents = new WeakMap<CustomerEvent | CatalogEvent, ScopeEvent>();
+
+/** The event as conditions read it; built once per event, since a catalog event meets many customers. */
 function toScopeEvent(event: CustomerEvent | CatalogEvent): ScopeEvent {
-  return {
-    type: event.type,
-    detail: { ...event.detail, eventId: event.id, type: event.type } as Record<string, unknown>,
-  };
+  let scoped = scopeEvents.get(event);
+  if (!scoped) {
+    scoped = { type: event.type, detail: { ...event.detail, eventId: event.id, type: event.type } };
+    scopeEvents.set(event, scoped);
+  }
+  return scoped;
 }
 
 function touchedProducts(event: CustomerEvent): string[] {

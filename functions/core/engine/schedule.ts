@@ -104,7 +104,13 @@ function pushDaily(
     if (trigger.every === "week" && WEEKDAYS[(((day + 3) % 7) + 7) % 7] !== trigger.weekday) continue;
     const at = instantOfLocal(day, minute, zone);
     if (at >= from && at < to)
-      into.push({ campaignId: campaign.id, triggerId: trigger.id, at, key: localDate(at, zone), context: {} });
+      into.push({
+        campaignId: campaign.id,
+        triggerId: trigger.id,
+        at,
+        key: localDate(at, zone),
+        context: {},
+      });
   }
 }
 

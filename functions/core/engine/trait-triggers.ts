@@ -1,6 +1,5 @@
 import type { CustomerEvent } from "../events/envelope.ts";
 import { holds } from "../rules/conditions.ts";
-import { readValues } from "../rules/paths.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { brandAffinityNow, propensity, spendCohort } from "../state/traits.ts";
 import type { Engine } from "./compile.ts";
@@ -21,17 +20,25 @@ export function traitSnapshot(
 ): TraitSnapshot | undefined {
   if (engine.traitTriggers.length === 0) return undefined;
   const config = engine.config;
+  const used = engine.traitsUsed;
   const brands: Record<string, number> = {};
-  for (const brand of eventBrands(event)) brands[brand] = brandAffinityNow(state, brand, now, config);
+  if (used.has("brandAffinity")) {
+    const detail = event.detail as { product?: { brand?: unknown }; items?: { brand?: unknown }[] };
+    const brand = detail.product?.brand;
+    if (typeof brand === "string") brands[brand] = brandAffinityNow(state, brand, now, config);
+    for (const item of detail.items ?? [])
+      if (typeof item.brand === "string")
+        brands[item.brand] = brandAffinityNow(state, item.brand, now, config);
+  }
   return {
     numbers: {
-      propensity: propensity(state, now, config),
+      propensity: used.has("propensity") ? propensity(state, now, config) : 0,
       ordersCount: state.orders.count,
       deliveredCount: state.orders.deliveredCount,
       lifetimeSpend: state.orders.lifetimeSpend,
       loyaltyBalance: state.loyalty.balance,
     },
-    cohort: spendCohort(state, now, config),
+    cohort: used.has("spendCohort") ? spendCohort(state, now, config) : "",
     brands,
   };
 }
@@ -73,25 +80,28 @@ function crossings(
     const to = trait === "spendCohort" ? after.cohort : String(after.numbers[trait]);
     return ranking.indexOf(to) > ranking.indexOf(from) ? [to] : [];
   }
-  const thresholds =
-    crossesAbove === undefined ? [] : Array.isArray(crossesAbove) ? crossesAbove : [crossesAbove];
-  const crossed = (from: number, to: number) => thresholds.filter((t) => from < t && to >= t);
+  if (crossesAbove === undefined) return [];
+  const thresholds = Array.isArray(crossesAbove) ? crossesAbove : [crossesAbove];
+  const keys: string[] = [];
   if (trait === "brandAffinity") {
-    return Object.entries(after.brands).flatMap(([brand, to]) =>
-      crossed(before.brands[brand] ?? 0, to).map((t) => (thresholds.length > 1 ? `${brand}:${t}` : brand)),
-    );
+    for (const brand in after.brands) {
+      const from = before.brands[brand] ?? 0;
+      const to = after.brands[brand]!;
+      for (const t of thresholds)
+        if (from < t && to >= t) keys.push(thresholds.length > 1 ? `${brand}:${t}` : brand);
+    }
+    return keys;
   }
-  return crossed(before.numbers[trait] ?? 0, after.numbers[trait] ?? 0).map(String);
+  const from = before.numbers[trait] ?? 0;
+  const to = after.numbers[trait] ?? 0;
+  // Most events move no trait: answer without allocating.
+  if (from === to) return keys;
+  for (const t of thresholds) if (from < t && to >= t) keys.push(String(t));
+  return keys;
 }
 
 function keyFields(trait: string, key: string): Record<string, unknown> {
   if (trait === "brandAffinity") return { brand: key.split(":")[0] };
   if (trait === "spendCohort") return { cohort: key };
   return { threshold: Number(key) };
-}
-
-function eventBrands(event: CustomerEvent): string[] {
-  return [
-    ...new Set(readValues(event.detail, "product.brand").concat(readValues(event.detail, "items.brand"))),
-  ].filter((b): b is string => typeof b === "string");
 }

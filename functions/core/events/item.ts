@@ -19,11 +19,19 @@ export const MoneySchema = z.number().nonnegative();
 export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
 export const TimeZoneSchema = z.string().refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris");
 
+const knownZones = new Map<string, boolean>();
+
+/** Asking Intl costs a formatter per call; the answer for a zone name never changes, so it is kept. */
 function isKnownTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return true;
-  } catch {
-    return false;
+  let known = knownZones.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat("en-US", { timeZone: zone });
+      known = true;
+    } catch {
+      known = false;
+    }
+    if (knownZones.size < 10_000) knownZones.set(zone, known);
   }
+  return known;
 }
