@@ -46,10 +46,11 @@ export type ParseOutcome =
  * `ignored`, a bad envelope or detail is `rejected` with every field at fault.
  * `fallbackId` names events that come without an id (JSON Lines from the local tools).
  */
-export function parseEnvelope(input: unknown, fallbackId?: string): ParseOutcome {
+export function parseEnvelope(input: unknown, fallbackId?: string | (() => string)): ParseOutcome {
   const envelope = EnvelopeSchema.safeParse(input);
   const rawId = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined;
-  const id = typeof rawId === "string" && rawId.length > 0 ? rawId : fallbackId;
+  const id =
+    typeof rawId === "string" && rawId.length > 0 ? rawId : typeof fallbackId === "function" ? fallbackId() : fallbackId;
   if (!envelope.success) {
     const rawType = (input as { "detail-type"?: unknown } | null)?.["detail-type"];
     return {
@@ -87,7 +88,7 @@ export function parseJsonLine(line: string): ParseOutcome {
       problems: [{ path: "(line)", expected: `valid JSON (${(error as Error).message})` }],
     };
   }
-  return parseEnvelope(input, stableId(line));
+  return parseEnvelope(input, () => stableId(line));
 }
 
 export function describeProblems(problems: FieldProblem[]): string {
