@@ -59,7 +59,7 @@ describe("event envelopes", () => {
       { customerId: "c", orderId: "o", items: [], total: 1, currency: "usd", fulfillment: "drone" },
       [
         { path: "detail.currency", expected: "an ISO 4217 code such as USD" },
-        { path: "detail.fulfillment", expected: "one of \"ship\", \"pickup\"" },
+        { path: "detail.fulfillment", expected: 'one of "ship", "pickup"' },
       ],
     ],
     [

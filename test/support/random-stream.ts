@@ -139,15 +139,13 @@ export const invalidLine: fc.Arbitrary<string> = fc.oneof(
         detail: { ...detail, customerId: 42 },
       }),
     ),
-  fc
-    .nat()
-    .map((n) =>
-      JSON.stringify({
-        id: `unknown-${n}`,
-        source: "fuzz",
-        "detail-type": "page.scrolled",
-        time: "2026-03-03T10:00:00Z",
-        detail: {},
-      }),
-    ),
+  fc.nat().map((n) =>
+    JSON.stringify({
+      id: `unknown-${n}`,
+      source: "fuzz",
+      "detail-type": "page.scrolled",
+      time: "2026-03-03T10:00:00Z",
+      detail: {},
+    }),
+  ),
 );

@@ -50,7 +50,11 @@ export function parseEnvelope(input: unknown, fallbackId?: string | (() => strin
   const envelope = EnvelopeSchema.safeParse(input);
   const rawId = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined;
   const id =
-    typeof rawId === "string" && rawId.length > 0 ? rawId : typeof fallbackId === "function" ? fallbackId() : fallbackId;
+    typeof rawId === "string" && rawId.length > 0
+      ? rawId
+      : typeof fallbackId === "function"
+        ? fallbackId()
+        : fallbackId;
   if (!envelope.success) {
     const rawType = (input as { "detail-type"?: unknown } | null)?.["detail-type"];
     return {
