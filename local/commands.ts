@@ -2,12 +2,14 @@ import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compileEngine } from "../functions/core/engine/compile.ts";
+import type { MessageLine } from "../functions/core/engine/decisions.ts";
 import { formatProblem, loadCampaignDirectory, readCampaignDirectory } from "./campaign-files.ts";
+import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
 
 const USAGE = `usage:
-  engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE]
+  engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
   engage validate [DIR]`;
 
 const DEFAULT_CAMPAIGNS = "campaigns";
@@ -37,7 +39,12 @@ function simulateCommand(args: string[]): number {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { campaigns: { type: "string" }, until: { type: "string" }, out: { type: "string" } },
+    options: {
+      campaigns: { type: "string" },
+      until: { type: "string" },
+      out: { type: "string" },
+      examples: { type: "boolean", default: false },
+    },
   });
   const input = positionals[0];
   if (!input) {
@@ -56,6 +63,7 @@ function simulateCommand(args: string[]): number {
   const out = values.out ? openSync(values.out, "w") : 1;
   const started = performance.now();
   let buffered: string[] = [];
+  const examples = new Map<string, MessageLine>();
   const flush = () => {
     if (buffered.length > 0) writeSync(out, `${buffered.join("\n")}\n`);
     buffered = [];
@@ -63,6 +71,8 @@ function simulateCommand(args: string[]): number {
   const report = simulate(engine, readFileSync(input, "utf8").split("\n"), {
     ...(until !== undefined ? { until } : {}),
     onMessage: (line) => {
+      if (values.examples && line.status === "sent" && !examples.has(line.campaign))
+        examples.set(line.campaign, line);
       buffered.push(formatMessageLine(line));
       if (buffered.length >= 1000) flush();
     },
@@ -79,9 +89,21 @@ function simulateCommand(args: string[]): number {
       `${report.rejected.length} rejected, ignored: ${ignored || "none"}; simulated to ${new Date(report.until).toISOString()}`,
   );
   err(report.summary.format());
+  if (values.examples) {
+    err("\nthe first message each campaign sent (addresses masked; subjects are in the output file):");
+    for (const line of [...examples.values()].sort((a, b) => a.campaign.localeCompare(b.campaign)))
+      err(describeExample(line));
+  }
   err(
     `${report.messages} message decisions${values.out ? ` written to ${values.out}` : ""} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(report.events / seconds)} events/s)`,
   );
   return 0;
+}
+
+/** A sent message as a person scans it; rendered subjects can carry names, so the template id stands in. */
+function describeExample(line: MessageLine): string {
+  const products = line.productIds ? ` [${line.productIds.join(", ")}]` : "";
+  const to = maskAddress(line.to ?? "").padEnd(20);
+  return `  ${line.at.slice(0, 16)}  ${line.campaign.padEnd(27)} ${line.channel.padEnd(5)} ${to} ${line.template}${products}`;
 }
