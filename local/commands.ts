@@ -1,9 +1,10 @@
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compileEngine } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
 import { formatProblem, loadCampaignDirectory, readCampaignDirectory } from "./campaign-files.ts";
+import { streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
@@ -68,7 +69,7 @@ function simulateCommand(args: string[]): number {
     if (buffered.length > 0) writeSync(out, `${buffered.join("\n")}\n`);
     buffered = [];
   };
-  const report = simulate(engine, readFileSync(input, "utf8").split("\n"), {
+  const report = simulate(engine, streamFromFile(input), {
     ...(until !== undefined ? { until } : {}),
     onMessage: (line) => {
       if (values.examples && line.status === "sent" && !examples.has(line.campaign))

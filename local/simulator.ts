@@ -7,21 +7,12 @@ import {
   type CatalogEvent,
   type CustomerEvent,
   describeProblems,
-  type EngineEvent,
-  type FieldProblem,
-  parseJsonLine,
 } from "../functions/core/events/envelope.ts";
 import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
+import { type EventStream, type Rejection, streamFromLines } from "./event-source.ts";
 import { CampaignSummary } from "./summary.ts";
 import { TimerQueue } from "./timer-queue.ts";
-
-export type Rejection = {
-  line: number;
-  id: string | undefined;
-  detailType: string | undefined;
-  problems: FieldProblem[];
-};
 
 export type SimulationReport = {
   summary: CampaignSummary;
@@ -48,54 +39,18 @@ type Timer =
 
 const DEFAULT_RUN_ON = 30 * DAY;
 
-/** Parses a JSON Lines stream: valid events, and what was ignored or rejected, with line numbers. */
-export function parseStream(lines: Iterable<string>) {
-  const events: EngineEvent[] = [];
-  const ignored = new Map<string, number>();
-  const rejected: Rejection[] = [];
-  const seen = new Set<string>();
-  let duplicates = 0;
-  let lineNumber = 0;
-  for (const raw of lines) {
-    lineNumber++;
-    const line = raw.trim();
-    if (!line) continue;
-    const outcome = parseJsonLine(line);
-    if (outcome.kind === "rejected") {
-      rejected.push({
-        line: lineNumber,
-        id: outcome.id,
-        detailType: outcome.detailType,
-        problems: outcome.problems,
-      });
-      continue;
-    }
-    const id = outcome.kind === "event" ? outcome.event.id : outcome.id;
-    if (seen.has(id)) {
-      duplicates++;
-      continue;
-    }
-    seen.add(id);
-    if (outcome.kind === "ignored")
-      ignored.set(outcome.detailType, (ignored.get(outcome.detailType) ?? 0) + 1);
-    else events.push(outcome.event);
-  }
-  // Stable: events with the same time keep their stream order.
-  events.sort((a, b) => a.at - b.at);
-  return { events, ignored, rejected, duplicates };
-}
-
 /**
  * Runs the engine over a stream on a virtual clock: events in time order, journey wake-ups and
  * daily sweeps of scheduled campaigns at their virtual times, up to `until`.
  */
 export function simulate(
   engine: Engine,
-  lines: Iterable<string>,
+  input: Iterable<string> | EventStream,
   options: SimulationOptions = {},
 ): SimulationReport {
-  const { events, ignored, rejected, duplicates } = parseStream(lines);
-  const lastAt = events.at(-1)?.at ?? 0;
+  const stream = "events" in input ? input : streamFromLines(input);
+  const { ignored, rejected } = stream;
+  const lastAt = stream.lastAt ?? 0;
   const until = options.until ?? lastAt + DEFAULT_RUN_ON;
   const summary = new CampaignSummary(engine.campaigns.keys());
   const states = new Map<string, CustomerState>();
@@ -163,10 +118,12 @@ export function simulate(
     }
   };
 
-  if (events.length > 0 && engine.scheduleTriggers.length > 0)
-    timers.push(startOfUtcDay(events[0]!.at), { kind: "sweep" });
+  if (stream.firstAt !== undefined && engine.scheduleTriggers.length > 0)
+    timers.push(startOfUtcDay(stream.firstAt), { kind: "sweep" });
 
-  for (const event of events) {
+  let eventCount = 0;
+  for (const event of stream.events) {
+    eventCount++;
     if (event.at > until) break;
     runTimersUpTo(event.at);
     if (isCatalogEventType(event.type)) {
@@ -182,8 +139,8 @@ export function simulate(
 
   return {
     summary,
-    events: events.length,
-    duplicates,
+    events: eventCount,
+    duplicates: stream.duplicates(),
     ignored,
     rejected,
     messages,
@@ -200,3 +157,5 @@ export function describeRejection(rejection: Rejection): string {
 function startOfUtcDay(at: number): number {
   return Math.floor(at / DAY) * DAY;
 }
+
+export type { Rejection };

@@ -106,3 +106,19 @@ function stableId(text: string): string {
 function toProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
   return describeIssues(error, prefix ? [prefix] : []);
 }
+
+/**
+ * Rebuilds the event of a line that `parseJsonLine` already accepted, without validating again:
+ * for readers that validate a stream in one pass and replay it in time order in another.
+ */
+export function eventOfAcceptedLine(line: string): EngineEvent {
+  const input = JSON.parse(line) as Envelope & { detail: { occurredAt?: string } };
+  const id = typeof input.id === "string" && input.id.length > 0 ? input.id : stableId(line);
+  return {
+    id,
+    type: input["detail-type"],
+    at: Date.parse(input.detail.occurredAt ?? input.time),
+    source: input.source,
+    detail: input.detail,
+  } as EngineEvent;
+}

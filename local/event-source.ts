@@ -1,0 +1,211 @@
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import {
+  type EngineEvent,
+  eventOfAcceptedLine,
+  type FieldProblem,
+  parseJsonLine,
+} from "../functions/core/events/envelope.ts";
+
+export type Rejection = {
+  line: number;
+  id: string | undefined;
+  detailType: string | undefined;
+  problems: FieldProblem[];
+};
+
+/** A validated event stream, replayed in time order (stable: equal times keep the stream's order). */
+export type EventStream = {
+  /** Valid events in time order; iterate once. Duplicate deliveries (same id) are left out. */
+  events: Iterable<EngineEvent>;
+  firstAt: number | undefined;
+  lastAt: number | undefined;
+  ignored: Map<string, number>;
+  rejected: Rejection[];
+  /** Deliveries dropped as repeats of an id; complete once `events` has been iterated. */
+  duplicates: () => number;
+};
+
+/** A stream held in memory (tests, small inputs). */
+export function streamFromLines(lines: Iterable<string>): EventStream {
+  const events: EngineEvent[] = [];
+  const ignored = new Map<string, number>();
+  const rejected: Rejection[] = [];
+  const seen = new Set<string>();
+  let duplicates = 0;
+  let lineNumber = 0;
+  for (const raw of lines) {
+    lineNumber++;
+    const line = raw.trim();
+    if (!line) continue;
+    const outcome = parseJsonLine(line);
+    if (outcome.kind === "rejected") {
+      rejected.push({
+        line: lineNumber,
+        id: outcome.id,
+        detailType: outcome.detailType,
+        problems: outcome.problems,
+      });
+      continue;
+    }
+    const id = outcome.kind === "event" ? outcome.event.id : outcome.id;
+    if (seen.has(id)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(id);
+    if (outcome.kind === "ignored")
+      ignored.set(outcome.detailType, (ignored.get(outcome.detailType) ?? 0) + 1);
+    else events.push(outcome.event);
+  }
+  events.sort((a, b) => a.at - b.at);
+  return {
+    events,
+    firstAt: events[0]?.at,
+    lastAt: events.at(-1)?.at,
+    ignored,
+    rejected,
+    duplicates: () => duplicates,
+  };
+}
+
+const CHUNK = 1 << 20;
+
+/**
+ * A stream read from a JSON Lines file in two passes, so memory grows with the number of valid
+ * lines by 20 bytes each, not with their text: the first pass validates every line and keeps its
+ * time, offset and length; the second reads the lines back in time order. A redelivery carries
+ * its event's time, so repeats of an id are found among the events of the same instant.
+ */
+export function streamFromFile(path: string): EventStream {
+  const fd = openSync(path, "r");
+  const index = new LineIndex();
+  const ignored = new Map<string, number>();
+  const ignoredIds = new Set<string>();
+  const rejected: Rejection[] = [];
+  let ignoredDuplicates = 0;
+  forEachLine(fd, (line, offset, length, lineNumber) => {
+    const outcome = parseJsonLine(line);
+    if (outcome.kind === "rejected") {
+      rejected.push({
+        line: lineNumber,
+        id: outcome.id,
+        detailType: outcome.detailType,
+        problems: outcome.problems,
+      });
+    } else if (outcome.kind === "ignored") {
+      if (ignoredIds.has(outcome.id)) ignoredDuplicates++;
+      else {
+        ignoredIds.add(outcome.id);
+        ignored.set(outcome.detailType, (ignored.get(outcome.detailType) ?? 0) + 1);
+      }
+    } else index.add(outcome.event.at, offset, length);
+  });
+  const order = index.timeOrder();
+  let duplicates = ignoredDuplicates;
+  const events = function* (): Generator<EngineEvent> {
+    const buffer = Buffer.alloc(64 * 1024);
+    let groupAt = Number.NaN;
+    const groupIds = new Set<string>();
+    try {
+      for (const i of order) {
+        const length = index.lengths[i]!;
+        const bytes = length <= buffer.length ? buffer : Buffer.alloc(length);
+        readSync(fd, bytes, 0, length, index.offsets[i]!);
+        const event = eventOfAcceptedLine(bytes.toString("utf8", 0, length).trim());
+        if (event.at !== groupAt) {
+          groupAt = event.at;
+          groupIds.clear();
+        }
+        if (groupIds.has(event.id)) {
+          duplicates++;
+          continue;
+        }
+        groupIds.add(event.id);
+        yield event;
+      }
+    } finally {
+      closeSync(fd);
+    }
+  };
+  const first = order[0];
+  const last = order.at(-1);
+  return {
+    events: events(),
+    firstAt: first === undefined ? undefined : index.times[first],
+    lastAt: last === undefined ? undefined : index.times[last],
+    ignored,
+    rejected,
+    duplicates: () => duplicates,
+  };
+}
+
+/** Growable typed arrays of (time, offset, length) per valid line. */
+class LineIndex {
+  times = new Float64Array(1024);
+  offsets = new Float64Array(1024);
+  lengths = new Uint32Array(1024);
+  size = 0;
+
+  add(at: number, offset: number, length: number): void {
+    if (this.size === this.times.length) {
+      this.times = grow(this.times, new Float64Array(this.size * 2));
+      this.offsets = grow(this.offsets, new Float64Array(this.size * 2));
+      this.lengths = grow(this.lengths, new Uint32Array(this.size * 2));
+    }
+    this.times[this.size] = at;
+    this.offsets[this.size] = offset;
+    this.lengths[this.size] = length;
+    this.size++;
+  }
+
+  /** Line indexes by time, ties in file order. */
+  timeOrder(): Uint32Array {
+    const order = new Uint32Array(this.size);
+    for (let i = 0; i < this.size; i++) order[i] = i;
+    const times = this.times;
+    return order.sort((a, b) => times[a]! - times[b]! || a - b);
+  }
+}
+
+function grow<T extends Float64Array | Uint32Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** Calls back with each non-blank line's text, byte offset, byte length and 1-based number. */
+function forEachLine(
+  fd: number,
+  onLine: (line: string, offset: number, length: number, lineNumber: number) => void,
+): void {
+  const size = fstatSync(fd).size;
+  const chunk = Buffer.alloc(CHUNK);
+  let carry = Buffer.alloc(0);
+  let carryOffset = 0;
+  let position = 0;
+  let lineNumber = 0;
+  const emit = (bytes: Buffer, offset: number) => {
+    lineNumber++;
+    let end = bytes.length;
+    if (end > 0 && bytes[end - 1] === 0x0d) end--;
+    const text = bytes.toString("utf8", 0, end).trim();
+    if (text) onLine(text, offset, end, lineNumber);
+  };
+  while (position < size) {
+    const read = readSync(fd, chunk, 0, CHUNK, position);
+    let data = chunk.subarray(0, read);
+    let dataOffset = position;
+    position += read;
+    if (carry.length > 0) {
+      data = Buffer.concat([carry, data]);
+      dataOffset = carryOffset;
+    }
+    let start = 0;
+    for (let newline = data.indexOf(0x0a, start); newline !== -1; newline = data.indexOf(0x0a, start)) {
+      emit(data.subarray(start, newline), dataOffset + start);
+      start = newline + 1;
+    }
+    carry = Buffer.from(data.subarray(start));
+    carryOffset = dataOffset + start;
+  }
+  if (carry.length > 0) emit(carry, carryOffset);
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { streamFromFile, streamFromLines } from "../../local/event-source.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "engage-stream-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function summarize(stream: ReturnType<typeof streamFromLines>) {
+  const events = [...stream.events].map((e) => [e.id, e.type, e.at]);
+  return {
+    events,
+    firstAt: stream.firstAt,
+    lastAt: stream.lastAt,
+    ignored: [...stream.ignored],
+    rejected: stream.rejected.map((r) => [r.line, r.id, r.problems.map((p) => p.path)]),
+    duplicates: stream.duplicates(),
+  };
+}
+
+const envelope = (
+  id: string | undefined,
+  time: string,
+  type = "app.opened",
+  detail: object = { customerId: "c1" },
+) => JSON.stringify({ ...(id ? { id } : {}), source: "t", "detail-type": type, time, detail });
+
+describe("reading a stream from a file in two passes", () => {
+  it("gives what reading it in memory gives: order, duplicates, rejections, ignored types", () => {
+    const lines = [
+      envelope("b", "2026-03-02T10:00:00Z"),
+      "",
+      envelope("a", "2026-03-01T10:00:00Z"),
+      `  ${envelope("c", "2026-03-02T10:00:00Z")}  `,
+      envelope("b", "2026-03-02T10:00:00Z"),
+      "{broken",
+      envelope("u", "2026-03-01T09:00:00Z", "page.scrolled", {}),
+      envelope("u", "2026-03-01T09:00:00Z", "page.scrolled", {}),
+      envelope(undefined, "2026-03-03T10:00:00Z"),
+      envelope("bad", "2026-03-03T10:00:00Z", "order.placed", { customerId: "c1" }),
+      envelope("late", "2026-03-01T10:00:00Z", "app.opened", {
+        customerId: "c1",
+        occurredAt: "2026-02-28T23:00:00Z",
+      }),
+    ];
+    const file = join(dir, "mixed.jsonl");
+    writeFileSync(file, lines.join("\r\n"));
+    const fromFile = summarize(streamFromFile(file));
+    expect(fromFile).toEqual(summarize(streamFromLines(lines)));
+    expect(fromFile.events.map(([id]) => id)).toEqual([
+      "late",
+      "a",
+      "b",
+      "c",
+      expect.stringMatching(/^line-/),
+    ]);
+    expect(fromFile.duplicates).toBe(2);
+  });
+
+  it("reads the sample shop the same way", () => {
+    const path = join(import.meta.dirname, "..", "..", "examples", "shop.jsonl");
+    expect(summarize(streamFromFile(path))).toEqual(
+      summarize(streamFromLines(readFileSync(path, "utf8").split("\n"))),
+    );
+  });
+});
