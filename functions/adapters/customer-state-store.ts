@@ -1,0 +1,77 @@
+import type { CustomerState } from "../core/state/customer-state.ts";
+import type { FieldProblem } from "../core/validation/describe-issue.ts";
+import { PermanentError, RetryableError } from "./errors.ts";
+
+/** A customer's state as stored, with the version a save must find unchanged. */
+export type LoadedState = { state: CustomerState; version: number; itemBytes: number };
+
+export type SavedState = { version: number; itemBytes: number };
+
+export type UpdateOutcome<T> = {
+  /** What `fn` returned on the attempt that won (the decisions to apply). */
+  result: T;
+  state: CustomerState;
+  version: number;
+  /** False when `fn` left the state as it was: nothing was written. */
+  saved: boolean;
+  attempts: number;
+  itemBytes: number;
+};
+
+/**
+ * One item per customer, changed only by a conditional write on its version: every decision about
+ * a customer is serialized by it (an exit and a wake-up cannot both win, a send is claimed once).
+ */
+export interface CustomerStateStore {
+  load(customerId: string): Promise<LoadedState>;
+  /** Writes `state` if the stored version is still `expectedVersion` (0: no item yet). */
+  save(state: CustomerState, expectedVersion: number): Promise<SavedState>;
+  /**
+   * load, fn, save; on a version conflict, all three again on the fresh state. `fn` must be
+   * synchronous and free of side effects: it may run more than once and only the last run counts.
+   */
+  update<T>(customerId: string, fn: (state: CustomerState) => T): Promise<UpdateOutcome<T>>;
+}
+
+/** Someone else saved this customer since we loaded: reload and decide again. */
+export class VersionConflictError extends RetryableError {
+  override readonly name = "VersionConflictError";
+  constructor(
+    readonly customerId: string,
+    readonly expectedVersion: number,
+  ) {
+    super(`customer ${customerId}: state changed since version ${expectedVersion}`, "version_conflict");
+  }
+}
+
+/** The stored item does not pass CustomerStateSchema: only this customer is affected. */
+export class CorruptStateError extends PermanentError {
+  override readonly name = "CorruptStateError";
+  constructor(
+    readonly customerId: string,
+    readonly problems: FieldProblem[],
+  ) {
+    super(
+      `customer ${customerId}: stored state is invalid: ${problems
+        .slice(0, 5)
+        .map((p) => `${p.path}: expected ${p.expected}`)
+        .join("; ")}`,
+      "corrupt_state",
+    );
+  }
+}
+
+/** Saving would exceed the DynamoDB item limit: the state needs pruning, a retry will not help. */
+export class StateTooLargeError extends PermanentError {
+  override readonly name = "StateTooLargeError";
+  constructor(
+    readonly customerId: string,
+    readonly itemBytes: number,
+    readonly maxItemBytes: number,
+  ) {
+    super(
+      `customer ${customerId}: state item of ${itemBytes} bytes exceeds ${maxItemBytes}`,
+      "state_too_large",
+    );
+  }
+}

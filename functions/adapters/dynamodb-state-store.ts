@@ -1,0 +1,145 @@
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { type CustomerState, CustomerStateSchema, emptyCustomerState } from "../core/state/customer-state.ts";
+import { describeIssues } from "../core/validation/describe-issue.ts";
+import {
+  CorruptStateError,
+  type CustomerStateStore,
+  type LoadedState,
+  type SavedState,
+  StateTooLargeError,
+  type UpdateOutcome,
+  VersionConflictError,
+} from "./customer-state-store.ts";
+import { isAwsError, translateAwsError } from "./errors.ts";
+
+/** DynamoDB's item limit (400 KB, names included). */
+export const DYNAMODB_MAX_ITEM_BYTES = 400 * 1024;
+
+export type DynamoDbStateStoreOptions = {
+  /** Tries of update() before a conflict is handed back as retryable (default 5). */
+  maxAttempts?: number;
+  /** Refuse to write a larger item (default the DynamoDB limit). */
+  maxItemBytes?: number;
+};
+
+/**
+ * CustomerStateStore on one table keyed by `customerId`; the item is
+ * `{ customerId, version, state }`, where `state` is the CustomerState as a JSON string.
+ *
+ * A string rather than a map: the state is always read and written whole (one conditional put per
+ * change, never a partial update or a query into it), JSON.parse/stringify are several times faster
+ * than marshalling a deep map of records and tuples, undefined fields need no special handling, and
+ * the item size is the string's byte length plus a few constant bytes, so the 400 KB guard is exact.
+ */
+export class DynamoDbCustomerStateStore implements CustomerStateStore {
+  private readonly maxAttempts: number;
+  private readonly maxItemBytes: number;
+
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+    options: DynamoDbStateStoreOptions = {},
+  ) {
+    this.maxAttempts = options.maxAttempts ?? 5;
+    this.maxItemBytes = options.maxItemBytes ?? DYNAMODB_MAX_ITEM_BYTES;
+  }
+
+  async load(customerId: string): Promise<LoadedState> {
+    let item: Record<string, unknown> | undefined;
+    try {
+      const output = await this.client.send(
+        new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }),
+      );
+      item = output.Item;
+    } catch (error) {
+      throw translateAwsError(error, "DynamoDB GetItem (customer state)");
+    }
+    if (!item) return { state: emptyCustomerState(customerId), version: 0, itemBytes: 0 };
+    return parseStoredItem(customerId, item);
+  }
+
+  async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
+    const version = expectedVersion + 1;
+    const json = JSON.stringify({ ...state, version });
+    const itemBytes = stateItemBytes(state.customerId, version, json);
+    if (itemBytes > this.maxItemBytes)
+      throw new StateTooLargeError(state.customerId, itemBytes, this.maxItemBytes);
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { customerId: state.customerId, version, state: json },
+          ...(expectedVersion === 0
+            ? { ConditionExpression: "attribute_not_exists(customerId)" }
+            : {
+                ConditionExpression: "#v = :expected",
+                ExpressionAttributeNames: { "#v": "version" },
+                ExpressionAttributeValues: { ":expected": expectedVersion },
+              }),
+        }),
+      );
+    } catch (error) {
+      if (isAwsError(error, "ConditionalCheckFailedException"))
+        throw new VersionConflictError(state.customerId, expectedVersion);
+      throw translateAwsError(error, "DynamoDB PutItem (customer state)");
+    }
+    state.version = version;
+    return { version, itemBytes };
+  }
+
+  async update<T>(customerId: string, fn: (state: CustomerState) => T): Promise<UpdateOutcome<T>> {
+    for (let attempt = 1; ; attempt++) {
+      const loaded = await this.load(customerId);
+      // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing.
+      const before = JSON.stringify(loaded.state);
+      const result = fn(loaded.state);
+      if (JSON.stringify(loaded.state) === before)
+        return { result, ...loaded, saved: false, attempts: attempt };
+      try {
+        const saved = await this.save(loaded.state, loaded.version);
+        return { result, state: loaded.state, ...saved, saved: true, attempts: attempt };
+      } catch (error) {
+        if (!(error instanceof VersionConflictError) || attempt >= this.maxAttempts) throw error;
+      }
+    }
+  }
+}
+
+function parseStoredItem(customerId: string, item: Record<string, unknown>): LoadedState {
+  const { version, state: json } = item;
+  if (typeof version !== "number" || !Number.isInteger(version) || version < 1)
+    throw new CorruptStateError(customerId, [{ path: "version", expected: "a positive integer" }]);
+  if (typeof json !== "string")
+    throw new CorruptStateError(customerId, [{ path: "state", expected: "a JSON string" }]);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    throw new CorruptStateError(customerId, [{ path: "state", expected: "valid JSON" }]);
+  }
+  const parsed = CustomerStateSchema.safeParse(raw);
+  if (!parsed.success) throw new CorruptStateError(customerId, describeIssues(parsed.error, ["state"]));
+  if (parsed.data.customerId !== customerId)
+    throw new CorruptStateError(customerId, [
+      { path: "state.customerId", expected: "the item's customerId" },
+    ]);
+  // The `version` attribute is what the conditional write checks: it wins over the copy in the JSON.
+  parsed.data.version = version;
+  return { state: parsed.data, version, itemBytes: stateItemBytes(customerId, version, json) };
+}
+
+/**
+ * The item's size as DynamoDB counts it: UTF-8 bytes of names and strings, a number as one byte per
+ * two significant digits plus one.
+ */
+export function stateItemBytes(customerId: string, version: number, stateJson: string): number {
+  const numberBytes = Math.ceil(String(version).length / 2) + 1;
+  return (
+    "customerId".length +
+    Buffer.byteLength(customerId) +
+    "version".length +
+    numberBytes +
+    "state".length +
+    Buffer.byteLength(stateJson)
+  );
+}

@@ -1,0 +1,109 @@
+/**
+ * What an adapter tells its caller when a call to AWS failed: try again later (the handler lets the
+ * record be redelivered), or give up with a reason (the handler records it and moves on).
+ */
+export class RetryableError extends Error {
+  override readonly name: string = "RetryableError";
+  constructor(
+    message: string,
+    /** A short code for logs and metrics: the AWS error name, or the adapter's own word. */
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+export class PermanentError extends Error {
+  override readonly name: string = "PermanentError";
+  constructor(
+    message: string,
+    readonly reason: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Per-operation knowledge the general rules below lack (e.g. SES's MessageRejected is final). */
+export type AwsErrorRules = {
+  retryable?: readonly string[];
+  permanent?: readonly string[];
+};
+
+// The AWS SDK's own throttling and transient lists (@smithy service-error-classification): the SDK has
+// already retried these; once it gives up, the record should come back later rather than be dropped.
+const THROTTLING = new Set([
+  "BandwidthLimitExceeded",
+  "LimitExceededException",
+  "PriorRequestNotComplete",
+  "ProvisionedThroughputExceededException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "SlowDown",
+  "ThrottledException",
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "KMSThrottlingException",
+  "KmsThrottlingException",
+]);
+const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
+const NETWORK_CODES = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+
+type AwsLikeError = Error & {
+  code?: string;
+  $fault?: "client" | "server";
+  $retryable?: unknown;
+  $metadata?: { httpStatusCode?: number };
+};
+
+/**
+ * Translates a failed AWS call into RetryableError or PermanentError. An error that is neither an
+ * AWS service error nor a network failure (a bug in our code) is returned unchanged.
+ * AWS messages can quote the recipient ("...identities failed the check: a@b.com"), so the message
+ * kept is redacted and the original error is not attached.
+ */
+export function translateAwsError(error: unknown, operation: string, rules: AwsErrorRules = {}): Error {
+  if (error instanceof RetryableError || error instanceof PermanentError) return error;
+  if (!(error instanceof Error))
+    return new RetryableError(`${operation} failed: ${redactPersonalData(String(error))}`, "unknown");
+  const aws = error as AwsLikeError;
+  const status = aws.$metadata?.httpStatusCode;
+  const message = `${operation} failed: ${aws.name}${status ? ` (HTTP ${status})` : ""}: ${redactPersonalData(aws.message)}`;
+  if (rules.permanent?.includes(aws.name)) return new PermanentError(message, aws.name);
+  if (
+    rules.retryable?.includes(aws.name) ||
+    THROTTLING.has(aws.name) ||
+    TRANSIENT_NAMES.has(aws.name) ||
+    NETWORK_CODES.has(aws.code ?? "") ||
+    aws.$retryable !== undefined ||
+    aws.$fault === "server" ||
+    status === 429 ||
+    (status !== undefined && status >= 500)
+  )
+    return new RetryableError(message, aws.name);
+  if (aws.$metadata !== undefined || aws.$fault === "client") return new PermanentError(message, aws.name);
+  return error;
+}
+
+/** Whether an AWS error (or our translation of it) has this name, e.g. ConditionalCheckFailedException. */
+export function isAwsError(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+const EMAIL = /[^\s<>"'(),;:]+@[^\s<>"'(),;:]+\.[A-Za-z]{2,}/g;
+const PHONE = /\+?\d[\d\s().-]{6,}\d/g;
+
+/** Messages that may reach logs: addresses and phone numbers masked. */
+export function redactPersonalData(text: string): string {
+  return text.replace(EMAIL, "<email>").replace(PHONE, "<phone>");
+}

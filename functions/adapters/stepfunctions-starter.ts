@@ -1,0 +1,61 @@
+import { createHash } from "node:crypto";
+import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { isAwsError, translateAwsError } from "./errors.ts";
+
+const NAME_MAX = 80;
+const HASH_CHARS = 16;
+
+const SFN_RULES = {
+  // The account's limit of open executions: some will close, so try again later.
+  retryable: ["ExecutionLimitExceeded"],
+  permanent: [
+    "InvalidName",
+    "InvalidExecutionInput",
+    "InvalidArn",
+    "StateMachineDoesNotExist",
+    "StateMachineDeleting",
+  ],
+};
+
+export type StartedJourney = { executionName: string; executionArn?: string; alreadyStarted: boolean };
+
+/**
+ * Starts the generic journey workflow for one journey instance. The execution name is derived from
+ * the instance id, so a repeated start (a redelivered event, a retried batch) names the same
+ * execution and Step Functions refuses the duplicate: that refusal is success.
+ */
+export class StepFunctionsJourneyStarter {
+  constructor(
+    private readonly client: SFNClient,
+    private readonly stateMachineArn: string,
+  ) {}
+
+  /** Takes a WakeDecision as it is. */
+  async start({ customerId, journeyId }: { customerId: string; journeyId: string }): Promise<StartedJourney> {
+    const executionName = executionNameFor(journeyId);
+    try {
+      const output = await this.client.send(
+        new StartExecutionCommand({
+          stateMachineArn: this.stateMachineArn,
+          name: executionName,
+          input: JSON.stringify({ customerId, instanceId: journeyId }),
+        }),
+      );
+      return { executionName, executionArn: output.executionArn, alreadyStarted: false };
+    } catch (error) {
+      if (isAwsError(error, "ExecutionAlreadyExists")) return { executionName, alreadyStarted: true };
+      throw translateAwsError(error, "Step Functions StartExecution", SFN_RULES);
+    }
+  }
+}
+
+/**
+ * Execution names allow [A-Za-z0-9_-] up to 80 characters: the journey id with other characters
+ * replaced (readable in the console), cut to fit, then a hash of the whole id, so two ids that read
+ * alike after the replacement or the cut still get different names.
+ */
+export function executionNameFor(journeyId: string): string {
+  const hash = createHash("sha256").update(journeyId).digest("hex").slice(0, HASH_CHARS);
+  const readable = journeyId.replace(/[^A-Za-z0-9_-]/g, "-").slice(0, NAME_MAX - HASH_CHARS - 1);
+  return `${readable}-${hash}`;
+}

@@ -1,0 +1,236 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  CorruptStateError,
+  StateTooLargeError,
+  VersionConflictError,
+} from "../../functions/adapters/customer-state-store.ts";
+import { DynamoDbCustomerStateStore, stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
+import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
+import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { decide } from "../../functions/core/engine/decide.ts";
+import { isCatalogEventType } from "../../functions/core/events/details.ts";
+import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
+import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
+import { loadCampaignDirectory } from "../../local/campaign-files.ts";
+import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.ts";
+
+const TABLE = "CustomerState";
+let db: LocalDynamoDb;
+let store: DynamoDbCustomerStateStore;
+
+beforeAll(async () => {
+  db = await startLocalDynamoDb();
+  await createTable(db.client, TABLE, "customerId");
+  store = new DynamoDbCustomerStateStore(db.documents, TABLE);
+});
+afterAll(async () => db?.stop());
+
+function stateWithEmail(customerId: string): CustomerState {
+  const state = emptyCustomerState(customerId);
+  state.profile.email = "ada@example.com";
+  state.profile.timezone = "Europe/Paris";
+  state.brandAffinity.acme = [2.5, 1_700_000_000_000];
+  state.orders.spendHistory.push([1_700_000_000_000, 42.5]);
+  state.onceKeys["welcome|customer"] = -1;
+  return state;
+}
+
+describe("DynamoDbCustomerStateStore", () => {
+  it("loads a customer it has never seen as the empty state at version 0", async () => {
+    const loaded = await store.load("nobody");
+    expect(loaded).toEqual({ state: emptyCustomerState("nobody"), version: 0, itemBytes: 0 });
+  });
+
+  it("saves and loads back the same state, the version counting writes", async () => {
+    const state = stateWithEmail("round-trip");
+    const first = await store.save(state, 0);
+    expect(first.version).toBe(1);
+    expect(state.version).toBe(1);
+    const loaded = await store.load("round-trip");
+    expect(loaded.state).toEqual(state);
+    expect(loaded.version).toBe(1);
+    expect(loaded.itemBytes).toBe(first.itemBytes);
+    loaded.state.consent.email = "opted_out";
+    expect((await store.save(loaded.state, 1)).version).toBe(2);
+    expect((await store.load("round-trip")).state.consent.email).toBe("opted_out");
+  });
+
+  it("lets exactly one of two writers from the same version win", async () => {
+    for (const [customerId, seed] of [
+      ["race-new", false],
+      ["race-existing", true],
+    ] as const) {
+      if (seed) await store.save(stateWithEmail(customerId), 0);
+      const [a, b] = await Promise.all([store.load(customerId), store.load(customerId)]);
+      a.state.consent.email = "opted_out";
+      b.state.consent.sms = "opted_in";
+      const outcomes = await Promise.allSettled([
+        store.save(a.state, a.version),
+        store.save(b.state, b.version),
+      ]);
+      const won = outcomes.filter((o) => o.status === "fulfilled");
+      const lost = outcomes.filter((o): o is PromiseRejectedResult => o.status === "rejected");
+      expect(won).toHaveLength(1);
+      expect(lost).toHaveLength(1);
+      expect(lost[0]!.reason).toBeInstanceOf(VersionConflictError);
+      expect(lost[0]!.reason).toBeInstanceOf(RetryableError);
+      expect((await store.load(customerId)).version).toBe(a.version + 1);
+    }
+  });
+
+  it("re-runs fn on the fresh state after a conflict: a send claim loses to a concurrent opt-out", async () => {
+    await store.save(stateWithEmail("claim"), 0);
+    const other = new DynamoDbCustomerStateStore(db.documents, TABLE);
+    let raced = false;
+    // Another writer (the unsubscribe link) saves right after our load, before our save.
+    const racing = new (class extends DynamoDbCustomerStateStore {
+      override async load(customerId: string) {
+        const loaded = await super.load(customerId);
+        if (!raced) {
+          raced = true;
+          await other.update(customerId, (state) => {
+            state.consent.email = "opted_out";
+          });
+        }
+        return loaded;
+      }
+    })(db.documents, TABLE);
+
+    const seen: (string | undefined)[] = [];
+    const outcome = await racing.update("claim", (state) => {
+      seen.push(state.consent.email);
+      if (state.consent.email === "opted_out") return "suppressed";
+      state.marketingSends.push(1_700_000_000_000);
+      return "claimed";
+    });
+
+    expect(seen).toEqual([undefined, "opted_out"]);
+    expect(outcome).toMatchObject({ result: "suppressed", attempts: 2, saved: false, version: 2 });
+    const stored = await store.load("claim");
+    expect(stored.state.marketingSends).toEqual([]);
+    expect(stored.state.consent.email).toBe("opted_out");
+  });
+
+  it("hands a conflict that persists back as retryable after its attempts", async () => {
+    await store.save(stateWithEmail("busy"), 0);
+    const other = new DynamoDbCustomerStateStore(db.documents, TABLE);
+    const alwaysRaced = new (class extends DynamoDbCustomerStateStore {
+      override async load(customerId: string) {
+        const loaded = await super.load(customerId);
+        await other.update(customerId, (state) => {
+          state.openTickets.push(`t${state.openTickets.length}`);
+        });
+        return loaded;
+      }
+    })(db.documents, TABLE, { maxAttempts: 3 });
+    let runs = 0;
+    const update = alwaysRaced.update("busy", (state) => {
+      runs++;
+      state.loyalty.balance += 1;
+    });
+    await expect(update).rejects.toBeInstanceOf(VersionConflictError);
+    expect(runs).toBe(3);
+  });
+
+  it("writes nothing when fn changes nothing", async () => {
+    const saved = await store.save(stateWithEmail("idle"), 0);
+    const outcome = await store.update("idle", () => "stale wake-up");
+    expect(outcome).toMatchObject({ saved: false, attempts: 1, version: saved.version });
+    expect((await store.load("idle")).version).toBe(1);
+  });
+
+  it("reports a corrupt item with its customer id, and other customers go on", async () => {
+    const valid = JSON.stringify(stateWithEmail("bad-shape"));
+    const items = [
+      { customerId: "bad-shape", version: 3, state: valid.replace('"topics":{}', '"topics":[]') },
+      { customerId: "bad-json", version: 1, state: "{not json" },
+      { customerId: "bad-version", version: "7", state: valid },
+    ];
+    for (const item of items) await db.documents.send(new PutCommand({ TableName: TABLE, Item: item }));
+    await store.save(stateWithEmail("good"), 0);
+
+    const outcomes = await Promise.allSettled(
+      ["bad-shape", "good", "bad-json", "bad-version"].map((id) => store.load(id)),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "fulfilled", "rejected", "rejected"]);
+    const [shape, , json, version] = outcomes.map((o) => (o.status === "rejected" ? o.reason : undefined));
+    expect(shape).toBeInstanceOf(CorruptStateError);
+    expect(shape).toMatchObject({ customerId: "bad-shape", reason: "corrupt_state" });
+    expect(shape.problems).toContainEqual({ path: "state.consent.topics", expected: expect.any(String) });
+    expect(shape.message).toContain("bad-shape");
+    expect(shape.message).not.toContain("ada@example.com");
+    expect(json).toMatchObject({
+      customerId: "bad-json",
+      problems: [{ path: "state", expected: "valid JSON" }],
+    });
+    expect(version).toMatchObject({ customerId: "bad-version", problems: [{ path: "version" }] });
+    await expect(store.update("bad-shape", () => undefined)).rejects.toBeInstanceOf(PermanentError);
+  });
+
+  it("measures the item and refuses one over the limit before writing", async () => {
+    const state = stateWithEmail("big");
+    const { itemBytes } = await store.save(state, 0);
+    expect(itemBytes).toBe(stateItemBytes("big", 1, JSON.stringify(state)));
+    expect(itemBytes).toBe(
+      "customerId".length +
+        3 +
+        "version".length +
+        2 +
+        "state".length +
+        Buffer.byteLength(JSON.stringify(state)),
+    );
+
+    const small = new DynamoDbCustomerStateStore(db.documents, TABLE, { maxItemBytes: itemBytes + 20 });
+    const grown = (await small.load("big")).state;
+    grown.profile.attributes = { note: "x".repeat(100) };
+    await expect(small.save(grown, 1)).rejects.toBeInstanceOf(StateTooLargeError);
+    expect((await store.load("big")).version).toBe(1);
+  });
+
+  it("translates AWS errors: a missing table is permanent", async () => {
+    const lost = new DynamoDbCustomerStateStore(db.documents, "NoSuchTable");
+    await expect(lost.load("c1")).rejects.toMatchObject({
+      name: "PermanentError",
+      reason: "ResourceNotFoundException",
+    });
+  });
+
+  it("carries the engine's real states through the store unchanged (shop stream)", async () => {
+    const root = join(import.meta.dirname, "..", "..");
+    const { campaigns, engine: config } = loadCampaignDirectory(join(root, "campaigns"));
+    const engine = compileEngine(campaigns, config);
+    const customerEvents = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
+      .split("\n")
+      .filter((line) => line.trim())
+      .map(parseJsonLine)
+      .flatMap((outcome) =>
+        outcome.kind === "event" && !isCatalogEventType(outcome.event.type) ? [outcome.event] : [],
+      )
+      .sort((a, b) => a.at - b.at) as CustomerEvent[];
+    // Every event of a few customers: their states grow as in production (orders, journeys, keys).
+    const chosen = new Set([...new Set(customerEvents.map((e) => e.detail.customerId))].slice(0, 6));
+    const shop = new DynamoDbCustomerStateStore(db.documents, TABLE);
+    const inMemory = new Map<string, CustomerState>();
+    let applied = 0;
+    for (const event of customerEvents) {
+      if (!chosen.has(event.detail.customerId)) continue;
+      applied++;
+      const customerId = `shop-${event.detail.customerId}`;
+      const scoped = { ...event, detail: { ...event.detail, customerId } } as CustomerEvent;
+      const expected = inMemory.get(customerId) ?? emptyCustomerState(customerId);
+      inMemory.set(customerId, expected);
+      const expectedDecisions = decide(engine, expected, scoped);
+      const outcome = await shop.update(customerId, (state) => decide(engine, state, scoped));
+      expect(outcome.result).toEqual(expectedDecisions);
+    }
+    expect(applied).toBeGreaterThan(100);
+    for (const [customerId, expected] of inMemory) {
+      const loaded = await shop.load(customerId);
+      expect(loaded.state).toEqual(expected);
+      expect(loaded.version).toBe(expected.version);
+    }
+  });
+});

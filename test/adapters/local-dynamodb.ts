@@ -1,0 +1,50 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import dynalite from "dynalite";
+
+export type LocalDynamoDb = {
+  client: DynamoDBClient;
+  documents: DynamoDBDocumentClient;
+  stop: () => Promise<void>;
+};
+
+/** dynalite in this process on a free port of 127.0.0.1, reached through the real SDK client. */
+export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
+  const server: Server = dynalite({ createTableMs: 0 });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  const client = new DynamoDBClient({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  return {
+    client,
+    documents: DynamoDBDocumentClient.from(client),
+    stop: async () => {
+      client.destroy();
+      await new Promise<void>((resolve, reject) =>
+        server.close((error) => (error ? reject(error) : resolve())),
+      );
+    },
+  };
+}
+
+export async function createTable(
+  client: DynamoDBClient,
+  tableName: string,
+  partitionKey: string,
+  sortKey?: string,
+): Promise<void> {
+  const keys = sortKey ? [partitionKey, sortKey] : [partitionKey];
+  await client.send(
+    new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: "PAY_PER_REQUEST",
+      AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: "S" })),
+      KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? "HASH" : "RANGE" })),
+    }),
+  );
+}
