@@ -59,7 +59,7 @@ export function simulate(
   const scheduledWake = new Map<string, number>();
   let messages = 0;
 
-  const stateOf = (customerId: string) => {
+  function stateOf(customerId: string) {
     let state = states.get(customerId);
     if (!state) {
       state = emptyCustomerState(customerId);
@@ -68,7 +68,7 @@ export function simulate(
     return state;
   };
 
-  const apply = (decisions: Decision[]) => {
+  function apply(decisions: Decision[]) {
     for (const decision of decisions) {
       summary.record(decision);
       if (decision.type === "message") {
@@ -95,7 +95,7 @@ export function simulate(
     }
   };
 
-  const runTimer = (at: number, timer: Timer) => {
+  function runTimer(at: number, timer: Timer) {
     if (timer.kind === "sweep") {
       for (const [customerId, state] of states)
         for (const occurrence of scheduleOccurrences(engine, state, at, at + DAY))
@@ -111,7 +111,7 @@ export function simulate(
     apply(advance(engine, state, timer.journeyId, at));
   };
 
-  const runTimersUpTo = (time: number) => {
+  function runTimersUpTo(time: number) {
     for (let next = timers.peekTime(); next !== undefined && next <= time; next = timers.peekTime()) {
       const { at, value } = timers.pop()!;
       runTimer(at, value);
