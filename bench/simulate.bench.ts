@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateShopStream } from "../examples/shop-stream.ts";
 import { compileEngine } from "../functions/core/engine/compile.ts";
-import { loadCampaignDirectory } from "../local/campaign-files.ts";
+import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
 import { streamFromFile } from "../local/event-source.ts";
 import { simulate } from "../local/simulator.ts";
 

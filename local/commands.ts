@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { compileEngine } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
-import { formatProblem, loadCampaignDirectory, readCampaignDirectory } from "./campaign-files.ts";
+import { formatProblem, loadCampaignDirectory, readCampaignDirectory } from "../functions/config/campaign-files.ts";
 import { streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";

@@ -9,12 +9,12 @@ import {
 } from "../../functions/adapters/customer-state-store.ts";
 import { DynamoDbCustomerStateStore, stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
+import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import { isCatalogEventType } from "../../functions/core/events/details.ts";
 import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
-import { loadCampaignDirectory } from "../../local/campaign-files.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.ts";
 
 const TABLE = "CustomerState";

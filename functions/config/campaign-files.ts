@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { z } from "zod";
-import { type Campaign, CampaignSchema } from "../functions/core/config/campaign.ts";
-import type { Condition } from "../functions/core/config/condition.ts";
-import { type EngineConfig, EngineConfigSchema } from "../functions/core/config/engine.ts";
-import { templateProblems } from "../functions/core/templates/templates.ts";
-import { describeIssues } from "../functions/core/validation/describe-issue.ts";
+import { type Campaign, CampaignSchema } from "../core/config/campaign.ts";
+import type { Condition } from "../core/config/condition.ts";
+import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts";
+import { templateProblems } from "../core/templates/templates.ts";
+import { describeIssues } from "../core/validation/describe-issue.ts";
 
 export const ENGINE_FILE = "engine.json";
 
