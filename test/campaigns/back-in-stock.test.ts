@@ -1,54 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  customerSignedUp,
+  orderPlaced,
+  productAlertRequested,
+  productInventoryChanged,
+  productViewed,
+  wishlistAdded,
+  wishlistRemoved,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 const product = { productId: "p1", name: "Blue Lamp", price: 40 };
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const alert = (at: string, kind = "back_in_stock"): TestEvent => ({
-  type: "product.alert_requested",
-  at,
-  detail: { customerId: "c1", productId: "p1", kind },
-});
-const wishlist = (type: "wishlist.added" | "wishlist.removed", at: string): TestEvent => ({
-  type,
-  at,
-  detail: { customerId: "c1", product },
-});
-const viewed = (at: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product },
-});
-const order = (at: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId: "o1",
-    items: [{ productId: "p1", price: 40 }],
-    total: 40,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const alert = (at: string, kind: "back_in_stock" | "price_drop" = "back_in_stock") =>
+  productAlertRequested("c1", at, { productId: "p1", kind });
 const stock = (at: string, previousQuantity: number, quantity: number, id?: string): TestEvent => ({
-  type: "product.inventory_changed",
-  at,
-  detail: { product, previousQuantity, quantity },
+  ...productInventoryChanged(at, { product, previousQuantity, quantity }),
   ...(id ? { id } : {}),
 });
 
-const email = (at: string) => ({
-  at,
-  campaign: "back-in-stock",
-  step: "back-in-stock-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "back-in-stock",
-  to: "c1@example.com",
-  subject: "Blue Lamp is back in stock",
-  productIds: ["p1"],
-});
+const { sent } = expectedLines("back-in-stock");
+const email = (at: string) =>
+  sent({
+    at,
+    step: "back-in-stock-email",
+    template: "back-in-stock",
+    subject: "Blue Lamp is back in stock",
+    productIds: ["p1"],
+  });
 
 describe("back-in-stock", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -61,7 +41,7 @@ describe("back-in-stock", () => {
       name: "a wishlisted product: email on restock",
       events: [
         signup,
-        wishlist("wishlist.added", "2026-03-02T10:00:00Z"),
+        wishlistAdded("c1", "2026-03-02T10:00:00Z", { product }),
         stock("2026-03-05T09:00:00Z", 0, 3),
       ],
       expected: [email("2026-03-05T09:00:00.000Z")],
@@ -78,7 +58,11 @@ describe("back-in-stock", () => {
     },
     {
       name: "a view alone is not enough interest",
-      events: [signup, viewed("2026-03-02T10:00:00Z"), stock("2026-03-05T09:00:00Z", 0, 12)],
+      events: [
+        signup,
+        productViewed("c1", "2026-03-02T10:00:00Z", { product }),
+        stock("2026-03-05T09:00:00Z", 0, 12),
+      ],
       expected: [],
     },
     {
@@ -90,8 +74,8 @@ describe("back-in-stock", () => {
       name: "removed from the wishlist: nothing",
       events: [
         signup,
-        wishlist("wishlist.added", "2026-03-02T10:00:00Z"),
-        wishlist("wishlist.removed", "2026-03-03T10:00:00Z"),
+        wishlistAdded("c1", "2026-03-02T10:00:00Z", { product }),
+        wishlistRemoved("c1", "2026-03-03T10:00:00Z", { product }),
         stock("2026-03-05T09:00:00Z", 0, 12),
       ],
       expected: [],
@@ -101,7 +85,7 @@ describe("back-in-stock", () => {
       events: [
         signup,
         alert("2026-03-02T10:00:00Z"),
-        order("2026-03-03T10:00:00Z"),
+        orderPlaced("c1", "2026-03-03T10:00:00Z", { items: [{ productId: "p1", price: 40 }] }),
         stock("2026-03-05T09:00:00Z", 0, 12),
       ],
       expected: [],

@@ -1,47 +1,36 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  customerSignedUp,
+  orderCancelled,
+  orderPickedUp,
+  orderReadyForPickup,
+  type Profile,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup = (extra = {}): TestEvent => ({
-  type: "customer.signed_up",
-  at: "2026-03-01T08:00:00Z",
-  detail: customer("c1", extra),
-});
-const ready = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.ready_for_pickup",
-  at,
-  detail: { customerId: "c1", orderId, storeId: "s1" },
-});
-const orderEvent = (type: string, at: string, orderId = "o1"): TestEvent => ({
-  type,
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const email = (step: string, template: string, at: string, subject: string) => ({
-  at,
-  campaign: "bopis",
-  step,
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template,
-  to: "c1@example.com",
-  subject,
-});
-const readyEmail = (at: string) => email("ready-email", "ready", at, "Your order o1 is ready for pickup");
+const signup = (fields: Profile = {}) => customerSignedUp("c1", "2026-03-01T08:00:00Z", fields);
+const ready = (at: string) => orderReadyForPickup("c1", at, { orderId: "o1", storeId: "s1" });
+
+const { sent } = expectedLines("bopis");
+const readyEmail = (at: string) =>
+  sent({ at, step: "ready-email", template: "ready", subject: "Your order o1 is ready for pickup" });
 const reminder = (at: string) =>
-  email("reminder-email", "reminder", at, "Reminder: your order o1 is waiting for you");
+  sent({
+    at,
+    step: "reminder-email",
+    template: "reminder",
+    subject: "Reminder: your order o1 is waiting for you",
+  });
 const finalReminder = (at: string) =>
-  email("final-reminder-email", "final-reminder", at, "Last reminder: pick up your order o1");
-const readySms = (at: string) => ({
-  at,
-  campaign: "bopis",
-  step: "ready-sms",
-  customerId: "c1",
-  channel: "sms",
-  status: "sent",
-  template: "ready-sms",
-  to: "+33612345678",
-});
+  sent({
+    at,
+    step: "final-reminder-email",
+    template: "final-reminder",
+    subject: "Last reminder: pick up your order o1",
+  });
+const readySms = (at: string) =>
+  sent({ at, step: "ready-sms", channel: "sms", template: "ready-sms", to: "+33612345678" });
 
 describe("bopis", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -66,20 +55,12 @@ describe("bopis", () => {
     },
     {
       name: "exit on order.picked_up after the first reminder",
-      events: [
-        signup(),
-        ready("2026-03-02T10:00:00Z"),
-        orderEvent("order.picked_up", "2026-03-03T12:00:00Z"),
-      ],
+      events: [signup(), ready("2026-03-02T10:00:00Z"), orderPickedUp("c1", "2026-03-03T12:00:00Z")],
       expected: [readyEmail("2026-03-02T10:00:00.000Z"), reminder("2026-03-03T10:00:00.000Z")],
     },
     {
       name: "exit on order.cancelled",
-      events: [
-        signup(),
-        ready("2026-03-02T10:00:00Z"),
-        orderEvent("order.cancelled", "2026-03-02T12:00:00Z"),
-      ],
+      events: [signup(), ready("2026-03-02T10:00:00Z"), orderCancelled("c1", "2026-03-02T12:00:00Z")],
       expected: [readyEmail("2026-03-02T10:00:00.000Z")],
     },
     {
@@ -87,7 +68,7 @@ describe("bopis", () => {
       events: [
         signup(),
         ready("2026-03-02T10:00:00Z"),
-        orderEvent("order.picked_up", "2026-03-02T12:00:00Z", "o9"),
+        orderPickedUp("c1", "2026-03-02T12:00:00Z", { orderId: "o9" }),
       ],
       expected: [
         readyEmail("2026-03-02T10:00:00.000Z"),

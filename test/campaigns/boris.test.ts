@@ -1,39 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { consentUpdated, customerSignedUp, returnCompleted, returnInitiated } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const initiated = (at: string, returnId = "r1", method = "store"): TestEvent => ({
-  type: "return.initiated",
-  at,
-  detail: { customerId: "c1", orderId: "o1", returnId, method, storeId: "s1" },
-});
-const completed = (at: string, returnId = "r1", refundAmount = 49.5): TestEvent => ({
-  type: "return.completed",
-  at,
-  detail: { customerId: "c1", returnId, refundAmount, currency: "EUR" },
-});
-const received = (at: string) => ({
-  at,
-  campaign: "boris",
-  step: "return-received-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "return-received",
-  to: "c1@example.com",
-  subject: "We received your return for order o1",
-});
-const refund = (at: string, amount = "49.5") => ({
-  at,
-  campaign: "boris",
-  step: "refund-issued-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "refund-issued",
-  to: "c1@example.com",
-  subject: `Your refund of ${amount} EUR is on its way`,
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const initiated = (at: string, returnId = "r1", method: "store" | "mail" = "store") =>
+  returnInitiated("c1", at, { orderId: "o1", returnId, method, storeId: "s1" });
+const completed = (at: string, returnId = "r1", refundAmount = 49.5) =>
+  returnCompleted("c1", at, { returnId, refundAmount, currency: "EUR" });
+
+const { sent } = expectedLines("boris");
+const received = (at: string) =>
+  sent({
+    at,
+    step: "return-received-email",
+    template: "return-received",
+    subject: "We received your return for order o1",
+  });
+const refund = (at: string, amount = "49.5") =>
+  sent({
+    at,
+    step: "refund-issued-email",
+    template: "refund-issued",
+    subject: `Your refund of ${amount} EUR is on its way`,
+  });
 
 describe("boris", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -61,11 +51,7 @@ describe("boris", () => {
       name: "transactional: sent despite an email opt-out",
       events: [
         signup,
-        {
-          type: "consent.updated",
-          at: "2026-03-01T09:00:00Z",
-          detail: { customerId: "c1", channel: "email", status: "opted_out" },
-        },
+        consentUpdated("c1", "2026-03-01T09:00:00Z", { channel: "email", status: "opted_out" }),
         initiated("2026-03-02T10:00:00Z"),
         completed("2026-03-05T16:00:00Z", "r1", 20),
       ],

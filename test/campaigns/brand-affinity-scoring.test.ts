@@ -1,59 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  cartUpdated,
+  customerSignedUp,
+  orderPlaced,
+  productViewed,
+  wishlistAdded,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
 const item = (productId: string, brand: string) => ({ productId, brand, price: 10 });
 /** An order of `count` products of `brand` (purchase weight 5 each). */
-const order = (at: string, orderId: string, ...brands: [string, number][]): TestEvent => {
-  const items = brands.flatMap(([brand, count]) =>
-    Array.from({ length: count }, (_, i) => item(`${brand}-${i + 1}`, brand)),
-  );
-  return {
-    type: "order.placed",
-    at,
-    detail: {
-      customerId: "c1",
-      orderId,
-      items,
-      total: items.length * 10,
-      currency: "EUR",
-      fulfillment: "ship",
-    },
-  };
-};
-const view = (at: string, productId: string, brand = "Acme"): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product: item(productId, brand) },
-});
-const wishlist = (at: string, productId: string, brand = "Acme"): TestEvent => ({
-  type: "wishlist.added",
-  at,
-  detail: { customerId: "c1", product: item(productId, brand) },
-});
-const cart = (at: string, productIds: string[], brand = "Acme"): TestEvent => ({
-  type: "cart.updated",
-  at,
-  detail: {
-    customerId: "c1",
-    cartId: "k1",
-    items: productIds.map((id) => item(id, brand)),
-    total: productIds.length * 10,
-    currency: "EUR",
-  },
-});
+const order = (at: string, orderId: string, ...brands: [string, number][]) =>
+  orderPlaced("c1", at, {
+    orderId,
+    items: brands.flatMap(([brand, count]) =>
+      Array.from({ length: count }, (_, i) => item(`${brand}-${i + 1}`, brand)),
+    ),
+  });
+const view = (at: string, productId: string, brand = "Acme") =>
+  productViewed("c1", at, { product: item(productId, brand) });
+const wishlist = (at: string, productId: string, brand = "Acme") =>
+  wishlistAdded("c1", at, { product: item(productId, brand) });
+const cart = (at: string, productIds: string[], brand = "Acme") =>
+  cartUpdated("c1", at, { items: productIds.map((id) => item(id, brand)) });
 
-const email = (at: string, brand: string) => ({
-  at,
-  campaign: "brand-affinity-scoring",
-  step: "more-from-brand-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "more-from-brand",
-  to: "c1@example.com",
-  subject: `More from ${brand}`,
-});
+const { sent } = expectedLines("brand-affinity-scoring");
+const email = (at: string, brand: string) =>
+  sent({ at, step: "more-from-brand-email", template: "more-from-brand", subject: `More from ${brand}` });
 
 describe("brand-affinity-scoring", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

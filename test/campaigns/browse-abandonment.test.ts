@@ -1,48 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { cartUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const view = (at: string, productId: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product: { productId, name: `Product ${productId}`, price: 10 } },
-});
-const cart = (at: string, items: string[]): TestEvent => ({
-  type: "cart.updated",
-  at,
-  detail: {
-    customerId: "c1",
-    cartId: "k1",
-    items: items.map((productId) => ({ productId, price: 10 })),
-    total: items.length * 10,
-    currency: "EUR",
-  },
-});
-const order = (at: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId: "o1",
-    items: [{ productId: "p9" }],
-    total: 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const view = (at: string, productId: string) =>
+  productViewed("c1", at, { product: { productId, name: `Product ${productId}`, price: 10 } });
+const cart = (at: string, productIds: string[]) =>
+  cartUpdated("c1", at, { items: productIds.map((productId) => ({ productId, price: 10 })) });
+const order = (at: string) => orderPlaced("c1", at, { items: [{ productId: "p9" }], total: 10 });
 
-const email = (at: string, productIds: string[]) => ({
-  at,
-  campaign: "browse-abandonment",
-  step: "browse-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "browse",
-  to: "c1@example.com",
-  subject: `Still thinking about Product ${productIds[0]}?`,
-  productIds,
-});
+const { sent } = expectedLines("browse-abandonment");
+const email = (at: string, productIds: string[]) =>
+  sent({
+    at,
+    step: "browse-email",
+    template: "browse",
+    subject: `Still thinking about Product ${productIds[0]}?`,
+    productIds,
+  });
 
 describe("browse-abandonment", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

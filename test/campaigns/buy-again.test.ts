@@ -1,40 +1,26 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderDelivered, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 type Line = { productId: string; name: string; replenishAfterDays?: number };
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
 const mug: Line = { productId: "p1", name: "Mug" };
 const coffee: Line = { productId: "p2", name: "Coffee", replenishAfterDays: 30 };
 const teapot: Line = { productId: "p3", name: "Teapot" };
-const order = (at: string, orderId: string, items: Line[]): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: items.map((item) => ({ ...item, price: 10 })),
-    total: items.length * 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const delivered = (at: string, orderId: string): TestEvent => ({
-  type: "order.delivered",
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const buyAgain = (at: string, products: Line[]) => ({
-  at,
-  campaign: "buy-again",
-  step: "buy-again-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "buy-again",
-  to: "c1@example.com",
-  subject: `Buy ${products[0]!.name} again`,
-  productIds: products.map((p) => p.productId),
-});
+const order = (at: string, orderId: string, items: Line[]) =>
+  orderPlaced("c1", at, { orderId, items: items.map((item) => ({ ...item, price: 10 })) });
+const delivered = (at: string, orderId: string) => orderDelivered("c1", at, { orderId });
+
+const { sent } = expectedLines("buy-again");
+const buyAgain = (at: string, products: Line[]) =>
+  sent({
+    at,
+    step: "buy-again-email",
+    template: "buy-again",
+    subject: `Buy ${products[0]!.name} again`,
+    productIds: products.map((p) => p.productId),
+  });
 
 describe("buy-again", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

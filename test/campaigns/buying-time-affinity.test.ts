@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", price: 20 }],
-    total: 20,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string, orderId: string) =>
+  orderPlaced("c1", at, { orderId, items: [{ productId: "p1", price: 20 }] });
 
-const offer = (at: string) => ({
-  at,
-  campaign: "buying-time-affinity",
-  step: "offer-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "offer",
-  to: "c1@example.com",
-  subject: "Your Friday treat: 10% off",
-});
+const { sent } = expectedLines("buying-time-affinity");
+const offer = (at: string) =>
+  sent({ at, step: "offer-email", template: "offer", subject: "Your Friday treat: 10% off" });
 
 // March 2026: Fridays are the 6th, 13th, 20th and 27th; Paris is UTC+1 until the 29th.
 describe("buying-time-affinity", () => {

@@ -1,50 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { cartUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const view = (at: string, productId: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product: { productId, price: 10 } },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const view = (at: string, productId: string) =>
+  productViewed("c1", at, { product: { productId, price: 10 } });
 /** Three product views one minute apart from `start` (+0.2 once active; +0.3 for the activity itself). */
 const views = (start: string): TestEvent[] =>
   [0, 1, 2].map((i) => view(new Date(Date.parse(start) + i * 60_000).toISOString(), `p${i + 1}`));
-const cart = (at: string): TestEvent => ({
-  type: "cart.updated",
-  at,
-  detail: {
-    customerId: "c1",
-    cartId: "k1",
-    items: [{ productId: "p1", price: 10 }],
-    total: 10,
-    currency: "EUR",
-  },
-});
-const order = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p9", price: 10 }],
-    total: 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const cart = (at: string) => cartUpdated("c1", at, { items: [{ productId: "p1", price: 10 }] });
+const order = (at: string) => orderPlaced("c1", at, { items: [{ productId: "p9", price: 10 }] });
 
-const email = (at: string) => ({
-  at,
-  campaign: "customer-propensity-scoring",
-  step: "picked-for-you-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "picked-for-you",
-  to: "c1@example.com",
-  subject: "Picked for you",
-});
+const { sent } = expectedLines("customer-propensity-scoring");
+const email = (at: string) =>
+  sent({ at, step: "picked-for-you-email", template: "picked-for-you", subject: "Picked for you" });
 
 describe("customer-propensity-scoring", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId: string, total: number): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", price: total }],
-    total,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string, orderId: string, total: number) =>
+  orderPlaced("c1", at, { orderId, items: [{ productId: "p1", price: total }] });
 
-const email = (at: string, cohort: string) => ({
-  at,
-  campaign: "customer-spend-cohorting",
-  step: "new-cohort-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "new-cohort",
-  to: "c1@example.com",
-  subject: `Welcome to ${cohort}`,
-});
+const { sent } = expectedLines("customer-spend-cohorting");
+const email = (at: string, cohort: string) =>
+  sent({ at, step: "new-cohort-email", template: "new-cohort", subject: `Welcome to ${cohort}` });
 
 describe("customer-spend-cohorting", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

@@ -1,41 +1,29 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, loyaltyEnrolled, loyaltyPointsChanged, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId: string, total = 20): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", price: total }],
-    total,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const enrolled = (at: string): TestEvent => ({ type: "loyalty.enrolled", at, detail: { customerId: "c1" } });
-const points = (at: string): TestEvent => ({
-  type: "loyalty.points_changed",
-  at,
-  detail: { customerId: "c1", balance: 40, tier: "member" },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string, orderId: string, total = 20) =>
+  orderPlaced("c1", at, { orderId, items: [{ productId: "p1", price: total }] });
+const enrolled = (at: string) => loyaltyEnrolled("c1", at);
+const points = (at: string) => loyaltyPointsChanged("c1", at, { balance: 40, tier: "member" });
 
-const line = (at: string, step: string, template: string, subject: string) => ({
-  at,
-  campaign: "invitation",
-  step,
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template,
-  to: "c1@example.com",
-  subject,
-});
+const { sent } = expectedLines("invitation");
 const invite = (at: string) =>
-  line(at, "invitation-email", "invitation", "You're invited to our loyalty program");
+  sent({
+    at,
+    step: "invitation-email",
+    template: "invitation",
+    subject: "You're invited to our loyalty program",
+  });
 const reminder = (at: string) =>
-  line(at, "reminder-email", "reminder", "Your loyalty program invitation is waiting");
+  sent({
+    at,
+    step: "reminder-email",
+    template: "reminder",
+    subject: "Your loyalty program invitation is waiting",
+  });
 
 describe("invitation", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

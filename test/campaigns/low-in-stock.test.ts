@@ -1,60 +1,33 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  cartUpdated,
+  customerSignedUp,
+  orderPlaced,
+  productInventoryChanged,
+  productViewed,
+  wishlistAdded,
+  wishlistRemoved,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 const product = { productId: "p1", name: "Blue Lamp", price: 40 };
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const wishlist = (type: "wishlist.added" | "wishlist.removed", at: string): TestEvent => ({
-  type,
-  at,
-  detail: { customerId: "c1", product },
-});
-const cart = (at: string, productIds: string[]): TestEvent => ({
-  type: "cart.updated",
-  at,
-  detail: {
-    customerId: "c1",
-    cartId: "k1",
-    items: productIds.map((productId) => ({ productId, price: 40 })),
-    total: productIds.length * 40,
-    currency: "EUR",
-  },
-});
-const viewed = (at: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product },
-});
-const order = (at: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId: "o1",
-    items: [{ productId: "p1", price: 40 }],
-    total: 40,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const stock = (at: string, previousQuantity: number, quantity: number): TestEvent => ({
-  type: "product.inventory_changed",
-  at,
-  detail: { product, previousQuantity, quantity },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const cart = (at: string, productIds: string[]) =>
+  cartUpdated("c1", at, { items: productIds.map((productId) => ({ productId, price: 40 })) });
+const stock = (at: string, previousQuantity: number, quantity: number) =>
+  productInventoryChanged(at, { product, previousQuantity, quantity });
 
-const email = (at: string, quantity: number) => ({
-  at,
-  campaign: "low-in-stock",
-  step: "low-in-stock-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "low-in-stock",
-  to: "c1@example.com",
-  subject: `Only ${quantity} left: Blue Lamp`,
-  productIds: ["p1"],
-});
-const wished = wishlist("wishlist.added", "2026-03-02T10:00:00Z");
+const { sent } = expectedLines("low-in-stock");
+const email = (at: string, quantity: number) =>
+  sent({
+    at,
+    step: "low-in-stock-email",
+    template: "low-in-stock",
+    subject: `Only ${quantity} left: Blue Lamp`,
+    productIds: ["p1"],
+  });
+const wished = wishlistAdded("c1", "2026-03-02T10:00:00Z", { product });
 
 describe("low-in-stock", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -85,7 +58,11 @@ describe("low-in-stock", () => {
     },
     {
       name: "a view alone is not enough interest",
-      events: [signup, viewed("2026-03-02T10:00:00Z"), stock("2026-03-04T09:00:00Z", 12, 4)],
+      events: [
+        signup,
+        productViewed("c1", "2026-03-02T10:00:00Z", { product }),
+        stock("2026-03-04T09:00:00Z", 12, 4),
+      ],
       expected: [],
     },
     {
@@ -103,14 +80,19 @@ describe("low-in-stock", () => {
       events: [
         signup,
         wished,
-        wishlist("wishlist.removed", "2026-03-03T10:00:00Z"),
+        wishlistRemoved("c1", "2026-03-03T10:00:00Z", { product }),
         stock("2026-03-04T09:00:00Z", 12, 4),
       ],
       expected: [],
     },
     {
       name: "bought since wishlisting: nothing",
-      events: [signup, wished, order("2026-03-03T10:00:00Z"), stock("2026-03-04T09:00:00Z", 12, 4)],
+      events: [
+        signup,
+        wished,
+        orderPlaced("c1", "2026-03-03T10:00:00Z", { items: [{ productId: "p1", price: 40 }] }),
+        stock("2026-03-04T09:00:00Z", 12, 4),
+      ],
       expected: [],
     },
     {

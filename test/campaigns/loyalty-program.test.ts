@@ -1,36 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, loyaltyEnrolled, loyaltyPointsChanged } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = {
-  type: "customer.signed_up",
-  at: "2026-03-01T08:00:00Z",
-  detail: customer("c1", { firstName: "Ana" }),
-};
-const enrolled = (at: string): TestEvent => ({
-  type: "loyalty.enrolled",
-  at,
-  detail: { customerId: "c1", programId: "club" },
-});
-const points = (at: string, balance: number, tier: string, previousTier?: string): TestEvent => ({
-  type: "loyalty.points_changed",
-  at,
-  detail: { customerId: "c1", balance, tier, ...(previousTier ? { previousTier } : {}) },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z", { firstName: "Ana" });
+const enrolled = (at: string) => loyaltyEnrolled("c1", at, { programId: "club" });
+const points = (at: string, balance: number, tier: string, previousTier?: string) =>
+  loyaltyPointsChanged("c1", at, { balance, tier, previousTier });
 
-const line = (at: string, step: string, template: string, subject: string) => ({
-  at,
-  campaign: "loyalty-program",
-  step,
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template,
-  to: "c1@example.com",
-  subject,
-});
-const welcome = (at: string) => line(at, "welcome-email", "welcome", "Welcome to our loyalty program");
-const tierUp = (at: string, tier: string) => line(at, "tier-up-email", "tier-up", `You reached ${tier}`);
-const reward = (at: string) => line(at, "reward-email", "reward", "A reward is waiting for you");
+const { sent } = expectedLines("loyalty-program");
+const welcome = (at: string) =>
+  sent({ at, step: "welcome-email", template: "welcome", subject: "Welcome to our loyalty program" });
+const tierUp = (at: string, tier: string) =>
+  sent({ at, step: "tier-up-email", template: "tier-up", subject: `You reached ${tier}` });
+const reward = (at: string) =>
+  sent({ at, step: "reward-email", template: "reward", subject: "A reward is waiting for you" });
 
 describe("loyalty-program", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

@@ -1,20 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
 const DAY = 86_400_000;
-const order = (at: string, orderId: string, total = 10): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", price: total }],
-    total,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const order = (at: string, orderId: string, total = 10) =>
+  orderPlaced("c1", at, { orderId, items: [{ productId: "p1", price: total }] });
 /** `count` orders of 10, one a day at 10:00Z from 2 March: order n is on (1 + n) March. */
 const orders = (count: number): TestEvent[] =>
   Array.from({ length: count }, (_, i) =>
@@ -22,23 +14,28 @@ const orders = (count: number): TestEvent[] =>
   );
 const dayOfOrder = (n: number) => new Date(Date.parse("2026-03-02T10:00:00Z") + (n - 1) * DAY).toISOString();
 
-const line = (at: string, step: string, template: string, subject: string) => ({
-  at,
-  campaign: "milestones",
-  step,
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template,
-  to: "c1@example.com",
-  subject,
-});
+const { sent } = expectedLines("milestones");
 const nthOrder = (n: number) =>
-  line(dayOfOrder(n), "orders-email", "orders-milestone", `Order number ${n}: thank you!`);
+  sent({
+    at: dayOfOrder(n),
+    step: "orders-email",
+    template: "orders-milestone",
+    subject: `Order number ${n}: thank you!`,
+  });
 const spend = (at: string) =>
-  line(at, "spend-email", "spend-milestone", "Thank you for being one of our best customers");
+  sent({
+    at,
+    step: "spend-email",
+    template: "spend-milestone",
+    subject: "Thank you for being one of our best customers",
+  });
 const anniversary = (at: string, years: number) =>
-  line(at, "anniversary-email", "anniversary", `${years} year${years === 1 ? "" : "s"} together!`);
+  sent({
+    at,
+    step: "anniversary-email",
+    template: "anniversary",
+    subject: `${years} year${years === 1 ? "" : "s"} together!`,
+  });
 
 describe("milestones", () => {
   const cases: { name: string; events: TestEvent[]; until?: string; expected: unknown[] }[] = [

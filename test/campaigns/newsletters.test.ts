@@ -1,32 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { consentUpdated, customerSignedUp, type Profile } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 // Thursdays 10:00 in Paris (CET, UTC+1): 2026-03-05 and 2026-03-12 at 09:00Z.
-const signup = (extra: Record<string, unknown> = {}): TestEvent => ({
-  type: "customer.signed_up",
-  at: "2026-03-01T08:00:00Z",
-  detail: customer("c1", extra),
-});
-const consent = (at: string, status: "opted_in" | "opted_out", topic?: string): TestEvent => ({
-  type: "consent.updated",
-  at,
-  detail: { customerId: "c1", channel: "email", status, ...(topic ? { topic } : {}) },
-});
+const signup = (fields: Profile = {}) => customerSignedUp("c1", "2026-03-01T08:00:00Z", fields);
+const consent = (at: string, status: "opted_in" | "opted_out", topic?: string) =>
+  consentUpdated("c1", at, { channel: "email", status, topic });
 
-const base = {
-  campaign: "newsletters",
-  step: "newsletter-email",
-  customerId: "c1",
-  channel: "email",
-};
-const email = (at: string) => ({
-  at,
-  ...base,
-  status: "sent",
-  template: "newsletter",
-  to: "c1@example.com",
-  subject: "This week at the shop",
-});
+const { sent, suppressed } = expectedLines("newsletters");
+const email = (at: string) =>
+  sent({ at, step: "newsletter-email", template: "newsletter", subject: "This week at the shop" });
 
 describe("newsletters", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -60,13 +44,12 @@ describe("newsletters", () => {
       events: [signup({ newsletter: true }), consent("2026-03-06T10:00:00Z", "opted_out")],
       expected: [
         email("2026-03-05T09:00:00.000Z"),
-        {
+        suppressed({
           at: "2026-03-12T09:00:00.000Z",
-          ...base,
-          status: "suppressed",
-          reason: "opted_out",
+          step: "newsletter-email",
           template: "newsletter",
-        },
+          reason: "opted_out",
+        }),
       ],
     },
   ];

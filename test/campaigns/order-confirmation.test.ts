@@ -1,12 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { consentUpdated, customerSignedUp, orderPlaced, supportTicketOpened } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId = "o1", productIds = ["p1", "p2"]): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string, orderId = "o1", productIds = ["p1", "p2"]) =>
+  orderPlaced("c1", at, {
     orderId,
     items: productIds.map((productId) => ({
       productId,
@@ -14,23 +13,17 @@ const order = (at: string, orderId = "o1", productIds = ["p1", "p2"]): TestEvent
       quantity: 1,
       price: 20,
     })),
-    total: productIds.length * 20,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const confirmation = (at: string, orderId = "o1", productIds = ["p1", "p2"]) => ({
-  at,
-  campaign: "order-confirmation",
-  step: "confirmation-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "confirmation",
-  to: "c1@example.com",
-  subject: `Order ${orderId} confirmed`,
-  productIds,
-});
+  });
+
+const { sent, suppressed } = expectedLines("order-confirmation");
+const confirmation = (at: string, orderId = "o1", productIds = ["p1", "p2"]) =>
+  sent({
+    at,
+    step: "confirmation-email",
+    template: "confirmation",
+    subject: `Order ${orderId} confirmed`,
+    productIds,
+  });
 
 describe("order-confirmation", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -43,16 +36,8 @@ describe("order-confirmation", () => {
       name: "transactional: sent despite a marketing opt-out and an open support ticket",
       events: [
         signup,
-        {
-          type: "consent.updated",
-          at: "2026-03-01T09:00:00Z",
-          detail: { customerId: "c1", channel: "email", status: "opted_out" },
-        },
-        {
-          type: "support.ticket_opened",
-          at: "2026-03-01T09:30:00Z",
-          detail: { customerId: "c1", ticketId: "t1" },
-        },
+        consentUpdated("c1", "2026-03-01T09:00:00Z", { channel: "email", status: "opted_out" }),
+        supportTicketOpened("c1", "2026-03-01T09:30:00Z", { ticketId: "t1" }),
         order("2026-03-02T10:00:00Z"),
       ],
       expected: [confirmation("2026-03-02T10:00:00.000Z")],
@@ -81,17 +66,13 @@ describe("order-confirmation", () => {
         order("2026-03-02T10:00:00Z"),
       ],
       expected: [
-        {
+        suppressed({
           at: "2026-03-02T10:00:00.000Z",
-          campaign: "order-confirmation",
           step: "confirmation-email",
-          customerId: "c1",
-          channel: "email",
-          status: "suppressed",
-          reason: "no_address",
           template: "confirmation",
+          reason: "no_address",
           productIds: ["p1", "p2"],
-        },
+        }),
       ],
     },
   ];

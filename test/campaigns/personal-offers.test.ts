@@ -1,32 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId: string, total: number): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", price: total }],
-    total,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string, orderId: string, total: number) =>
+  orderPlaced("c1", at, { orderId, items: [{ productId: "p1", price: total }] });
 
+const { sent } = expectedLines("personal-offers");
 /** The daily sweep sends at 10:00 Paris time: 08:00Z from 29 March (CEST). */
-const offer = (at: string, percent: number) => ({
-  at,
-  campaign: "personal-offers",
-  step: "offer-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "offer",
-  to: "c1@example.com",
-  subject: `${percent}% off, just for you`,
-});
+const offer = (at: string, percent: number) =>
+  sent({ at, step: "offer-email", template: "offer", subject: `${percent}% off, just for you` });
 
 describe("personal-offers", () => {
   const cases: { name: string; events: TestEvent[]; until: string; expected: unknown[] }[] = [

@@ -1,56 +1,28 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  consentUpdated,
+  customerSignedUp,
+  orderCancelled,
+  orderDelivered,
+  orderPlaced,
+  orderShipped,
+  returnInitiated,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", name: "Mug", price: 20 }],
-    total: 20,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const shipped = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.shipped",
-  at,
-  detail: { customerId: "c1", orderId, carrier: "UPS", trackingUrl: "https://track.example.com/1" },
-});
-const orderEvent = (type: string, at: string, orderId = "o1"): TestEvent => ({
-  type,
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const optOut: TestEvent = {
-  type: "consent.updated",
-  at: "2026-03-01T09:00:00Z",
-  detail: { customerId: "c1", channel: "email", status: "opted_out" },
-};
-const shippedEmail = (at: string, orderId = "o1") => ({
-  at,
-  campaign: "post-purchase",
-  step: "shipped-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "shipped",
-  to: "c1@example.com",
-  subject: `Your order ${orderId} is on its way`,
-});
-const careTips = (at: string) => ({
-  at,
-  campaign: "post-purchase",
-  step: "care-tips-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "care-tips",
-  to: "c1@example.com",
-  subject: "Getting the most out of your order",
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string) => orderPlaced("c1", at, { items: [{ productId: "p1", name: "Mug", price: 20 }] });
+const shipped = (at: string) =>
+  orderShipped("c1", at, { orderId: "o1", carrier: "UPS", trackingUrl: "https://track.example.com/1" });
+const delivered = (at: string, orderId = "o1") => orderDelivered("c1", at, { orderId });
+const optOut = consentUpdated("c1", "2026-03-01T09:00:00Z", { channel: "email", status: "opted_out" });
+
+const { sent, suppressed } = expectedLines("post-purchase");
+const shippedEmail = (at: string) =>
+  sent({ at, step: "shipped-email", template: "shipped", subject: "Your order o1 is on its way" });
+const careTips = (at: string) =>
+  sent({ at, step: "care-tips-email", template: "care-tips", subject: "Getting the most out of your order" });
 
 describe("post-purchase", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -60,7 +32,7 @@ describe("post-purchase", () => {
         signup,
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z"),
+        delivered("2026-03-05T15:00:00Z"),
       ],
       expected: [shippedEmail("2026-03-03T09:00:00.000Z"), careTips("2026-03-08T15:00:00.000Z")],
     },
@@ -71,20 +43,16 @@ describe("post-purchase", () => {
         optOut,
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z"),
+        delivered("2026-03-05T15:00:00Z"),
       ],
       expected: [
         shippedEmail("2026-03-03T09:00:00.000Z"),
-        {
+        suppressed({
           at: "2026-03-08T15:00:00.000Z",
-          campaign: "post-purchase",
           step: "care-tips-email",
-          customerId: "c1",
-          channel: "email",
-          status: "suppressed",
-          reason: "opted_out",
           template: "care-tips",
-        },
+          reason: "opted_out",
+        }),
       ],
     },
     {
@@ -93,7 +61,7 @@ describe("post-purchase", () => {
         signup,
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z", "o9"),
+        delivered("2026-03-05T15:00:00Z", "o9"),
       ],
       expected: [shippedEmail("2026-03-03T09:00:00.000Z")],
     },
@@ -108,8 +76,8 @@ describe("post-purchase", () => {
         signup,
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
-        orderEvent("order.cancelled", "2026-03-04T09:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z"),
+        orderCancelled("c1", "2026-03-04T09:00:00Z"),
+        delivered("2026-03-05T15:00:00Z"),
       ],
       expected: [shippedEmail("2026-03-03T09:00:00.000Z")],
     },
@@ -119,12 +87,8 @@ describe("post-purchase", () => {
         signup,
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z"),
-        {
-          type: "return.initiated",
-          at: "2026-03-06T10:00:00Z",
-          detail: { customerId: "c1", orderId: "o1", returnId: "r1", method: "mail" },
-        },
+        delivered("2026-03-05T15:00:00Z"),
+        returnInitiated("c1", "2026-03-06T10:00:00Z", { orderId: "o1", returnId: "r1", method: "mail" }),
       ],
       expected: [shippedEmail("2026-03-03T09:00:00.000Z")],
     },
@@ -134,12 +98,8 @@ describe("post-purchase", () => {
         signup,
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z"),
-        {
-          type: "return.initiated",
-          at: "2026-03-06T10:00:00Z",
-          detail: { customerId: "c1", orderId: "o9", returnId: "r1", method: "mail" },
-        },
+        delivered("2026-03-05T15:00:00Z"),
+        returnInitiated("c1", "2026-03-06T10:00:00Z", { orderId: "o9", returnId: "r1", method: "mail" }),
       ],
       expected: [shippedEmail("2026-03-03T09:00:00.000Z"), careTips("2026-03-08T15:00:00.000Z")],
     },
@@ -150,7 +110,7 @@ describe("post-purchase", () => {
         order("2026-03-02T10:00:00Z"),
         shipped("2026-03-03T09:00:00Z"),
         shipped("2026-03-03T12:00:00Z"),
-        orderEvent("order.delivered", "2026-03-05T15:00:00Z"),
+        delivered("2026-03-05T15:00:00Z"),
         shipped("2026-03-10T12:00:00Z"),
       ],
       expected: [shippedEmail("2026-03-03T09:00:00.000Z"), careTips("2026-03-08T15:00:00.000Z")],

@@ -1,36 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  consentUpdated,
+  customerSignedUp,
+  orderCancelled,
+  orderPlaced,
+  orderShipped,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId = "o1", fulfillment = "ship"): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string, orderId = "o1", fulfillment: "ship" | "pickup" = "ship") =>
+  orderPlaced("c1", at, {
     orderId,
     items: [{ productId: "p1", name: "Mug", price: 20 }],
-    total: 20,
-    currency: "EUR",
     fulfillment,
     ...(fulfillment === "pickup" ? { storeId: "s1" } : {}),
-  },
-});
-const orderEvent = (type: string, at: string, orderId = "o1"): TestEvent => ({
-  type,
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const prompt = (at: string, orderId = "o1") => ({
-  at,
-  campaign: "pre-shipping-prompt",
-  step: "prompt-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "prompt",
-  to: "c1@example.com",
-  subject: `Your order ${orderId} ships soon: anything to change?`,
-});
+  });
+
+const { sent, suppressed } = expectedLines("pre-shipping-prompt");
+const prompt = (at: string) =>
+  sent({
+    at,
+    step: "prompt-email",
+    template: "prompt",
+    subject: "Your order o1 ships soon: anything to change?",
+  });
 
 describe("pre-shipping-prompt", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -41,12 +36,12 @@ describe("pre-shipping-prompt", () => {
     },
     {
       name: "shipped within the hour: no email",
-      events: [signup, order("2026-03-02T10:00:00Z"), orderEvent("order.shipped", "2026-03-02T10:40:00Z")],
+      events: [signup, order("2026-03-02T10:00:00Z"), orderShipped("c1", "2026-03-02T10:40:00Z")],
       expected: [],
     },
     {
       name: "cancelled within the hour: no email",
-      events: [signup, order("2026-03-02T10:00:00Z"), orderEvent("order.cancelled", "2026-03-02T10:40:00Z")],
+      events: [signup, order("2026-03-02T10:00:00Z"), orderCancelled("c1", "2026-03-02T10:40:00Z")],
       expected: [],
     },
     {
@@ -54,9 +49,9 @@ describe("pre-shipping-prompt", () => {
       events: [
         signup,
         order("2026-03-02T09:00:00Z", "o0"),
-        orderEvent("order.shipped", "2026-03-02T09:30:00Z", "o0"),
+        orderShipped("c1", "2026-03-02T09:30:00Z", { orderId: "o0" }),
         order("2026-03-02T10:00:00Z"),
-        orderEvent("order.shipped", "2026-03-02T10:30:00Z", "o0"),
+        orderShipped("c1", "2026-03-02T10:30:00Z", { orderId: "o0" }),
       ],
       expected: [prompt("2026-03-02T11:00:00.000Z")],
     },
@@ -69,24 +64,16 @@ describe("pre-shipping-prompt", () => {
       name: "marketing: suppressed after an email opt-out",
       events: [
         signup,
-        {
-          type: "consent.updated",
-          at: "2026-03-01T09:00:00Z",
-          detail: { customerId: "c1", channel: "email", status: "opted_out" },
-        },
+        consentUpdated("c1", "2026-03-01T09:00:00Z", { channel: "email", status: "opted_out" }),
         order("2026-03-02T10:00:00Z"),
       ],
       expected: [
-        {
+        suppressed({
           at: "2026-03-02T11:00:00.000Z",
-          campaign: "pre-shipping-prompt",
           step: "prompt-email",
-          customerId: "c1",
-          channel: "email",
-          status: "suppressed",
-          reason: "opted_out",
           template: "prompt",
-        },
+          reason: "opted_out",
+        }),
       ],
     },
     {

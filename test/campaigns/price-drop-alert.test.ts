@@ -1,53 +1,34 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  customerSignedUp,
+  orderPlaced,
+  productAlertRequested,
+  productPriceChanged,
+  productViewed,
+  wishlistAdded,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 const product = { productId: "p1", name: "Blue Lamp", price: 100 };
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const wishlist = (at: string): TestEvent => ({
-  type: "wishlist.added",
-  at,
-  detail: { customerId: "c1", product },
-});
-const alert = (at: string, kind: string): TestEvent => ({
-  type: "product.alert_requested",
-  at,
-  detail: { customerId: "c1", productId: "p1", kind },
-});
-const viewed = (at: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product },
-});
-const order = (at: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId: "o1",
-    items: [{ productId: "p1", price: 100 }],
-    total: 100,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const price = (at: string, previousPrice: number, newPrice: number): TestEvent => ({
-  type: "product.price_changed",
-  at,
-  detail: { product: { ...product, price: newPrice }, previousPrice, price: newPrice, currency: "EUR" },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const wishlist = (at: string) => wishlistAdded("c1", at, { product });
+const alert = (at: string, kind: "back_in_stock" | "price_drop") =>
+  productAlertRequested("c1", at, { productId: "p1", kind });
+const viewed = (at: string) => productViewed("c1", at, { product });
+const order = (at: string) => orderPlaced("c1", at, { items: [{ productId: "p1", price: 100 }] });
+const price = (at: string, previousPrice: number, newPrice: number) =>
+  productPriceChanged(at, { product: { ...product, price: newPrice }, previousPrice, price: newPrice });
 
-const email = (at: string, newPrice: number) => ({
-  at,
-  campaign: "price-drop-alert",
-  step: "price-drop-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "price-drop",
-  to: "c1@example.com",
-  subject: `Price drop: Blue Lamp now ${newPrice} EUR`,
-  productIds: ["p1"],
-});
+const { sent } = expectedLines("price-drop-alert");
+const email = (at: string, newPrice: number) =>
+  sent({
+    at,
+    step: "price-drop-email",
+    template: "price-drop",
+    subject: `Price drop: Blue Lamp now ${newPrice} EUR`,
+    productIds: ["p1"],
+  });
 
 describe("price-drop-alert", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

@@ -1,38 +1,24 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 // Mondays 10:00 in Paris (CET, UTC+1): 2026-01-26 … 2026-03-02 at 09:00Z.
-const signup = (at: string): TestEvent => ({ type: "customer.signed_up", at, detail: customer("c1") });
-const view = (at: string, productId: string, brand: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product: { productId, name: `Product ${productId}`, brand, price: 10 } },
-});
-const order = (at: string, productId: string, brand: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId: `o-${at}`,
-    items: [{ productId, brand, price: 10 }],
-    total: 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = (at: string) => customerSignedUp("c1", at);
+const view = (at: string, productId: string, brand: string) =>
+  productViewed("c1", at, { product: { productId, name: `Product ${productId}`, brand, price: 10 } });
+const order = (at: string, productId: string, brand: string) =>
+  orderPlaced("c1", at, { orderId: `o-${at}`, items: [{ productId, brand, price: 10 }] });
 
-const email = (at: string, productIds?: string[]) => ({
-  at,
-  campaign: "recommendations",
-  step: "recommendations-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "recommendations",
-  to: "c1@example.com",
-  subject: "Picked for you this week",
-  ...(productIds ? { productIds } : {}),
-});
+const { sent } = expectedLines("recommendations");
+const email = (at: string, productIds?: string[]) =>
+  sent({
+    at,
+    step: "recommendations-email",
+    template: "recommendations",
+    subject: "Picked for you this week",
+    productIds,
+  });
 
 describe("recommendations", () => {
   const cases: { name: string; events: TestEvent[]; until: string; expected: unknown[] }[] = [

@@ -1,56 +1,38 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  customerSignedUp,
+  orderDelivered,
+  orderPlaced,
+  referralCompleted,
+  reviewSubmitted,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const review = (at: string, rating: number, productId = "p1"): TestEvent => ({
-  type: "review.submitted",
-  at,
-  detail: { customerId: "c1", orderId: "o1", productId, rating },
-});
-const delivered = (at: string, orderId: string): TestEvent => ({
-  type: "order.delivered",
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const placed = (at: string, orderId: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p1", price: 20 }],
-    total: 20,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const referral = (at: string, referredCustomerId = "c9"): TestEvent => ({
-  type: "referral.completed",
-  at,
-  detail: { customerId: "c1", referredCustomerId },
-});
-const invitation = (at: string) => ({
-  at,
-  campaign: "referral-program",
-  step: "invitation-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "invitation",
-  to: "c1@example.com",
-  subject: "Give your friends 15% off, get 10 EUR",
-});
-const reward = (at: string) => ({
-  at,
-  campaign: "referral-program",
-  step: "reward-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "reward",
-  to: "c1@example.com",
-  subject: "Thanks! Your 10 EUR referral reward is here",
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const review = (at: string, rating: number, productId = "p1") =>
+  reviewSubmitted("c1", at, { orderId: "o1", productId, rating });
+const delivered = (at: string, orderId: string) => orderDelivered("c1", at, { orderId });
+const placed = (at: string, orderId: string) =>
+  orderPlaced("c1", at, { orderId, items: [{ productId: "p1", price: 20 }] });
+const referral = (at: string, referredCustomerId = "c9") =>
+  referralCompleted("c1", at, { referredCustomerId });
+
+const { sent } = expectedLines("referral-program");
+const invitation = (at: string) =>
+  sent({
+    at,
+    step: "invitation-email",
+    template: "invitation",
+    subject: "Give your friends 15% off, get 10 EUR",
+  });
+const reward = (at: string) =>
+  sent({
+    at,
+    step: "reward-email",
+    template: "reward",
+    subject: "Thanks! Your 10 EUR referral reward is here",
+  });
 
 describe("referral-program", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

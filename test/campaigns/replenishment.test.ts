@@ -1,35 +1,25 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { consentUpdated, customerSignedUp, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 type Line = { productId: string; name: string; replenishAfterDays?: number };
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
 const coffee: Line = { productId: "p1", name: "Coffee", replenishAfterDays: 30 };
 const filters: Line = { productId: "p2", name: "Filters", replenishAfterDays: 10 };
 const mug: Line = { productId: "p3", name: "Mug" };
-const order = (at: string, orderId: string, items: Line[]): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: items.map((item) => ({ ...item, price: 10 })),
-    total: items.length * 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const restock = (at: string, product: Line) => ({
-  at,
-  campaign: "replenishment",
-  step: "restock-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "restock",
-  to: "c1@example.com",
-  subject: `Time to restock ${product.name}`,
-  productIds: [product.productId],
-});
+const order = (at: string, orderId: string, items: Line[]) =>
+  orderPlaced("c1", at, { orderId, items: items.map((item) => ({ ...item, price: 10 })) });
+
+const { sent, suppressed } = expectedLines("replenishment");
+const restock = (at: string, product: Line) =>
+  sent({
+    at,
+    step: "restock-email",
+    template: "restock",
+    subject: `Time to restock ${product.name}`,
+    productIds: [product.productId],
+  });
 
 describe("replenishment", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -74,25 +64,17 @@ describe("replenishment", () => {
       name: "marketing: suppressed after an email opt-out",
       events: [
         signup,
-        {
-          type: "consent.updated",
-          at: "2026-03-01T09:00:00Z",
-          detail: { customerId: "c1", channel: "email", status: "opted_out" },
-        },
+        consentUpdated("c1", "2026-03-01T09:00:00Z", { channel: "email", status: "opted_out" }),
         order("2026-03-02T10:00:00Z", "o1", [filters]),
       ],
       expected: [
-        {
+        suppressed({
           at: "2026-03-09T10:00:00.000Z",
-          campaign: "replenishment",
           step: "restock-email",
-          customerId: "c1",
-          channel: "email",
-          status: "suppressed",
-          reason: "opted_out",
           template: "restock",
+          reason: "opted_out",
           productIds: ["p2"],
-        },
+        }),
       ],
     },
   ];

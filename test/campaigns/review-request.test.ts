@@ -1,44 +1,35 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import {
+  customerSignedUp,
+  orderDelivered,
+  orderPlaced,
+  reviewSubmitted,
+  supportTicketOpened,
+} from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const order = (at: string) =>
+  orderPlaced("c1", at, {
     items: [
       { productId: "p1", name: "Mug", price: 20 },
       { productId: "p2", name: "Tea", price: 10 },
     ],
-    total: 30,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const delivered = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.delivered",
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const review = (at: string, orderId?: string): TestEvent => ({
-  type: "review.submitted",
-  at,
-  detail: { customerId: "c1", productId: "p1", rating: 5, ...(orderId ? { orderId } : {}) },
-});
-const request = (at: string) => ({
-  at,
-  campaign: "review-request",
-  step: "review-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "review",
-  to: "c1@example.com",
-  subject: "How do you like Mug?",
-  productIds: ["p1", "p2"],
-});
+  });
+const delivered = (at: string) => orderDelivered("c1", at, { orderId: "o1" });
+const review = (at: string, orderId?: string) =>
+  reviewSubmitted("c1", at, { productId: "p1", rating: 5, orderId });
+
+const { sent, suppressed } = expectedLines("review-request");
+const request = (at: string) =>
+  sent({
+    at,
+    step: "review-email",
+    template: "review",
+    subject: "How do you like Mug?",
+    productIds: ["p1", "p2"],
+  });
 
 describe("review-request", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -84,24 +75,16 @@ describe("review-request", () => {
         signup,
         order("2026-03-02T10:00:00Z"),
         delivered("2026-03-04T15:00:00Z"),
-        {
-          type: "support.ticket_opened",
-          at: "2026-03-10T10:00:00Z",
-          detail: { customerId: "c1", ticketId: "t1" },
-        },
+        supportTicketOpened("c1", "2026-03-10T10:00:00Z", { ticketId: "t1" }),
       ],
       expected: [
-        {
+        suppressed({
           at: "2026-03-11T15:00:00.000Z",
-          campaign: "review-request",
           step: "review-email",
-          customerId: "c1",
-          channel: "email",
-          status: "suppressed",
-          reason: "support_ticket_open",
           template: "review",
+          reason: "support_ticket_open",
           productIds: ["p1", "p2"],
-        },
+        }),
       ],
     },
   ];

@@ -1,41 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderDelivered, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 type Line = { productId: string; name: string; upsellProductIds?: string[] };
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
 const kettle: Line = { productId: "p1", name: "Kettle", upsellProductIds: ["p4", "p5"] };
 const mug: Line = { productId: "p2", name: "Mug" };
 const descaler: Line = { productId: "p4", name: "Descaler" };
 const filter: Line = { productId: "p5", name: "Filter" };
-const order = (at: string, orderId: string, items: Line[]): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: items.map((item) => ({ ...item, price: 10 })),
-    total: items.length * 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
-const delivered = (at: string, orderId: string): TestEvent => ({
-  type: "order.delivered",
-  at,
-  detail: { customerId: "c1", orderId },
-});
-const upsell = (at: string, productIds: string[]) => ({
-  at,
-  campaign: "upsell",
-  step: "upsell-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "upsell",
-  to: "c1@example.com",
-  subject: "Goes well with your last order",
-  productIds,
-});
+const order = (at: string, orderId: string, items: Line[]) =>
+  orderPlaced("c1", at, { orderId, items: items.map((item) => ({ ...item, price: 10 })) });
+const delivered = (at: string, orderId: string) => orderDelivered("c1", at, { orderId });
+
+const { sent } = expectedLines("upsell");
+const upsell = (at: string, productIds: string[]) =>
+  sent({
+    at,
+    step: "upsell-email",
+    template: "upsell",
+    subject: "Goes well with your last order",
+    productIds,
+  });
 
 describe("upsell", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

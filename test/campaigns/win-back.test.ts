@@ -1,34 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { customerSignedUp, orderPlaced } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
 // The sweep runs daily at 10:00 in Paris (CEST, UTC+2, from 2026-03-29 to 2026-10-25): 08:00Z.
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-01-01T08:00:00Z", detail: customer("c1") };
-const order = (at: string): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId: `o-${at}`,
-    items: [{ productId: "p1", price: 30 }],
-    total: 30,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const signup = customerSignedUp("c1", "2026-01-01T08:00:00Z");
+const order = (at: string) =>
+  orderPlaced("c1", at, { orderId: `o-${at}`, items: [{ productId: "p1", price: 30 }] });
 
-const line = (at: string, step: string, template: string, subject: string) => ({
-  at,
-  campaign: "win-back",
-  step,
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template,
-  to: "c1@example.com",
-  subject,
-});
-const offer = (at: string) => line(at, "offer-email", "offer", "We miss you: 15% off your next order");
-const second = (at: string) => line(at, "second-email", "second", "Last chance: 15% off with MISSYOU15");
+const { sent } = expectedLines("win-back");
+const offer = (at: string) =>
+  sent({ at, step: "offer-email", template: "offer", subject: "We miss you: 15% off your next order" });
+const second = (at: string) =>
+  sent({ at, step: "second-email", template: "second", subject: "Last chance: 15% off with MISSYOU15" });
 
 describe("win-back", () => {
   const cases: { name: string; events: TestEvent[]; until: string; expected: unknown[] }[] = [

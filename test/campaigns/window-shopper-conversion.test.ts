@@ -1,53 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { customer, messages, type TestEvent } from "../support/scenario.ts";
+import { cartUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
+import { expectedLines } from "../support/lines.ts";
+import { messages, type TestEvent } from "../support/scenario.ts";
 
-const signup: TestEvent = { type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") };
-const view = (at: string, productId: string): TestEvent => ({
-  type: "product.viewed",
-  at,
-  detail: { customerId: "c1", product: { productId, name: `Product ${productId}`, price: 10 } },
-});
+const signup = customerSignedUp("c1", "2026-03-01T08:00:00Z");
+const view = (at: string, productId: string) =>
+  productViewed("c1", at, { product: { productId, name: `Product ${productId}`, price: 10 } });
 /** `count` views of p1, p2, … one hour apart from `start`. */
 const views = (start: string, count: number, first = 1): TestEvent[] =>
   Array.from({ length: count }, (_, i) =>
     view(new Date(Date.parse(start) + i * 3_600_000).toISOString(), `p${first + i}`),
   );
-const cart = (at: string): TestEvent => ({
-  type: "cart.updated",
-  at,
-  detail: {
-    customerId: "c1",
-    cartId: "k1",
-    items: [{ productId: "p1", price: 10 }],
-    total: 10,
-    currency: "EUR",
-  },
-});
-const order = (at: string, orderId = "o1"): TestEvent => ({
-  type: "order.placed",
-  at,
-  detail: {
-    customerId: "c1",
-    orderId,
-    items: [{ productId: "p99", price: 10 }],
-    total: 10,
-    currency: "EUR",
-    fulfillment: "ship",
-  },
-});
+const cart = (at: string) => cartUpdated("c1", at, { items: [{ productId: "p1", price: 10 }] });
+const order = (at: string) => orderPlaced("c1", at, { items: [{ productId: "p99", price: 10 }] });
 
-const email = (at: string, productIds: string[]) => ({
-  at,
-  campaign: "window-shopper-conversion",
-  step: "still-looking-email",
-  customerId: "c1",
-  channel: "email",
-  status: "sent",
-  template: "still-looking",
-  to: "c1@example.com",
-  subject: "Still looking?",
-  productIds,
-});
+const { sent } = expectedLines("window-shopper-conversion");
+const email = (at: string, productIds: string[]) =>
+  sent({ at, step: "still-looking-email", template: "still-looking", subject: "Still looking?", productIds });
 
 describe("window-shopper-conversion", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [

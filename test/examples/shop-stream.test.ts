@@ -1,35 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Envelope, generateShopStream } from "../../examples/shop-stream.ts";
+import { appEventTypes } from "../support/events.ts";
 
-// The detail-types of EVENTS.md that apps send (feedback events come from AWS, not from the shop).
-const CONTRACT_TYPES = [
-  "customer.signed_up",
-  "customer.updated",
-  "consent.updated",
-  "product.viewed",
-  "product.alert_requested",
-  "wishlist.added",
-  "wishlist.removed",
-  "cart.updated",
-  "checkout.started",
-  "order.placed",
-  "order.cancelled",
-  "order.shipped",
-  "order.delivered",
-  "order.ready_for_pickup",
-  "order.picked_up",
-  "return.initiated",
-  "return.completed",
-  "review.submitted",
-  "loyalty.enrolled",
-  "loyalty.points_changed",
-  "referral.completed",
-  "support.ticket_opened",
-  "support.ticket_resolved",
-  "app.opened",
-  "product.inventory_changed",
-  "product.price_changed",
-];
 const DAY = 86_400_000;
 
 const stream = generateShopStream();
@@ -72,7 +44,7 @@ describe("generateShopStream", () => {
 
   it("covers every detail-type of the event contract", () => {
     const seen = new Set(stream.map((event) => event["detail-type"]));
-    expect(CONTRACT_TYPES.filter((type) => !seen.has(type))).toEqual([]);
+    expect(appEventTypes.filter((type) => !seen.has(type))).toEqual([]);
   });
 
   it("writes envelopes with RFC 3339 UTC seconds, sorted but for a few deliberate lines", () => {
@@ -108,7 +80,7 @@ describe("generateShopStream", () => {
     expect(new Set(clean.map((event) => event.id)).size).toBe(clean.length);
     expect(clean.filter((event, i) => i > 0 && event.time < clean[i - 1]!.time)).toEqual([]);
     const types = new Set(clean.map((event) => event["detail-type"]));
-    expect([...types].filter((type) => !CONTRACT_TYPES.includes(type))).toEqual([]);
+    expect([...types].filter((type) => !appEventTypes.includes(type))).toEqual([]);
   });
 
   it("only has customers act (or be referred) once they have signed up", () => {
