@@ -89,9 +89,3 @@ describe("welcome", () => {
     });
   });
 });
-
-import { runScenario } from "../support/scenario.ts";
-
-function runWithReport(events: TestEvent[]) {
-  return runScenario(["welcome"], events, { until: "2026-04-01T00:00:00Z" });
-}
