@@ -14,6 +14,8 @@ import type { Decision, MessageLine } from "./decisions.ts";
 export type Run = { engine: Engine; state: CustomerState; decisions: Decision[] };
 
 const MAX_STEPS_PER_ADVANCE = 64;
+/** Stands in a rendered body for the signed one-click link, which only the sender can sign. */
+export const UNSUBSCRIBE_URL_PLACEHOLDER = "%UNSUBSCRIBE_URL%";
 const HOUR = 3_600_000;
 
 export function journeyId(campaignId: string, customerId: string, triggerId: string, key: string): string {
@@ -329,6 +331,7 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
         traits: scope.facts.traits,
         order: scope.facts.order,
         loyalty: state.loyalty,
+        unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
       };
       if (step.channel === "email") line.subject = renderSubject(template, renderScope);
       if (engine.renderBodies) body = withSmsOptOut(renderBody(template, renderScope), step, campaign, run);

@@ -46,6 +46,36 @@ export const ProductInterestSchema = z.object({
 });
 export type ProductInterest = z.infer<typeof ProductInterestSchema>;
 
+/**
+ * A side effect claimed in the same write as the decision that caused it, done after the write and
+ * removed once done: a crash or retry between the two finds it here and finishes it.
+ */
+export const OutboxEntrySchema = z.discriminatedUnion("kind", [
+  z.object({
+    kind: z.literal("message"),
+    id: z.string(),
+    journeyId: z.string(),
+    campaign: z.string(),
+    step: z.string(),
+    template: z.string(),
+    channel: z.enum(["email", "sms", "push"]),
+    to: z.string(),
+    subject: z.string().optional(),
+    body: z.string(),
+    marketing: z.boolean(),
+    topic: z.string().optional(),
+    claimedAt: epochMs,
+  }),
+  z.object({ kind: z.literal("start"), id: z.string(), journeyId: z.string(), claimedAt: epochMs }),
+  z.object({
+    kind: z.literal("interest"),
+    id: z.string(),
+    productIds: z.array(z.string()),
+    claimedAt: epochMs,
+  }),
+]);
+export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
+
 export const CustomerStateSchema = z.object({
   customerId: z.string(),
   version: z.number().int().nonnegative(),
@@ -102,6 +132,10 @@ export const CustomerStateSchema = z.object({
   finished: z.record(z.string(), epochMs),
   /** Marketing sends that count toward the frequency cap. */
   marketingSends: z.array(epochMs),
+  /** Side effects decided and not yet done (AWS runtime only; the simulator applies at once). */
+  outbox: z.array(OutboxEntrySchema).default([]),
+  /** Ids of the latest events applied, so a redelivery after a crash is not applied twice. */
+  appliedEvents: z.array(z.string()).default([]),
 });
 export type CustomerState = z.infer<typeof CustomerStateSchema>;
 
@@ -130,5 +164,7 @@ export function emptyCustomerState(customerId: string): CustomerState {
     onceKeys: {},
     finished: {},
     marketingSends: [],
+    outbox: [],
+    appliedEvents: [],
   };
 }

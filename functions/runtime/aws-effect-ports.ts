@@ -1,0 +1,100 @@
+import type { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
+import { PermanentError } from "../adapters/errors.ts";
+import type { SesEmailSender } from "../adapters/ses-sender.ts";
+import type { SnsSender } from "../adapters/sns-sender.ts";
+import type { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
+import { UNSUBSCRIBE_URL_PLACEHOLDER } from "../core/engine/journeys.ts";
+import { signUnsubscribeToken, unsubscribeUrl } from "../unsubscribe/token.ts";
+import type { MessageEntry } from "./claim-effects.ts";
+import type { EffectPorts } from "./effect-ports.ts";
+
+const LINK_LIFETIME_MS = 365 * 24 * 3_600_000;
+
+export type AwsEffectPortsInput = {
+  email?: SesEmailSender;
+  sns?: SnsSender;
+  journeys?: StepFunctionsJourneyStarter;
+  interest?: DynamoDbInterestIndex;
+  unsubscribe?: { baseUrl: string; secret: () => Promise<string> };
+  now: () => number;
+};
+
+/** The effect ports on AWS: SES for email, SNS for SMS and push, Step Functions, the interest index. */
+export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
+  return {
+    async deliver(customerId, message) {
+      if (message.channel === "email") return deliverEmail(input, customerId, message);
+      const sns = need(input.sns, "SNS");
+      if (message.channel === "sms") {
+        await sns.sendSms({
+          phoneNumber: message.to,
+          text: message.body,
+          marketing: message.marketing,
+          campaign: message.campaign,
+          step: message.step,
+        });
+      } else {
+        await sns.sendPush({
+          endpointArn: message.to,
+          body: message.body,
+          campaign: message.campaign,
+          step: message.step,
+          ...(message.subject ? { title: message.subject } : {}),
+        });
+      }
+    },
+    async startJourney(customerId, journeyId) {
+      await need(input.journeys, "the journey state machine").start({ customerId, journeyId });
+    },
+    async recordInterest(customerId, productIds, now) {
+      await need(input.interest, "the interest index").record(customerId, productIds, now);
+    },
+  };
+}
+
+async function deliverEmail(
+  input: AwsEffectPortsInput,
+  customerId: string,
+  message: MessageEntry,
+): Promise<void> {
+  const email = need(input.email, "SES");
+  const common = {
+    to: message.to,
+    subject: message.subject ?? "",
+    campaign: message.campaign,
+    step: message.step,
+    customerId,
+  };
+  if (!message.marketing) {
+    await email.send({
+      ...common,
+      html: message.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, ""),
+      marketing: false,
+    });
+    return;
+  }
+  const unsubscribe = need(input.unsubscribe, "the unsubscribe link settings");
+  const token = signUnsubscribeToken(
+    {
+      customerId,
+      channel: "email",
+      campaign: message.campaign,
+      expiresAt: input.now() + LINK_LIFETIME_MS,
+      ...(message.topic ? { topic: message.topic } : {}),
+    },
+    await unsubscribe.secret(),
+  );
+  const link = unsubscribeUrl(unsubscribe.baseUrl, token);
+  await email.send({
+    ...common,
+    html: message.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, link),
+    marketing: true,
+    unsubscribeUrl: link,
+  });
+}
+
+function need<T>(port: T | undefined, what: string): T {
+  if (port === undefined)
+    throw new PermanentError(`this function is not configured for ${what}`, "not_configured");
+  return port;
+}

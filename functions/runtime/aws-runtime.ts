@@ -1,0 +1,112 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client } from "@aws-sdk/client-sesv2";
+import { SFNClient } from "@aws-sdk/client-sfn";
+import { SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
+import { DynamoDbCustomerStateStore } from "../adapters/dynamodb-state-store.ts";
+import { EventBridgeAuditPublisher } from "../adapters/eventbridge-publisher.ts";
+import { SesEmailSender } from "../adapters/ses-sender.ts";
+import { SnsSender } from "../adapters/sns-sender.ts";
+import { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
+import { awsEffectPorts } from "./aws-effect-ports.ts";
+import { bundledEngine } from "./bundled-engine.ts";
+import type { RuntimeDeps } from "./customer-runner.ts";
+import type { CampaignCount } from "./decision-metrics.ts";
+import { type Environment, readEnvironment } from "./environment.ts";
+import type { RuntimeLog } from "./runtime-log.ts";
+
+export const logger = new Logger();
+export const metrics = new Metrics();
+
+/** SDK clients a test can replace (with aws-sdk-client-mock or a dynalite endpoint). */
+export type AwsClients = {
+  dynamodb: DynamoDBDocumentClient;
+  ses: SESv2Client;
+  sns: SNSClient;
+  sfn: SFNClient;
+  eventbridge: EventBridgeClient;
+  secrets: SecretsManagerClient;
+};
+
+export function defaultClients(): AwsClients {
+  return {
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    }),
+    ses: new SESv2Client({}),
+    sns: new SNSClient({}),
+    sfn: new SFNClient({}),
+    eventbridge: new EventBridgeClient({}),
+    secrets: new SecretsManagerClient({}),
+  };
+}
+
+export const powertoolsLog: RuntimeLog = {
+  info: (message, fields) => logger.info(message, fields ?? {}),
+  warn: (message, fields) => logger.warn(message, fields ?? {}),
+  error: (message, fields) => logger.error(message, fields ?? {}),
+};
+
+/** Per-campaign counts as CloudWatch metrics (EMF): the dashboards read Engage/<name> by campaign. */
+export function emitCampaignCounts(counts: CampaignCount[]): void {
+  for (const count of counts) {
+    const metric = metrics.singleMetric();
+    metric.addDimension("campaign", count.campaign);
+    if (count.reason) metric.addDimension("reason", count.reason);
+    metric.addMetric(count.name, MetricUnit.Count, 1);
+  }
+}
+
+/** Everything a handler needs, built once per container from its environment. */
+export function awsRuntime(
+  clients: AwsClients = defaultClients(),
+  env: Environment = readEnvironment(),
+): RuntimeDeps {
+  const now = () => Date.now();
+  let secret: Promise<string> | undefined;
+  const readSecret = () => {
+    secret ??= clients.secrets
+      .send(new GetSecretValueCommand({ SecretId: env.UNSUBSCRIBE_SECRET_ARN }))
+      .then((out) => out.SecretString ?? "")
+      .catch((error: unknown) => {
+        secret = undefined;
+        throw error;
+      });
+    return secret;
+  };
+  return {
+    engine: bundledEngine(env.CAMPAIGNS_DIR),
+    store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
+    ports: awsEffectPorts({
+      now,
+      interest: new DynamoDbInterestIndex(clients.dynamodb, env.INTEREST_TABLE),
+      sns: new SnsSender(clients.sns),
+      ...(env.FROM_ADDRESS && env.SES_CONFIGURATION_SET
+        ? {
+            email: new SesEmailSender(clients.ses, {
+              from: env.FROM_ADDRESS,
+              configurationSetName: env.SES_CONFIGURATION_SET,
+            }),
+          }
+        : {}),
+      ...(env.JOURNEY_STATE_MACHINE_ARN
+        ? { journeys: new StepFunctionsJourneyStarter(clients.sfn, env.JOURNEY_STATE_MACHINE_ARN) }
+        : {}),
+      ...(env.UNSUBSCRIBE_URL && env.UNSUBSCRIBE_SECRET_ARN
+        ? { unsubscribe: { baseUrl: env.UNSUBSCRIBE_URL, secret: readSecret } }
+        : {}),
+    }),
+    publishAudit: (decisions) =>
+      new EventBridgeAuditPublisher(clients.eventbridge, { eventBusName: env.EVENT_BUS_NAME }).publish(
+        decisions,
+      ),
+    count: emitCampaignCounts,
+    now,
+    log: powertoolsLog,
+  };
+}

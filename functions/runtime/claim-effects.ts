@@ -1,0 +1,44 @@
+import type { Decision } from "../core/engine/decisions.ts";
+import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
+
+/**
+ * Records in the state the side effects the decisions call for, so they are claimed by the same
+ * conditional write: a sent message to deliver, a workflow to start for each journey that began and
+ * still waits (a journey with no wait needs none), the products to index for catalog fan-out.
+ */
+export function claimEffects(state: CustomerState, decisions: readonly Decision[], now: number): void {
+  const started = new Set<string>();
+  for (const decision of decisions) {
+    const to = decision.type === "message" && decision.line.status === "sent" ? decision.line.to : undefined;
+    if (decision.type === "message" && to !== undefined) {
+      const { line } = decision;
+      state.outbox.push({
+        kind: "message",
+        id: `${decision.journeyId}|${line.step}|${line.at}`,
+        journeyId: decision.journeyId,
+        campaign: line.campaign,
+        step: line.step,
+        template: line.template,
+        channel: line.channel,
+        to,
+        ...(line.subject !== undefined ? { subject: line.subject } : {}),
+        body: decision.body ?? "",
+        marketing: decision.marketing,
+        ...(decision.topic !== undefined ? { topic: decision.topic } : {}),
+        claimedAt: now,
+      });
+    } else if (decision.type === "journey" && decision.change === "started") started.add(decision.journeyId);
+    else if (decision.type === "interest")
+      state.outbox.push({
+        kind: "interest",
+        id: `interest|${now}|${state.outbox.length}`,
+        productIds: decision.productIds,
+        claimedAt: now,
+      });
+  }
+  for (const journeyId of started)
+    if (state.journeys.some((journey) => journey.id === journeyId))
+      state.outbox.push({ kind: "start", id: `start|${journeyId}`, journeyId, claimedAt: now });
+}
+
+export type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;

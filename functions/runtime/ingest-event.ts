@@ -1,0 +1,58 @@
+import { decide, decideCatalog } from "../core/engine/decide.ts";
+import { isCatalogEventType } from "../core/events/details.ts";
+import {
+  type CatalogEvent,
+  type CustomerEvent,
+  describeProblems,
+  parseEnvelope,
+} from "../core/events/envelope.ts";
+import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+
+export type IngestOutcome =
+  | { outcome: "applied"; id: string; messages: number }
+  | { outcome: "ignored"; id: string; detailType: string }
+  | { outcome: "rejected"; id: string | undefined; detailType: string | undefined; problems: string };
+
+/**
+ * One customer event as EventBridge delivers it, or one catalog event addressed to one customer by
+ * the fan-out. An unknown type is ignored and a bad event rejected, both reported, never thrown:
+ * retrying cannot mend them, and they stay in the bus archive for a replay once the app is fixed.
+ */
+export async function ingestEvent(
+  deps: RuntimeDeps,
+  envelope: unknown,
+  forCustomer?: string,
+): Promise<IngestOutcome> {
+  const parsed = parseEnvelope(envelope);
+  if (parsed.kind === "ignored") return { outcome: "ignored", id: parsed.id, detailType: parsed.detailType };
+  if (parsed.kind === "rejected")
+    return {
+      outcome: "rejected",
+      id: parsed.id,
+      detailType: parsed.detailType,
+      problems: describeProblems(parsed.problems),
+    };
+  const { event } = parsed;
+  if (isCatalogEventType(event.type)) {
+    if (forCustomer === undefined)
+      return {
+        outcome: "rejected",
+        id: event.id,
+        detailType: event.type,
+        problems: "a catalog event reaches ingest through the fan-out queue only",
+      };
+    const { decisions } = await runForCustomer(deps, forCustomer, event.id, (state) =>
+      decideCatalog(deps.engine, state, event as CatalogEvent),
+    );
+    return {
+      outcome: "applied",
+      id: event.id,
+      messages: decisions.filter((d) => d.type === "message").length,
+    };
+  }
+  const customerEvent = event as CustomerEvent;
+  const { decisions } = await runForCustomer(deps, customerEvent.detail.customerId, event.id, (state) =>
+    decide(deps.engine, state, customerEvent),
+  );
+  return { outcome: "applied", id: event.id, messages: decisions.filter((d) => d.type === "message").length };
+}

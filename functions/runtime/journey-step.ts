@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { RetryableError } from "../adapters/errors.ts";
+import { advance } from "../core/engine/decide.ts";
+import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+
+export const StepInputSchema = z.looseObject({
+  customerId: z.string().min(1),
+  instanceId: z.string().min(1),
+});
+export type StepResult = { customerId: string; instanceId: string; done: boolean; wakeAt?: string };
+
+/** The error name the state machine's Retry matches: only transient failures are retried there. */
+export class TransientError extends Error {
+  override readonly name = "TransientError";
+}
+
+/**
+ * The Step task of the journey workflow: runs the steps due now, then tells the workflow whether the
+ * journey is over or when to wake it next (a debounce may have moved it; a stale wake-up is harmless).
+ */
+export async function journeyStep(deps: RuntimeDeps, input: unknown): Promise<StepResult> {
+  const { customerId, instanceId } = StepInputSchema.parse(input);
+  try {
+    const { state } = await runForCustomer(deps, customerId, undefined, (fresh, now) =>
+      advance(deps.engine, fresh, instanceId, now),
+    );
+    const journey = state.journeys.find((j) => j.id === instanceId);
+    if (!journey) return { customerId, instanceId, done: true };
+    return { customerId, instanceId, done: false, wakeAt: new Date(journey.wakeAt).toISOString() };
+  } catch (error) {
+    if (error instanceof RetryableError) throw new TransientError(`${error.reason}: ${error.message}`);
+    throw error;
+  }
+}
