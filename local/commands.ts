@@ -1,9 +1,13 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
+import {
+  formatProblem,
+  loadCampaignDirectory,
+  readCampaignDirectory,
+} from "../functions/config/campaign-files.ts";
 import { compileEngine } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
-import { formatProblem, loadCampaignDirectory, readCampaignDirectory } from "../functions/config/campaign-files.ts";
 import { streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";

@@ -54,7 +54,7 @@ export function simulate(
   const until = options.until ?? lastAt + DEFAULT_RUN_ON;
   const summary = new CampaignSummary(engine.campaigns.keys());
   const states = new Map<string, CustomerState>();
-  const interestIndex = new Map<string, Set<string>>();
+  const interestIndex = new Map<string, Map<string, number>>();
   const timers = new TimerQueue<Timer>();
   const scheduledWake = new Map<string, number>();
   let messages = 0;
@@ -66,7 +66,7 @@ export function simulate(
       states.set(customerId, state);
     }
     return state;
-  };
+  }
 
   function apply(decisions: Decision[]) {
     for (const decision of decisions) {
@@ -83,17 +83,19 @@ export function simulate(
           journeyId: decision.journeyId,
         });
       } else if (decision.type === "interest") {
+        const until = decision.until ?? Number.POSITIVE_INFINITY;
         for (const productId of decision.productIds) {
           let customers = interestIndex.get(productId);
           if (!customers) {
-            customers = new Set();
+            customers = new Map();
             interestIndex.set(productId, customers);
           }
-          customers.add(decision.customerId);
+          // Interest lasts as long as its longest reason: a view must not shorten a wishlist's.
+          customers.set(decision.customerId, Math.max(customers.get(decision.customerId) ?? 0, until));
         }
       } else if (decision.change !== "started") scheduledWake.delete(decision.journeyId);
     }
-  };
+  }
 
   function runTimer(at: number, timer: Timer) {
     if (timer.kind === "sweep") {
@@ -109,14 +111,14 @@ export function simulate(
     if (scheduledWake.get(timer.journeyId) !== at) return;
     scheduledWake.delete(timer.journeyId);
     apply(advance(engine, state, timer.journeyId, at));
-  };
+  }
 
   function runTimersUpTo(time: number) {
     for (let next = timers.peekTime(); next !== undefined && next <= time; next = timers.peekTime()) {
       const { at, value } = timers.pop()!;
       runTimer(at, value);
     }
-  };
+  }
 
   if (stream.firstAt !== undefined && engine.scheduleTriggers.length > 0)
     timers.push(startOfUtcDay(stream.firstAt), { kind: "sweep" });
@@ -127,9 +129,11 @@ export function simulate(
     if (event.at > until) break;
     runTimersUpTo(event.at);
     if (isCatalogEventType(event.type)) {
-      const candidates = interestIndex.get((event as CatalogEvent).detail.product.productId) ?? [];
-      for (const customerId of candidates)
-        apply(decideCatalog(engine, stateOf(customerId), event as CatalogEvent));
+      const candidates = interestIndex.get((event as CatalogEvent).detail.product.productId);
+      for (const [customerId, until] of candidates ?? []) {
+        if (until < event.at) candidates?.delete(customerId);
+        else apply(decideCatalog(engine, stateOf(customerId), event as CatalogEvent));
+      }
     } else {
       const customerEvent = event as CustomerEvent;
       apply(decide(engine, stateOf(customerEvent.detail.customerId), customerEvent));

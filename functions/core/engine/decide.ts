@@ -35,7 +35,12 @@ export function decide(engine: Engine, state: CustomerState, event: CustomerEven
   const scopeEvent = toScopeEvent(event);
   const touched = touchedProducts(event);
   if (touched.length > 0)
-    run.decisions.push({ type: "interest", customerId: state.customerId, productIds: touched });
+    run.decisions.push({
+      type: "interest",
+      customerId: state.customerId,
+      productIds: touched,
+      ...(event.type === "product.viewed" ? { until: now + engine.config.traits.viewedInterestWindow } : {}),
+    });
 
   if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(run, scopeEvent, now);
   for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])

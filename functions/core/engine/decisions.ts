@@ -44,6 +44,12 @@ export type JourneyDecision = {
 export type WakeDecision = { type: "wake"; journeyId: string; customerId: string; at: number };
 
 /** The customer is (newly or still) interested in these products: the fan-out index should know. */
-export type InterestDecision = { type: "interest"; customerId: string; productIds: string[] };
+export type InterestDecision = {
+  type: "interest";
+  customerId: string;
+  productIds: string[];
+  /** A view is interest for a while only: after this, the index may forget it (unless renewed). */
+  until?: number;
+};
 
 export type Decision = MessageDecision | JourneyDecision | WakeDecision | InterestDecision;
