@@ -5,8 +5,8 @@ import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateShopStream } from "../examples/shop-stream.ts";
-import { compileEngine } from "../functions/core/engine/compile.ts";
 import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
+import { compileEngine } from "../functions/core/engine/compile.ts";
 import { streamFromFile } from "../local/event-source.ts";
 import { simulate } from "../local/simulator.ts";
 
