@@ -103,15 +103,14 @@ export function streamFromFile(path: string): EventStream {
   const order = index.timeOrder();
   let duplicates = ignoredDuplicates;
   const events = function* (): Generator<EngineEvent> {
-    const buffer = Buffer.alloc(64 * 1024);
+    // Streams are mostly in order already: a window read ahead serves most lines without a read call.
+    const window = new ReadAhead(fd);
     let groupAt = Number.NaN;
     const groupIds = new Set<string>();
     try {
       for (const i of order) {
-        const length = index.lengths[i]!;
-        const bytes = length <= buffer.length ? buffer : Buffer.alloc(length);
-        readSync(fd, bytes, 0, length, index.offsets[i]!);
-        const event = eventOfAcceptedLine(bytes.toString("utf8", 0, length).trim());
+        const text = window.read(index.offsets[i]!, index.lengths[i]!);
+        const event = eventOfAcceptedLine(text.trim());
         if (event.at !== groupAt) {
           groupAt = event.at;
           groupIds.clear();
@@ -137,6 +136,28 @@ export function streamFromFile(path: string): EventStream {
     rejected,
     duplicates: () => duplicates,
   };
+}
+
+/** Reads byte ranges of a file through a window of CHUNK bytes, refilled at the requested offset. */
+class ReadAhead {
+  private readonly buffer = Buffer.alloc(CHUNK);
+  private start = 0;
+  private end = 0;
+
+  constructor(private readonly fd: number) {}
+
+  read(offset: number, length: number): string {
+    if (offset < this.start || offset + length > this.end) {
+      if (length > this.buffer.length) {
+        const bytes = Buffer.alloc(length);
+        readSync(this.fd, bytes, 0, length, offset);
+        return bytes.toString("utf8");
+      }
+      this.start = offset;
+      this.end = offset + readSync(this.fd, this.buffer, 0, this.buffer.length, offset);
+    }
+    return this.buffer.toString("utf8", offset - this.start, offset - this.start + length);
+  }
 }
 
 /** Growable typed arrays of (time, offset, length) per valid line. */
