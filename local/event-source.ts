@@ -3,6 +3,7 @@ import {
   type EngineEvent,
   eventOfAcceptedLine,
   type FieldProblem,
+  type ParseOutcome,
   parseJsonLine,
 } from "../functions/core/events/envelope.ts";
 
@@ -28,44 +29,52 @@ export type EventStream = {
 /** A stream held in memory (tests, small inputs). */
 export function streamFromLines(lines: Iterable<string>): EventStream {
   const events: EngineEvent[] = [];
-  const ignored = new Map<string, number>();
-  const rejected: Rejection[] = [];
+  const tally = new LineTally();
   const seen = new Set<string>();
-  let duplicates = 0;
   let lineNumber = 0;
   for (const raw of lines) {
     lineNumber++;
     const line = raw.trim();
     if (!line) continue;
-    const outcome = parseJsonLine(line);
-    if (outcome.kind === "rejected") {
-      rejected.push({
-        line: lineNumber,
-        id: outcome.id,
-        detailType: outcome.detailType,
-        problems: outcome.problems,
-      });
-      continue;
+    const event = tally.take(parseJsonLine(line), lineNumber);
+    if (!event) continue;
+    if (seen.has(event.id)) tally.duplicates++;
+    else {
+      seen.add(event.id);
+      events.push(event);
     }
-    const id = outcome.kind === "event" ? outcome.event.id : outcome.id;
-    if (seen.has(id)) {
-      duplicates++;
-      continue;
-    }
-    seen.add(id);
-    if (outcome.kind === "ignored")
-      ignored.set(outcome.detailType, (ignored.get(outcome.detailType) ?? 0) + 1);
-    else events.push(outcome.event);
   }
   events.sort((a, b) => a.at - b.at);
   return {
     events,
     firstAt: events[0]?.at,
     lastAt: events.at(-1)?.at,
-    ignored,
-    rejected,
-    duplicates: () => duplicates,
+    ignored: tally.ignored,
+    rejected: tally.rejected,
+    duplicates: () => tally.duplicates,
   };
+}
+
+/** What a reader learns of the lines that are not events to run: rejections, ignored types, repeats. */
+class LineTally {
+  readonly ignored = new Map<string, number>();
+  readonly rejected: Rejection[] = [];
+  private readonly ignoredIds = new Set<string>();
+  duplicates = 0;
+
+  /** The event of a valid line; any other line is recorded here. */
+  take(outcome: ParseOutcome, lineNumber: number): EngineEvent | undefined {
+    if (outcome.kind === "event") return outcome.event;
+    if (outcome.kind === "rejected") {
+      const { id, detailType, problems } = outcome;
+      this.rejected.push({ line: lineNumber, id, detailType, problems });
+    } else if (this.ignoredIds.has(outcome.id)) this.duplicates++;
+    else {
+      this.ignoredIds.add(outcome.id);
+      this.ignored.set(outcome.detailType, (this.ignored.get(outcome.detailType) ?? 0) + 1);
+    }
+    return undefined;
+  }
 }
 
 const CHUNK = 1 << 20;
@@ -79,29 +88,12 @@ const CHUNK = 1 << 20;
 export function streamFromFile(path: string): EventStream {
   const fd = openSync(path, "r");
   const index = new LineIndex();
-  const ignored = new Map<string, number>();
-  const ignoredIds = new Set<string>();
-  const rejected: Rejection[] = [];
-  let ignoredDuplicates = 0;
+  const tally = new LineTally();
   forEachLine(fd, (line, offset, length, lineNumber) => {
-    const outcome = parseJsonLine(line);
-    if (outcome.kind === "rejected") {
-      rejected.push({
-        line: lineNumber,
-        id: outcome.id,
-        detailType: outcome.detailType,
-        problems: outcome.problems,
-      });
-    } else if (outcome.kind === "ignored") {
-      if (ignoredIds.has(outcome.id)) ignoredDuplicates++;
-      else {
-        ignoredIds.add(outcome.id);
-        ignored.set(outcome.detailType, (ignored.get(outcome.detailType) ?? 0) + 1);
-      }
-    } else index.add(outcome.event.at, offset, length);
+    const event = tally.take(parseJsonLine(line), lineNumber);
+    if (event) index.add(event.at, offset, length);
   });
   const order = index.timeOrder();
-  let duplicates = ignoredDuplicates;
   const events = function* (): Generator<EngineEvent> {
     // Streams are mostly in order already: a window read ahead serves most lines without a read call.
     const window = new ReadAhead(fd);
@@ -116,7 +108,7 @@ export function streamFromFile(path: string): EventStream {
           groupIds.clear();
         }
         if (groupIds.has(event.id)) {
-          duplicates++;
+          tally.duplicates++;
           continue;
         }
         groupIds.add(event.id);
@@ -132,9 +124,9 @@ export function streamFromFile(path: string): EventStream {
     events: events(),
     firstAt: first === undefined ? undefined : index.times[first],
     lastAt: last === undefined ? undefined : index.times[last],
-    ignored,
-    rejected,
-    duplicates: () => duplicates,
+    ignored: tally.ignored,
+    rejected: tally.rejected,
+    duplicates: () => tally.duplicates,
   };
 }
 
