@@ -32,7 +32,8 @@ export const handler = async (input: unknown, context?: Context) => {
     report(await ingestEvent(runtime, input));
     return undefined;
   } finally {
-    metrics.publishStoredMetrics();
+    // Counts go out as single metrics at once; publishing an empty set only logs a warning.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };
 

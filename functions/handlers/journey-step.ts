@@ -13,6 +13,7 @@ export const handler = async (input: unknown) => {
   try {
     return await journeyStep(deps, input);
   } finally {
-    metrics.publishStoredMetrics();
+    // Counts go out as single metrics at once; publishing an empty set only logs a warning.
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

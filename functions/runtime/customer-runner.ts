@@ -23,6 +23,14 @@ export type RuntimeDeps = {
 const APPLIED_EVENTS_KEPT = 64;
 
 /**
+ * How long an effect belongs to the run that claimed it. Another run for the same customer (a
+ * concurrent redelivery, an ingest racing a journey step) leaves it alone meanwhile, or the effect
+ * would be performed twice; after this the claimer is taken to have crashed and any run finishes it.
+ * Shorter than the senders' function timeout (30 s), so the retry that follows a timeout takes over.
+ */
+export const EFFECT_LEASE_MS = 20_000;
+
+/**
  * One decision about one customer, as DESIGN.md's "State" asks: load, decide, claim the effects
  * and write in one conditional write (retried on a version conflict), then perform the effects and
  * clear them. An event already applied (a redelivery after a crash) is not applied again, but its
@@ -35,20 +43,33 @@ export async function runForCustomer(
   decideFn: (state: CustomerState, now: number) => Decision[],
 ): Promise<{ decisions: Decision[]; state: CustomerState }> {
   const now = deps.now();
+  // The effects this run performs: those it claims now, and those a crashed or failed run left,
+  // taken over in the same conditional write (so two runs cannot both take them).
+  let claimed = new Set<string>();
   const outcome = await deps.store.update(customerId, (state) => {
+    claimed = new Set();
+    for (const entry of state.outbox)
+      if (now - entry.claimedAt >= EFFECT_LEASE_MS) {
+        entry.claimedAt = now;
+        claimed.add(entry.id);
+      }
     if (eventId !== undefined && state.appliedEvents.includes(eventId)) return [];
     const decisions = decideFn(state, now);
     if (eventId !== undefined) {
       state.appliedEvents.push(eventId);
       if (state.appliedEvents.length > APPLIED_EVENTS_KEPT) state.appliedEvents.shift();
     }
+    const before = state.outbox.length;
     claimEffects(state, decisions, now);
+    for (const entry of state.outbox.slice(before)) claimed.add(entry.id);
     return decisions;
   });
   const decisions = outcome.result;
   deps.count?.(campaignCounts(decisions));
   let state = outcome.state;
-  if (state.outbox.length > 0) state = await finishEffects(deps, customerId, state, now);
+  // The other entries belong to a run still performing them.
+  const mine = state.outbox.filter((entry) => claimed.has(entry.id));
+  if (mine.length > 0) state = await finishEffects(deps, customerId, { ...state, outbox: mine }, now);
   if (deps.publishAudit && decisions.length > 0) {
     try {
       await deps.publishAudit(decisions);
@@ -61,13 +82,13 @@ export async function runForCustomer(
 
 async function finishEffects(deps: RuntimeDeps, customerId: string, state: CustomerState, now: number) {
   const result = await performOutbox(deps.ports, state, now, deps.log);
-  let latest = state;
-  if (result.finished.size > 0) {
-    const cleared = await deps.store.update(customerId, (fresh) => {
-      fresh.outbox = fresh.outbox.filter((entry) => !result.finished.has(entry.id));
-    });
-    latest = cleared.state;
-  }
+  // Effects to retry are released (claim time 0): the next run takes them without waiting out the lease.
+  const release = new Set(state.outbox.filter((entry) => !result.finished.has(entry.id)).map((e) => e.id));
+  const cleared = await deps.store.update(customerId, (fresh) => {
+    fresh.outbox = fresh.outbox.filter((entry) => !result.finished.has(entry.id));
+    for (const entry of fresh.outbox) if (release.has(entry.id)) entry.claimedAt = 0;
+  });
+  const latest = cleared.state;
   if (result.retry)
     throw new RetryableError(`customer ${customerId}: ${result.retry.message}`, result.retry.reason);
   return latest;

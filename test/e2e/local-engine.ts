@@ -1,0 +1,397 @@
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { StateMachine } from "aws-local-stepfunctions";
+import { mockClient } from "aws-sdk-client-mock";
+import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
+import type { Engine } from "../../functions/core/engine/compile.ts";
+import type { MessageLine } from "../../functions/core/engine/decisions.ts";
+import { handler as ingestHandler, useRuntime as useIngestRuntime } from "../../functions/handlers/ingest.ts";
+import {
+  handler as journeyStepHandler,
+  useRuntime as useJourneyStepRuntime,
+} from "../../functions/handlers/journey-step.ts";
+import { awsRuntime } from "../../functions/runtime/aws-runtime.ts";
+import type { Environment } from "../../functions/runtime/environment.ts";
+import type { StepResult } from "../../functions/runtime/journey-step.ts";
+import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
+import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
+import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import { recordingLog } from "../support/recording-ports.ts";
+import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
+
+type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
+
+/**
+ * Virtual time for the whole local engine. Every actor (an ingest call, a workflow execution) is
+ * either active or asleep until a virtual instant; the driver advances the clock only when no actor
+ * is active, to the earliest instant due, so the run is deterministic and takes no real waiting.
+ */
+export class VirtualTime {
+  private active = 0;
+  private idleWaiters: (() => void)[] = [];
+  private sleepers: { at: number; order: number; wake: () => void }[] = [];
+  private order = 0;
+
+  constructor(public now: number) {}
+
+  enter(): void {
+    this.active++;
+  }
+
+  leave(): void {
+    this.active--;
+    if (this.active === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  /** The calling actor stops being active until the driver's clock reaches `at`. */
+  sleepUntil(at: number): Promise<void> {
+    return new Promise((wake) => {
+      this.sleepers.push({ at, order: this.order++, wake });
+      this.leave();
+    });
+  }
+
+  /** Resolves once every actor is asleep or finished. */
+  async settled(): Promise<void> {
+    while (this.active > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  nextWakeAt(): number | undefined {
+    return this.sleepers.length === 0 ? undefined : Math.min(...this.sleepers.map((s) => s.at));
+  }
+
+  get sleeping(): number {
+    return this.sleepers.length;
+  }
+
+  /** Wakes the earliest sleeper (first come first served on a tie); a past instant runs now. */
+  wakeNext(): void {
+    this.sleepers.sort((a, b) => a.at - b.at || a.order - b.order);
+    const next = this.sleepers.shift();
+    if (!next) return;
+    this.now = Math.max(this.now, next.at);
+    this.enter();
+    next.wake();
+  }
+}
+
+/** One workflow execution as the local Step Functions ran it. */
+export type LocalExecution = {
+  name: string;
+  input: { customerId: string; instanceId: string };
+  startedAt: string;
+  /** Virtual times at which the Step task ran (a retry runs at the same instant). */
+  stepCalls: string[];
+  events: EventLog[];
+  failuresRecorded: unknown[];
+  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  output?: unknown;
+  error?: unknown;
+  endedAt?: string;
+  /** The wakeAt the last Step returned: the Wait state's timestamp. */
+  nextWake?: number;
+  /** Names of the states entered, in order, from the execution's event log. */
+  statesEntered(): string[];
+  retries(): number;
+};
+
+export type SentEmail = { at: string; input: SendEmailCommandInput };
+export type AuditRecord = { type: string; time: string; detail: Record<string, unknown> };
+
+const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Journey";
+export const UNSUBSCRIBE_SECRET = "local-unsubscribe-signing-secret-0123456789";
+const iso = (at: number) => new Date(at).toISOString();
+
+let asl: AslDefinition | undefined;
+/** The journey ASL synthesized from the CDK construct once per test file (CDK synth takes a while). */
+function journeyAsl(): AslDefinition {
+  asl ??= synthesizeLocalJourneyAsl();
+  return asl;
+}
+
+let tableCount = 0;
+
+export type LocalEngineOptions = {
+  db: LocalDynamoDb;
+  /** The virtual time the run starts at. */
+  start: string;
+  /** Campaigns to run; default the shipped ones, as bundled with the functions. */
+  engine?: Engine;
+};
+
+/**
+ * The engine as deployed, locally: the real ingest and journey-step handlers on the real AWS runtime
+ * (awsRuntime) with DynamoDB on dynalite, the journey workflow's synthesized ASL on
+ * aws-local-stepfunctions, and SES, SNS, EventBridge, Secrets Manager and Step Functions'
+ * StartExecution mocked at the SDK (StartExecution launches the local execution).
+ */
+export async function startLocalEngine(options: LocalEngineOptions) {
+  const { db } = options;
+  const time = new VirtualTime(Date.parse(options.start));
+  const suffix = ++tableCount;
+  const env: Environment = {
+    STATE_TABLE: `customer-state-${suffix}`,
+    INTEREST_TABLE: `interest-index-${suffix}`,
+    IDEMPOTENCY_TABLE: `idempotency-${suffix}`,
+    EVENT_BUS_NAME: "engage",
+    JOURNEY_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
+    SES_CONFIGURATION_SET: "engage",
+    FROM_ADDRESS: "shop@example.com",
+    UNSUBSCRIBE_URL: "https://unsubscribe.example.com/",
+    UNSUBSCRIBE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unsubscribe",
+    CAMPAIGNS_DIR,
+  };
+  await createTable(db.client, env.STATE_TABLE, "customerId");
+  await createTable(db.client, env.INTEREST_TABLE, "productId", "customerId");
+
+  const region = { region: "us-east-1" };
+  const clients = {
+    dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),
+    ses: new SESv2Client(region),
+    sns: new SNSClient(region),
+    sfn: new SFNClient(region),
+    eventbridge: new EventBridgeClient(region),
+    secrets: new SecretsManagerClient(region),
+  };
+
+  // SES: every call recorded at its virtual time; `sesFailures` says what the next calls throw.
+  const sesCalls: SentEmail[] = [];
+  const sent: SentEmail[] = [];
+  const sesFailures: Error[] = [];
+  mockClient(clients.ses)
+    .on(SendEmailCommand)
+    .callsFake(async (input: SendEmailCommandInput) => {
+      sesCalls.push({ at: iso(time.now), input });
+      const failure = sesFailures.shift();
+      if (failure) throw failure;
+      sent.push({ at: iso(time.now), input });
+      return { MessageId: `ses-${sent.length}` };
+    });
+  const sms: unknown[] = [];
+  mockClient(clients.sns)
+    .on(PublishCommand)
+    .callsFake(async (input: unknown) => {
+      sms.push(input);
+      return { MessageId: `sns-${sms.length}` };
+    });
+  const audit: AuditRecord[] = [];
+  mockClient(clients.eventbridge)
+    .on(PutEventsCommand)
+    .callsFake(async ({ Entries = [] }: { Entries?: PutEventsRequestEntry[] }) => {
+      for (const entry of Entries)
+        audit.push({
+          type: entry.DetailType ?? "",
+          time: entry.Time ? entry.Time.toISOString() : "",
+          detail: JSON.parse(entry.Detail ?? "{}") as Record<string, unknown>,
+        });
+      return {
+        FailedEntryCount: 0,
+        Entries: Entries.map((_, i) => ({ EventId: `audit-${audit.length + i}` })),
+      };
+    });
+  const secrets = mockClient(clients.secrets);
+  secrets.on(GetSecretValueCommand).resolves({ SecretString: UNSUBSCRIBE_SECRET });
+
+  const base = awsRuntime(clients, env);
+  const log = recordingLog();
+  const deps = {
+    ...base,
+    ...(options.engine ? { engine: options.engine } : {}),
+    now: () => time.now,
+    log,
+  };
+  useIngestRuntime(deps);
+  useJourneyStepRuntime(deps);
+
+  // Step Functions: StartExecution launches the journey ASL locally, its Step bound to the real handler.
+  const machine = new StateMachine(journeyAsl() as never);
+  const executions = new Map<string, LocalExecution>();
+  const running: Promise<unknown>[] = [];
+  const aborts: (() => void)[] = [];
+  const sfn = mockClient(clients.sfn);
+  sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string; input?: string }) => {
+    const name = input.name ?? "";
+    if (executions.has(name))
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${STATE_MACHINE_ARN}:${name}'`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    launch(name, JSON.parse(input.input ?? "{}") as LocalExecution["input"]);
+    return {
+      executionArn: `${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${name}`,
+      startDate: new Date(time.now),
+    };
+  });
+
+  function launch(name: string, input: LocalExecution["input"]): void {
+    const events: EventLog[] = [];
+    const execution: LocalExecution = {
+      name,
+      input,
+      startedAt: iso(time.now),
+      stepCalls: [],
+      events,
+      failuresRecorded: [],
+      status: "RUNNING",
+      statesEntered: () =>
+        events.flatMap((e) => (e.type === "StateEntered" && "state" in e ? [e.state.name] : [])),
+      retries: () => events.filter((e) => e.type === "StateRetried").length,
+    };
+    executions.set(name, execution);
+    time.enter();
+    const run = machine.run(input, {
+      noThrowOnAbort: true,
+      overrides: {
+        taskResourceLocalHandlers: {
+          [JOURNEY_STATES.step]: async (task) => {
+            // The Wait state took no real time: the Step sleeps in virtual time until its wakeAt.
+            const wakeAt = execution.nextWake;
+            execution.nextWake = undefined;
+            if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
+            execution.stepCalls.push(iso(time.now));
+            const result: StepResult = await journeyStepHandler((task as { Payload: unknown }).Payload);
+            if (!result.done && result.wakeAt) execution.nextWake = Date.parse(result.wakeAt);
+            return { Payload: result } as never;
+          },
+          [JOURNEY_STATES.recordFailure]: async (entries) => {
+            execution.failuresRecorded.push(entries);
+            return { Entries: [{ EventId: "failure-1" }], FailedEntryCount: 0 };
+          },
+        },
+        waitTimeOverrides: { [JOURNEY_STATES.waitUntilWakeAt]: 0 },
+        retryIntervalOverrides: { [JOURNEY_STATES.step]: 0, [JOURNEY_STATES.recordFailure]: 0 },
+      },
+    });
+    aborts.push(run.abort);
+    const collected = (async () => {
+      for await (const event of run.eventLogs) events.push(event);
+    })();
+    const finished = run.result.then(
+      (output) => {
+        execution.status = "SUCCEEDED";
+        execution.output = output;
+      },
+      (error: unknown) => {
+        execution.status = "FAILED";
+        execution.error = error;
+      },
+    );
+    running.push(
+      finished.finally(() => {
+        execution.endedAt = iso(time.now);
+        time.leave();
+      }),
+      collected,
+    );
+  }
+
+  const ingestEnvelope = async (envelope: { time: string }) => {
+    time.now = Math.max(time.now, Date.parse(envelope.time));
+    time.enter();
+    try {
+      await ingestHandler(envelope);
+    } finally {
+      time.leave();
+    }
+  };
+
+  return {
+    time,
+    env,
+    deps,
+    log,
+    store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
+    /** Every SendEmail call, and those that succeeded. */
+    sesCalls,
+    sent,
+    sesFailures,
+    sms,
+    audit,
+    executions,
+    startExecutionCalls: () => sfn.commandCalls(StartExecutionCommand).length,
+
+    /**
+     * Delivers the events through the ingest handler at their virtual times, and lets the workflows
+     * run (in virtual time order, wake-ups before an event at the same instant, as the simulator
+     * does) until nothing is due before `until`.
+     */
+    async run(events: TestEvent[], until: string): Promise<void> {
+      const end = Date.parse(until);
+      const pending = toJsonLines(events)
+        .map((line) => JSON.parse(line) as { time: string })
+        .sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+      for (;;) {
+        await time.settled();
+        const wakeAt = time.nextWakeAt();
+        const next = pending[0];
+        const nextAt = next ? Date.parse(next.time) : undefined;
+        if (wakeAt !== undefined && wakeAt <= end && (nextAt === undefined || wakeAt <= nextAt)) {
+          time.wakeNext();
+        } else if (next && nextAt !== undefined && nextAt <= end) {
+          pending.shift();
+          await ingestEnvelope(next);
+        } else break;
+      }
+      await time.settled();
+    },
+
+    /** Stops the executions still waiting and waits for every execution's log. */
+    async stop(): Promise<void> {
+      for (const abort of aborts) abort();
+      await Promise.all(running);
+    },
+
+    /**
+     * The engine's messages as `engage simulate` writes them: each email SES accepted (its virtual
+     * time, recipient, subject, campaign and step tags) with the template and products of its
+     * message.sent audit event, and each message.suppressed audit event.
+     */
+    messageLines(): MessageLine[] {
+      const auditOf = (type: string) => audit.filter((a) => a.type === type).map((a) => a.detail);
+      const sentAudit = auditOf("message.sent");
+      const lines: MessageLine[] = sent.map(({ at, input }) => {
+        const tag = (name: string) => input.EmailTags?.find((t) => t.Name === name)?.Value;
+        const detail = sentAudit.find((d) => d.campaign === tag("campaign") && d.step === tag("step")) ?? {};
+        return withoutUndefined({
+          at,
+          campaign: tag("campaign"),
+          step: tag("step"),
+          customerId: detail.customerId,
+          channel: "email",
+          status: "sent",
+          template: detail.template,
+          to: input.Destination?.ToAddresses?.[0],
+          subject: input.Content?.Simple?.Subject?.Data,
+          productIds: detail.productIds,
+        }) as MessageLine;
+      });
+      for (const record of audit.filter((a) => a.type === "message.suppressed")) {
+        const d = record.detail;
+        lines.push(
+          withoutUndefined({
+            at: record.time,
+            campaign: d.campaign,
+            step: d.step,
+            customerId: d.customerId,
+            channel: d.channel,
+            status: "suppressed",
+            reason: d.reason,
+            template: d.template,
+            productIds: d.productIds,
+          }) as MessageLine,
+        );
+      }
+      return lines.sort((a, b) => a.at.localeCompare(b.at));
+    },
+  };
+}
+
+export type LocalEngine = Awaited<ReturnType<typeof startLocalEngine>>;
+
+function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));
+}
