@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import {
   type MessageHeader,
   type MessageTag,
@@ -95,19 +94,53 @@ export function oneClickUnsubscribeHeaders(unsubscribeUrl: string): MessageHeade
 }
 
 /**
- * Tags come back on every SES event (delivery, open, bounce…): they say which campaign and step,
- * and which customer by a hash only, since events and tags travel to logs and other accounts.
+ * Tags come back on every SES event (delivery, open, bounce…): they say which campaign and step, and
+ * which customer, so the feedback handler can find the customer's state. The customer tag is the
+ * engine's own opaque customer id (never an address): a hash would not lead back to the customer.
  */
 export function emailTags(message: Pick<EmailMessage, "campaign" | "step" | "customerId">): MessageTag[] {
+  const customer = customerTag(message.customerId);
   return [
     { Name: "campaign", Value: tagValue(message.campaign) },
     { Name: "step", Value: tagValue(message.step) },
-    { Name: "customer", Value: customerIdHash(message.customerId) },
+    ...(customer ? [customer] : []),
   ];
 }
 
-export function customerIdHash(customerId: string): string {
-  return createHash("sha256").update(customerId).digest("hex").slice(0, 32);
+const TAG_ALPHABET = /^[A-Za-z0-9_-]{1,256}$/;
+export const CUSTOMER_TAG = "customer";
+/** For ids outside the tag alphabet: the id's UTF-8 bytes in base64url, which is inside it. */
+export const ENCODED_CUSTOMER_TAG = "customer64";
+
+/**
+ * The customer id as it is (`customer`) when SES allows it in a tag value, else base64url-encoded
+ * (`customer64`), so that any id round-trips. No tag (the feedback handler then reports the event as
+ * unattributed) for an id that is an email address or a phone number, which tags must never carry
+ * (they travel to logs and other accounts), and for an id too long for a tag (over 192 bytes).
+ */
+export function customerTag(customerId: string): MessageTag | undefined {
+  if (looksLikeAddress(customerId)) return undefined;
+  if (TAG_ALPHABET.test(customerId)) return { Name: CUSTOMER_TAG, Value: customerId };
+  const encoded = Buffer.from(customerId, "utf8").toString("base64url");
+  return encoded.length > 0 && encoded.length <= 256
+    ? { Name: ENCODED_CUSTOMER_TAG, Value: encoded }
+    : undefined;
+}
+
+/** The customer id back from the tags of an SES event (`mail.tags`: name -> values). */
+export function customerIdOfTags(
+  tags: Readonly<Record<string, readonly string[] | undefined>>,
+): string | undefined {
+  const plain = tags[CUSTOMER_TAG]?.[0];
+  if (plain !== undefined && TAG_ALPHABET.test(plain)) return plain;
+  const encoded = tags[ENCODED_CUSTOMER_TAG]?.[0];
+  if (encoded === undefined || !TAG_ALPHABET.test(encoded)) return undefined;
+  const decoded = Buffer.from(encoded, "base64url").toString("utf8");
+  return decoded.length > 0 && customerTag(decoded)?.Value === encoded ? decoded : undefined;
+}
+
+function looksLikeAddress(customerId: string): boolean {
+  return customerId.includes("@") || /^\+\d{7,15}$/.test(customerId.replace(/[\s().-]/g, ""));
 }
 
 /** Tag values allow only [A-Za-z0-9_-], at most 256 characters. */

@@ -1,3 +1,46 @@
-export const handler = async (_event: unknown) => {
-  throw new Error("not implemented yet");
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { awsRuntime, logger, metrics } from "../runtime/aws-runtime.ts";
+import type { RuntimeDeps } from "../runtime/customer-runner.ts";
+import { type FeedbackOutcome, feedbackEvent } from "../runtime/feedback-event.ts";
+
+let deps: RuntimeDeps | undefined;
+export function useRuntime(runtime: RuntimeDeps): void {
+  deps = runtime;
+}
+
+/** SES events (bounce, complaint, delivery, open, click) and SMS feedback from the feedback rule. */
+export const handler = async (input: unknown): Promise<FeedbackOutcome> => {
+  deps ??= awsRuntime();
+  try {
+    const outcome = await feedbackEvent(deps, input);
+    report(outcome);
+    return outcome;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 };
+
+function report(outcome: FeedbackOutcome): void {
+  switch (outcome.outcome) {
+    case "applied":
+      for (const event of outcome.events) {
+        const metric = metrics.singleMetric();
+        metric.addDimension("type", event.type);
+        if (event.likelyMachineOpen) metric.addDimension("machine", "likely");
+        metric.addMetric("FeedbackEvents", MetricUnit.Count, 1);
+      }
+      return;
+    case "ignored":
+      metrics.addMetric("IgnoredEvents", MetricUnit.Count, 1);
+      logger.info("feedback ignored", { ...outcome });
+      return;
+    case "unattributed":
+      metrics.addMetric("UnattributedFeedback", MetricUnit.Count, 1);
+      logger.warn("feedback for a message without a customer tag", { ...outcome });
+      return;
+    case "rejected":
+      metrics.addMetric("RejectedEvents", MetricUnit.Count, 1);
+      logger.warn("event rejected", { ...outcome });
+      return;
+  }
+}

@@ -1,3 +1,40 @@
-export const handler = async (_event: unknown) => {
-  throw new Error("not implemented yet");
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { logger, metrics } from "../runtime/aws-runtime.ts";
+import { type SweepOutcome, sweepCampaign } from "../runtime/sweep-campaign.ts";
+import { awsSweepRuntime, type SweepRuntime } from "../runtime/sweep-runtime.ts";
+
+let runtime: SweepRuntime | undefined;
+export function useRuntime(sweepRuntime: SweepRuntime): void {
+  runtime = sweepRuntime;
+}
+
+/** Invoked hourly by EventBridge Scheduler with `{ campaignId }`: runs what that campaign has due this hour. */
+export const handler = async (input: unknown): Promise<SweepOutcome> => {
+  runtime ??= awsSweepRuntime();
+  try {
+    const outcome = await sweepCampaign(runtime.deps, runtime.scan, input, runtime.options);
+    report(outcome);
+    return outcome;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 };
+
+function report(outcome: SweepOutcome): void {
+  if (outcome.outcome === "rejected") {
+    metrics.addMetric("RejectedSweeps", MetricUnit.Count, 1);
+    logger.warn("sweep rejected", { ...outcome });
+    return;
+  }
+  campaignMetric("SweptCustomers", outcome.campaignId, outcome.scanned);
+  campaignMetric("SweepDueCustomers", outcome.campaignId, outcome.due);
+  if (outcome.failed > 0) campaignMetric("SweepFailedCustomers", outcome.campaignId, outcome.failed);
+  logger.info("campaign swept", { ...outcome });
+}
+
+/** A single metric publishes at once and forgets its dimensions: one per count. */
+function campaignMetric(name: string, campaign: string, value: number): void {
+  const metric = metrics.singleMetric();
+  metric.addDimension("campaign", campaign);
+  metric.addMetric(name, MetricUnit.Count, value);
+}

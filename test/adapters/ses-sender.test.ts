@@ -13,7 +13,12 @@ import "aws-sdk-client-mock-vitest/extend";
 import sesLocalModule from "aws-ses-v2-local";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
-import { customerIdHash, type EmailMessage, SesEmailSender } from "../../functions/adapters/ses-sender.ts";
+import {
+  customerIdOfTags,
+  customerTag,
+  type EmailMessage,
+  SesEmailSender,
+} from "../../functions/adapters/ses-sender.ts";
 
 // A CommonJS module with __esModule: Node's loader hands over module.exports, vitest its default.
 type StartSesLocal = typeof sesLocalModule.default;
@@ -59,7 +64,7 @@ describe("SesEmailSender (SDK mock)", () => {
       EmailTags: [
         { Name: "campaign", Value: "cart-abandonment" },
         { Name: "step", Value: "first-reminder" },
-        { Name: "customer", Value: customerIdHash("c-0042") },
+        { Name: "customer", Value: "c-0042" },
       ],
       Content: {
         Simple: {
@@ -86,14 +91,34 @@ describe("SesEmailSender (SDK mock)", () => {
     expect(input.ConfigurationSetName).toBe("engage");
   });
 
-  it("never puts the address or the plain customer id in tags", async () => {
+  it("never puts an address in tags, not even one used as a customer id", async () => {
     ses.on(SendEmailCommand).resolves({ MessageId: "m-3" });
     await sender.send({ ...marketing, customerId: "ada@example.com", campaign: "price drop!" });
-    const tags = ses.commandCalls(SendEmailCommand)[0]!.args[0].input.EmailTags ?? [];
-    const values = tags.map((tag) => tag.Value ?? "");
-    expect(values.join(" ")).not.toContain("@");
-    expect(values.every((value) => /^[A-Za-z0-9_-]{1,256}$/.test(value))).toBe(true);
-    expect(values).toContain("price_drop_");
+    await sender.send({ ...marketing, customerId: "+1 (415) 555-0123" });
+    for (const call of ses.commandCalls(SendEmailCommand)) {
+      const tags = call.args[0].input.EmailTags ?? [];
+      const values = tags.map((tag) => tag.Value ?? "");
+      expect(tags.map((tag) => tag.Name)).toEqual(["campaign", "step"]);
+      expect(values.every((value) => /^[A-Za-z0-9_-]{1,256}$/.test(value))).toBe(true);
+    }
+    expect(ses.commandCalls(SendEmailCommand)[0]!.args[0].input.EmailTags).toContainEqual({
+      Name: "campaign",
+      Value: "price_drop_",
+    });
+  });
+
+  it("tags the customer id so that feedback finds the customer, whatever its characters", () => {
+    const tagsOf = (customerId: string) => {
+      const tag = customerTag(customerId);
+      return tag ? { [tag.Name!]: [tag.Value!] } : {};
+    };
+    expect(customerTag("c-0042")).toEqual({ Name: "customer", Value: "c-0042" });
+    for (const customerId of ["c-0042", "1234567890", "shop:c/42 é", "x".repeat(256)])
+      expect(customerIdOfTags(tagsOf(customerId))).toBe(customerId);
+    expect(customerTag("shop:c/42 é")?.Name).toBe("customer64");
+    expect(customerTag("é".repeat(200))).toBeUndefined();
+    expect(customerIdOfTags({})).toBeUndefined();
+    expect(customerIdOfTags({ customer64: ["YzEy"] })).toBeUndefined(); // "c12" would be a plain tag
   });
 
   it("refuses a marketing email whose unsubscribe link is not https", async () => {

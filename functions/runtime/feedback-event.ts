@@ -1,0 +1,128 @@
+import { decide } from "../core/engine/decide.ts";
+import type { EventType } from "../core/events/details.ts";
+import { type CustomerEvent, describeProblems, parseEnvelope } from "../core/events/envelope.ts";
+import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+import { translateSesEvent } from "./feedback-ses.ts";
+
+/** The core's feedback events; one of them arriving as such (not from SES) is run as it is. */
+const CORE_FEEDBACK_TYPES: ReadonlySet<string> = new Set<EventType>([
+  "email.bounced",
+  "email.complained",
+  "email.engaged",
+  "sms.opted_out",
+]);
+
+/** What a feedback event did, without addresses (safe to log). */
+export type FeedbackSummary = {
+  type: string;
+  bounceType?: string;
+  kind?: string;
+  likelyMachineOpen?: boolean;
+};
+
+export type FeedbackOutcome =
+  | { outcome: "applied"; id: string; source: string; customerId: string; events: FeedbackSummary[] }
+  | { outcome: "ignored"; id: string | undefined; detailType: string | undefined; reason: string }
+  | { outcome: "unattributed"; id: string | undefined; detailType: string; messageId: string }
+  | { outcome: "rejected"; id: string | undefined; detailType: string | undefined; problems: string };
+
+/**
+ * One event of the feedback rule: SES event publishing (bounce, complaint, delivery, open, click),
+ * or a core feedback event (`sms.opted_out`, `email.bounced`…) should a rule route one here. Each
+ * becomes the core's feedback events for one customer, decided on through runForCustomer. Never
+ * throws for a bad or unknown event (retrying cannot mend it); throws RetryableError when the
+ * state could not be written.
+ *
+ * SMS opt-outs: the engine sends SMS with SNS Publish, which publishes no event to EventBridge; a
+ * STOP reply puts the number on the account's opt-out list, which SNS enforces on every later send.
+ * The `aws.sms-voice` events the infra forwards (End User Messaging delivery status) name a phone
+ * number but no customer (the engine sends no message context), so they are reported as ignored.
+ * An app or a bridge that knows the customer can publish `sms.opted_out` { customerId, phone }:
+ * the customer-events rule takes it to ingest, and it is accepted here too.
+ */
+export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<FeedbackOutcome> {
+  const envelope = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+  const id = typeof envelope.id === "string" ? envelope.id : undefined;
+  const detailType = typeof envelope["detail-type"] === "string" ? envelope["detail-type"] : undefined;
+  const source = typeof envelope.source === "string" ? envelope.source : undefined;
+
+  if (source === "aws.ses") return sesFeedback(deps, envelope, id, detailType ?? "");
+  if (detailType !== undefined && CORE_FEEDBACK_TYPES.has(detailType)) {
+    const parsed = parseEnvelope(input);
+    if (parsed.kind !== "event")
+      return {
+        outcome: "rejected",
+        id: parsed.id,
+        detailType,
+        problems: parsed.kind === "rejected" ? describeProblems(parsed.problems) : "unknown detail-type",
+      };
+    const event = parsed.event as CustomerEvent;
+    await runForCustomer(deps, event.detail.customerId, event.id, (state) =>
+      decide(deps.engine, state, event),
+    );
+    return {
+      outcome: "applied",
+      id: event.id,
+      source: event.source,
+      customerId: event.detail.customerId,
+      events: [summary(event)],
+    };
+  }
+  if (source === "aws.sms-voice")
+    return {
+      outcome: "ignored",
+      id,
+      detailType,
+      reason:
+        "End User Messaging SMS events name no customer; SMS opt-outs are enforced by the account's opt-out list",
+    };
+  return { outcome: "ignored", id, detailType, reason: "not a feedback event" };
+}
+
+async function sesFeedback(
+  deps: RuntimeDeps,
+  envelope: Record<string, unknown>,
+  id: string | undefined,
+  detailType: string,
+): Promise<FeedbackOutcome> {
+  const translated = translateSesEvent(envelope);
+  if (translated.kind === "rejected")
+    return { outcome: "rejected", id, detailType, problems: translated.problems };
+  if (translated.kind === "ignored")
+    return { outcome: "ignored", id, detailType, reason: `SES ${translated.sesType} events change nothing` };
+  if (translated.kind === "unattributed")
+    return { outcome: "unattributed", id, detailType, messageId: translated.messageId };
+
+  const events: CustomerEvent[] = [];
+  for (const coreEnvelope of translated.envelopes) {
+    const parsed = parseEnvelope(coreEnvelope);
+    if (parsed.kind !== "event")
+      return {
+        outcome: "rejected",
+        id,
+        detailType,
+        problems: parsed.kind === "rejected" ? describeProblems(parsed.problems) : "unknown detail-type",
+      };
+    events.push(parsed.event as CustomerEvent);
+  }
+  await runForCustomer(deps, translated.customerId, translated.eventId, (state) =>
+    events.flatMap((event) => decide(deps.engine, state, event)),
+  );
+  return {
+    outcome: "applied",
+    id: translated.eventId,
+    source: "aws.ses",
+    customerId: translated.customerId,
+    events: events.map(summary),
+  };
+}
+
+function summary(event: CustomerEvent): FeedbackSummary {
+  const detail = event.detail as { bounceType?: string; kind?: string; likelyMachineOpen?: boolean };
+  return {
+    type: event.type,
+    ...(detail.bounceType ? { bounceType: detail.bounceType } : {}),
+    ...(detail.kind ? { kind: detail.kind } : {}),
+    ...(detail.likelyMachineOpen !== undefined ? { likelyMachineOpen: detail.likelyMachineOpen } : {}),
+  };
+}

@@ -1,0 +1,185 @@
+import { z } from "zod";
+import { customerIdOfTags } from "../adapters/ses-sender.ts";
+import { describeIssues } from "../core/validation/describe-issue.ts";
+
+/**
+ * An open this soon after the message left SES is taken for a machine's. Security gateways
+ * (Mimecast, Proofpoint, Microsoft Defender…) fetch a message's images, and follow its links, as it
+ * arrives, and Apple Mail Privacy Protection downloads them when the message reaches the device, before
+ * anyone looks at it. A person needs longer than a few seconds to notice a new message and open it.
+ * SES gives the open event the send time (`mail.timestamp`), not the delivery time; delivery comes
+ * later, so "within 5 s of sending" is within 5 s of delivery too: the rule errs toward a human open.
+ */
+export const MACHINE_OPEN_WITHIN_MS = 5_000;
+
+/**
+ * Apple Mail Privacy Protection fetches through Apple's proxy with a bare "Mozilla/5.0" user agent, at
+ * download time and whether or not the message is ever read: such an open says nothing about the
+ * reader. Gmail's image proxy ("GoogleImageProxy") is deliberately not listed: Gmail fetches images
+ * through it when the reader opens the message (then caches them), so its opens are mostly human;
+ * flagging them would discard the opens of every Gmail reader. It is flagged only when fast (above).
+ */
+const MACHINE_USER_AGENTS: readonly RegExp[] = [/^Mozilla\/5\.0$/];
+
+export function isLikelyMachineOpen(
+  sentAt: number | undefined,
+  openedAt: number,
+  userAgent?: string,
+): boolean {
+  if (sentAt !== undefined && openedAt - sentAt >= 0 && openedAt - sentAt <= MACHINE_OPEN_WITHIN_MS)
+    return true;
+  const agent = userAgent?.trim();
+  return agent !== undefined && MACHINE_USER_AGENTS.some((pattern) => pattern.test(agent));
+}
+
+const Timestamp = z.iso.datetime({ offset: true });
+const Recipient = z.looseObject({ emailAddress: z.string().min(1) });
+
+/** The parts of an SES event-publishing record (EventBridge `detail`) the engine reads. */
+const SesEventSchema = z.looseObject({
+  eventType: z.string().min(1).optional(),
+  mail: z.looseObject({
+    messageId: z.string().min(1),
+    timestamp: Timestamp.optional(),
+    tags: z.record(z.string(), z.array(z.string())).optional(),
+  }),
+  bounce: z
+    .looseObject({
+      bounceType: z.string().min(1),
+      bouncedRecipients: z.array(Recipient).min(1),
+      timestamp: Timestamp.optional(),
+    })
+    .optional(),
+  complaint: z
+    .looseObject({ complainedRecipients: z.array(Recipient).min(1), timestamp: Timestamp.optional() })
+    .optional(),
+  delivery: z.looseObject({ timestamp: Timestamp.optional() }).optional(),
+  open: z.looseObject({ timestamp: Timestamp.optional(), userAgent: z.string().optional() }).optional(),
+  click: z.looseObject({ timestamp: Timestamp.optional() }).optional(),
+});
+
+/** SES's EventBridge detail-types, for a record that lacks `eventType`. */
+const EVENT_TYPE_OF_DETAIL_TYPE: Record<string, string> = {
+  "Email Bounced": "Bounce",
+  "Email Complaint Received": "Complaint",
+  "Email Delivered": "Delivery",
+  "Email Opened": "Open",
+  "Email Clicked": "Click",
+  "Email Rejected": "Reject",
+  "Email Sent": "Send",
+  "Email Delivery Delayed": "DeliveryDelay",
+  "Email Rendering Failed": "Rendering Failure",
+  "Email Subscribed": "Subscription",
+};
+
+/** A core feedback event, as an envelope for parseEnvelope (which validates it against the core's schema). */
+export type FeedbackEnvelope = {
+  id: string;
+  source: string;
+  "detail-type": "email.bounced" | "email.complained" | "email.engaged";
+  time: string;
+  detail: Record<string, unknown>;
+};
+
+export type SesTranslation =
+  | { kind: "events"; sesType: string; customerId: string; eventId: string; envelopes: FeedbackEnvelope[] }
+  | { kind: "ignored"; sesType: string; messageId: string }
+  | { kind: "unattributed"; sesType: string; messageId: string }
+  | { kind: "rejected"; problems: string };
+
+/**
+ * Translates one SES event (event publishing, as EventBridge delivers it) into the core's feedback
+ * events for the customer named by the message's `customer` tag. Bounce Permanent: `email.bounced`
+ * permanent for each bounced recipient (the core suppresses the address for good); Transient and
+ * Undetermined: transient (no suppression); Complaint: `email.complained` for each complainant;
+ * Delivery, Open, Click: `email.engaged`. Send, Reject, DeliveryDelay… are ignored.
+ *
+ * The event id the customer runner dedupes on is the SES message id and the event type, which SES
+ * reports once per message; opens and clicks can come many times, so theirs adds the event's time.
+ */
+export function translateSesEvent(envelope: {
+  "detail-type"?: unknown;
+  time?: unknown;
+  detail?: unknown;
+}): SesTranslation {
+  const parsed = SesEventSchema.safeParse(envelope.detail);
+  if (!parsed.success)
+    return {
+      kind: "rejected",
+      problems: describeIssues(parsed.error, ["detail"])
+        .map((p) => `${p.path}: expected ${p.expected}`)
+        .join("; "),
+    };
+  const record = parsed.data;
+  const detailType = typeof envelope["detail-type"] === "string" ? envelope["detail-type"] : "";
+  const sesType = record.eventType ?? EVENT_TYPE_OF_DETAIL_TYPE[detailType] ?? "unknown";
+  const { messageId } = record.mail;
+  const envelopeTime = typeof envelope.time === "string" ? envelope.time : undefined;
+  const sentAt = record.mail.timestamp ? Date.parse(record.mail.timestamp) : undefined;
+
+  type Made = { type: FeedbackEnvelope["detail-type"]; detail: Record<string, unknown>; at?: string };
+  let made: Made[];
+  let eventId = `ses:${messageId}:${sesType}`;
+  const campaign = record.mail.tags?.campaign?.[0];
+  switch (sesType) {
+    case "Bounce": {
+      if (!record.bounce) return { kind: "rejected", problems: "detail.bounce: expected an object" };
+      const bounceType = record.bounce.bounceType === "Permanent" ? "permanent" : "transient";
+      made = record.bounce.bouncedRecipients.map((recipient) => ({
+        type: "email.bounced",
+        detail: { address: plainAddress(recipient.emailAddress), bounceType },
+        at: record.bounce?.timestamp,
+      }));
+      break;
+    }
+    case "Complaint":
+      if (!record.complaint) return { kind: "rejected", problems: "detail.complaint: expected an object" };
+      made = record.complaint.complainedRecipients.map((recipient) => ({
+        type: "email.complained",
+        detail: { address: plainAddress(recipient.emailAddress) },
+        at: record.complaint?.timestamp,
+      }));
+      break;
+    case "Delivery":
+      made = [{ type: "email.engaged", detail: { kind: "delivered" }, at: record.delivery?.timestamp }];
+      break;
+    case "Open": {
+      const at = record.open?.timestamp ?? envelopeTime;
+      const openedAt = at ? Date.parse(at) : Number.NaN;
+      const machine =
+        !Number.isNaN(openedAt) && isLikelyMachineOpen(sentAt, openedAt, record.open?.userAgent);
+      made = [{ type: "email.engaged", detail: { kind: "opened", likelyMachineOpen: machine }, at }];
+      eventId += `:${at ?? ""}`;
+      break;
+    }
+    case "Click":
+      made = [{ type: "email.engaged", detail: { kind: "clicked" }, at: record.click?.timestamp }];
+      eventId += `:${record.click?.timestamp ?? envelopeTime ?? ""}`;
+      break;
+    default:
+      return { kind: "ignored", sesType, messageId };
+  }
+
+  const customerId = customerIdOfTags(record.mail.tags ?? {});
+  if (customerId === undefined) return { kind: "unattributed", sesType, messageId };
+  const envelopes = made.map(
+    (event, index): FeedbackEnvelope => ({
+      id: made.length > 1 ? `${eventId}:${index}` : eventId,
+      source: "aws.ses",
+      "detail-type": event.type,
+      time: event.at ?? envelopeTime ?? record.mail.timestamp ?? new Date(0).toISOString(),
+      detail: {
+        customerId,
+        ...event.detail,
+        ...(event.type === "email.engaged" && campaign ? { campaign } : {}),
+      },
+    }),
+  );
+  return { kind: "events", sesType, customerId, eventId, envelopes };
+}
+
+/** SES reports the DSN's Final-Recipient, normally a bare address; take the address out of "Name <a@b>". */
+function plainAddress(value: string): string {
+  const angle = /<([^<>\s]+@[^<>\s]+)>/.exec(value);
+  return (angle?.[1] ?? value).trim();
+}

@@ -1,0 +1,228 @@
+import { z } from "zod";
+import { RetryableError } from "../adapters/errors.ts";
+import type { Engine } from "../core/engine/compile.ts";
+import type { Decision } from "../core/engine/decisions.ts";
+import { runOccurrence, scheduleOccurrences } from "../core/engine/schedule.ts";
+import { type CustomerState, CustomerStateSchema, type OutboxEntry } from "../core/state/customer-state.ts";
+import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+import type { ScannedCustomer, StateScan } from "./sweep-scan.ts";
+
+const HOUR_MS = 3_600_000;
+/** An effect claimed this long ago belongs to an invocation that has ended (Lambda runs 15 min at most). */
+const STALE_CLAIM_MS = 15 * 60_000;
+
+export const SweepInputSchema = z.object({
+  campaignId: z.string().min(1),
+  /**
+   * Any instant of the hour to sweep; default: now. EventBridge Scheduler can fill it with
+   * `<aws.scheduler.scheduled-time>`, so that a late retry still sweeps the hour it was meant for.
+   */
+  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+});
+
+export type SweepOptions = {
+  /** Parallel scan segments (default 4). */
+  segments?: number;
+  /** Customers of a page decided on at once (default 8). */
+  concurrency?: number;
+};
+
+export type SweepCounts = {
+  /** Customer items read. */
+  scanned: number;
+  /** Customers with an occurrence of the campaign in the hour whose conditions held. */
+  due: number;
+  /** Customers the run decided something for (a journey started, a message sent or suppressed). */
+  applied: number;
+  /** Messages sent (claimed and delivered). */
+  messages: number;
+  /** Customers this hour's sweep had already run for (a retried or repeated invocation). */
+  alreadyApplied: number;
+  /** Customers whose unfinished effects (a crashed earlier run) were finished. */
+  finished: number;
+  /** Customers that failed in a way a retry may mend (the invocation then fails, to be retried). */
+  retryable: number;
+  /** Customers that failed for good (corrupt or oversized state, a refused message). */
+  failed: number;
+};
+
+export type SweepOutcome =
+  | ({ outcome: "swept"; campaignId: string; hour: string; eventId: string } & SweepCounts)
+  | { outcome: "rejected"; campaignId: string | undefined; problems: string };
+
+/**
+ * The sends of one scheduled campaign (win-back, birthdays, weekly newsletters…) due this hour:
+ * for each customer, the campaign's occurrences whose local time falls in [hourStart, hourStart + 1 h)
+ * are run through runForCustomer with the event id `sweep:<campaignId>:<hour>`, so a repeated or retried
+ * invocation for the same hour does not run them twice. Hourly, because "10:00" is each customer's
+ * local time: a zone with a half-hour offset gets its 10:00 sends in the hour that contains them,
+ * i.e. up to 45 minutes early.
+ *
+ * The scan is eventually consistent and only finds who is due: each due customer is decided on again,
+ * on the state read consistently inside runForCustomer. Customers with nothing due are not written.
+ *
+ * Known scale limit: this is a full table scan per campaign per hour, the same customers read again
+ * for every swept campaign (3 today), and it must finish within the function's timeout. The next step
+ * is an index of due times (customer, next local occurrence) kept up to date with each write of the
+ * state, queried for the hour, so the sweep reads only the customers due in it.
+ */
+export async function sweepCampaign(
+  deps: RuntimeDeps,
+  scan: StateScan,
+  input: unknown,
+  options: SweepOptions = {},
+): Promise<SweepOutcome> {
+  const parsed = SweepInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const raw = (input as { campaignId?: unknown } | null)?.campaignId;
+    return {
+      outcome: "rejected",
+      campaignId: typeof raw === "string" ? raw : undefined,
+      problems: parsed.error.issues.map((i) => `${i.path.join(".") || "(input)"}: ${i.message}`).join("; "),
+    };
+  }
+  const { campaignId, scheduledTime } = parsed.data;
+  if (!deps.engine.scheduleTriggers.some((bound) => bound.campaign.id === campaignId))
+    return {
+      outcome: "rejected",
+      campaignId,
+      problems: deps.engine.campaigns.has(campaignId)
+        ? "the campaign has no schedule trigger"
+        : "no such campaign (or it is disabled)",
+    };
+
+  const from = Math.floor((scheduledTime ? Date.parse(scheduledTime) : deps.now()) / HOUR_MS) * HOUR_MS;
+  const to = from + HOUR_MS;
+  const hour = new Date(from).toISOString().slice(0, 13);
+  const eventId = `sweep:${campaignId}:${hour}`;
+  const counts: SweepCounts = {
+    scanned: 0,
+    due: 0,
+    applied: 0,
+    messages: 0,
+    alreadyApplied: 0,
+    finished: 0,
+    retryable: 0,
+    failed: 0,
+  };
+  const window = { campaignId, from, to, eventId };
+
+  const segments = Math.max(1, options.segments ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      for await (const page of scan(segment, segments))
+        await forEachLimited(page, concurrency, (customer) => sweepCustomer(deps, window, customer, counts));
+    }),
+  );
+
+  if (counts.retryable > 0)
+    throw new RetryableError(
+      `sweep ${eventId}: ${counts.retryable} customer(s) to retry (${JSON.stringify(counts)})`,
+      "customers_to_retry",
+    );
+  return { outcome: "swept", campaignId, hour, eventId, ...counts };
+}
+
+type SweepWindow = { campaignId: string; from: number; to: number; eventId: string };
+
+/** The decisions of the campaign's occurrences in the window, run on `state` (which they change). */
+export function dueDecisions(
+  engine: Engine,
+  state: CustomerState,
+  campaignId: string,
+  from: number,
+  to: number,
+): Decision[] {
+  const decisions: Decision[] = [];
+  for (const occurrence of scheduleOccurrences(engine, state, from, to))
+    if (occurrence.campaignId === campaignId) decisions.push(...runOccurrence(engine, state, occurrence));
+  return decisions;
+}
+
+async function sweepCustomer(
+  deps: RuntimeDeps,
+  window: SweepWindow,
+  scanned: ScannedCustomer,
+  counts: SweepCounts,
+): Promise<void> {
+  counts.scanned++;
+  const { customerId } = scanned;
+  const stored = parseScanned(scanned);
+  if (!stored) {
+    counts.failed++;
+    deps.log.warn("sweep: stored state is invalid", { customerId, campaignId: window.campaignId });
+    return;
+  }
+  const { engine } = deps;
+  const { campaignId, from, to, eventId } = window;
+  const alreadyApplied = stored.appliedEvents.includes(eventId);
+  if (alreadyApplied) counts.alreadyApplied++;
+  // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
+  const due = !alreadyApplied && dueDecisions(engine, stored, campaignId, from, to).length > 0;
+  const leftovers = !due && hasLeftovers(stored, window, alreadyApplied, deps.now());
+  if (!due && !leftovers) return;
+  if (due) counts.due++;
+  try {
+    const { decisions } = due
+      ? await runForCustomer(deps, customerId, eventId, (fresh) =>
+          dueDecisions(engine, fresh, campaignId, from, to),
+        )
+      : await runForCustomer(deps, customerId, undefined, () => []);
+    if (leftovers) counts.finished++;
+    if (decisions.length > 0) counts.applied++;
+    counts.messages += decisions.filter((d) => d.type === "message" && d.line.status === "sent").length;
+  } catch (error) {
+    if (error instanceof RetryableError) counts.retryable++;
+    else counts.failed++;
+    deps.log.warn("sweep: customer not swept", {
+      customerId,
+      campaignId,
+      reason: (error as { reason?: string }).reason ?? (error as Error).name,
+    });
+  }
+}
+
+/**
+ * Effects left in the outbox that this sweep should finish: its own from an earlier attempt of the same
+ * hour, or any old enough that whoever claimed them has stopped. A fresh claim of another invocation
+ * is left to it, so the two do not deliver the same message at once.
+ */
+function hasLeftovers(
+  state: CustomerState,
+  window: SweepWindow,
+  alreadyApplied: boolean,
+  now: number,
+): boolean {
+  return state.outbox.some(
+    (entry) =>
+      now - entry.claimedAt > STALE_CLAIM_MS ||
+      (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId),
+  );
+}
+
+function campaignOfEntry(state: CustomerState, entry: OutboxEntry): string | undefined {
+  if (entry.kind === "message") return entry.campaign;
+  if (entry.kind === "start")
+    return state.journeys.find((journey) => journey.id === entry.journeyId)?.campaign;
+  return undefined;
+}
+
+function parseScanned(scanned: ScannedCustomer): CustomerState | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(scanned.state);
+  } catch {
+    return undefined;
+  }
+  const parsed = CustomerStateSchema.safeParse(raw);
+  return parsed.success && parsed.data.customerId === scanned.customerId ? parsed.data : undefined;
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

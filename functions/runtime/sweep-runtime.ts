@@ -1,0 +1,15 @@
+import { type AwsClients, awsRuntime, defaultClients } from "./aws-runtime.ts";
+import type { RuntimeDeps } from "./customer-runner.ts";
+import { type Environment, readEnvironment } from "./environment.ts";
+import type { SweepOptions } from "./sweep-campaign.ts";
+import { dynamoDbStateScan, type StateScan } from "./sweep-scan.ts";
+
+export type SweepRuntime = { deps: RuntimeDeps; scan: StateScan; options?: SweepOptions };
+
+/** The sweep's runtime on AWS: the common one, and a scan of the same CustomerState table. */
+export function awsSweepRuntime(
+  clients: AwsClients = defaultClients(),
+  env: Environment = readEnvironment(),
+): SweepRuntime {
+  return { deps: awsRuntime(clients, env), scan: dynamoDbStateScan(clients.dynamodb, env.STATE_TABLE) };
+}
