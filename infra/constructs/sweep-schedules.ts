@@ -39,7 +39,11 @@ export class SweepSchedules extends Construct {
           schedule: scheduler.ScheduleExpression.expression(SWEEP_SCHEDULE_EXPRESSION),
           timeWindow: scheduler.TimeWindow.off(),
           target: new schedulerTargets.LambdaInvoke(props.sweep, {
-            input: scheduler.ScheduleTargetInput.fromObject({ campaignId }),
+            // The scheduled hour, not the delivery time: a retried invocation still sweeps its own hour.
+            input: scheduler.ScheduleTargetInput.fromObject({
+              campaignId,
+              scheduledTime: scheduler.ContextAttribute.scheduledTime,
+            }),
             role,
             deadLetterQueue: deadLetters.queue,
             retryAttempts: 3,

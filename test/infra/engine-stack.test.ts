@@ -5,7 +5,8 @@ import { App, type CfnElement } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CampaignFilesError } from "../../infra/campaign-config.ts";
+import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
+import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
 import { addEngineStack } from "../../infra/engine-app.ts";
 import { localAslFromTemplate } from "../../workflows/journey/asl.ts";
@@ -311,12 +312,29 @@ describe("tables", () => {
 });
 
 describe("sweep schedules", () => {
+  it("cover every shipped campaign with a schedule trigger", () => {
+    const { campaigns } = loadCampaignDirectory(join(PROJECT_ROOT, "campaigns"));
+    expect(sweptCampaignIds(campaigns).sort()).toEqual([
+      "buying-time-affinity",
+      "milestones",
+      "newsletters",
+      "personal-offers",
+      "personalized-event-markers",
+      "recommendations",
+      "win-back",
+    ]);
+  });
+
   it("exist, hourly, for each swept campaign and for no other", () => {
     const schedules = ofType("AWS::Scheduler::Schedule").map(([, s]) => s.Properties);
     const campaignIds = schedules
       .map((s) => (JSON.parse((s.Target as { Input: string }).Input) as { campaignId: string }).campaignId)
       .sort();
     expect(campaignIds).toEqual(["milestones", "recommendations", "win-back"]);
+    for (const schedule of schedules)
+      expect(JSON.parse((schedule.Target as { Input: string }).Input)).toMatchObject({
+        scheduledTime: "<aws.scheduler.scheduled-time>",
+      });
     for (const schedule of schedules) {
       expect(schedule).toMatchObject({
         ScheduleExpression: SWEEP_SCHEDULE_EXPRESSION,
