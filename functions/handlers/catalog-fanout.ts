@@ -16,7 +16,7 @@ export const handler = async (input: unknown): Promise<FanoutOutcome> => {
     report(outcome);
     return outcome;
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };
 

@@ -16,7 +16,7 @@ export const handler = async (input: unknown): Promise<SweepOutcome> => {
     report(outcome);
     return outcome;
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };
 

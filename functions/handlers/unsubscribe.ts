@@ -26,6 +26,6 @@ export const handler = async (request: UnsubscribeRequest): Promise<UnsubscribeR
     else logger.info("unsubscribe request", fields);
     return response;
   } finally {
-    metrics.publishStoredMetrics();
+    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
   }
 };

@@ -1,6 +1,7 @@
 import { RetryableError } from "../adapters/errors.ts";
 import { isCatalogEventType } from "../core/events/details.ts";
-import { type CatalogEvent, describeProblems, parseEnvelope } from "../core/events/envelope.ts";
+import type { CatalogEvent } from "../core/events/envelope.ts";
+import { eventAtEdge, type NotRun } from "./edge-event.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 /** One SQS message of a SendMessageBatch call: `id` unique within the batch. */
@@ -41,8 +42,7 @@ export type FanoutOutcome =
       /** Entries SQS refused as malformed (sender fault): not retried, reported. */
       dropped: number;
     }
-  | { outcome: "ignored"; id: string; detailType: string }
-  | { outcome: "rejected"; id: string | undefined; detailType: string | undefined; problems: string };
+  | NotRun;
 
 /**
  * A catalog event (price, inventory) as the bus rule delivers it: one message per interested customer
@@ -52,16 +52,9 @@ export type FanoutOutcome =
  * event id again, which ingest does not apply twice (the customer's applied-event ids).
  */
 export async function fanOutCatalogEvent(ports: FanoutPorts, envelope: unknown): Promise<FanoutOutcome> {
-  const parsed = parseEnvelope(envelope);
-  if (parsed.kind === "ignored") return { outcome: "ignored", id: parsed.id, detailType: parsed.detailType };
-  if (parsed.kind === "rejected")
-    return {
-      outcome: "rejected",
-      id: parsed.id,
-      detailType: parsed.detailType,
-      problems: describeProblems(parsed.problems),
-    };
-  const { event } = parsed;
+  const edge = eventAtEdge(envelope);
+  if ("notRun" in edge) return edge.notRun;
+  const { event } = edge;
   if (!isCatalogEventType(event.type))
     return {
       outcome: "rejected",

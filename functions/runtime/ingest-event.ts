@@ -1,17 +1,10 @@
 import { decide, decideCatalog } from "../core/engine/decide.ts";
 import { isCatalogEventType } from "../core/events/details.ts";
-import {
-  type CatalogEvent,
-  type CustomerEvent,
-  describeProblems,
-  parseEnvelope,
-} from "../core/events/envelope.ts";
+import type { CatalogEvent, CustomerEvent } from "../core/events/envelope.ts";
 import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+import { eventAtEdge, type NotRun } from "./edge-event.ts";
 
-export type IngestOutcome =
-  | { outcome: "applied"; id: string; messages: number }
-  | { outcome: "ignored"; id: string; detailType: string }
-  | { outcome: "rejected"; id: string | undefined; detailType: string | undefined; problems: string };
+export type IngestOutcome = { outcome: "applied"; id: string; messages: number } | NotRun;
 
 /**
  * One customer event as EventBridge delivers it, or one catalog event addressed to one customer by
@@ -23,16 +16,9 @@ export async function ingestEvent(
   envelope: unknown,
   forCustomer?: string,
 ): Promise<IngestOutcome> {
-  const parsed = parseEnvelope(envelope);
-  if (parsed.kind === "ignored") return { outcome: "ignored", id: parsed.id, detailType: parsed.detailType };
-  if (parsed.kind === "rejected")
-    return {
-      outcome: "rejected",
-      id: parsed.id,
-      detailType: parsed.detailType,
-      problems: describeProblems(parsed.problems),
-    };
-  const { event } = parsed;
+  const edge = eventAtEdge(envelope);
+  if ("notRun" in edge) return edge.notRun;
+  const { event } = edge;
   if (isCatalogEventType(event.type)) {
     if (forCustomer === undefined)
       return {
