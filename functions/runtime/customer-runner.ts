@@ -55,6 +55,8 @@ export async function runForCustomer(
       }
     if (eventId !== undefined && state.appliedEvents.includes(eventId)) return [];
     const decisions = decideFn(state, now);
+    // Nothing known of this customer and nothing decided (a fan-out to a stale index entry): no item.
+    if (state.version === 0 && decisions.length === 0) return decisions;
     if (eventId !== undefined) {
       state.appliedEvents.push(eventId);
       if (state.appliedEvents.length > APPLIED_EVENTS_KEPT) state.appliedEvents.shift();

@@ -216,6 +216,8 @@ describe("fan-out messages through ingest", () => {
     expect(rt.sentEmails()).toEqual([
       { campaign: "back-in-stock", customerId: "ada", to: "ada@example.com" },
     ]);
+    // The stale index entry leaves no state item behind.
+    expect((await rt.store.load("p-kettle-c00")).version).toBe(0);
 
     // Redelivered messages (a retried fan-out) are not applied twice.
     await ingestHandler(sqsEvent(bodies));
