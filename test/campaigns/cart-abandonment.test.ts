@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { cartUpdated, customerSignedUp, orderPlaced, type Profile } from "../support/events.ts";
+import {
+  cartUpdated,
+  checkoutStarted,
+  customerSignedUp,
+  orderPlaced,
+  type Profile,
+} from "../support/events.ts";
 import { expectedLines } from "../support/lines.ts";
 import { messages, type TestEvent } from "../support/scenario.ts";
 
@@ -20,6 +26,9 @@ const reminder = (at: string, productIds: string[], count = productIds.length) =
     subject: `You left ${count} item${count === 1 ? "" : "s"} in your cart`,
     productIds,
   });
+
+const offer = (at: string, productIds: string[]) =>
+  sent({ at, step: "offer-email", template: "offer", subject: "10% off the items in your cart", productIds });
 
 describe("cart-abandonment", () => {
   const cases: { name: string; events: TestEvent[]; expected: unknown[] }[] = [
@@ -76,6 +85,21 @@ describe("cart-abandonment", () => {
         cart("2026-03-05T10:00:00Z", ["p3"]),
       ],
       expected: [reminder("2026-03-02T11:00:00.000Z", ["p1"])],
+    },
+    {
+      name: "a checkout started 40 min later counts as activity: the reminder goes 1 h after it",
+      events: [signup(), cart("2026-03-02T10:00:00Z", ["p1"]), checkoutStarted("c1", "2026-03-02T10:40:00Z")],
+      expected: [reminder("2026-03-02T11:40:00.000Z", ["p1"]), offer("2026-03-03T10:40:00.000Z", ["p1"])],
+    },
+    {
+      name: "a checkout of another cart, or with no cart running, starts and moves nothing",
+      events: [
+        signup(),
+        checkoutStarted("c1", "2026-03-02T09:00:00Z"),
+        cart("2026-03-02T10:00:00Z", ["p1"]),
+        checkoutStarted("c1", "2026-03-02T10:40:00Z", { cartId: "k2" }),
+      ],
+      expected: [reminder("2026-03-02T11:00:00.000Z", ["p1"]), offer("2026-03-03T10:00:00.000Z", ["p1"])],
     },
   ];
 

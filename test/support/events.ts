@@ -119,6 +119,9 @@ export const cartUpdated = (customerId: string, at: string, { items, ...fields }
   });
 
 /** Order o1, to ship, in EUR; the total defaults to the items' total. */
+export const checkoutStarted = (customerId: string, at: string, fields: { cartId?: string } = {}) =>
+  customerEvent("checkout.started", customerId, at, { cartId: "k1", ...fields });
+
 export const orderPlaced = (customerId: string, at: string, { items, ...fields }: OrderFields) =>
   customerEvent("order.placed", customerId, at, {
     orderId: "o1",

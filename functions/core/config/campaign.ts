@@ -71,6 +71,15 @@ const EventTriggerSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("a repeat of the trigger restarts waits anchored to the last trigger"),
+  refreshOn: z
+    .array(
+      z.strictObject({
+        event: customerEventType,
+        key: z.array(PathSchema).describe("paths in this event that give the running journey's key"),
+      }),
+    )
+    .default([])
+    .describe("other events that count as activity: they move a running journey's debounced wait, never start one"),
   ...triggerCommon,
 });
 

@@ -13,6 +13,8 @@ export type Engine = {
   stepIndex: Map<string, Map<string, number>>;
   templates: Map<string, Map<string, CompiledTemplate>>;
   eventTriggers: Map<EventType, Bound<"event">[]>;
+  /** Event type -> event triggers whose running journeys it refreshes (refreshOn), with the key paths to use. */
+  refreshTriggers: Map<EventType, (Bound<"event"> & { key: string[] })[]>;
   catalogTriggers: Map<EventType, Bound<"catalog">[]>;
   traitTriggers: Bound<"trait">[];
   /** Traits some trait trigger watches: only these are computed around each event. */
@@ -34,6 +36,7 @@ export function compileEngine(
     stepIndex: new Map(),
     templates: new Map(),
     eventTriggers: new Map(),
+    refreshTriggers: new Map(),
     catalogTriggers: new Map(),
     traitTriggers: [],
     traitsUsed: new Set(),
@@ -47,7 +50,11 @@ export function compileEngine(
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
     engine.templates.set(campaign.id, compileTemplates(campaign));
     for (const trigger of campaign.triggers) {
-      if (trigger.type === "event") push(engine.eventTriggers, trigger.event, { campaign, trigger });
+      if (trigger.type === "event") {
+        push(engine.eventTriggers, trigger.event, { campaign, trigger });
+        for (const refresh of trigger.refreshOn)
+          push(engine.refreshTriggers, refresh.event, { campaign, trigger, key: refresh.key });
+      }
       else if (trigger.type === "catalog") push(engine.catalogTriggers, trigger.event, { campaign, trigger });
       else if (trigger.type === "trait") {
         engine.traitTriggers.push({ campaign, trigger });

@@ -6,7 +6,7 @@ import { holds } from "../rules/conditions.ts";
 import { readValues } from "../rules/paths.ts";
 import { applyEvent } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
-import type { Engine } from "./compile.ts";
+import type { Bound, Engine } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
 import {
   advanceJourney,
@@ -45,6 +45,7 @@ export function decide(engine: Engine, state: CustomerState, event: CustomerEven
   if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(run, scopeEvent, now);
   for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])
     startFromEvent(run, campaign, trigger, scopeEvent, now);
+  for (const refresh of engine.refreshTriggers.get(event.type) ?? []) refreshFromEvent(run, refresh, scopeEvent, now);
   if (before) startTraitJourneys(run, before, traitSnapshot(engine, state, event, now)!, scopeEvent, now);
   pruneState(engine, state, now);
   state.version++;
@@ -110,6 +111,19 @@ export function startFromEvent(
     }
     startJourney(run, { campaign, trigger, key, at: now, context });
   }
+}
+
+/** Activity that is not the trigger itself (checkout.started for a cart) moves the running journey's wait. */
+function refreshFromEvent(
+  run: Run,
+  { campaign, trigger, key: keyPaths }: Bound<"event"> & { key: string[] },
+  event: ScopeEvent,
+  now: number,
+): void {
+  const facts = scopeAt(run, now, undefined, event).facts;
+  const key = keyPaths.map((path) => readValues(facts, path).join("+")).join(":");
+  const open = run.state.journeys.find((j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key);
+  if (open) refreshJourney(run, open, now, {}, undefined);
 }
 
 function endOrResumeJourneys(run: Run, event: ScopeEvent, now: number): void {
