@@ -79,7 +79,9 @@ const EventTriggerSchema = z.strictObject({
       }),
     )
     .default([])
-    .describe("other events that count as activity: they move a running journey's debounced wait, never start one"),
+    .describe(
+      "other events that count as activity: they move a running journey's debounced wait, never start one",
+    ),
   ...triggerCommon,
 });
 

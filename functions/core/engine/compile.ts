@@ -54,8 +54,8 @@ export function compileEngine(
         push(engine.eventTriggers, trigger.event, { campaign, trigger });
         for (const refresh of trigger.refreshOn)
           push(engine.refreshTriggers, refresh.event, { campaign, trigger, key: refresh.key });
-      }
-      else if (trigger.type === "catalog") push(engine.catalogTriggers, trigger.event, { campaign, trigger });
+      } else if (trigger.type === "catalog")
+        push(engine.catalogTriggers, trigger.event, { campaign, trigger });
       else if (trigger.type === "trait") {
         engine.traitTriggers.push({ campaign, trigger });
         engine.traitsUsed.add(trigger.trait);

@@ -45,7 +45,8 @@ export function decide(engine: Engine, state: CustomerState, event: CustomerEven
   if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(run, scopeEvent, now);
   for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])
     startFromEvent(run, campaign, trigger, scopeEvent, now);
-  for (const refresh of engine.refreshTriggers.get(event.type) ?? []) refreshFromEvent(run, refresh, scopeEvent, now);
+  for (const refresh of engine.refreshTriggers.get(event.type) ?? [])
+    refreshFromEvent(run, refresh, scopeEvent, now);
   if (before) startTraitJourneys(run, before, traitSnapshot(engine, state, event, now)!, scopeEvent, now);
   pruneState(engine, state, now);
   state.version++;
@@ -122,7 +123,9 @@ function refreshFromEvent(
 ): void {
   const facts = scopeAt(run, now, undefined, event).facts;
   const key = keyPaths.map((path) => readValues(facts, path).join("+")).join(":");
-  const open = run.state.journeys.find((j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key);
+  const open = run.state.journeys.find(
+    (j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key,
+  );
   if (open) refreshJourney(run, open, now, {}, undefined);
 }
 
