@@ -9,6 +9,7 @@ import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { renderBody, renderSubject } from "../templates/templates.ts";
 import type { Engine } from "./compile.ts";
 import type { Decision, MessageLine } from "./decisions.ts";
+import { mergeProducts } from "./products.ts";
 
 /** One call into the core: the engine, the customer's state it may change, and the decisions made. */
 export type Run = { engine: Engine; state: CustomerState; decisions: Decision[] };
@@ -105,12 +106,8 @@ export function refreshJourney(
   const previous = journey.context.products as Item[] | undefined;
   const incoming = context.products as Item[] | undefined;
   journey.context = { ...journey.context, ...context };
-  if (maxProducts !== undefined && incoming && previous) {
-    const seen = new Set<string>();
-    journey.context.products = [...incoming, ...previous]
-      .filter((item) => !seen.has(item.productId) && seen.add(item.productId))
-      .slice(0, maxProducts);
-  }
+  if (maxProducts !== undefined && incoming && previous)
+    journey.context.products = mergeProducts(incoming, previous, maxProducts);
   journey.lastTriggerAt = Math.max(journey.lastTriggerAt, at);
   if (journey.debounceMs !== undefined) {
     journey.wakeAt = journey.lastTriggerAt + journey.debounceMs;
