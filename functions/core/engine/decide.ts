@@ -11,9 +11,11 @@ import type { Decision } from "./decisions.ts";
 import {
   advanceJourney,
   finishJourney,
+  journeyKey,
   type Run,
   refreshJourney,
   resumeWaitingJourney,
+  runningJourney,
   type ScopeEvent,
   scopeAt,
   startJourney,
@@ -91,26 +93,26 @@ export function startFromEvent(
   for (const element of elements) {
     scope.facts.item = element;
     if (!holds(trigger.where, scope)) continue;
-    const keyPaths = trigger.type === "event" || trigger.type === "catalog" ? trigger.key : [];
-    const key = keyPaths.map((path) => readValues(scope.facts, path).join("+")).join(":");
+    const key = journeyKey(
+      scope.facts,
+      trigger.type === "event" || trigger.type === "catalog" ? trigger.key : [],
+    );
+    const open = runningJourney(run.state, campaign.id, trigger.id, key);
+    const debounced = trigger.type === "event" && trigger.debounce;
+    // A running journey that is not debounced takes nothing from a repeat: no context to build.
+    if (open && !debounced) continue;
     const context: Record<string, unknown> = { ...event.detail, eventType: event.type };
     if (element !== undefined) context.item = element;
     if (trigger.products) context.products = selectProducts(trigger.products, scope);
-    const open = run.state.journeys.find(
-      (j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key,
-    );
-    if (open) {
-      if (trigger.type === "event" && trigger.debounce)
-        refreshJourney(
-          run,
-          open,
-          now,
-          context,
-          trigger.products?.accumulate ? trigger.products.max : undefined,
-        );
-      continue;
-    }
-    startJourney(run, { campaign, trigger, key, at: now, context });
+    if (open)
+      refreshJourney(
+        run,
+        open,
+        now,
+        context,
+        trigger.products?.accumulate ? trigger.products.max : undefined,
+      );
+    else startJourney(run, { campaign, trigger, key, at: now, context });
   }
 }
 
@@ -121,11 +123,8 @@ function refreshFromEvent(
   event: ScopeEvent,
   now: number,
 ): void {
-  const facts = scopeAt(run, now, undefined, event).facts;
-  const key = keyPaths.map((path) => readValues(facts, path).join("+")).join(":");
-  const open = run.state.journeys.find(
-    (j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key,
-  );
+  const key = journeyKey(scopeAt(run, now, undefined, event).facts, keyPaths);
+  const open = runningJourney(run.state, campaign.id, trigger.id, key);
   if (open) refreshJourney(run, open, now, {}, undefined);
 }
 

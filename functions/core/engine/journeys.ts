@@ -3,7 +3,7 @@ import type { Item } from "../events/item.ts";
 import { countsTowardCap, isMarketing, judgeSend } from "../policies/judge-send.ts";
 import { type ConditionScope, holds } from "../rules/conditions.ts";
 import { buildFacts } from "../rules/facts.ts";
-import { readPath } from "../rules/paths.ts";
+import { readPath, readValues } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { renderBody, renderSubject } from "../templates/templates.ts";
@@ -18,6 +18,21 @@ const MAX_STEPS_PER_ADVANCE = 64;
 /** Stands in a rendered body for the signed one-click link, which only the sender can sign. */
 export const UNSUBSCRIBE_URL_PLACEHOLDER = "%UNSUBSCRIBE_URL%";
 const HOUR = 3_600_000;
+
+/** The key of a journey: the values at the trigger's key paths ("" for one journey per customer). */
+export function journeyKey(facts: object, keyPaths: readonly string[]): string {
+  return keyPaths.map((path) => readValues(facts, path).join("+")).join(":");
+}
+
+/** The journey of this campaign, trigger and key that is running, if one is. */
+export function runningJourney(
+  state: CustomerState,
+  campaignId: string,
+  triggerId: string,
+  key: string,
+): Journey | undefined {
+  return state.journeys.find((j) => j.campaign === campaignId && j.trigger === triggerId && j.key === key);
+}
 
 export function journeyId(campaignId: string, customerId: string, triggerId: string, key: string): string {
   return `${campaignId}:${customerId}:${triggerId}:${key}`;
@@ -61,10 +76,8 @@ export function startJourney(run: Run, request: StartRequest): Journey | undefin
   const reentry = trigger.reentry ?? campaign.reentry;
   const base = journeyId(campaign.id, state.customerId, trigger.id, key);
   const id = reentry !== undefined && reentry.window !== "forever" ? `${base}@${at}` : base;
-  const running = state.journeys.some(
-    (j) => j.campaign === campaign.id && j.trigger === trigger.id && j.key === key,
-  );
-  if (state.finished[id] !== undefined || running) return undefined;
+  if (state.finished[id] !== undefined || runningJourney(state, campaign.id, trigger.id, key))
+    return undefined;
   const startIndex = trigger.startAt ? (run.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
   // The lock is judged when the first message could go: a lock that ends before then does not block.
   const firstSendAt = at + leadTime(campaign, startIndex);
