@@ -6,6 +6,7 @@ import { buildFacts } from "../rules/facts.ts";
 import { readPath, readValues } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
+import { getOwn, setOwn } from "../state/data-record.ts";
 import { renderBody, renderSubject } from "../templates/templates.ts";
 import type { Engine } from "./compile.ts";
 import type { Decision, MessageLine } from "./decisions.ts";
@@ -76,7 +77,7 @@ export function startJourney(run: Run, request: StartRequest): Journey | undefin
   const reentry = trigger.reentry ?? campaign.reentry;
   const base = journeyId(campaign.id, state.customerId, trigger.id, key);
   const id = reentry !== undefined && reentry.window !== "forever" ? `${base}@${at}` : base;
-  if (state.finished[id] !== undefined || runningJourney(state, campaign.id, trigger.id, key))
+  if (getOwn(state.finished, id) !== undefined || runningJourney(state, campaign.id, trigger.id, key))
     return undefined;
   const startIndex = trigger.startAt ? (run.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
   // The lock is judged when the first message could go: a lock that ends before then does not block.
@@ -231,7 +232,7 @@ export function finishJourney(
 ): void {
   const { state, decisions } = run;
   state.journeys = state.journeys.filter((j) => j !== journey);
-  state.finished[journey.id] = at;
+  setOwn(state.finished, journey.id, at);
   decisions.push({
     type: "journey",
     change,
@@ -283,7 +284,7 @@ function onceKey(campaignId: string, triggerId: string, key: string, reentry: Re
 }
 
 function isLocked(state: CustomerState, key: string, at: number): boolean {
-  const until = state.onceKeys[key];
+  const until = getOwn(state.onceKeys, key);
   return until !== undefined && (until === -1 || until > at);
 }
 
@@ -297,7 +298,7 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   const trigger = campaign.triggers.find((t) => t.id === journey.trigger);
   let products = journey.context.products as Item[] | undefined;
   if (trigger?.products?.excludePurchased && products)
-    products = products.filter((item) => state.products[item.productId]?.boughtAt === undefined);
+    products = products.filter((item) => getOwn(state.products, item.productId)?.boughtAt === undefined);
   if (trigger?.products && !trigger.products.allowEmpty && (!products || products.length === 0))
     return "next";
 
@@ -306,7 +307,7 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
     if (reentry) {
       const key = onceKey(campaign.id, journey.trigger, journey.key, reentry);
       if (isLocked(state, key, now)) return "locked";
-      state.onceKeys[key] = reentry.window === "forever" ? -1 : now + reentry.window;
+      setOwn(state.onceKeys, key, reentry.window === "forever" ? -1 : now + reentry.window);
     }
     journey.reachedSend = true;
   }

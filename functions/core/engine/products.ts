@@ -2,6 +2,7 @@ import type { ProductsSpec } from "../config/campaign.ts";
 import type { Item } from "../events/item.ts";
 import { type ConditionScope, holds } from "../rules/conditions.ts";
 import { readValues } from "../rules/paths.ts";
+import { getOwn } from "../state/data-record.ts";
 
 /** The products a message is about, chosen when the journey starts (or is debounced). */
 export function selectProducts(spec: ProductsSpec, scope: ConditionScope): Item[] {
@@ -20,7 +21,10 @@ export function selectProducts(spec: ProductsSpec, scope: ConditionScope): Item[
     items = items.filter((item) => holds(spec.where, { ...scope, facts: { ...scope.facts, item } }));
   if (spec.expand === "upsellProductIds") {
     items = items.flatMap((item) =>
-      (item.upsellProductIds ?? []).map((productId) => ({ ...state.products[productId]?.item, productId })),
+      (item.upsellProductIds ?? []).map((productId) => ({
+        ...getOwn(state.products, productId)?.item,
+        productId,
+      })),
     );
   }
   return uniqueById(items).slice(0, spec.max);

@@ -1,6 +1,7 @@
 import type { CustomerEvent } from "../events/envelope.ts";
 import { holds } from "../rules/conditions.ts";
 import type { CustomerState } from "../state/customer-state.ts";
+import { getOwn } from "../state/data-record.ts";
 import { brandAffinityNow, propensity, spendCohort } from "../state/traits.ts";
 import type { Engine } from "./compile.ts";
 import { type Run, type ScopeEvent, scopeAt, startJourney } from "./journeys.ts";
@@ -8,7 +9,8 @@ import { type Run, type ScopeEvent, scopeAt, startJourney } from "./journeys.ts"
 export type TraitSnapshot = {
   numbers: Record<string, number>;
   cohort: string;
-  brands: Record<string, number>;
+  /** brand -> affinity, for the brands the event touches. */
+  brands: Map<string, number>;
 };
 
 /** The trait values trait triggers compare, before and after an event; undefined when no campaign has one. */
@@ -21,14 +23,14 @@ export function traitSnapshot(
   if (engine.traitTriggers.length === 0) return undefined;
   const config = engine.config;
   const used = engine.traitsUsed;
-  const brands: Record<string, number> = {};
+  const brands = new Map<string, number>();
   if (used.has("brandAffinity")) {
     const detail = event.detail as { product?: { brand?: unknown }; items?: { brand?: unknown }[] };
     const brand = detail.product?.brand;
-    if (typeof brand === "string") brands[brand] = brandAffinityNow(state, brand, now, config);
+    if (typeof brand === "string") brands.set(brand, brandAffinityNow(state, brand, now, config));
     for (const item of detail.items ?? [])
       if (typeof item.brand === "string")
-        brands[item.brand] = brandAffinityNow(state, item.brand, now, config);
+        brands.set(item.brand, brandAffinityNow(state, item.brand, now, config));
   }
   return {
     numbers: {
@@ -75,25 +77,24 @@ function crossings(
   after: TraitSnapshot,
 ): string[] {
   if (movesUp !== undefined) {
-    const ranking = run.engine.config.rankings[movesUp] ?? [];
-    const from = trait === "spendCohort" ? before.cohort : String(before.numbers[trait]);
-    const to = trait === "spendCohort" ? after.cohort : String(after.numbers[trait]);
+    const ranking = getOwn(run.engine.config.rankings, movesUp) ?? [];
+    const from = trait === "spendCohort" ? before.cohort : String(getOwn(before.numbers, trait));
+    const to = trait === "spendCohort" ? after.cohort : String(getOwn(after.numbers, trait));
     return ranking.indexOf(to) > ranking.indexOf(from) ? [to] : [];
   }
   if (crossesAbove === undefined) return [];
   const thresholds = Array.isArray(crossesAbove) ? crossesAbove : [crossesAbove];
   const keys: string[] = [];
   if (trait === "brandAffinity") {
-    for (const brand in after.brands) {
-      const from = before.brands[brand] ?? 0;
-      const to = after.brands[brand]!;
+    for (const [brand, to] of after.brands) {
+      const from = before.brands.get(brand) ?? 0;
       for (const t of thresholds)
         if (from < t && to >= t) keys.push(thresholds.length > 1 ? `${brand}:${t}` : brand);
     }
     return keys;
   }
-  const from = before.numbers[trait] ?? 0;
-  const to = after.numbers[trait] ?? 0;
+  const from = getOwn(before.numbers, trait) ?? 0;
+  const to = getOwn(after.numbers, trait) ?? 0;
   // Most events move no trait: answer without allocating.
   if (from === to) return keys;
   for (const t of thresholds) if (from < t && to >= t) keys.push(String(t));

@@ -2,6 +2,7 @@ import type { Campaign, Channel, SendStep } from "../config/campaign.ts";
 import { clockTimeToMinutes } from "../config/duration.ts";
 import type { EngineConfig } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
+import { getOwn } from "../state/data-record.ts";
 import { inLocalWindow, nextLocalTime } from "../time/local-time.ts";
 import { inHoldout } from "./holdout.ts";
 
@@ -87,7 +88,7 @@ function consentProblem(state: CustomerState, step: SendStep): SuppressionReason
   if (status === "opted_out") return "opted_out";
   if (step.channel === "sms" && status !== "opted_in") return "not_opted_in";
   if (step.topic) {
-    const topicStatus = state.consent.topics[step.topic];
+    const topicStatus = getOwn(state.consent.topics, step.topic);
     if (topicStatus === "opted_out") return "opted_out";
     if (topicStatus !== "opted_in") return "not_opted_in";
   }

@@ -2,6 +2,7 @@ import type { Condition } from "../config/condition.ts";
 import type { EngineConfig } from "../config/engine.ts";
 import { isInterested } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
+import { getOwn } from "../state/data-record.ts";
 import { localParts } from "../time/local-time.ts";
 import type { Facts } from "./facts.ts";
 import { readPath } from "./paths.ts";
@@ -23,7 +24,7 @@ export function holds(condition: Condition | undefined, scope: ConditionScope): 
     const productId = readPath(scope.facts.event, "product.productId") as string | undefined;
     if (!productId) return false;
     const { kinds, alertKind } = condition.interest;
-    return isInterested(scope.state.products[productId], kinds, alertKind, scope.now, scope.config);
+    return isInterested(getOwn(scope.state.products, productId), kinds, alertKind, scope.now, scope.config);
   }
   const value = readPath(scope.facts, condition.path);
   switch (condition.op) {
@@ -59,7 +60,7 @@ export function holds(condition: Condition | undefined, scope: ConditionScope): 
           condition.value
       );
     case "rankAbove": {
-      const ranking = scope.config.rankings[condition.ranking] ?? [];
+      const ranking = getOwn(scope.config.rankings, condition.ranking) ?? [];
       const rank = ranking.indexOf(value as string);
       const refRank = ranking.indexOf(readPath(scope.facts, condition.ref) as string);
       return rank >= 0 && rank > refRank;

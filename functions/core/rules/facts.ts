@@ -1,5 +1,6 @@
 import type { EngineConfig } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
+import { mergedRecord } from "../state/data-record.ts";
 import { computeTraits, type Traits } from "../state/traits.ts";
 
 /** What conditions, keys and templates can read, by root: event, profile, traits, consent, journey, loyalty, order, item, trigger. */
@@ -59,7 +60,7 @@ class FactsView implements Facts {
   }
   get consent(): Record<string, unknown> {
     const { topics, email, sms, push } = this.state.consent;
-    this.consentView ??= { ...topics, email, sms, push };
+    this.consentView ??= mergedRecord<unknown>(topics, { email, sms, push });
     return this.consentView;
   }
   get order(): unknown {

@@ -3,6 +3,7 @@ import type { CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
 import { localParts } from "../time/local-time.ts";
 import type { CustomerState, ProductInterest } from "./customer-state.ts";
+import { getOwn, mergedRecord, setOwn } from "./data-record.ts";
 import { decayedAffinity } from "./traits.ts";
 
 const PROFILE_FIELDS = [
@@ -13,7 +14,6 @@ const PROFILE_FIELDS = [
   "timezone",
   "locale",
   "birthday",
-  "dates",
   "pushToken",
 ];
 const VIEW_TIMES_KEPT = 50;
@@ -28,7 +28,7 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
   if (!event.type.startsWith("email.") && !event.type.startsWith("sms.")) {
     state.activity.lastActiveAt = Math.max(state.activity.lastActiveAt ?? at, at);
   }
-  state.activity.lastSeen[event.type] = at;
+  setOwn(state.activity.lastSeen, event.type, at);
 
   switch (event.type) {
     case "customer.signed_up":
@@ -36,20 +36,21 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       const detail = event.detail as Record<string, unknown>;
       for (const field of PROFILE_FIELDS)
         if (detail[field] !== undefined) state.profile[field] = detail[field];
+      if (detail.dates) state.profile.dates = mergedRecord(undefined, detail.dates as Record<string, string>);
       if (event.detail.attributes)
-        state.profile.attributes = { ...state.profile.attributes, ...event.detail.attributes };
+        state.profile.attributes = mergedRecord(state.profile.attributes, event.detail.attributes);
       if (event.type === "customer.signed_up") {
         state.profile.signedUpAt ??= at;
-        if (event.detail.newsletter === true) state.consent.topics.newsletter = "opted_in";
+        if (event.detail.newsletter === true) setOwn(state.consent.topics, "newsletter", "opted_in");
       }
       if (event.detail.smsOptIn === true) state.consent.sms = "opted_in";
       if (event.detail.smsOptIn === false) state.consent.sms = "opted_out";
-      if (event.detail.newsletter === false) state.consent.topics.newsletter = "opted_out";
+      if (event.detail.newsletter === false) setOwn(state.consent.topics, "newsletter", "opted_out");
       return;
     }
     case "consent.updated": {
       const { channel, topic, status } = event.detail;
-      if (topic) state.consent.topics[topic] = status;
+      if (topic) setOwn(state.consent.topics, topic, status);
       else state.consent[channel] = status;
       return;
     }
@@ -150,16 +151,16 @@ function updateCart(
   at: number,
   config: EngineConfig,
 ): void {
-  const previous = state.carts[cartId]?.items ?? [];
+  const previous = getOwn(state.carts, cartId)?.items ?? [];
   for (const item of previous) {
-    const interest = state.products[item.productId];
+    const interest = getOwn(state.products, item.productId);
     if (interest?.inCart === cartId) delete interest.inCart;
   }
   if (items.length === 0) {
     delete state.carts[cartId];
     return;
   }
-  state.carts[cartId] = { items, total, at };
+  setOwn(state.carts, cartId, { items, total, at });
   const known = new Set(previous.map((item) => item.productId));
   for (const item of items) {
     const interest = touchProduct(state, item, config);
@@ -211,9 +212,9 @@ function addAffinity(
   config: EngineConfig,
 ): void {
   if (!brand) return;
-  const entry = state.brandAffinity[brand];
+  const entry = getOwn(state.brandAffinity, brand);
   const current = entry ? decayedAffinity(entry, at, config.traits.affinityHalfLifeDays) : 0;
-  state.brandAffinity[brand] = [current + weight, at];
+  setOwn(state.brandAffinity, brand, [current + weight, at]);
 }
 
 function touchProduct(state: CustomerState, item: Item, config: EngineConfig): ProductInterest {
@@ -224,10 +225,10 @@ function touchProduct(state: CustomerState, item: Item, config: EngineConfig): P
 }
 
 function productInterest(state: CustomerState, productId: string, config: EngineConfig): ProductInterest {
-  let interest = state.products[productId];
+  let interest = getOwn(state.products, productId);
   if (!interest) {
     interest = {};
-    state.products[productId] = interest;
+    setOwn(state.products, productId, interest);
     pruneProducts(state, config.retention.products);
   }
   return interest;
@@ -247,7 +248,7 @@ function pruneProducts(state: CustomerState, limit: number): void {
       p.alerts?.price_drop ?? 0,
     );
   const oldest = ids.reduce((a, b) =>
-    lastTouch(state.products[a]!) <= lastTouch(state.products[b]!) ? a : b,
+    lastTouch(getOwn(state.products, a)!) <= lastTouch(getOwn(state.products, b)!) ? a : b,
   );
   delete state.products[oldest];
 }

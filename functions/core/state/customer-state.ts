@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ItemSchema } from "../events/item.ts";
+import { dataRecord, dataRecordSchema } from "./data-record.ts";
 
 const epochMs = z.number();
 const status = z.enum(["opted_in", "opted_out"]);
@@ -20,7 +21,7 @@ export const JourneySchema = z.object({
   debounceMs: z.number().optional(),
   deferredFrom: epochMs.optional(),
   reachedSend: z.boolean(),
-  context: z.record(z.string(), z.unknown()),
+  context: dataRecordSchema(z.unknown()),
 });
 export type Journey = z.infer<typeof JourneySchema>;
 
@@ -88,17 +89,17 @@ export const CustomerStateSchema = z.object({
       timezone: z.string().optional(),
       locale: z.string().optional(),
       birthday: z.string().optional(),
-      dates: z.record(z.string(), z.string()).optional(),
+      dates: dataRecordSchema(z.string()).optional(),
       pushToken: z.string().optional(),
       signedUpAt: epochMs.optional(),
-      attributes: z.record(z.string(), z.unknown()).optional(),
+      attributes: dataRecordSchema(z.unknown()).optional(),
     })
     .loose(),
   consent: z.object({
     email: status.optional(),
     sms: status.optional(),
     push: status.optional(),
-    topics: z.record(z.string(), status),
+    topics: dataRecordSchema(status),
   }),
   /** Addresses (email or phone) that bounced hard, complained or replied STOP: never sent to again. */
   suppressedAddresses: z.array(z.string()),
@@ -108,7 +109,7 @@ export const CustomerStateSchema = z.object({
     lastActiveAt: epochMs.optional(),
     lastCartUpdateAt: epochMs.optional(),
     viewTimes: z.array(epochMs),
-    lastSeen: z.record(z.string(), epochMs),
+    lastSeen: dataRecordSchema(epochMs),
   }),
   orders: z.object({
     count: z.number().int().nonnegative(),
@@ -121,15 +122,15 @@ export const CustomerStateSchema = z.object({
     localHourCounts: z.array(z.number().int()).length(24),
     recent: z.array(OrderRecordSchema),
   }),
-  carts: z.record(z.string(), z.object({ items: z.array(ItemSchema), total: z.number(), at: epochMs })),
-  products: z.record(z.string(), ProductInterestSchema),
+  carts: dataRecordSchema(z.object({ items: z.array(ItemSchema), total: z.number(), at: epochMs })),
+  products: dataRecordSchema(ProductInterestSchema),
   /** brand -> [score, at]: the decayed score as of `at`. */
-  brandAffinity: z.record(z.string(), z.tuple([z.number(), epochMs])),
+  brandAffinity: dataRecordSchema(z.tuple([z.number(), epochMs])),
   journeys: z.array(JourneySchema),
   /** campaign|scope -> until (epoch ms; -1 forever): re-entry locks. */
-  onceKeys: z.record(z.string(), z.number()),
+  onceKeys: dataRecordSchema(z.number()),
   /** journey id -> finished at: a finished journey is never run again for the same trigger instance. */
-  finished: z.record(z.string(), epochMs),
+  finished: dataRecordSchema(epochMs),
   /** Marketing sends that count toward the frequency cap. */
   marketingSends: z.array(epochMs),
   /** Side effects decided and not yet done (AWS runtime only; the simulator applies at once). */
@@ -144,11 +145,11 @@ export function emptyCustomerState(customerId: string): CustomerState {
     customerId,
     version: 0,
     profile: {},
-    consent: { topics: {} },
+    consent: { topics: dataRecord() },
     suppressedAddresses: [],
     openTickets: [],
     loyalty: { enrolled: false, balance: 0 },
-    activity: { viewTimes: [], lastSeen: {} },
+    activity: { viewTimes: [], lastSeen: dataRecord() },
     orders: {
       count: 0,
       deliveredCount: 0,
@@ -157,12 +158,12 @@ export function emptyCustomerState(customerId: string): CustomerState {
       localHourCounts: new Array(24).fill(0),
       recent: [],
     },
-    carts: {},
-    products: {},
-    brandAffinity: {},
+    carts: dataRecord(),
+    products: dataRecord(),
+    brandAffinity: dataRecord(),
     journeys: [],
-    onceKeys: {},
-    finished: {},
+    onceKeys: dataRecord(),
+    finished: dataRecord(),
     marketingSends: [],
     outbox: [],
     appliedEvents: [],

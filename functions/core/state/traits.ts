@@ -1,6 +1,7 @@
 import type { EngineConfig } from "../config/engine.ts";
 import { DAY } from "../time/local-time.ts";
 import type { CustomerState } from "./customer-state.ts";
+import { getOwn } from "./data-record.ts";
 
 export type Traits = TraitView;
 
@@ -95,7 +96,7 @@ export function brandAffinityNow(
   now: number,
   config: EngineConfig,
 ): number {
-  const entry = state.brandAffinity[brand];
+  const entry = getOwn(state.brandAffinity, brand);
   return entry ? decayedAffinity(entry, now, config.traits.affinityHalfLifeDays) : 0;
 }
 
