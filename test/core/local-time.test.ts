@@ -107,7 +107,6 @@ describe("quiet hours that end in a daylight-saving gap", () => {
   state.consent.sms = "opted_in";
   const config = {
     ...shippedEngineConfig(),
-    frequencyCap: false as const,
     quietHours: { start: "21:00", end: "02:30", channels: ["sms" as const] },
   };
 
