@@ -8,16 +8,20 @@ import {
 } from "../functions/config/campaign-files.ts";
 import { compileEngine } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
-import { streamFromFile } from "./event-source.ts";
+import { DEFAULT_MAX_DAYS_FROM_MEDIAN, streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
 
 const USAGE = `usage:
   engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
+                  [--max-days-from-median DAYS]
   engage validate [DIR]`;
 
 const DEFAULT_CAMPAIGNS = "campaigns";
+const DAY = 86_400_000;
+/** How far past the last event `--until` may run the virtual clock. */
+const MAX_DAYS_AFTER_LAST_EVENT = 366;
 
 /** Runs one `engage` command; returns the exit code. */
 export function main(argv: string[]): number {
@@ -49,6 +53,7 @@ function simulateCommand(args: string[]): number {
       until: { type: "string" },
       out: { type: "string" },
       examples: { type: "boolean", default: false },
+      "max-days-from-median": { type: "string" },
     },
   });
   const input = positionals[0];
@@ -63,8 +68,23 @@ function simulateCommand(args: string[]): number {
     );
     return 2;
   }
+  const maxDays = Number(values["max-days-from-median"] ?? DEFAULT_MAX_DAYS_FROM_MEDIAN);
+  if (!Number.isInteger(maxDays) || maxDays < 1) {
+    process.stderr.write(
+      `--max-days-from-median: expected a whole number of days (1 or more), got "${values["max-days-from-median"]}"\n`,
+    );
+    return 2;
+  }
   const { campaigns, engine: config } = loadCampaignDirectory(resolve(values.campaigns ?? DEFAULT_CAMPAIGNS));
   const engine = compileEngine(campaigns, config);
+  const stream = streamFromFile(input, { maxDistanceFromMedian: maxDays * DAY });
+  const latestUntil = (stream.lastAt ?? 0) + MAX_DAYS_AFTER_LAST_EVENT * DAY;
+  if (until !== undefined && until > latestUntil) {
+    process.stderr.write(
+      `--until: expected at most ${MAX_DAYS_AFTER_LAST_EVENT} days after the last event (${new Date(latestUntil).toISOString()}), got "${values.until}"\n`,
+    );
+    return 2;
+  }
   const out = values.out ? openSync(values.out, "w") : 1;
   const started = performance.now();
   let buffered: string[] = [];
@@ -73,7 +93,7 @@ function simulateCommand(args: string[]): number {
     if (buffered.length > 0) writeSync(out, `${buffered.join("\n")}\n`);
     buffered = [];
   };
-  const report = simulate(engine, streamFromFile(input), {
+  const report = simulate(engine, stream, {
     ...(until !== undefined ? { until } : {}),
     onMessage: (line) => {
       if (values.examples && line.status === "sent" && !examples.has(line.campaign))

@@ -14,6 +14,17 @@ export type Rejection = {
   problems: FieldProblem[];
 };
 
+export type StreamOptions = {
+  /**
+   * Events whose time is further than this (ms) from the median event time of the stream are
+   * rejected: one line dated 9999 would otherwise stretch the virtual clock over millennia.
+   */
+  maxDistanceFromMedian?: number;
+};
+
+export const DEFAULT_MAX_DAYS_FROM_MEDIAN = 366;
+const DAY = 86_400_000;
+
 /** A validated event stream, replayed in time order (stable: equal times keep the stream's order). */
 export type EventStream = {
   /** Valid events in time order; iterate once. Duplicate deliveries (same id) are left out. */
@@ -27,18 +38,26 @@ export type EventStream = {
 };
 
 /** A stream held in memory (tests, small inputs). */
-export function streamFromLines(lines: Iterable<string>): EventStream {
-  const events: EngineEvent[] = [];
+export function streamFromLines(lines: Iterable<string>, options: StreamOptions = {}): EventStream {
+  const accepted: { event: EngineEvent; line: number }[] = [];
   const tally = new LineTally();
-  const seen = new Set<string>();
   let lineNumber = 0;
   for (const raw of lines) {
     lineNumber++;
     const line = raw.trim();
     if (!line) continue;
     const event = tally.take(parseJsonLine(line), lineNumber);
-    if (!event) continue;
-    if (seen.has(event.id)) tally.duplicates++;
+    if (event) accepted.push({ event, line: lineNumber });
+  }
+  const range = acceptedRange(
+    accepted.map(({ event }) => event.at).sort((a, b) => a - b),
+    options,
+  );
+  const events: EngineEvent[] = [];
+  const seen = new Set<string>();
+  for (const { event, line } of accepted) {
+    if (event.at < range.from || event.at > range.to) tally.rejectOutlier(line, event, range);
+    else if (seen.has(event.id)) tally.duplicates++;
     else {
       seen.add(event.id);
       events.push(event);
@@ -53,6 +72,16 @@ export function streamFromLines(lines: Iterable<string>): EventStream {
     rejected: tally.rejected,
     duplicates: () => tally.duplicates,
   };
+}
+
+/** The times a stream accepts: within the allowed distance of the median of its (sorted) event times. */
+type TimeRange = { median: number; from: number; to: number };
+
+function acceptedRange(sortedTimes: ArrayLike<number>, options: StreamOptions): TimeRange {
+  const distance = options.maxDistanceFromMedian ?? DEFAULT_MAX_DAYS_FROM_MEDIAN * DAY;
+  if (sortedTimes.length === 0) return { median: 0, from: -Infinity, to: Infinity };
+  const median = sortedTimes[Math.floor((sortedTimes.length - 1) / 2)]!;
+  return { median, from: median - distance, to: median + distance };
 }
 
 /** What a reader learns of the lines that are not events to run: rejections, ignored types, repeats. */
@@ -75,6 +104,24 @@ class LineTally {
     }
     return undefined;
   }
+
+  /** An event whose time is too far from the rest of the stream, with the field it came from. */
+  rejectOutlier(line: number, event: EngineEvent, range: TimeRange): void {
+    const days = Math.round((range.to - range.median) / DAY);
+    const field =
+      (event.detail as { occurredAt?: unknown }).occurredAt === undefined ? "time" : "detail.occurredAt";
+    this.rejected.push({
+      line,
+      id: event.id,
+      detailType: event.type,
+      problems: [
+        {
+          path: field,
+          expected: `a time within ${days} days of the stream's median event time ${new Date(range.median).toISOString()}, not ${new Date(event.at).toISOString()}`,
+        },
+      ],
+    });
+  }
 }
 
 const CHUNK = 1 << 20;
@@ -85,15 +132,30 @@ const CHUNK = 1 << 20;
  * time, offset and length; the second reads the lines back in time order. A redelivery carries
  * its event's time, so repeats of an id are found among the events of the same instant.
  */
-export function streamFromFile(path: string): EventStream {
+export function streamFromFile(path: string, options: StreamOptions = {}): EventStream {
   const fd = openSync(path, "r");
   const index = new LineIndex();
   const tally = new LineTally();
   forEachLine(fd, (line, offset, length, lineNumber) => {
     const event = tally.take(parseJsonLine(line), lineNumber);
-    if (event) index.add(event.at, offset, length);
+    if (event) index.add(event.at, offset, length, lineNumber);
   });
-  const order = index.timeOrder();
+  const sorted = index.timeOrder();
+  const range = acceptedRange(
+    Float64Array.from(sorted, (i) => index.times[i]!),
+    options,
+  );
+  // Outliers sit at both ends of the time order.
+  let start = 0;
+  let end = sorted.length;
+  while (start < end && index.times[sorted[start]!]! < range.from) start++;
+  while (end > start && index.times[sorted[end - 1]!]! > range.to) end--;
+  const outliers = [...sorted.subarray(0, start), ...sorted.subarray(end)].sort((a, b) => a - b);
+  for (const i of outliers) {
+    const text = new ReadAhead(fd).read(index.offsets[i]!, index.lengths[i]!);
+    tally.rejectOutlier(index.lines[i]!, eventOfAcceptedLine(text.trim()), range);
+  }
+  const order = sorted.subarray(start, end);
   const events = function* (): Generator<EngineEvent> {
     // Streams are mostly in order already: a window read ahead serves most lines without a read call.
     const window = new ReadAhead(fd);
@@ -152,22 +214,25 @@ class ReadAhead {
   }
 }
 
-/** Growable typed arrays of (time, offset, length) per valid line. */
+/** Growable typed arrays of (time, offset, length, line number) per valid line. */
 class LineIndex {
   times = new Float64Array(1024);
   offsets = new Float64Array(1024);
   lengths = new Uint32Array(1024);
+  lines = new Uint32Array(1024);
   size = 0;
 
-  add(at: number, offset: number, length: number): void {
+  add(at: number, offset: number, length: number, line: number): void {
     if (this.size === this.times.length) {
       this.times = grow(this.times, new Float64Array(this.size * 2));
       this.offsets = grow(this.offsets, new Float64Array(this.size * 2));
       this.lengths = grow(this.lengths, new Uint32Array(this.size * 2));
+      this.lines = grow(this.lines, new Uint32Array(this.size * 2));
     }
     this.times[this.size] = at;
     this.offsets[this.size] = offset;
     this.lengths[this.size] = length;
+    this.lines[this.size] = line;
     this.size++;
   }
 

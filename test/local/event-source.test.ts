@@ -58,6 +58,32 @@ describe("reading a stream from a file in two passes", () => {
     expect(fromFile.duplicates).toBe(2);
   });
 
+  it("rejects events far from the stream's median time, with the field they came from, in both readers", () => {
+    const lines = [
+      envelope("a", "2026-03-01T10:00:00Z"),
+      envelope("far", "9999-12-31T00:00:00Z"),
+      envelope("b", "2026-03-02T10:00:00Z"),
+      envelope("old", "2026-03-02T10:00:00Z", "app.opened", {
+        customerId: "c1",
+        occurredAt: "0001-01-01T00:00:00Z",
+      }),
+      envelope("c", "2026-03-03T10:00:00Z"),
+    ];
+    const file = join(dir, "far.jsonl");
+    writeFileSync(file, lines.join("\n"));
+    const fromFile = summarize(streamFromFile(file));
+    expect(fromFile).toEqual(summarize(streamFromLines(lines)));
+    expect(fromFile.events.map(([id]) => id)).toEqual(["a", "b", "c"]);
+    expect(fromFile.lastAt).toBe(Date.parse("2026-03-03T10:00:00Z"));
+    expect(fromFile.rejected).toEqual([
+      [2, "far", ["time"]],
+      [4, "old", ["detail.occurredAt"]],
+    ]);
+    const narrow = streamFromLines(lines, { maxDistanceFromMedian: 86_400_000 });
+    expect([...narrow.events].map((e) => e.id)).toEqual(["a", "b", "c"]);
+    expect(streamFromLines(lines, { maxDistanceFromMedian: 3_600_000 }).rejected).toHaveLength(4);
+  });
+
   it("reads the sample shop the same way", () => {
     const path = join(import.meta.dirname, "..", "..", "examples", "shop.jsonl");
     expect(summarize(streamFromFile(path))).toEqual(

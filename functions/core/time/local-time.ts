@@ -5,24 +5,35 @@ export const DAY = 24 * HOUR;
 const MINUTE = 60_000;
 
 const zones = new Map<string, IANAZone>();
+/** Per zone and UTC hour: the offset through that hour, or NaN when it changes inside the hour. */
 const offsets = new Map<string, number>();
 
-/** The zone's UTC offset in minutes at `at`; memoized per zone and hour, since offsets change on hour boundaries. */
+function ianaZone(zone: string): IANAZone {
+  let found = zones.get(zone);
+  if (!found) {
+    found = IANAZone.create(zone);
+    zones.set(zone, found);
+  }
+  return found;
+}
+
+/**
+ * The zone's UTC offset in minutes at `at`; memoized per zone and UTC hour. Offsets may change
+ * at a half or quarter hour (Adelaide, St John's, Lord Howe): an hour whose two ends disagree is
+ * not memoized but asked exactly.
+ */
 export function offsetMinutes(zone: string, at: number): number {
   const bucket = Math.floor(at / HOUR);
   const memoKey = `${zone}|${bucket}`;
   let offset = offsets.get(memoKey);
   if (offset === undefined) {
-    let ianaZone = zones.get(zone);
-    if (!ianaZone) {
-      ianaZone = IANAZone.create(zone);
-      zones.set(zone, ianaZone);
-    }
-    offset = ianaZone.offset(bucket * HOUR);
+    const iana = ianaZone(zone);
+    const start = iana.offset(bucket * HOUR);
+    offset = start === iana.offset(bucket * HOUR + HOUR - 1) ? start : Number.NaN;
     if (offsets.size > 200_000) offsets.clear();
     offsets.set(memoKey, offset);
   }
-  return offset;
+  return Number.isNaN(offset) ? ianaZone(zone).offset(at) : offset;
 }
 
 /** Wall-clock fields of `at` in `zone`, read from a shifted UTC date. */
@@ -46,19 +57,80 @@ export function localDate(at: number, zone: string): string {
   return `${year}-${pad(month)}-${pad(day)}`;
 }
 
-/** The instant at which the local calendar day `dayNumber` shows `minuteOfDay` in `zone`. */
-export function instantOfLocal(dayNumber: number, minuteOfDay: number, zone: string): number {
-  const wallAsUtc = dayNumber * DAY + minuteOfDay * MINUTE;
-  let guess = wallAsUtc - offsetMinutes(zone, wallAsUtc) * MINUTE;
-  guess = wallAsUtc - offsetMinutes(zone, guess) * MINUTE;
-  return guess;
+/** Local wall-clock time at `at`, as epoch ms of the same wall reading in UTC. */
+function wallClock(at: number, zone: string): number {
+  return at + offsetMinutes(zone, at) * MINUTE;
 }
 
-/** The first instant at or after `at` when the local clock reads `minuteOfDay`. */
+/** An instant is at most this far from its wall-clock reading (offsets span -12 h to +14 h). */
+const MAX_OFFSET = 15 * HOUR;
+
+/**
+ * Every instant at which the local clock reads `wall` (a wall-clock time written as UTC ms), in
+ * time order: one, two when the clock is set back over it, none in a spring-forward gap.
+ */
+function instantsOfWall(wall: number, zone: string): number[] {
+  const before = offsetMinutes(zone, wall - MAX_OFFSET);
+  const after = offsetMinutes(zone, wall + MAX_OFFSET);
+  // The larger offset reads `wall` earlier.
+  const offsets = before === after ? [before] : [Math.max(before, after), Math.min(before, after)];
+  return offsets.map((offset) => wall - offset * MINUTE).filter((at) => wallClock(at, zone) === wall);
+}
+
+/**
+ * The first instant whose local clock reads `wall` or later: where `wall` is skipped by a
+ * spring-forward, the end of the gap. Within MAX_OFFSET of `wall` the clock only jumps forward
+ * (transitions are months apart), so the wall clock is monotonic there and a bisection finds it.
+ */
+function firstInstantAtOrAfterWall(wall: number, zone: string): number {
+  let low = wall - MAX_OFFSET; // reads earlier than `wall`
+  let high = wall + MAX_OFFSET; // reads later than `wall`
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2);
+    if (wallClock(middle, zone) >= wall) high = middle;
+    else low = middle;
+  }
+  return high;
+}
+
+/**
+ * The instants at which local day `dayNumber` shows `minuteOfDay` in `zone`: usually one, two
+ * when the clock is set back over it; in a spring-forward gap, the first instant after the gap.
+ */
+function instantsOfLocal(dayNumber: number, minuteOfDay: number, zone: string): number[] {
+  const wall = dayNumber * DAY + minuteOfDay * MINUTE;
+  const found = instantsOfWall(wall, zone);
+  return found.length > 0 ? found : [firstInstantAtOrAfterWall(wall, zone)];
+}
+
+/**
+ * The instant at which the local calendar day `dayNumber` shows `minuteOfDay` in `zone`: the
+ * first of two when the clock is set back over it, the end of the gap when it skips it.
+ */
+export function instantOfLocal(dayNumber: number, minuteOfDay: number, zone: string): number {
+  return instantsOfLocal(dayNumber, minuteOfDay, zone)[0]!;
+}
+
+/**
+ * The first instant at or after `at` when the local clock reads `minuteOfDay` (in a gap that
+ * skips it, the first instant after the gap). A caller that needs to move on asks from a later
+ * instant: the result is never earlier than `at`.
+ */
 export function nextLocalTime(at: number, zone: string, minuteOfDay: number): number {
+  const offset = offsetMinutes(zone, at - MAX_OFFSET);
+  if (offset === offsetMinutes(zone, at + 2 * DAY)) {
+    // No transition near: plain arithmetic on the wall clock.
+    const wallDay = Math.floor((at + offset * MINUTE) / DAY);
+    const today = wallDay * DAY + minuteOfDay * MINUTE - offset * MINUTE;
+    return today >= at ? today : today + DAY;
+  }
   const { dayNumber } = localParts(at, zone);
-  const today = instantOfLocal(dayNumber, minuteOfDay, zone);
-  return today >= at ? today : instantOfLocal(dayNumber + 1, minuteOfDay, zone);
+  let next = Number.POSITIVE_INFINITY;
+  // The day before counts too: a clock set back over midnight shows yesterday's times again.
+  for (let day = dayNumber - 1; next === Number.POSITIVE_INFINITY; day++)
+    for (const instant of instantsOfLocal(day, minuteOfDay, zone))
+      if (instant >= at && instant < next) next = instant;
+  return next;
 }
 
 /** Whether local time at `at` falls in [start, end), a window that may wrap midnight. */
