@@ -91,6 +91,22 @@ describe("engage validate", () => {
   });
 });
 
+describe("engage validate rejects campaigns that misbehave when run", () => {
+  const welcome = (edit: (json: Record<string, unknown>) => void) => {
+    const target = brokenCopy("welcome.json", edit);
+    return { ...runValidate(target), file: join(target, "welcome.json") };
+  };
+  const steps = (json: Record<string, unknown>) => json.steps as Record<string, unknown>[];
+
+  it("a wait too long to schedule (P999999999D)", () => {
+    const { code, stderr, file } = welcome((json) => {
+      steps(json)[1]!.duration = "P999999999D";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}: steps[1].duration: expected a duration of at most P1825D (5 years)`);
+  });
+});
+
 describe("JSON Schema for editors", () => {
   it("campaigns/schema is up to date with the zod schemas (npm run schema)", () => {
     for (const [file, schema] of Object.entries(campaignJsonSchemas())) {

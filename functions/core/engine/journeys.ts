@@ -1,4 +1,5 @@
 import type { Campaign, Reentry, SendStep, Step, Trigger } from "../config/campaign.ts";
+import { MAX_DURATION_MS } from "../config/duration.ts";
 import type { Item } from "../events/item.ts";
 import { countsTowardCap, isMarketing, judgeSend } from "../policies/judge-send.ts";
 import { type ConditionScope, holds } from "../rules/conditions.ts";
@@ -264,7 +265,8 @@ function waitLength(
   const value = readPath(scopeAt(run, now, journey).facts, spec.path);
   if (typeof value !== "number") return undefined;
   const length = (value + spec.add) * (spec.unit === "days" ? 24 * HOUR : HOUR);
-  return Math.max(0, length);
+  // The value comes from event data: bounded like a duration written in a file.
+  return Math.min(MAX_DURATION_MS, Math.max(0, length));
 }
 
 /** The fixed waits before a journey's first send: the earliest it can send after starting. */
