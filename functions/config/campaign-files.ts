@@ -5,7 +5,8 @@ import { type Campaign, CampaignSchema } from "../core/config/campaign.ts";
 import type { Condition } from "../core/config/condition.ts";
 import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts";
 import { templateProblems } from "../core/templates/templates.ts";
-import { describeIssues } from "../core/validation/describe-issue.ts";
+import { describeIssues, formatPath } from "../core/validation/describe-issue.ts";
+import { MAX_JSON_DEPTH, tooDeepPath } from "../core/validation/json-depth.ts";
 
 export const ENGINE_FILE = "engine.json";
 
@@ -75,6 +76,11 @@ export function readCampaignDirectory(dir: string): {
 function parseFile<T>(file: string, schema: z.ZodType<T>, problems: CampaignFileProblem[]): T | undefined {
   const json = readJson(file, problems);
   if (json === undefined) return undefined;
+  const deep = tooDeepPath(json);
+  if (deep) {
+    problems.push({ file, path: formatPath(deep), expected: `at most ${MAX_JSON_DEPTH} levels of nesting` });
+    return undefined;
+  }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   for (const problem of describeIssues(parsed.error)) problems.push({ file, ...problem });

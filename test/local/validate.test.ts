@@ -105,6 +105,31 @@ describe("engage validate rejects campaigns that misbehave when run", () => {
     expect(code).toBe(1);
     expect(stderr).toContain(`${file}: steps[1].duration: expected a duration of at most P1825D (5 years)`);
   });
+
+  const nested = (depth: number) => {
+    let condition: unknown = { path: "profile.email", op: "exists" };
+    for (let i = 0; i < depth; i++) condition = { not: condition };
+    return condition;
+  };
+
+  it("a condition nested 3,000 deep: a reason, not a stack overflow", () => {
+    const { code, stderr, file } = welcome((json) => {
+      (json.triggers as Record<string, unknown>[])[0]!.where = nested(3000);
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}: triggers[0].where.not.not.not`);
+    expect(stderr).toContain("expected at most 100 levels of nesting");
+  });
+
+  it("a condition nested deeper than 32", () => {
+    const { code, stderr, file } = welcome((json) => {
+      (json.triggers as Record<string, unknown>[])[0]!.where = { all: [nested(40)] };
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: triggers[0].where.all[0]${".not".repeat(31)}: expected conditions nested at most 32 deep (all / any / not)`,
+    );
+  });
 });
 
 describe("JSON Schema for editors", () => {
