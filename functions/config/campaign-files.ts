@@ -6,7 +6,7 @@ import type { Condition } from "../core/config/condition.ts";
 import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts";
 import { templateProblems } from "../core/templates/templates.ts";
 import { describeIssues, formatPath } from "../core/validation/describe-issue.ts";
-import { MAX_JSON_DEPTH, tooDeepPath } from "../core/validation/json-depth.ts";
+import { rawJsonProblem } from "../core/validation/raw-json.ts";
 
 export const ENGINE_FILE = "engine.json";
 
@@ -76,9 +76,9 @@ export function readCampaignDirectory(dir: string): {
 function parseFile<T>(file: string, schema: z.ZodType<T>, problems: CampaignFileProblem[]): T | undefined {
   const json = readJson(file, problems);
   if (json === undefined) return undefined;
-  const deep = tooDeepPath(json);
-  if (deep) {
-    problems.push({ file, path: formatPath(deep), expected: `at most ${MAX_JSON_DEPTH} levels of nesting` });
+  const raw = rawJsonProblem(json);
+  if (raw) {
+    problems.push({ file, path: formatPath(raw.path), expected: raw.expected });
     return undefined;
   }
   const parsed = schema.safeParse(json);
@@ -99,16 +99,39 @@ function readJson(file: string, problems: CampaignFileProblem[]): unknown {
 function rankingProblems(campaign: Campaign, engine: EngineConfig): { path: string; expected: string }[] {
   const problems: { path: string; expected: string }[] = [];
   const known = Object.keys(engine.rankings);
+  const isRanking = (name: string) => Object.hasOwn(engine.rankings, name);
   const expected = `a ranking defined in engine.json (${known.join(", ")})`;
   campaign.triggers.forEach((trigger, index) => {
-    if (trigger.type === "trait" && trigger.movesUp && !engine.rankings[trigger.movesUp])
+    if (trigger.type === "trait" && trigger.movesUp && !isRanking(trigger.movesUp))
       problems.push({ path: `triggers[${index}].movesUp`, expected });
-    for (const ranking of rankingsIn(trigger.where))
-      if (!engine.rankings[ranking]) problems.push({ path: `triggers[${index}].where`, expected });
   });
+  for (const { path, condition } of campaignConditions(campaign))
+    for (const ranking of rankingsIn(condition)) if (!isRanking(ranking)) problems.push({ path, expected });
   return problems;
 }
 
+/** Every condition of a campaign, with its path in the file. */
+function campaignConditions(campaign: Campaign): { path: string; condition: Condition | undefined }[] {
+  return [
+    ...campaign.triggers.flatMap((trigger, index) => [
+      { path: `triggers[${index}].where`, condition: trigger.where },
+      { path: `triggers[${index}].products.where`, condition: trigger.products?.where },
+    ]),
+    ...campaign.exitOn.map((rule, index) => ({ path: `exitOn[${index}].where`, condition: rule.where })),
+    ...campaign.steps.map((step, index) =>
+      step.type === "send"
+        ? { path: `steps[${index}].when`, condition: step.when }
+        : step.type === "branch"
+          ? { path: `steps[${index}].if`, condition: step.if }
+          : {
+              path: `steps[${index}].where`,
+              condition: step.type === "waitForEvent" ? step.where : undefined,
+            },
+    ),
+  ];
+}
+
+/** Conditions are at most 32 deep once parsed (ConditionSchema), so this recursion is bounded. */
 function rankingsIn(condition: Condition | undefined): string[] {
   if (!condition) return [];
   if ("all" in condition) return condition.all.flatMap(rankingsIn);

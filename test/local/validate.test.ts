@@ -6,16 +6,16 @@ import { main } from "../../local/commands.ts";
 import { campaignJsonSchemas } from "../../local/json-schema.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 
-let dir: string | undefined;
+const dirs: string[] = [];
 afterEach(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
-  dir = undefined;
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   vi.restoreAllMocks();
 });
 
 /** A copy of the shipped campaigns with one file changed by `edit`. */
 function brokenCopy(file: string, edit: (json: Record<string, unknown>) => void): string {
-  dir = mkdtempSync(join(tmpdir(), "engage-validate-"));
+  const dir = mkdtempSync(join(tmpdir(), "engage-validate-"));
+  dirs.push(dir);
   cpSync(CAMPAIGNS_DIR, dir, { recursive: true });
   const path = join(dir, file);
   const json = JSON.parse(readFileSync(path, "utf8"));
@@ -111,6 +111,49 @@ describe("engage validate rejects campaigns that misbehave when run", () => {
     for (let i = 0; i < depth; i++) condition = { not: condition };
     return condition;
   };
+
+  const cart = (edit: (json: Record<string, unknown>) => void) => {
+    const target = brokenCopy("cart-abandonment.json", edit);
+    return { ...runValidate(target), file: join(target, "cart-abandonment.json") };
+  };
+
+  it("a step whose template is a name every object has (hasOwnProperty)", () => {
+    const { code, stderr, file } = cart((json) => {
+      steps(json)[4]!.template = "hasOwnProperty";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: steps[4].template: expected a template id defined under templates, not "hasOwnProperty"`,
+    );
+  });
+
+  it("a template named constructor, a condition path through constructor, a __proto__ key", () => {
+    const reserved = "a name that is not a built-in property of JavaScript objects";
+    const { code, stderr, file } = cart((json) => {
+      Object.defineProperty(json.templates, "constructor", {
+        value: { subject: "Hi", body: "Hi" },
+        enumerable: true,
+      });
+      json.exitOn = [{ event: "order.placed", where: { path: "profile.constructor", op: "exists" } }];
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}: templates.constructor: expected ${reserved}`);
+    expect(stderr).toContain(`${file}: exitOn[0].where.path: expected a path with no built-in property`);
+    const proto = cart((json) => {
+      json.params = JSON.parse('{"offerPercent": 10, "__proto__": {"polluted": true}}');
+    });
+    expect(proto.code).toBe(1);
+    expect(proto.stderr).toContain(`${proto.file}: params.__proto__: expected no key "__proto__"`);
+  });
+
+  it("a ranking named toString in any condition of the campaign", () => {
+    const { code, stderr, file } = cart((json) => {
+      const where = { path: "traits.spendCohort", op: "rankAbove", ref: "profile.tier", ranking: "toString" };
+      json.exitOn = [{ event: "order.placed", where }];
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}: exitOn[0].where: expected a ranking defined in engine.json`);
+  });
 
   it("a condition nested 3,000 deep: a reason, not a stack overflow", () => {
     const { code, stderr, file } = welcome((json) => {

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { DurationSchema } from "./duration.ts";
+import { isReservedKey } from "./safe-key.ts";
 
 const path = z
   .string()
   .regex(
     /^(event|profile|traits|consent|journey|loyalty|item|order|trigger)(\.[A-Za-z0-9_]+)*$/,
     "a path rooted at event, profile, traits, consent, journey, loyalty, item, order or trigger (e.g. event.items)",
+  )
+  .refine(
+    (text) => !text.split(".").some(isReservedKey),
+    "a path with no built-in property of JavaScript objects in it (__proto__, constructor, prototype, …)",
   );
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TimeZoneSchema } from "../events/item.ts";
 import { DurationSchema } from "./duration.ts";
 import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
+import { SafeKeySchema } from "./safe-key.ts";
 
 export const EngineConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -10,7 +11,7 @@ export const EngineConfigSchema = z.strictObject({
   frequencyCap: FrequencyCapSchema,
   quietHours: QuietHoursSchema,
   smsOptOutText: z.string().min(1).describe("appended to a marketing SMS that does not say how to opt out"),
-  rankings: z.record(z.string(), z.array(z.string()).min(2)).describe("ordered lists, lowest first"),
+  rankings: z.record(SafeKeySchema, z.array(z.string()).min(2)).describe("ordered lists, lowest first"),
   traits: z.strictObject({
     affinityWeights: z.strictObject({
       view: z.number(),
