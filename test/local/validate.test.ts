@@ -106,6 +106,38 @@ describe("engage validate rejects campaigns that misbehave when run", () => {
     expect(stderr).toContain(`${file}: steps[1].duration: expected a duration of at most P1825D (5 years)`);
   });
 
+  it("a template that reads a file from the working directory ({% include %}, {% render %}, {% layout %})", () => {
+    const { code, stderr, file } = welcome((json) => {
+      const templates = json.templates as Record<string, { subject: string; body: string }>;
+      templates.welcome!.body = "{% include 'package.json' %}";
+      templates.bestsellers!.body = "{% render 'README.md' %}";
+      templates["first-order-offer"]!.subject = "{% layout 'package.json' %}Hi";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: templates.welcome.body: expected valid Liquid ({% include %} is not supported`,
+    );
+    expect(stderr).toContain(
+      `${file}: templates.bestsellers.body: expected valid Liquid ({% render %} is not supported`,
+    );
+    expect(stderr).toContain(
+      `${file}: templates.first-order-offer.subject: expected valid Liquid ({% layout %} is not supported`,
+    );
+  });
+
+  it("a template that cannot render within the limits (a 30-million-step loop)", () => {
+    const started = performance.now();
+    const { code, stderr, file } = welcome((json) => {
+      const templates = json.templates as Record<string, { body: string }>;
+      templates.welcome!.body = "{% for i in (1..30000000) %}x{% endfor %}";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: templates.welcome.body: expected a template that renders within its limits (memory alloc limit exceeded`,
+    );
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
   const nested = (depth: number) => {
     let condition: unknown = { path: "profile.email", op: "exists" };
     for (let i = 0; i < depth; i++) condition = { not: condition };
