@@ -7,6 +7,7 @@ import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts"
 import { templateProblems } from "../core/templates/templates.ts";
 import { describeIssues, formatPath } from "../core/validation/describe-issue.ts";
 import { rawJsonProblem } from "../core/validation/raw-json.ts";
+import { loopProblems } from "../core/validation/step-loops.ts";
 
 export const ENGINE_FILE = "engine.json";
 
@@ -67,7 +68,10 @@ export function readCampaignDirectory(dir: string): {
         path: "id",
         expected: `"${basename(name, ".json")}" (the file name without .json)`,
       });
-    if (engine) for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
+    if (engine) {
+      for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
+      for (const problem of loopProblems(campaign, engine.minLoopWait)) problems.push({ file, ...problem });
+    }
     campaigns.push(campaign);
   }
   return { campaigns, engine, problems };

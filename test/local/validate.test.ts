@@ -138,6 +138,43 @@ describe("engage validate rejects campaigns that misbehave when run", () => {
     expect(performance.now() - started).toBeLessThan(2_000);
   });
 
+  it("a loop of sends with no wait (64 sends in one go)", () => {
+    const { code, stderr, file } = welcome((json) => {
+      steps(json)[0]!.next = "welcome-email";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: steps[0].next: expected steps that loop only through a wait of at least PT1H (minLoopWait in engine.json); the loop welcome-email -> welcome-email has none`,
+    );
+  });
+
+  it("a loop through a 1-minute wait (43,201 emails in 30 days)", () => {
+    const { code, stderr, file } = welcome((json) => {
+      steps(json)[1]!.duration = "PT1M";
+      steps(json)[1]!.next = "welcome-email";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: steps[1].next: expected steps that loop only through a wait of at least PT1H (minLoopWait in engine.json); the loop welcome-email -> wait-2d -> welcome-email has none`,
+    );
+  });
+
+  it("a loop through a wait that may be zero (counted from the last trigger)", () => {
+    const { code, stderr, file } = welcome((json) => {
+      steps(json)[3] = {
+        id: "wait-3d",
+        type: "wait",
+        duration: "P3D",
+        from: "lastTrigger",
+        next: "bestsellers-email",
+      };
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      `${file}: steps[3].next: expected steps that loop only through a wait of at least PT1H (minLoopWait in engine.json); the loop bestsellers-email -> wait-3d -> bestsellers-email has none`,
+    );
+  });
+
   const nested = (depth: number) => {
     let condition: unknown = { path: "profile.email", op: "exists" };
     for (let i = 0; i < depth; i++) condition = { not: condition };

@@ -10,6 +10,14 @@ export const EngineConfigSchema = z.strictObject({
   holdoutPercent: z.number().min(0).max(100),
   frequencyCap: FrequencyCapSchema,
   quietHours: QuietHoursSchema,
+  maxSendsPerJourney: z
+    .number()
+    .int()
+    .positive()
+    .describe("messages (sent or suppressed) one journey may decide; past it the journey ends"),
+  minLoopWait: DurationSchema.describe(
+    "the shortest wait every loop of a campaign's steps must pass through (checked by engage validate)",
+  ),
   smsOptOutText: z.string().min(1).describe("appended to a marketing SMS that does not say how to opt out"),
   rankings: z.record(SafeKeySchema, z.array(z.string()).min(2)).describe("ordered lists, lowest first"),
   traits: z.strictObject({

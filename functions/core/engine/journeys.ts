@@ -156,6 +156,7 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
           wake(run, journey);
           return;
         }
+        // Re-entry locked, or the journey's messages are used up.
         if (outcome === "locked") {
           finishJourney(run, journey, now, "completed");
           return;
@@ -303,6 +304,10 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   if (trigger?.products && !trigger.products.allowEmpty && (!products || products.length === 0))
     return "next";
 
+  // A journey that loops (through long enough waits) still ends after this many messages.
+  if ((journey.sends ?? 0) >= (campaign.policies.maxSendsPerJourney ?? engine.config.maxSendsPerJourney))
+    return "locked";
+
   if (!journey.reachedSend) {
     const reentry = trigger?.reentry ?? campaign.reentry;
     if (reentry) {
@@ -353,6 +358,7 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   if (products && products.length > 0) line.productIds = products.map((p) => p.productId);
   if (journey.deferredFrom !== undefined) line.deferredFrom = new Date(journey.deferredFrom).toISOString();
   journey.deferredFrom = undefined;
+  journey.sends = (journey.sends ?? 0) + 1;
   decisions.push({
     type: "message",
     journeyId: journey.id,

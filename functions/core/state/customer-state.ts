@@ -20,6 +20,8 @@ export const JourneySchema = z.object({
   debounceMs: z.number().optional(),
   deferredFrom: epochMs.optional(),
   reachedSend: z.boolean(),
+  /** Messages this journey decided (sent or suppressed), bounded by maxSendsPerJourney. */
+  sends: z.number().int().nonnegative().optional(),
   context: z.record(z.string(), z.unknown()),
 });
 export type Journey = z.infer<typeof JourneySchema>;
