@@ -5,7 +5,9 @@ import { type Campaign, CampaignSchema } from "../core/config/campaign.ts";
 import type { Condition } from "../core/config/condition.ts";
 import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts";
 import { templateProblems } from "../core/templates/templates.ts";
-import { describeIssues } from "../core/validation/describe-issue.ts";
+import { describeIssues, formatPath } from "../core/validation/describe-issue.ts";
+import { rawJsonProblem } from "../core/validation/raw-json.ts";
+import { loopProblems } from "../core/validation/step-loops.ts";
 
 export const ENGINE_FILE = "engine.json";
 
@@ -66,7 +68,10 @@ export function readCampaignDirectory(dir: string): {
         path: "id",
         expected: `"${basename(name, ".json")}" (the file name without .json)`,
       });
-    if (engine) for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
+    if (engine) {
+      for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
+      for (const problem of loopProblems(campaign, engine.minLoopWait)) problems.push({ file, ...problem });
+    }
     campaigns.push(campaign);
   }
   return { campaigns, engine, problems };
@@ -75,6 +80,11 @@ export function readCampaignDirectory(dir: string): {
 function parseFile<T>(file: string, schema: z.ZodType<T>, problems: CampaignFileProblem[]): T | undefined {
   const json = readJson(file, problems);
   if (json === undefined) return undefined;
+  const raw = rawJsonProblem(json);
+  if (raw) {
+    problems.push({ file, path: formatPath(raw.path), expected: raw.expected });
+    return undefined;
+  }
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   for (const problem of describeIssues(parsed.error)) problems.push({ file, ...problem });
@@ -93,16 +103,39 @@ function readJson(file: string, problems: CampaignFileProblem[]): unknown {
 function rankingProblems(campaign: Campaign, engine: EngineConfig): { path: string; expected: string }[] {
   const problems: { path: string; expected: string }[] = [];
   const known = Object.keys(engine.rankings);
+  const isRanking = (name: string) => Object.hasOwn(engine.rankings, name);
   const expected = `a ranking defined in engine.json (${known.join(", ")})`;
   campaign.triggers.forEach((trigger, index) => {
-    if (trigger.type === "trait" && trigger.movesUp && !engine.rankings[trigger.movesUp])
+    if (trigger.type === "trait" && trigger.movesUp && !isRanking(trigger.movesUp))
       problems.push({ path: `triggers[${index}].movesUp`, expected });
-    for (const ranking of rankingsIn(trigger.where))
-      if (!engine.rankings[ranking]) problems.push({ path: `triggers[${index}].where`, expected });
   });
+  for (const { path, condition } of campaignConditions(campaign))
+    for (const ranking of rankingsIn(condition)) if (!isRanking(ranking)) problems.push({ path, expected });
   return problems;
 }
 
+/** Every condition of a campaign, with its path in the file. */
+function campaignConditions(campaign: Campaign): { path: string; condition: Condition | undefined }[] {
+  return [
+    ...campaign.triggers.flatMap((trigger, index) => [
+      { path: `triggers[${index}].where`, condition: trigger.where },
+      { path: `triggers[${index}].products.where`, condition: trigger.products?.where },
+    ]),
+    ...campaign.exitOn.map((rule, index) => ({ path: `exitOn[${index}].where`, condition: rule.where })),
+    ...campaign.steps.map((step, index) =>
+      step.type === "send"
+        ? { path: `steps[${index}].when`, condition: step.when }
+        : step.type === "branch"
+          ? { path: `steps[${index}].if`, condition: step.if }
+          : {
+              path: `steps[${index}].where`,
+              condition: step.type === "waitForEvent" ? step.where : undefined,
+            },
+    ),
+  ];
+}
+
+/** Conditions are at most 32 deep once parsed (ConditionSchema), so this recursion is bounded. */
 function rankingsIn(condition: Condition | undefined): string[] {
   if (!condition) return [];
   if ("all" in condition) return condition.all.flatMap(rankingsIn);

@@ -3,9 +3,14 @@ import { catalogEventTypes, eventTypes } from "../events/details.ts";
 import { ConditionSchema, PathSchema } from "./condition.ts";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
 import { PolicyOverridesSchema } from "./policies.ts";
+import { SafeKeySchema } from "./safe-key.ts";
 
 const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a step id in kebab-case such as first-reminder");
 const stepRef = z.union([stepId, z.literal("end")]);
+const templateId = SafeKeySchema.regex(
+  /^[a-z0-9][a-z0-9-]*$/,
+  "a template id in kebab-case such as reminder",
+);
 const customerEventType = z.enum(
   eventTypes.filter((t) => !(catalogEventTypes as readonly string[]).includes(t)),
 );
@@ -231,9 +236,9 @@ export const CampaignSchema = z
     exitOn: z.array(ExitRuleSchema).default([]),
     reentry: ReentrySchema.optional(),
     steps: z.array(StepSchema).min(1),
-    templates: z.record(z.string(), TemplateSchema),
+    templates: z.record(templateId, TemplateSchema),
     policies: PolicyOverridesSchema.default({}),
-    params: z.record(z.string(), z.unknown()).default({}).describe("values templates read as params.*"),
+    params: z.record(SafeKeySchema, z.unknown()).default({}).describe("values templates read as params.*"),
   })
   .superRefine((campaign, ctx) => {
     const ids = new Set<string>();
@@ -257,7 +262,9 @@ export const CampaignSchema = z
       } else checkRef(step.next, ["steps", index, "next"]);
       if (step.type === "waitForEvent") checkRef(step.onTimeout, ["steps", index, "onTimeout"]);
       if (step.type === "send") {
-        const template = campaign.templates[step.template];
+        const template = Object.hasOwn(campaign.templates, step.template)
+          ? campaign.templates[step.template]
+          : undefined;
         if (!template)
           ctx.addIssue({
             code: "custom",

@@ -1,11 +1,16 @@
 import { z } from "zod";
 import { DurationSchema } from "./duration.ts";
+import { isReservedKey } from "./safe-key.ts";
 
 const path = z
   .string()
   .regex(
     /^(event|profile|traits|consent|journey|loyalty|item|order|trigger)(\.[A-Za-z0-9_]+)*$/,
     "a path rooted at event, profile, traits, consent, journey, loyalty, item, order or trigger (e.g. event.items)",
+  )
+  .refine(
+    (text) => !text.split(".").some(isReservedKey),
+    "a path with no built-in property of JavaScript objects in it (__proto__, constructor, prototype, …)",
   );
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -65,7 +70,7 @@ export type Condition =
   | { any: Condition[] }
   | { not: Condition };
 
-export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
+const nestedCondition: z.ZodType<Condition> = z.lazy(() =>
   z.union([
     compare,
     membership,
@@ -75,9 +80,44 @@ export const ConditionSchema: z.ZodType<Condition> = z.lazy(() =>
     rank,
     drop,
     interest,
-    z.strictObject({ all: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ any: z.array(ConditionSchema).min(1) }),
-    z.strictObject({ not: ConditionSchema }),
+    z.strictObject({ all: z.array(nestedCondition).min(1) }),
+    z.strictObject({ any: z.array(nestedCondition).min(1) }),
+    z.strictObject({ not: nestedCondition }),
   ]),
 );
+
+/** Deeper than any condition a person writes; conditions are evaluated recursively. */
+export const MAX_CONDITION_DEPTH = 32;
+
+export const ConditionSchema: z.ZodType<Condition> = nestedCondition.superRefine((condition, ctx) => {
+  const deep = tooDeepCondition(condition);
+  if (deep)
+    ctx.addIssue({
+      code: "custom",
+      path: deep,
+      message: `conditions nested at most ${MAX_CONDITION_DEPTH} deep (all / any / not)`,
+    });
+});
+
+/** The path of the first all / any / not nested deeper than the bound; walked with a stack, not recursion. */
+function tooDeepCondition(root: Condition): PropertyKey[] | undefined {
+  const stack: { condition: Condition; path: PropertyKey[]; depth: number }[] = [
+    { condition: root, path: [], depth: 0 },
+  ];
+  for (let next = stack.pop(); next; next = stack.pop()) {
+    const { condition, path, depth } = next;
+    const children: [PropertyKey[], Condition][] =
+      "all" in condition
+        ? condition.all.map((c, i) => [["all", i], c])
+        : "any" in condition
+          ? condition.any.map((c, i) => [["any", i], c])
+          : "not" in condition
+            ? [[["not"], condition.not]]
+            : [];
+    if (children.length > 0 && depth >= MAX_CONDITION_DEPTH) return path;
+    for (const [step, child] of children)
+      stack.push({ condition: child, path: [...path, ...step], depth: depth + 1 });
+  }
+  return undefined;
+}
 export const PathSchema = path;

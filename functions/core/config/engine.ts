@@ -2,6 +2,7 @@ import { z } from "zod";
 import { TimeZoneSchema } from "../events/item.ts";
 import { DurationSchema } from "./duration.ts";
 import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
+import { SafeKeySchema } from "./safe-key.ts";
 
 export const EngineConfigSchema = z.strictObject({
   $schema: z.string().optional(),
@@ -9,8 +10,16 @@ export const EngineConfigSchema = z.strictObject({
   holdoutPercent: z.number().min(0).max(100),
   frequencyCap: FrequencyCapSchema,
   quietHours: QuietHoursSchema,
+  maxSendsPerJourney: z
+    .number()
+    .int()
+    .positive()
+    .describe("messages (sent or suppressed) one journey may decide; past it the journey ends"),
+  minLoopWait: DurationSchema.describe(
+    "the shortest wait every loop of a campaign's steps must pass through (checked by engage validate)",
+  ),
   smsOptOutText: z.string().min(1).describe("appended to a marketing SMS that does not say how to opt out"),
-  rankings: z.record(z.string(), z.array(z.string()).min(2)).describe("ordered lists, lowest first"),
+  rankings: z.record(SafeKeySchema, z.array(z.string()).min(2)).describe("ordered lists, lowest first"),
   traits: z.strictObject({
     affinityWeights: z.strictObject({
       view: z.number(),

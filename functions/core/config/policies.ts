@@ -21,5 +21,6 @@ export const PolicyOverridesSchema = z.strictObject({
     .optional()
     .describe("false: not counted, not capped"),
   quietHours: z.union([QuietHoursSchema, z.literal(false)]).optional(),
+  maxSendsPerJourney: z.number().int().positive().optional(),
 });
 export type PolicyOverrides = z.infer<typeof PolicyOverridesSchema>;

@@ -1,4 +1,5 @@
 import type { Campaign, Reentry, SendStep, Step, Trigger } from "../config/campaign.ts";
+import { MAX_DURATION_MS } from "../config/duration.ts";
 import type { Item } from "../events/item.ts";
 import { countsTowardCap, isMarketing, judgeSend } from "../policies/judge-send.ts";
 import { type ConditionScope, holds } from "../rules/conditions.ts";
@@ -156,6 +157,7 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
           wake(run, journey);
           return;
         }
+        // Re-entry locked, or the journey's messages are used up.
         if (outcome === "locked") {
           finishJourney(run, journey, now, "completed");
           return;
@@ -265,7 +267,8 @@ function waitLength(
   const value = readPath(scopeAt(run, now, journey).facts, spec.path);
   if (typeof value !== "number") return undefined;
   const length = (value + spec.add) * (spec.unit === "days" ? 24 * HOUR : HOUR);
-  return Math.max(0, length);
+  // The value comes from event data: bounded like a duration written in a file.
+  return Math.min(MAX_DURATION_MS, Math.max(0, length));
 }
 
 /** The fixed waits before a journey's first send: the earliest it can send after starting. */
@@ -301,6 +304,10 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
     products = products.filter((item) => getOwn(state.products, item.productId)?.boughtAt === undefined);
   if (trigger?.products && !trigger.products.allowEmpty && (!products || products.length === 0))
     return "next";
+
+  // A journey that loops (through long enough waits) still ends after this many messages.
+  if ((journey.sends ?? 0) >= (campaign.policies.maxSendsPerJourney ?? engine.config.maxSendsPerJourney))
+    return "locked";
 
   if (!journey.reachedSend) {
     const reentry = trigger?.reentry ?? campaign.reentry;
@@ -352,6 +359,7 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   if (products && products.length > 0) line.productIds = products.map((p) => p.productId);
   if (journey.deferredFrom !== undefined) line.deferredFrom = new Date(journey.deferredFrom).toISOString();
   journey.deferredFrom = undefined;
+  journey.sends = (journey.sends ?? 0) + 1;
   decisions.push({
     type: "message",
     journeyId: journey.id,

@@ -21,6 +21,8 @@ export const JourneySchema = z.object({
   debounceMs: z.number().optional(),
   deferredFrom: epochMs.optional(),
   reachedSend: z.boolean(),
+  /** Messages this journey decided (sent or suppressed), bounded by maxSendsPerJourney. */
+  sends: z.number().int().nonnegative().optional(),
   context: dataRecordSchema(z.unknown()),
 });
 export type Journey = z.infer<typeof JourneySchema>;

@@ -1,16 +1,47 @@
-import { Liquid, type Template as LiquidTemplate } from "liquidjs";
+import { Liquid, type Template as LiquidTemplate, type TagToken } from "liquidjs";
 import type { Campaign } from "../config/campaign.ts";
 
-const escaped = new Liquid({ outputEscape: "escape", strictFilters: true, cache: false });
-const plain = new Liquid({ strictFilters: true, cache: false });
+/**
+ * liquidjs's DoS limits, per parse or render call. A template is at most 100,000 characters; a
+ * render allocates at most 1,000,000 units (range elements, characters built by filters, …), which
+ * bounds loops deterministically (a 30-million-step loop fails at once instead of taking 7 s); 1 s
+ * of rendering is a backstop for what the allocation count does not see.
+ */
+export const TEMPLATE_LIMITS = { parseLimit: 100_000, memoryLimit: 1_000_000, renderLimit: 1_000 } as const;
+
+/** Tags that read other templates from the file system: a campaign's text is all in its file. */
+const FILE_TAGS = ["include", "render", "layout"] as const;
+
+function templateEngine(outputEscape?: "escape"): Liquid {
+  const liquid = new Liquid({
+    ...TEMPLATE_LIMITS,
+    ...(outputEscape ? { outputEscape } : {}),
+    strictFilters: true,
+    cache: false,
+    ownPropertyOnly: true,
+    // No file system at all: lookups go to this empty in-memory map, never to the working directory.
+    templates: {},
+  });
+  for (const tag of FILE_TAGS)
+    liquid.registerTag(tag, {
+      parse(token: TagToken) {
+        throw new Error(
+          `{% ${token.name} %} is not supported: templates cannot read files, write the text in the template`,
+        );
+      },
+      render() {},
+    });
+  return liquid;
+}
+
+const escaped = templateEngine("escape");
+const plain = templateEngine();
 
 export type CompiledTemplate = { subject?: LiquidTemplate[]; body: LiquidTemplate[]; bodyEscaped: boolean };
 
 /** Parses every template of a campaign once; email bodies escape HTML, subjects and SMS/push text do not. */
 export function compileTemplates(campaign: Campaign): Map<string, CompiledTemplate> {
-  const emailTemplates = new Set(
-    campaign.steps.flatMap((s) => (s.type === "send" && s.channel === "email" ? [s.template] : [])),
-  );
+  const emailTemplates = emailTemplateIds(campaign);
   const compiled = new Map<string, CompiledTemplate>();
   for (const [id, template] of Object.entries(campaign.templates)) {
     const isEmail = emailTemplates.has(id);
@@ -31,24 +62,60 @@ export function renderBody(template: CompiledTemplate, scope: object): string {
   return String((template.bodyEscaped ? escaped : plain).renderSync(template.body, scope));
 }
 
-/** Surfaces template syntax errors with the template id, for `engage validate`; reads even an invalid file. */
+/**
+ * Surfaces template problems with the template id, for `engage validate`; reads even an invalid
+ * file. Each template is parsed, then rendered once with the campaign's params and no customer
+ * data, so one that breaks the render limits whatever the data fails here rather than at send.
+ */
 export function templateProblems(campaign: unknown): { path: string; message: string }[] {
   const problems: { path: string; message: string }[] = [];
-  const templates = (campaign as { templates?: unknown } | undefined)?.templates;
+  const file = campaign as { templates?: unknown; params?: unknown } | undefined;
+  const templates = file?.templates;
   if (!templates || typeof templates !== "object") return problems;
+  const scope = emptyScope(file?.params);
   for (const [id, template] of Object.entries(templates as Record<string, Record<string, unknown>>)) {
     for (const part of ["subject", "body"] as const) {
       const text = template?.[part];
       if (typeof text !== "string") continue;
+      let parsed: LiquidTemplate[];
       try {
-        plain.parse(text);
+        parsed = plain.parse(text);
       } catch (error) {
         problems.push({
           path: `templates.${id}.${part}`,
           message: `valid Liquid (${(error as Error).message})`,
         });
+        continue;
+      }
+      try {
+        plain.renderSync(parsed, scope);
+      } catch (error) {
+        problems.push({
+          path: `templates.${id}.${part}`,
+          message: `a template that renders within its limits (${(error as Error).message})`,
+        });
       }
     }
   }
   return problems;
+}
+
+function emailTemplateIds(campaign: Campaign): Set<string> {
+  return new Set(
+    campaign.steps.flatMap((s) => (s.type === "send" && s.channel === "email" ? [s.template] : [])),
+  );
+}
+
+function emptyScope(params: unknown): object {
+  return {
+    profile: {},
+    customer: {},
+    journey: {},
+    products: [],
+    params: params && typeof params === "object" ? params : {},
+    traits: {},
+    order: {},
+    loyalty: {},
+    unsubscribeUrl: "",
+  };
 }

@@ -20,6 +20,8 @@ type Leaf = { path: PropertyKey[]; issue: z.core.$ZodIssue };
 
 function leafIssues(issue: z.core.$ZodIssue, prefix: PropertyKey[]): Leaf[] {
   const path = [...prefix, ...issue.path];
+  // A record key's own complaint ("a name that is not …") says more than "Invalid key in record".
+  if (issue.code === "invalid_key") return issue.issues.flatMap((inner) => leafIssues(inner, path));
   if (issue.code !== "invalid_union") return [{ path, issue }];
   const branches = (issue as { errors?: z.core.$ZodIssue[][] }).errors ?? [];
   if (branches.length === 0) return [{ path, issue }];

@@ -1,0 +1,35 @@
+import { describe, expect, it } from "vitest";
+import { customer, defineCampaign, runCampaigns } from "../support/scenario.ts";
+
+/** A transactional loop through an hourly wait: allowed by validate, bounded at run time. */
+function hourlyLoop(policies: { maxSendsPerJourney?: number } = {}) {
+  return defineCampaign({
+    id: "hourly-loop",
+    name: "hourly loop",
+    kind: "transactional",
+    triggers: [{ type: "event", event: "customer.signed_up" }],
+    steps: [
+      { id: "ping", type: "send", channel: "email", template: "ping" },
+      { id: "wait-1h", type: "wait", duration: "PT1H", next: "ping" },
+    ],
+    templates: { ping: { subject: "Ping", body: "Ping" } },
+    policies,
+  });
+}
+
+const signUp = [{ type: "customer.signed_up", at: "2026-03-01T08:00:00Z", detail: customer("c1") }];
+
+describe("messages per journey", () => {
+  it("a looping journey ends after maxSendsPerJourney messages (engine default 10)", () => {
+    const { lines } = runCampaigns([hourlyLoop()], signUp, { until: "2026-03-31T00:00:00Z" });
+    expect(lines).toHaveLength(10);
+    expect(lines.at(-1)?.at).toBe("2026-03-01T17:00:00.000Z");
+  });
+
+  it("a campaign may set its own maximum", () => {
+    const { lines } = runCampaigns([hourlyLoop({ maxSendsPerJourney: 2 })], signUp, {
+      until: "2026-03-31T00:00:00Z",
+    });
+    expect(lines).toHaveLength(2);
+  });
+});
