@@ -5,7 +5,7 @@ import type { Decision } from "../core/engine/decisions.ts";
 import type { CustomerState } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
-import type { EffectPorts } from "./effect-ports.ts";
+import { canPerform, type EffectPorts } from "./effect-ports.ts";
 import { performOutbox } from "./perform-outbox.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
@@ -44,12 +44,13 @@ export async function runForCustomer(
 ): Promise<{ decisions: Decision[]; state: CustomerState }> {
   const now = deps.now();
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
-  // taken over in the same conditional write (so two runs cannot both take them).
+  // taken over in the same conditional write (so two runs cannot both take them). Only effects this
+  // function can perform: the others stay, unclaimed, for a function that can.
   let claimed = new Set<string>();
   const outcome = await deps.store.update(customerId, (state) => {
     claimed = new Set();
     for (const entry of state.outbox)
-      if (now - entry.claimedAt >= EFFECT_LEASE_MS) {
+      if (now - entry.claimedAt >= EFFECT_LEASE_MS && canPerform(deps.ports, entry)) {
         entry.claimedAt = now;
         claimed.add(entry.id);
       }
@@ -63,7 +64,10 @@ export async function runForCustomer(
     }
     const before = state.outbox.length;
     claimEffects(state, decisions, now);
-    for (const entry of state.outbox.slice(before)) claimed.add(entry.id);
+    for (const entry of state.outbox.slice(before))
+      if (canPerform(deps.ports, entry)) claimed.add(entry.id);
+      else entry.claimedAt = 0; // released at once: the next capable run takes it without waiting
+
     return decisions;
   });
   const decisions = outcome.result;
