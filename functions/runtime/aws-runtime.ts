@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
 import { DynamoDbCustomerStateStore } from "../adapters/dynamodb-state-store.ts";
 import { EventBridgeAuditPublisher } from "../adapters/eventbridge-publisher.ts";
+import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
 import { SesEmailSender } from "../adapters/ses-sender.ts";
 import { SnsSender } from "../adapters/sns-sender.ts";
 import { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
@@ -34,16 +35,18 @@ export type AwsClients = {
   secrets: SecretsManagerClient;
 };
 
+/** The clients, each with request timeouts and retries bounded below the effect lease. */
 export function defaultClients(): AwsClients {
+  const settings = sdkClientSettings();
   return {
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
       marshallOptions: { removeUndefinedValues: true },
     }),
-    ses: new SESv2Client({}),
-    sns: new SNSClient({}),
-    sfn: new SFNClient({}),
-    eventbridge: new EventBridgeClient({}),
-    secrets: new SecretsManagerClient({}),
+    ses: new SESv2Client(settings),
+    sns: new SNSClient(settings),
+    sfn: new SFNClient(settings),
+    eventbridge: new EventBridgeClient(settings),
+    secrets: new SecretsManagerClient(settings),
   };
 }
 
