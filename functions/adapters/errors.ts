@@ -48,6 +48,24 @@ const THROTTLING = new Set([
   "KmsThrottlingException",
 ]);
 const TRANSIENT_NAMES = new Set(["TimeoutError", "RequestTimeout", "RequestTimeoutException"]);
+/**
+ * Refusals that say this function's own role or credentials lack something, not that the request is
+ * bad: a deployment gap that a fix (or another function) mends. Never final for the effect.
+ */
+const LOCAL_CONFIGURATION = new Set([
+  "AccessDenied",
+  "AccessDeniedException",
+  "AuthorizationError",
+  "AuthorizationErrorException",
+  "NotAuthorized",
+  "UnauthorizedOperation",
+  "UnrecognizedClientException",
+  "InvalidClientTokenId",
+  "ExpiredToken",
+  "ExpiredTokenException",
+  "MissingAuthenticationToken",
+  "CredentialsProviderError",
+]);
 const NETWORK_CODES = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
@@ -67,7 +85,9 @@ type AwsLikeError = Error & {
 };
 
 /**
- * Translates a failed AWS call into RetryableError or PermanentError. An error that is neither an
+ * Translates a failed AWS call into RetryableError or PermanentError. A refusal of our own
+ * permissions or credentials is never permanent: the effect waits for a function that may perform it.
+ * An error that is neither an
  * AWS service error nor a network failure (a bug in our code) is returned unchanged.
  * AWS messages can quote the recipient ("...identities failed the check: a@b.com"), so the message
  * kept is redacted and the original error is not attached.
@@ -79,6 +99,7 @@ export function translateAwsError(error: unknown, operation: string, rules: AwsE
   const aws = error as AwsLikeError;
   const status = aws.$metadata?.httpStatusCode;
   const message = `${operation} failed: ${aws.name}${status ? ` (HTTP ${status})` : ""}: ${redactPersonalData(aws.message)}`;
+  if (LOCAL_CONFIGURATION.has(aws.name)) return new RetryableError(message, aws.name);
   if (rules.permanent?.includes(aws.name)) return new PermanentError(message, aws.name);
   if (
     rules.retryable?.includes(aws.name) ||

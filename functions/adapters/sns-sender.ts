@@ -28,7 +28,6 @@ const SNS_RULES = {
     "InvalidParameterException",
     "InvalidParameterValueException",
     "NotFoundException",
-    "AuthorizationErrorException",
   ],
 };
 

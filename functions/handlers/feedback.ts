@@ -1,6 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { awsRuntime, logger, metrics } from "../runtime/aws-runtime.ts";
+import { awsRuntime, defaultClients, FUNCTION_EFFECTS, logger, metrics } from "../runtime/aws-runtime.ts";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
+import { readEnvironment } from "../runtime/environment.ts";
 import { type FeedbackOutcome, feedbackEvent } from "../runtime/feedback-event.ts";
 
 let deps: RuntimeDeps | undefined;
@@ -10,7 +11,7 @@ export function useRuntime(runtime: RuntimeDeps): void {
 
 /** SES events (bounce, complaint, delivery, open, click) and SMS feedback from the feedback rule. */
 export const handler = async (input: unknown): Promise<FeedbackOutcome> => {
-  deps ??= awsRuntime();
+  deps ??= awsRuntime(defaultClients(), readEnvironment(), FUNCTION_EFFECTS.feedback);
   try {
     const outcome = await feedbackEvent(deps, input);
     report(outcome);

@@ -1,5 +1,6 @@
-import { awsRuntime, metrics } from "../runtime/aws-runtime.ts";
+import { awsRuntime, defaultClients, FUNCTION_EFFECTS, metrics } from "../runtime/aws-runtime.ts";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
+import { readEnvironment } from "../runtime/environment.ts";
 import { journeyStep } from "../runtime/journey-step.ts";
 
 let deps: RuntimeDeps | undefined;
@@ -9,7 +10,7 @@ export function useRuntime(runtime: RuntimeDeps): void {
 
 /** The Step task of the journey workflow: input { customerId, instanceId }, output { done, wakeAt }. */
 export const handler = async (input: unknown) => {
-  deps ??= awsRuntime();
+  deps ??= awsRuntime(defaultClients(), readEnvironment(), FUNCTION_EFFECTS.journeyStep);
   try {
     return await journeyStep(deps, input);
   } finally {

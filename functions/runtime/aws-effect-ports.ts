@@ -1,12 +1,12 @@
 import type { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
-import { PermanentError } from "../adapters/errors.ts";
+import { RetryableError } from "../adapters/errors.ts";
 import type { SesEmailSender } from "../adapters/ses-sender.ts";
 import type { SnsSender } from "../adapters/sns-sender.ts";
 import type { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
 import { UNSUBSCRIBE_URL_PLACEHOLDER } from "../core/engine/journeys.ts";
 import { signUnsubscribeToken, unsubscribeUrl } from "../unsubscribe/token.ts";
 import type { MessageEntry } from "./claim-effects.ts";
-import type { EffectPorts } from "./effect-ports.ts";
+import { type EffectKind, type EffectPorts, effectKind, effectKinds } from "./effect-ports.ts";
 
 const LINK_LIFETIME_MS = 365 * 24 * 3_600_000;
 
@@ -16,12 +16,28 @@ export type AwsEffectPortsInput = {
   journeys?: StepFunctionsJourneyStarter;
   interest?: DynamoDbInterestIndex;
   unsubscribe?: { baseUrl: string; secret: () => Promise<string> };
+  /** The kinds this function's role is granted (default all): a configured port of another kind is not used. */
+  effects?: readonly EffectKind[];
   now: () => number;
 };
 
 /** The effect ports on AWS: SES for email, SNS for SMS and push, Step Functions, the interest index. */
 export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
+  const granted = new Set<EffectKind>(input.effects ?? effectKinds);
+  const configured: Record<EffectKind, boolean> = {
+    email: input.email !== undefined,
+    sms: input.sns !== undefined,
+    push: input.sns !== undefined,
+    start: input.journeys !== undefined,
+    interest: input.interest !== undefined,
+  };
   return {
+    canPerform(entry) {
+      const kind = effectKind(entry);
+      if (!granted.has(kind) || !configured[kind]) return false;
+      // A marketing email needs its signed one-click link.
+      return !(entry.kind === "message" && kind === "email" && entry.marketing && !input.unsubscribe);
+    },
     async deliver(customerId, message) {
       if (message.channel === "email") return deliverEmail(input, customerId, message);
       const sns = need(input.sns, "SNS");
@@ -93,8 +109,9 @@ async function deliverEmail(
   });
 }
 
+/** A gap of this function's configuration is never final for the effect: it stays for a function that has it. */
 function need<T>(port: T | undefined, what: string): T {
   if (port === undefined)
-    throw new PermanentError(`this function is not configured for ${what}`, "not_configured");
+    throw new RetryableError(`this function is not configured for ${what}`, "not_configured");
   return port;
 }

@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
 import { DynamoDbCustomerStateStore } from "../adapters/dynamodb-state-store.ts";
 import { EventBridgeAuditPublisher } from "../adapters/eventbridge-publisher.ts";
+import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
 import { SesEmailSender } from "../adapters/ses-sender.ts";
 import { SnsSender } from "../adapters/sns-sender.ts";
 import { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
@@ -17,6 +18,7 @@ import { awsEffectPorts } from "./aws-effect-ports.ts";
 import { bundledEngine } from "./bundled-engine.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
 import type { CampaignCount } from "./decision-metrics.ts";
+import { type EffectKind, effectKinds } from "./effect-ports.ts";
 import { type Environment, readEnvironment } from "./environment.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
@@ -33,16 +35,18 @@ export type AwsClients = {
   secrets: SecretsManagerClient;
 };
 
+/** The clients, each with request timeouts and retries bounded below the effect lease. */
 export function defaultClients(): AwsClients {
+  const settings = sdkClientSettings();
   return {
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
       marshallOptions: { removeUndefinedValues: true },
     }),
-    ses: new SESv2Client({}),
-    sns: new SNSClient({}),
-    sfn: new SFNClient({}),
-    eventbridge: new EventBridgeClient({}),
-    secrets: new SecretsManagerClient({}),
+    ses: new SESv2Client(settings),
+    sns: new SNSClient(settings),
+    sfn: new SFNClient(settings),
+    eventbridge: new EventBridgeClient(settings),
+    secrets: new SecretsManagerClient(settings),
   };
 }
 
@@ -62,10 +66,30 @@ export function emitCampaignCounts(counts: CampaignCount[]): void {
   }
 }
 
-/** Everything a handler needs, built once per container from its environment. */
+/**
+ * The effects each function's role is granted (infra/constructs/engine-functions.ts). A run takes over
+ * only the outbox entries its function can perform; the rest wait for the next run of a function that
+ * can, or for the hourly sweep, which finishes every customer's leftovers. Journey-step cannot start
+ * workflows (its own state machine would depend on it) and only ingest writes the interest index;
+ * feedback and the public unsubscribe URL send nothing.
+ */
+export const FUNCTION_EFFECTS = {
+  ingest: effectKinds,
+  journeyStep: ["email", "sms", "push"],
+  sweep: ["email", "sms", "push", "start"],
+  feedback: [],
+  unsubscribe: [],
+} as const satisfies Record<string, readonly EffectKind[]>;
+
+/**
+ * Everything a handler needs, built once per container from its environment. An effect is configured
+ * only when the function has what it needs: SES and SNS with the sender settings (given together with
+ * the sending grants), workflow starts with the state machine ARN, and only if `effects` grants it.
+ */
 export function awsRuntime(
   clients: AwsClients = defaultClients(),
   env: Environment = readEnvironment(),
+  effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
 ): RuntimeDeps {
   const now = () => Date.now();
   let secret: Promise<string> | undefined;
@@ -84,14 +108,15 @@ export function awsRuntime(
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
     ports: awsEffectPorts({
       now,
+      effects,
       interest: new DynamoDbInterestIndex(clients.dynamodb, env.INTEREST_TABLE),
-      sns: new SnsSender(clients.sns),
       ...(env.FROM_ADDRESS && env.SES_CONFIGURATION_SET
         ? {
             email: new SesEmailSender(clients.ses, {
               from: env.FROM_ADDRESS,
               configurationSetName: env.SES_CONFIGURATION_SET,
             }),
+            sns: new SnsSender(clients.sns),
           }
         : {}),
       ...(env.JOURNEY_STATE_MACHINE_ARN

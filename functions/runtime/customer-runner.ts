@@ -1,12 +1,14 @@
 import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
 import { RetryableError } from "../adapters/errors.ts";
+import { SDK_CALL_BUDGET_MS } from "../adapters/sdk-client-settings.ts";
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
-import type { CustomerState } from "../core/state/customer-state.ts";
+import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
-import type { EffectPorts } from "./effect-ports.ts";
-import { performOutbox } from "./perform-outbox.ts";
+import { EffectLease } from "./effect-lease.ts";
+import { canPerform, type EffectPorts } from "./effect-ports.ts";
+import { performEntry } from "./perform-outbox.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 export type RuntimeDeps = {
@@ -18,6 +20,8 @@ export type RuntimeDeps = {
   count?: (counts: CampaignCount[]) => void;
   now: () => number;
   log: RuntimeLog;
+  /** Real-time interval of the lease checks while an effect is in flight (default a quarter of the lease). */
+  leaseCheckMs?: number;
 };
 
 const APPLIED_EVENTS_KEPT = 64;
@@ -27,8 +31,19 @@ const APPLIED_EVENTS_KEPT = 64;
  * concurrent redelivery, an ingest racing a journey step) leaves it alone meanwhile, or the effect
  * would be performed twice; after this the claimer is taken to have crashed and any run finishes it.
  * Shorter than the senders' function timeout (30 s), so the retry that follows a timeout takes over.
+ * A run renews it while its effects take long (effect-lease.ts).
  */
 export const EFFECT_LEASE_MS = 20_000;
+/**
+ * The longest one effect takes with the SDK limits (sdk-client-settings.ts): an email is two calls
+ * (its link-signing key, cached after the first, then SES), the others one. Below the lease: an effect
+ * started with this much lease left ends before another run may take it over.
+ */
+export const EFFECT_BUDGET_MS = 2 * SDK_CALL_BUDGET_MS;
+/** An effect still running after this hangs (the function's timeout stops it): its lease is let lapse. */
+const MAX_HOLD_MS = 60_000;
+/** How long the write recording performed effects is retried (version conflicts, throttling). */
+const RECORD_BUDGET_MS = 10_000;
 
 /**
  * One decision about one customer, as DESIGN.md's "State" asks: load, decide, claim the effects
@@ -44,12 +59,13 @@ export async function runForCustomer(
 ): Promise<{ decisions: Decision[]; state: CustomerState }> {
   const now = deps.now();
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
-  // taken over in the same conditional write (so two runs cannot both take them).
+  // taken over in the same conditional write (so two runs cannot both take them). Only effects this
+  // function can perform: the others stay, unclaimed, for a function that can.
   let claimed = new Set<string>();
   const outcome = await deps.store.update(customerId, (state) => {
     claimed = new Set();
     for (const entry of state.outbox)
-      if (now - entry.claimedAt >= EFFECT_LEASE_MS) {
+      if (now - entry.claimedAt >= EFFECT_LEASE_MS && canPerform(deps.ports, entry)) {
         entry.claimedAt = now;
         claimed.add(entry.id);
       }
@@ -63,7 +79,10 @@ export async function runForCustomer(
     }
     const before = state.outbox.length;
     claimEffects(state, decisions, now);
-    for (const entry of state.outbox.slice(before)) claimed.add(entry.id);
+    for (const entry of state.outbox.slice(before))
+      if (canPerform(deps.ports, entry)) claimed.add(entry.id);
+      else entry.claimedAt = 0; // released at once: the next capable run takes it without waiting
+
     return decisions;
   });
   const decisions = outcome.result;
@@ -71,7 +90,7 @@ export async function runForCustomer(
   let state = outcome.state;
   // The other entries belong to a run still performing them.
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
-  if (mine.length > 0) state = await finishEffects(deps, customerId, { ...state, outbox: mine }, now);
+  if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, now);
   if (deps.publishAudit && decisions.length > 0) {
     try {
       await deps.publishAudit(decisions);
@@ -82,16 +101,112 @@ export async function runForCustomer(
   return { decisions, state };
 }
 
-async function finishEffects(deps: RuntimeDeps, customerId: string, state: CustomerState, now: number) {
-  const result = await performOutbox(deps.ports, state, now, deps.log);
-  // Effects to retry are released (claim time 0): the next run takes them without waiting out the lease.
-  const release = new Set(state.outbox.filter((entry) => !result.finished.has(entry.id)).map((e) => e.id));
-  const cleared = await deps.store.update(customerId, (fresh) => {
-    fresh.outbox = fresh.outbox.filter((entry) => !result.finished.has(entry.id));
-    for (const entry of fresh.outbox) if (release.has(entry.id)) entry.claimedAt = 0;
-  });
-  const latest = cleared.state;
-  if (result.retry)
-    throw new RetryableError(`customer ${customerId}: ${result.retry.message}`, result.retry.reason);
+async function finishEffects(
+  deps: RuntimeDeps,
+  customerId: string,
+  state: CustomerState,
+  entries: readonly OutboxEntry[],
+  now: number,
+): Promise<CustomerState> {
+  const lease = new EffectLease(
+    deps,
+    customerId,
+    entries.map((entry) => entry.id),
+    now,
+    {
+      leaseMs: EFFECT_LEASE_MS,
+      effectBudgetMs: EFFECT_BUDGET_MS,
+      maxHoldMs: MAX_HOLD_MS,
+      checkEveryMs: deps.leaseCheckMs ?? EFFECT_LEASE_MS / 4,
+    },
+  );
+  // Performed or dropped, not yet recorded; and failed, to release for the next attempt.
+  const finished = new Set<string>();
+  const release = new Set<string>();
+  let retry: RetryableError | undefined;
+  let latest = state;
+  // Messages last: the idempotent effects (workflow starts, index writes) cannot fail after a send.
+  const ordered = [...entries].sort((a, b) => Number(a.kind === "message") - Number(b.kind === "message"));
+  for (const [index, entry] of ordered.entries()) {
+    if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
+      lease.let(entry.id);
+      finished.add(entry.id);
+      continue;
+    }
+    if (!(await lease.mayPerform(entry.id))) {
+      // Taken over by another run: its effect now. Lease not renewable: it lapses, a later run takes it.
+      if (!lease.isLost(entry.id))
+        retry ??= new RetryableError(`customer ${customerId}: lease not renewed`, "lease_not_renewed");
+      continue;
+    }
+    const result = await lease.during(performEntry(deps.ports, customerId, entry, now, deps.log));
+    lease.let(entry.id);
+    if (result.outcome === "retry") {
+      retry ??= result.error;
+      release.add(entry.id);
+      continue;
+    }
+    finished.add(entry.id);
+    // A message is recorded before the next one: nothing that fails later in the run sends it again.
+    if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
+      latest = (await recordEffects(deps, customerId, finished, new Set(), lease.since)) ?? latest;
+      finished.clear();
+    }
+  }
+  latest = (await recordEffects(deps, customerId, finished, release, lease.since)) ?? latest;
+  if (retry) throw new RetryableError(`customer ${customerId}: ${retry.message}`, retry.reason);
   return latest;
 }
+
+/**
+ * Removes the finished entries and releases the failed ones (claim time 0: the next run takes them
+ * without waiting out the lease) unless another run has claimed them since. Retried on version
+ * conflicts and throttling until it lands or RECORD_BUDGET_MS passes; a failure never turns into a
+ * retry of the effects: they are remembered here as performed, and the error is logged.
+ */
+async function recordEffects(
+  deps: RuntimeDeps,
+  customerId: string,
+  finished: ReadonlySet<string>,
+  release: ReadonlySet<string>,
+  claimedAt: number,
+): Promise<CustomerState | undefined> {
+  if (finished.size === 0 && release.size === 0) return undefined;
+  const deadline = Date.now() + RECORD_BUDGET_MS;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const { state } = await deps.store.update(customerId, (fresh) => {
+        fresh.outbox = fresh.outbox.filter((entry) => !finished.has(entry.id));
+        for (const entry of fresh.outbox)
+          if (release.has(entry.id) && entry.claimedAt === claimedAt) entry.claimedAt = 0;
+      });
+      return state;
+    } catch (error) {
+      if (!(error instanceof RetryableError) || Date.now() >= deadline) {
+        for (const id of finished) rememberPerformed(memoryKey(customerId, id));
+        deps.log.error("effects performed but not recorded", {
+          customerId,
+          entries: [...finished],
+          reason: (error as { reason?: string }).reason ?? (error as Error).name,
+        });
+        return undefined;
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
+    }
+  }
+}
+
+/**
+ * Effects this container performed and could not record: a later run here (a retry often lands on
+ * the same warm container) records them without performing them again. Bounded; best effort.
+ */
+const performedNotRecorded = new Set<string>();
+const PERFORMED_REMEMBERED = 1_000;
+
+function rememberPerformed(key: string): void {
+  performedNotRecorded.add(key);
+  if (performedNotRecorded.size > PERFORMED_REMEMBERED)
+    performedNotRecorded.delete(performedNotRecorded.values().next().value as string);
+}
+
+const memoryKey = (customerId: string, entryId: string) => `${customerId}\u0000${entryId}`;

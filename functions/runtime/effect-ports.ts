@@ -1,3 +1,4 @@
+import type { OutboxEntry } from "../core/state/customer-state.ts";
 import type { MessageEntry } from "./claim-effects.ts";
 
 /** The side effects the runtime performs, one port each; AWS adapters behind them in Lambda. */
@@ -5,4 +6,21 @@ export type EffectPorts = {
   deliver(customerId: string, message: MessageEntry): Promise<void>;
   startJourney(customerId: string, journeyId: string): Promise<void>;
   recordInterest(customerId: string, productIds: string[], now: number): Promise<void>;
+  /**
+   * Whether this function is configured and permitted to perform the entry (default: every entry).
+   * A run takes over only the entries it can perform and leaves the others, untouched, to one that can.
+   */
+  canPerform?(entry: OutboxEntry): boolean;
 };
+
+/** The kinds of effect a function may be given: one per channel, workflow starts, interest-index writes. */
+export const effectKinds = ["email", "sms", "push", "start", "interest"] as const;
+export type EffectKind = (typeof effectKinds)[number];
+
+export function effectKind(entry: OutboxEntry): EffectKind {
+  return entry.kind === "message" ? entry.channel : entry.kind;
+}
+
+export function canPerform(ports: EffectPorts, entry: OutboxEntry): boolean {
+  return ports.canPerform?.(entry) ?? true;
+}

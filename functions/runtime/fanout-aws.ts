@@ -3,6 +3,7 @@ import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
 import { translateAwsError } from "../adapters/errors.ts";
+import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
 import { powertoolsLog } from "./aws-runtime.ts";
 import { type Environment, readEnvironment, required } from "./environment.ts";
 import type { FailedFanoutEntry, FanoutEntry, FanoutPorts } from "./fanout-catalog.ts";
@@ -11,7 +12,11 @@ import type { FailedFanoutEntry, FanoutEntry, FanoutPorts } from "./fanout-catal
 export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
 
 export function defaultFanoutClients(): FanoutClients {
-  return { dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient({})), sqs: new SQSClient({}) };
+  const settings = sdkClientSettings();
+  return {
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings)),
+    sqs: new SQSClient(settings),
+  };
 }
 
 /** SendMessageBatch to the fan-out queue; a failed call becomes RetryableError or PermanentError. */

@@ -1,56 +1,37 @@
 import { PermanentError, RetryableError } from "../adapters/errors.ts";
-import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
+import type { OutboxEntry } from "../core/state/customer-state.ts";
 import type { EffectPorts } from "./effect-ports.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
-export type OutboxResult = {
-  /** Entries done, or dropped for a permanent reason: to remove from the state. */
-  finished: Set<string>;
-  delivered: number;
-  dropped: number;
-  /** The first retryable failure, if any: the entries it concerns stay for the next attempt. */
-  retry?: RetryableError;
-};
+/** What became of one effect: done, refused for good by the provider (dropped), or to try again. */
+export type EffectOutcome =
+  | { outcome: "done" }
+  | { outcome: "dropped" }
+  | { outcome: "retry"; error: RetryableError };
 
-/** Performs every pending effect of a customer, each independently: one failure does not stop the rest. */
-export async function performOutbox(
+/** Performs one pending effect; never throws. */
+export async function performEntry(
   ports: EffectPorts,
-  state: CustomerState,
+  customerId: string,
+  entry: OutboxEntry,
   now: number,
   log: RuntimeLog,
-): Promise<OutboxResult> {
-  const result: OutboxResult = { finished: new Set(), delivered: 0, dropped: 0 };
-  for (const entry of state.outbox) {
-    try {
-      await perform(ports, state.customerId, entry, now);
-      result.finished.add(entry.id);
-      if (entry.kind === "message") result.delivered++;
-    } catch (error) {
-      if (error instanceof PermanentError) {
-        result.finished.add(entry.id);
-        result.dropped++;
-        log.warn("effect dropped", {
-          customerId: state.customerId,
-          kind: entry.kind,
-          entry: entry.id,
-          reason: error.reason,
-        });
-      } else {
-        const retry =
-          error instanceof RetryableError
-            ? error
-            : new RetryableError(String((error as Error).message), "unexpected");
-        result.retry ??= retry;
-        log.warn("effect to retry", {
-          customerId: state.customerId,
-          kind: entry.kind,
-          entry: entry.id,
-          reason: retry.reason,
-        });
-      }
+): Promise<EffectOutcome> {
+  try {
+    await perform(ports, customerId, entry, now);
+    return { outcome: "done" };
+  } catch (error) {
+    if (error instanceof PermanentError) {
+      log.warn("effect dropped", { customerId, kind: entry.kind, entry: entry.id, reason: error.reason });
+      return { outcome: "dropped" };
     }
+    const retry =
+      error instanceof RetryableError
+        ? error
+        : new RetryableError(String((error as Error).message), "unexpected");
+    log.warn("effect to retry", { customerId, kind: entry.kind, entry: entry.id, reason: retry.reason });
+    return { outcome: "retry", error: retry };
   }
-  return result;
 }
 
 function perform(ports: EffectPorts, customerId: string, entry: OutboxEntry, now: number): Promise<void> {

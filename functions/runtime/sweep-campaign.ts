@@ -5,6 +5,7 @@ import type { Decision } from "../core/engine/decisions.ts";
 import { runOccurrence, scheduleOccurrences } from "../core/engine/schedule.ts";
 import { type CustomerState, CustomerStateSchema, type OutboxEntry } from "../core/state/customer-state.ts";
 import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+import { canPerform } from "./effect-ports.ts";
 import type { ScannedCustomer, StateScan } from "./sweep-scan.ts";
 
 const HOUR_MS = 3_600_000;
@@ -160,7 +161,7 @@ async function sweepCustomer(
   if (alreadyApplied) counts.alreadyApplied++;
   // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
   const due = !alreadyApplied && dueDecisions(engine, stored, campaignId, from, to).length > 0;
-  const leftovers = !due && hasLeftovers(stored, window, alreadyApplied, deps.now());
+  const leftovers = !due && hasLeftovers(deps, stored, window, alreadyApplied);
   if (!due && !leftovers) return;
   if (due) counts.due++;
   try {
@@ -185,19 +186,22 @@ async function sweepCustomer(
 
 /**
  * Effects left in the outbox that this sweep should finish: its own from an earlier attempt of the same
- * hour, or any old enough that whoever claimed them has stopped. A fresh claim of another invocation
+ * hour, or any old enough that whoever claimed them has stopped, or left by a function that could not
+ * perform them (claim time 0). This is the backstop that finishes an entry no later run comes for. A fresh claim of another invocation
  * is left to it, so the two do not deliver the same message at once.
  */
 function hasLeftovers(
+  deps: RuntimeDeps,
   state: CustomerState,
   window: SweepWindow,
   alreadyApplied: boolean,
-  now: number,
 ): boolean {
+  const now = deps.now();
   return state.outbox.some(
     (entry) =>
-      now - entry.claimedAt > STALE_CLAIM_MS ||
-      (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId),
+      canPerform(deps.ports, entry) &&
+      (now - entry.claimedAt > STALE_CLAIM_MS ||
+        (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
   );
 }
 

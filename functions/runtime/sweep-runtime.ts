@@ -1,4 +1,4 @@
-import { type AwsClients, awsRuntime, defaultClients } from "./aws-runtime.ts";
+import { type AwsClients, awsRuntime, defaultClients, FUNCTION_EFFECTS } from "./aws-runtime.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
 import { type Environment, readEnvironment } from "./environment.ts";
 import type { SweepOptions } from "./sweep-campaign.ts";
@@ -11,5 +11,8 @@ export function awsSweepRuntime(
   clients: AwsClients = defaultClients(),
   env: Environment = readEnvironment(),
 ): SweepRuntime {
-  return { deps: awsRuntime(clients, env), scan: dynamoDbStateScan(clients.dynamodb, env.STATE_TABLE) };
+  return {
+    deps: awsRuntime(clients, env, FUNCTION_EFFECTS.sweep),
+    scan: dynamoDbStateScan(clients.dynamodb, env.STATE_TABLE),
+  };
 }

@@ -1,4 +1,4 @@
-import { type AwsClients, awsRuntime, defaultClients } from "./aws-runtime.ts";
+import { type AwsClients, awsRuntime, defaultClients, FUNCTION_EFFECTS } from "./aws-runtime.ts";
 import { type Environment, readEnvironment, required } from "./environment.ts";
 import type { UnsubscribeDeps } from "./unsubscribe-request.ts";
 import { cachedSecret } from "./unsubscribe-secret.ts";
@@ -9,7 +9,7 @@ export function awsUnsubscribeDeps(
   env: Environment = readEnvironment(),
 ): UnsubscribeDeps {
   return {
-    runtime: awsRuntime(clients, env),
+    runtime: awsRuntime(clients, env, FUNCTION_EFFECTS.unsubscribe),
     secret: cachedSecret(clients.secrets, required(env, "UNSUBSCRIBE_SECRET_ARN")),
   };
 }

@@ -1,0 +1,107 @@
+import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
+import type { RuntimeLog } from "./runtime-log.ts";
+
+export type LeaseTiming = {
+  /** How long a claim keeps other runs away. */
+  leaseMs: number;
+  /** The longest one effect may take: less than this left, and the lease is renewed before it. */
+  effectBudgetMs: number;
+  /** Past this, an effect is taken to hang: its lease is no longer renewed, so it lapses. */
+  maxHoldMs: number;
+  /** Real-time interval of the checks while an effect is in flight. */
+  checkEveryMs: number;
+};
+
+/**
+ * The claim a run holds on the outbox entries it performs. Before each effect the run makes sure at
+ * least one effect's worth of lease is left (renewing it in a conditional write if not), and while an
+ * effect is in flight a heartbeat renews it past half-time: a slow send is not taken over by a
+ * concurrent run. An entry whose claim another run has taken over is lost: this run does not perform it.
+ */
+export class EffectLease {
+  private claimedAt: number;
+  private readonly held: Set<string>;
+  private readonly lost = new Set<string>();
+
+  constructor(
+    private readonly deps: { store: CustomerStateStore; now: () => number; log: RuntimeLog },
+    private readonly customerId: string,
+    ids: Iterable<string>,
+    claimedAt: number,
+    private readonly timing: LeaseTiming,
+  ) {
+    this.held = new Set(ids);
+    this.claimedAt = claimedAt;
+  }
+
+  /** The claim time the entries still held carry in the stored state. */
+  get since(): number {
+    return this.claimedAt;
+  }
+
+  /** Whether this run may perform the entry now: still its own, with an effect's worth of lease left. */
+  async mayPerform(id: string): Promise<boolean> {
+    if (!this.held.has(id)) return false;
+    const left = this.claimedAt + this.timing.leaseMs - this.deps.now();
+    if (left < this.timing.effectBudgetMs && !(await this.renew())) return false;
+    return this.held.has(id);
+  }
+
+  /** The entry is finished (or will not be performed by this run): no longer renewed. */
+  let(id: string): void {
+    this.held.delete(id);
+  }
+
+  isLost(id: string): boolean {
+    return this.lost.has(id);
+  }
+
+  /** Runs the effect with a heartbeat that renews the lease while it is in flight. */
+  async during<T>(effect: Promise<T>): Promise<T> {
+    const startedAt = this.deps.now();
+    let beat: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      const now = this.deps.now();
+      if (now - startedAt > this.timing.maxHoldMs) return;
+      if (now - this.claimedAt < this.timing.leaseMs / 2) return;
+      beat = beat.then(() => this.renew());
+    }, this.timing.checkEveryMs);
+    timer.unref?.();
+    try {
+      return await effect;
+    } finally {
+      clearInterval(timer);
+      await beat;
+    }
+  }
+
+  /** One conditional write: every entry still claimed by this run gets a fresh claim time. */
+  private async renew(): Promise<boolean> {
+    if (this.held.size === 0) return true;
+    const now = this.deps.now();
+    const previous = this.claimedAt;
+    try {
+      const outcome = await this.deps.store.update(this.customerId, (state) => {
+        const taken: string[] = [];
+        for (const id of this.held) {
+          const entry = state.outbox.find((e) => e.id === id);
+          if (entry === undefined || entry.claimedAt !== previous) taken.push(id);
+          else entry.claimedAt = now;
+        }
+        return taken;
+      });
+      for (const id of outcome.result) {
+        this.held.delete(id);
+        this.lost.add(id);
+      }
+      this.claimedAt = now;
+      return true;
+    } catch (error) {
+      this.deps.log.warn("effect lease not renewed", {
+        customerId: this.customerId,
+        reason: (error as { reason?: string }).reason ?? (error as Error).name,
+      });
+      return false;
+    }
+  }
+}
