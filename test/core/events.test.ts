@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { eventTypes, parseEnvelope, parseJsonLine } from "../../functions/core/events/index.ts";
 import { appEventTypes } from "../support/events.ts";
@@ -123,5 +124,64 @@ describe("event envelopes", () => {
 
   it("covers every detail-type of the catalog", () => {
     for (const type of appEventTypes) expect(eventTypes).toContain(type);
+  });
+
+  describe("dates", () => {
+    const profileWith = (extra: Record<string, unknown>) =>
+      parseEnvelope(envelope("customer.updated", { customerId: "c", ...extra }));
+
+    it("rejects a day that does not exist instead of moving it, naming the field", () => {
+      expect(profileWith({ birthday: "2000-02-30", dates: { anniversary: "2023-04-31" } })).toMatchObject({
+        kind: "rejected",
+        problems: [
+          { path: "detail.birthday", expected: "a date YYYY-MM-DD that exists on the calendar" },
+          { path: "detail.dates.anniversary", expected: "a date YYYY-MM-DD that exists on the calendar" },
+        ],
+      });
+      expect(profileWith({ birthday: "2000-02-29", dates: { anniversary: "2023-04-30" } }).kind).toBe(
+        "event",
+      );
+    });
+
+    it("accepts a YYYY-MM-DD exactly when the calendar has that day", () => {
+      const pad = (n: number, width: number) => String(n).padStart(width, "0");
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 9999 }),
+          fc.integer({ min: 0, max: 13 }),
+          fc.integer({ min: 0, max: 32 }),
+          (year, month, day) => {
+            const text = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`;
+            const probe = new Date(0);
+            probe.setUTCFullYear(year, month - 1, day);
+            const exists =
+              probe.getUTCFullYear() === year &&
+              probe.getUTCMonth() === month - 1 &&
+              probe.getUTCDate() === day;
+            expect(profileWith({ birthday: text }).kind).toBe(exists ? "event" : "rejected");
+          },
+        ),
+        { numRuns: 2_000 },
+      );
+    });
+
+    it("rejects an envelope time or occurredAt on a day that does not exist", () => {
+      expect(
+        parseEnvelope(envelope("app.opened", { customerId: "c" }, { time: "2026-02-29T10:00:00Z" })),
+      ).toMatchObject({ kind: "rejected", problems: [{ path: "time" }] });
+      expect(
+        parseEnvelope(envelope("app.opened", { customerId: "c", occurredAt: "2026-04-31T10:00:00Z" })),
+      ).toMatchObject({ kind: "rejected", problems: [{ path: "detail.occurredAt" }] });
+      expect(
+        parseEnvelope(
+          envelope("order.ready_for_pickup", {
+            customerId: "c",
+            orderId: "o",
+            storeId: "s",
+            pickupBy: "2026-02-30T18:00:00Z",
+          }),
+        ),
+      ).toMatchObject({ kind: "rejected", problems: [{ path: "detail.pickupBy" }] });
+    });
   });
 });

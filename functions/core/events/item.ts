@@ -16,7 +16,8 @@ export type Item = z.infer<typeof ItemSchema>;
 
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
 export const MoneySchema = z.number().nonnegative();
-export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
+/** A calendar day that exists: 2000-02-30 is refused, not moved to March by Date. */
+export const LocalDateSchema = z.iso.date("a date YYYY-MM-DD that exists on the calendar");
 export const TimeZoneSchema = z.string().refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris");
 
 const knownZones = new Map<string, boolean>();
