@@ -55,7 +55,8 @@ export function verifyUnsubscribeToken(
   const parts = token.split(".");
   if (parts.length !== 2) return { ok: false, reason: "malformed" };
   const [payload, signature] = parts as [string, string];
-  const given = Buffer.from(signature, "base64url");
+  const given = strictBase64url(signature);
+  if (!given || !strictBase64url(payload)) return { ok: false, reason: "malformed" };
   const keys = Array.isArray(secrets) ? secrets : [secrets as UnsubscribeSecret];
   if (!keys.some((key) => sameBytes(given, mac(payload, key)))) return { ok: false, reason: "bad_signature" };
   const claims = parseClaims(payload);
@@ -75,6 +76,17 @@ function mac(payload: string, secret: UnsubscribeSecret): Buffer {
   if (Buffer.byteLength(secret) < MIN_SECRET_BYTES)
     throw new Error(`the unsubscribe secret must have at least ${MIN_SECRET_BYTES} bytes`);
   return createHmac("sha256", secret).update(CONTEXT).update(payload).digest();
+}
+
+/**
+ * The bytes of a base64url text written the one way we write it: that alphabet only, no padding,
+ * unused trailing bits zero. Node's decoder also takes "+/", "=", stray characters and any trailing
+ * bits, which would give one signature many spellings; only the canonical one is accepted.
+ */
+function strictBase64url(text: string): Buffer | undefined {
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) return undefined;
+  const bytes = Buffer.from(text, "base64url");
+  return bytes.toString("base64url") === text ? bytes : undefined;
 }
 
 function sameBytes(a: Buffer, b: Buffer): boolean {

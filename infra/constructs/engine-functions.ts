@@ -1,4 +1,4 @@
-import { Duration, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, Stack, Validations } from "aws-cdk-lib";
 import type * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
@@ -153,11 +153,38 @@ export class EngineFunctions extends Construct {
     tables.addressSuppression.grant(fn.role, "dynamodb:GetItem", "dynamodb:BatchGetItem");
     this.unsubscribeSigningSecret.grantRead(fn.role);
     email.grantSend(fn.role);
-    fn.role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ["sns:Publish"], resources: ["*"] }));
+    for (const statement of snsPublishStatements(Stack.of(this))) fn.role.addToPrincipalPolicy(statement);
     Validations.of(fn.role).acknowledge({
-      id: "AwsSolutions-IAM5[Resource::*]",
+      id: `AwsSolutions-IAM5[Resource::${PUSH_ENDPOINTS_NAG_RESOURCE}]`,
       reason:
-        "sns:Publish straight to a phone number (SMS) has no resource ARN to scope to; the statement allows that one action only.",
+        "Push goes to the platform endpoint ARN of each customer's device, created by the app: any endpoint of this account and region, and nothing else of SNS.",
     });
   }
+}
+
+/** How cdk-nag spells the push endpoints resource in a finding id. */
+export const PUSH_ENDPOINTS_NAG_RESOURCE =
+  "arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*";
+
+/**
+ * SNS Publish for SMS and push, and for nothing else (no topic, no other account's endpoint).
+ * Publishing straight to a phone number is authorized against the number itself, which is no ARN,
+ * so it cannot be named in Resource: an Allow with NotResource of every SNS ARN grants exactly the
+ * non-ARN targets (phone numbers). Push is allowed to this account's platform endpoints only.
+ */
+export function snsPublishStatements(stack: Stack): iam.PolicyStatement[] {
+  return [
+    new iam.PolicyStatement({ actions: ["sns:Publish"], notResources: ["arn:*:sns:*:*:*"] }),
+    new iam.PolicyStatement({
+      actions: ["sns:Publish"],
+      resources: [
+        stack.formatArn({
+          service: "sns",
+          resource: "endpoint",
+          resourceName: "*",
+          arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+        }),
+      ],
+    }),
+  ];
 }

@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   signUnsubscribeToken,
@@ -81,6 +82,69 @@ describe("unsubscribe tokens", () => {
     expect(new URL(url).searchParams.get("token")).toBe(token);
     expect(unsubscribeUrl("https://u.shop.example/x?lang=fr", token)).toBe(
       `https://u.shop.example/x?lang=fr&token=${token}`,
+    );
+  });
+
+  it("accept the canonical spelling only: no padding, no other alphabet, no other trailing bits", () => {
+    const token = signUnsubscribeToken(claims, SECRET);
+    const [payload, mac] = token.split(".") as [string, string];
+    const bytes = Buffer.from(mac, "base64url");
+    // 32 bytes in 43 characters leave 2 unused bits in the last one: 3 other spellings decode alike.
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const sameBytes = [...alphabet]
+      .map((last) => `${mac.slice(0, -1)}${last}`)
+      .filter((spelling) => spelling !== mac && Buffer.from(spelling, "base64url").equals(bytes));
+    expect(sameBytes).toHaveLength(3);
+    const variants = [
+      ...sameBytes,
+      `${mac}=`,
+      bytes.toString("base64"),
+      `${mac.slice(0, 10)} ${mac.slice(10)}`,
+      `${mac.slice(0, 10)}!${mac.slice(10)}`,
+    ];
+    for (const variant of variants) {
+      expect(
+        Buffer.from(variant, variant.includes("+") || variant.includes("/") ? "base64" : "base64url"),
+      ).toEqual(bytes);
+      expect(verifyUnsubscribeToken(`${payload}.${variant}`, SECRET, NOW), variant).toEqual({
+        ok: false,
+        reason: "malformed",
+      });
+    }
+    expect(verifyUnsubscribeToken(`${payload}=.${mac}`, SECRET, NOW)).toEqual({
+      ok: false,
+      reason: "malformed",
+    });
+  });
+
+  it("reject every text that is not byte-identical to a valid token", () => {
+    const token = signUnsubscribeToken(claims, SECRET);
+    const char = fc.oneof(
+      fc.constantFrom(..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_+/=.% \n\u0000é"),
+      fc.string({ unit: "binary", minLength: 1, maxLength: 1 }),
+    );
+    const mutation = fc.oneof(
+      fc.record({ kind: fc.constant("replace" as const), at: fc.nat(), with: char }),
+      fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), with: char }),
+      fc.record({ kind: fc.constant("delete" as const), at: fc.nat(), with: fc.constant("") }),
+      fc.record({ kind: fc.constant("case" as const), at: fc.nat(), with: fc.constant("") }),
+    );
+    const mutate = (text: string, { kind, at, with: c }: { kind: string; at: number; with: string }) => {
+      const i = at % (text.length + (kind === "insert" ? 1 : 0));
+      const ch = text.charAt(i);
+      if (kind === "replace") return text.slice(0, i) + c + text.slice(i + 1);
+      if (kind === "insert") return text.slice(0, i) + c + text.slice(i);
+      if (kind === "delete") return text.slice(0, i) + text.slice(i + 1);
+      const flipped = ch === ch.toUpperCase() ? ch.toLowerCase() : ch.toUpperCase();
+      return text.slice(0, i) + flipped + text.slice(i + 1);
+    };
+    fc.assert(
+      fc.property(fc.array(mutation, { minLength: 1, maxLength: 3 }), (mutations) => {
+        const mutated = mutations.reduce(mutate, token);
+        if (mutated === token) return;
+        expect(verifyUnsubscribeToken(mutated, SECRET, NOW)).toMatchObject({ ok: false });
+      }),
+      { numRuns: 1_000 },
     );
   });
 });

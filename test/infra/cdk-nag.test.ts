@@ -56,6 +56,7 @@ describe("cdk-nag", () => {
     expect([...ids].sort()).toEqual([
       "AwsSolutions-IAM5[Resource::*]",
       "AwsSolutions-IAM5[Resource::<fn>:*]",
+      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]",
       "AwsSolutions-L1",
       "AwsSolutions-SMG4",
       "AwsSolutions-SNS2",

@@ -34,7 +34,7 @@ type QueueProperties = {
   SqsManagedSseEnabled?: boolean;
 };
 type PolicyDocument = { Statement: Statement[] };
-type Statement = { Effect: string; Action: string | string[]; Resource: unknown };
+type Statement = { Effect: string; Action: string | string[]; Resource?: unknown; NotResource?: unknown };
 
 let engine: EngineFixture;
 let resources: Record<string, Resource>;
@@ -263,10 +263,52 @@ describe("IAM", () => {
       "logs:ListLogDeliveries",
       "logs:PutResourcePolicy",
       "logs:UpdateLogDelivery",
-      "sns:Publish",
     ]);
     const unscoped = statements().filter((s) => s.Resource === "*");
     expect(unscoped.flatMap(actionsOf).filter((action) => !unscopable.has(action))).toEqual([]);
+  });
+
+  it("lets the senders publish SMS to phone numbers and push to this account's endpoints, never to a topic", () => {
+    const local = { "AWS::Partition": "aws", "AWS::Region": "us-east-1", "AWS::AccountId": "123456789012" };
+    const resolve = (value: unknown): string => {
+      if (typeof value === "string") return value;
+      const { Ref, "Fn::Join": join } = value as {
+        Ref?: keyof typeof local;
+        "Fn::Join"?: [string, unknown[]];
+      };
+      if (Ref) return local[Ref];
+      if (join) return join[1].map(resolve).join(join[0]);
+      throw new Error(`unexpected ${JSON.stringify(value)}`);
+    };
+    const patterns = (value: unknown) => (Array.isArray(value) ? value : [value]).map(resolve);
+    // IAM's ARN matching: * any characters, ? one.
+    const matches = (pattern: string, target: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+          .replace(/\*/g, ".*")
+          .replace(/\?/g, ".")}$`,
+      ).test(target);
+    const publish = statements().filter((s) => actionsOf(s).includes("sns:Publish"));
+    expect(publish.every((s) => s.Effect === "Allow" && actionsOf(s).length === 1)).toBe(true);
+    const allowed = (target: string) =>
+      publish.some((s) =>
+        s.NotResource !== undefined
+          ? !patterns(s.NotResource).some((p) => matches(p, target))
+          : patterns(s.Resource).some((p) => matches(p, target)),
+      );
+
+    expect(new Set(publish.map((s) => JSON.stringify(s))).size).toBe(2);
+    expect(allowed("+14155550123")).toBe(true);
+    expect(
+      allowed(
+        "arn:aws:sns:us-east-1:123456789012:endpoint/APNS/shop-app/5e3e9847-3183-3f18-a7e8-671c3a57d4b3",
+      ),
+    ).toBe(true);
+    expect(allowed("arn:aws:sns:us-east-1:123456789012:EngageAlarmTopic")).toBe(false);
+    expect(allowed("arn:aws:sns:us-east-1:210987654321:endpoint/GCM/other-app/1")).toBe(false);
+    expect(allowed("arn:aws:sns:eu-west-1:123456789012:endpoint/GCM/shop-app/1")).toBe(false);
+    expect(publish.some((s) => s.Resource === "*")).toBe(false);
   });
 
   it("attaches no managed policy to any role", () => {

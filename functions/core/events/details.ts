@@ -1,22 +1,62 @@
 import { z } from "zod";
-import { CurrencySchema, ItemSchema, LocalDateSchema, MoneySchema, TimeZoneSchema } from "./item.ts";
+import {
+  CurrencySchema,
+  IdSchema,
+  EventItemSchema as ItemSchema,
+  EventItemsSchema as ItemsSchema,
+  LocalDateSchema,
+  MoneySchema,
+  TextSchema,
+  TimeZoneSchema,
+  UrlSchema,
+} from "./item.ts";
+import { EVENT_LIMITS } from "./limits.ts";
 
-const customer = { customerId: z.string().min(1), occurredAt: z.iso.datetime({ offset: true }).optional() };
-const orderRef = { ...customer, orderId: z.string().min(1) };
+const customer = { customerId: IdSchema, occurredAt: z.iso.datetime({ offset: true }).optional() };
+const orderRef = { ...customer, orderId: IdSchema };
+
+/**
+ * A map from names to values: at most `max` entries, each name 1 to `keyChars` characters without
+ * control characters. A bad name is reported on the map, not echoed into the path.
+ */
+function boundedRecord<V extends z.ZodType>(keyChars: number, value: V, max: number, what: string) {
+  const name = IdSchema.max(keyChars);
+  return z.record(z.string(), value).superRefine((record, ctx) => {
+    const names = Object.keys(record);
+    if (names.length > max) ctx.addIssue({ code: "custom", message: `at most ${max} ${what}` });
+    if (names.some((key) => !name.safeParse(key).success))
+      ctx.addIssue({
+        code: "custom",
+        message: `names of 1 to ${keyChars} characters without control characters`,
+      });
+  });
+}
+
+const AttributeValueSchema = z
+  .unknown()
+  .refine(
+    (value) => (JSON.stringify(value) ?? "").length <= EVENT_LIMITS.attributeValueChars,
+    `a value of at most ${EVENT_LIMITS.attributeValueChars} characters of JSON`,
+  );
 
 const profileFields = {
-  email: z.email().optional(),
+  email: z.email().max(254, "an email address of at most 254 characters").optional(),
   phone: z
     .string()
     .regex(/^\+[1-9]\d{6,14}$/, "an E.164 phone number such as +14155550123")
     .optional(),
-  firstName: z.string().optional(),
-  lastName: z.string().optional(),
+  firstName: TextSchema.optional(),
+  lastName: TextSchema.optional(),
   timezone: TimeZoneSchema.optional(),
-  locale: z.string().optional(),
+  locale: TextSchema.optional(),
   newsletter: z.boolean().optional(),
   smsOptIn: z.boolean().optional(),
-  attributes: z.record(z.string(), z.unknown()).optional(),
+  attributes: boundedRecord(
+    EVENT_LIMITS.attributeKeyChars,
+    AttributeValueSchema,
+    EVENT_LIMITS.attributes,
+    "attributes",
+  ).optional(),
 };
 
 /** One detail schema per detail-type of EVENTS.md, plus the engine's own feedback events. */
@@ -26,90 +66,99 @@ export const detailSchemas = {
     ...customer,
     ...profileFields,
     birthday: LocalDateSchema.optional(),
-    dates: z.record(z.string(), LocalDateSchema).optional(),
-    pushToken: z.string().min(1).optional(),
+    dates: boundedRecord(
+      EVENT_LIMITS.attributeKeyChars,
+      LocalDateSchema,
+      EVENT_LIMITS.datesPerProfile,
+      "dates",
+    ).optional(),
+    pushToken: z
+      .string()
+      .min(1)
+      .max(EVENT_LIMITS.pushTokenChars, `at most ${EVENT_LIMITS.pushTokenChars} characters`)
+      .optional(),
   }),
   "consent.updated": z.looseObject({
     ...customer,
     channel: z.enum(["email", "sms", "push"]),
-    topic: z.string().min(1).optional(),
+    topic: IdSchema.optional(),
     status: z.enum(["opted_in", "opted_out"]),
   }),
   "product.viewed": z.looseObject({ ...customer, product: ItemSchema }),
   "product.alert_requested": z.looseObject({
     ...customer,
-    productId: z.string().min(1),
+    productId: IdSchema,
     kind: z.enum(["back_in_stock", "price_drop"]),
   }),
   "wishlist.added": z.looseObject({ ...customer, product: ItemSchema }),
   "wishlist.removed": z.looseObject({ ...customer, product: ItemSchema }),
   "cart.updated": z.looseObject({
     ...customer,
-    cartId: z.string().min(1),
-    items: z.array(ItemSchema),
+    cartId: IdSchema,
+    items: ItemsSchema,
     total: MoneySchema,
     currency: CurrencySchema,
   }),
-  "checkout.started": z.looseObject({ ...customer, cartId: z.string().min(1) }),
+  "checkout.started": z.looseObject({ ...customer, cartId: IdSchema }),
   "order.placed": z.looseObject({
     ...orderRef,
-    items: z.array(ItemSchema),
+    items: ItemsSchema,
     total: MoneySchema,
     currency: CurrencySchema,
     fulfillment: z.enum(["ship", "pickup"]),
-    storeId: z.string().optional(),
+    storeId: IdSchema.optional(),
   }),
   "order.cancelled": z.looseObject(orderRef),
   "order.shipped": z.looseObject({
     ...orderRef,
-    carrier: z.string().optional(),
-    trackingUrl: z.string().optional(),
+    carrier: TextSchema.optional(),
+    trackingUrl: UrlSchema.optional(),
   }),
   "order.delivered": z.looseObject(orderRef),
   "order.ready_for_pickup": z.looseObject({
     ...orderRef,
-    storeId: z.string().min(1),
+    storeId: IdSchema,
     pickupBy: z.iso.datetime({ offset: true }).optional(),
   }),
   "order.picked_up": z.looseObject(orderRef),
   "return.initiated": z.looseObject({
     ...orderRef,
-    returnId: z.string().min(1),
+    returnId: IdSchema,
     method: z.enum(["store", "mail"]),
-    storeId: z.string().optional(),
-    items: z.array(ItemSchema).optional(),
+    storeId: IdSchema.optional(),
+    items: ItemsSchema.optional(),
   }),
   "return.completed": z.looseObject({
     ...customer,
-    returnId: z.string().min(1),
+    returnId: IdSchema,
     refundAmount: MoneySchema,
     currency: CurrencySchema,
   }),
   "review.submitted": z.looseObject({
     ...customer,
-    orderId: z.string().min(1).optional(),
-    productId: z.string().min(1),
+    orderId: IdSchema.optional(),
+    productId: IdSchema,
     rating: z.number().int().min(1).max(5),
   }),
-  "loyalty.enrolled": z.looseObject({ ...customer, programId: z.string().optional() }),
+  "loyalty.enrolled": z.looseObject({ ...customer, programId: IdSchema.optional() }),
   "loyalty.points_changed": z.looseObject({
     ...customer,
     balance: z.number(),
-    tier: z.string().min(1),
-    previousTier: z.string().min(1).optional(),
+    tier: IdSchema,
+    previousTier: IdSchema.optional(),
   }),
-  "referral.completed": z.looseObject({ ...customer, referredCustomerId: z.string().min(1) }),
+  "referral.completed": z.looseObject({ ...customer, referredCustomerId: IdSchema }),
   "support.ticket_opened": z.looseObject({
     ...customer,
-    ticketId: z.string().min(1),
+    ticketId: IdSchema,
     channel: z.enum(["email", "chat", "phone", "whatsapp"]).optional(),
   }),
   "support.ticket_resolved": z.looseObject({
     ...customer,
-    ticketId: z.string().min(1),
+    ticketId: IdSchema,
     channel: z.enum(["email", "chat", "phone", "whatsapp"]).optional(),
   }),
-  "app.opened": z.looseObject({ ...customer, platform: z.string().optional() }),
+  "app.opened": z.looseObject({ ...customer, platform: TextSchema.optional() }),
 
   // Catalog events: no customer; the runtime fans them out to interested customers.
   "product.inventory_changed": z.looseObject({
@@ -129,15 +178,15 @@ export const detailSchemas = {
   // Feedback, normalized by the feedback handler from SES / SNS notifications.
   "email.bounced": z.looseObject({
     ...customer,
-    address: z.string().min(1),
+    address: IdSchema,
     bounceType: z.enum(["permanent", "transient"]),
   }),
-  "email.complained": z.looseObject({ ...customer, address: z.string().min(1) }),
-  "sms.opted_out": z.looseObject({ ...customer, phone: z.string().min(1) }),
+  "email.complained": z.looseObject({ ...customer, address: IdSchema }),
+  "sms.opted_out": z.looseObject({ ...customer, phone: IdSchema }),
   "email.engaged": z.looseObject({
     ...customer,
     kind: z.enum(["delivered", "opened", "clicked"]),
-    campaign: z.string().optional(),
+    campaign: IdSchema.optional(),
     likelyMachineOpen: z.boolean().optional(),
   }),
 } as const;

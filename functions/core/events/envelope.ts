@@ -9,12 +9,15 @@ import {
   type EventType,
   isEventType,
 } from "./details.ts";
+import { IdSchema } from "./item.ts";
+import { EVENT_LIMITS } from "./limits.ts";
 
 export const EnvelopeSchema = z.looseObject({
   version: z.string().optional(),
-  id: z.string().min(1).optional(),
-  source: z.string().min(1),
-  "detail-type": z.string().min(1),
+  // The event id keys the processed-events table: the same bounds as any other key.
+  id: IdSchema.optional(),
+  source: IdSchema,
+  "detail-type": IdSchema,
   account: z.string().optional(),
   time: z.iso.datetime({ offset: true }),
   region: z.string().optional(),
@@ -51,7 +54,7 @@ export function parseEnvelope(input: unknown, fallbackId?: string | (() => strin
   const rawId = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined;
   const id =
     typeof rawId === "string" && rawId.length > 0
-      ? rawId
+      ? rawId.slice(0, EVENT_LIMITS.idChars)
       : typeof fallbackId === "function"
         ? fallbackId()
         : fallbackId;
@@ -60,7 +63,7 @@ export function parseEnvelope(input: unknown, fallbackId?: string | (() => strin
     return {
       kind: "rejected",
       id,
-      detailType: typeof rawType === "string" ? rawType : undefined,
+      detailType: typeof rawType === "string" ? rawType.slice(0, EVENT_LIMITS.idChars) : undefined,
       problems: toProblems(envelope.error),
     };
   }
@@ -71,6 +74,20 @@ export function parseEnvelope(input: unknown, fallbackId?: string | (() => strin
   if (!parsed.success) {
     return { kind: "rejected", id: eventId, detailType, problems: toProblems(parsed.error, "detail") };
   }
+  // Every known field is bounded by the schema; unknown fields are kept, so the whole is bounded too.
+  const detailBytes = Buffer.byteLength(JSON.stringify(detail));
+  if (detailBytes > EVENT_LIMITS.detailBytes)
+    return {
+      kind: "rejected",
+      id: eventId,
+      detailType,
+      problems: [
+        {
+          path: "detail",
+          expected: `at most ${EVENT_LIMITS.detailBytes} bytes of JSON, got ${detailBytes}`,
+        },
+      ],
+    };
   const occurredAt = (parsed.data as { occurredAt?: string }).occurredAt;
   const at = Date.parse(occurredAt ?? time);
   return {

@@ -1,5 +1,10 @@
 import { z } from "zod";
+import { EVENT_LIMITS } from "./limits.ts";
 
+/**
+ * An item as the state keeps it: lenient, so items stored before the edge bounds still load.
+ * Events carry the bounded EventItemSchema below.
+ */
 export const ItemSchema = z.looseObject({
   productId: z.string().min(1),
   name: z.string().optional(),
@@ -12,11 +17,44 @@ export const ItemSchema = z.looseObject({
   replenishAfterDays: z.number().positive().optional(),
   upsellProductIds: z.array(z.string().min(1)).optional(),
 });
+
+/** Anything used as a key (of an item, a map, a journey): bounded, printable. */
+export const IdSchema = z
+  .string()
+  .min(1)
+  .max(EVENT_LIMITS.idChars, `an id of at most ${EVENT_LIMITS.idChars} characters`)
+  .regex(/^\P{Cc}*$/u, "an id without control characters");
+export const TextSchema = z
+  .string()
+  .max(EVENT_LIMITS.textChars, `at most ${EVENT_LIMITS.textChars} characters`);
+export const UrlSchema = z
+  .string()
+  .max(EVENT_LIMITS.urlChars, `a URL of at most ${EVENT_LIMITS.urlChars} characters`)
+  .regex(/^https?:\/\//i, "an http or https URL");
+
+export const EventItemSchema = z.looseObject({
+  ...ItemSchema.shape,
+  productId: IdSchema,
+  name: TextSchema.optional(),
+  brand: TextSchema.optional(),
+  category: TextSchema.optional(),
+  url: UrlSchema.optional(),
+  imageUrl: UrlSchema.optional(),
+  upsellProductIds: z
+    .array(IdSchema)
+    .max(EVENT_LIMITS.upsellIdsPerItem, `at most ${EVENT_LIMITS.upsellIdsPerItem} product ids`)
+    .optional(),
+});
+/** The items of one cart, order or return. */
+export const EventItemsSchema = z
+  .array(EventItemSchema)
+  .max(EVENT_LIMITS.itemsPerEvent, `at most ${EVENT_LIMITS.itemsPerEvent} items`);
 export type Item = z.infer<typeof ItemSchema>;
 
 export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
 export const MoneySchema = z.number().nonnegative();
-export const LocalDateSchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "a date YYYY-MM-DD");
+/** A calendar day that exists: 2000-02-30 is refused, not moved to March by Date. */
+export const LocalDateSchema = z.iso.date("a date YYYY-MM-DD that exists on the calendar");
 export const TimeZoneSchema = z.string().refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris");
 
 const knownZones = new Map<string, boolean>();
