@@ -2,6 +2,7 @@ import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
 import { RetryableError } from "../adapters/errors.ts";
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
+import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
@@ -19,8 +20,6 @@ export type RuntimeDeps = {
   now: () => number;
   log: RuntimeLog;
 };
-
-const APPLIED_EVENTS_KEPT = 64;
 
 /**
  * How long an effect belongs to the run that claimed it. Another run for the same customer (a
@@ -57,10 +56,9 @@ export async function runForCustomer(
     const decisions = decideFn(state, now);
     // Nothing known of this customer and nothing decided (a fan-out to a stale index entry): no item.
     if (state.version === 0 && decisions.length === 0) return decisions;
-    if (eventId !== undefined) {
-      state.appliedEvents.push(eventId);
-      if (state.appliedEvents.length > APPLIED_EVENTS_KEPT) state.appliedEvents.shift();
-    }
+    // decide() remembers a customer event by its own time; other ids (catalog, sweep, unsubscribe) by now.
+    if (eventId !== undefined)
+      rememberApplied(state, eventId, now, deps.engine.config.retention.appliedEvents);
     const before = state.outbox.length;
     claimEffects(state, decisions, now);
     for (const entry of state.outbox.slice(before)) claimed.add(entry.id);
