@@ -3,6 +3,7 @@ import { RetryableError } from "../adapters/errors.ts";
 import { SDK_CALL_BUDGET_MS } from "../adapters/sdk-client-settings.ts";
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
+import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
@@ -23,8 +24,6 @@ export type RuntimeDeps = {
   /** Real-time interval of the lease checks while an effect is in flight (default a quarter of the lease). */
   leaseCheckMs?: number;
 };
-
-const APPLIED_EVENTS_KEPT = 64;
 
 /**
  * How long an effect belongs to the run that claimed it. Another run for the same customer (a
@@ -73,10 +72,9 @@ export async function runForCustomer(
     const decisions = decideFn(state, now);
     // Nothing known of this customer and nothing decided (a fan-out to a stale index entry): no item.
     if (state.version === 0 && decisions.length === 0) return decisions;
-    if (eventId !== undefined) {
-      state.appliedEvents.push(eventId);
-      if (state.appliedEvents.length > APPLIED_EVENTS_KEPT) state.appliedEvents.shift();
-    }
+    // decide() remembers a customer event by its own time; other ids (catalog, sweep, unsubscribe) by now.
+    if (eventId !== undefined)
+      rememberApplied(state, eventId, now, deps.engine.config.retention.appliedEvents);
     const before = state.outbox.length;
     claimEffects(state, decisions, now);
     for (const entry of state.outbox.slice(before))

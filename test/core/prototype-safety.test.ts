@@ -127,7 +127,11 @@ describe("ids that are also Object.prototype's keys are plain data", () => {
     expect(getOwn(parsed.brandAffinity, "constructor")).toBeDefined();
     // A parsed (or cloned) state decides like the one it was saved from.
     const view = (id: string) =>
-      toEvent(toJsonLines([productViewed("a", "2026-03-04T08:00:00Z", { product: { productId: id } })])[0]!);
+      toEvent(
+        toJsonLines([
+          { ...productViewed("a", "2026-03-04T08:00:00Z", { product: { productId: id } }), id: `view-${id}` },
+        ])[0]!,
+      );
     for (const copy of [parsed, structuredClone(state)]) {
       decide(engine, copy, view("__proto__"));
       decide(engine, copy, view("valueOf"));

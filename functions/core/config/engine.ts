@@ -52,6 +52,11 @@ export const EngineConfigSchema = z.strictObject({
     finishedJourneys: DurationSchema.describe("how long a finished journey id is remembered against re-runs"),
     orders: z.number().int().positive().describe("recent orders kept per customer"),
     products: z.number().int().positive().describe("products tracked per customer (interest, purchases)"),
+    appliedEvents: z
+      .number()
+      .int()
+      .positive()
+      .describe("event ids remembered per customer against redelivery; older ones are handled as replays"),
   }),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;

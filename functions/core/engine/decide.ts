@@ -4,8 +4,10 @@ import type { CatalogEvent, CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
 import { holds } from "../rules/conditions.ts";
 import { readValues } from "../rules/paths.ts";
+import { appliedStatus, rememberApplied } from "../state/applied-events.ts";
 import { applyEvent } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
+import { applyOrderedFields } from "../state/ordered-fields.ts";
 import type { Bound, Engine } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
 import {
@@ -30,6 +32,14 @@ import { startTraitJourneys, traitSnapshot } from "./trait-triggers.ts";
  * changed in place; the decisions say what to apply outside (messages, wake-ups, index updates).
  */
 export function decide(engine: Engine, state: CustomerState, event: CustomerEvent): Decision[] {
+  const applied = appliedStatus(state, event.id, event.at);
+  if (applied === "applied") return [];
+  // Maybe a replay of an event applied and forgotten: only what cannot move backwards is applied.
+  if (applied === "possibly_applied") {
+    applyOrderedFields(state, event);
+    return [];
+  }
+  rememberApplied(state, event.id, event.at, engine.config.retention.appliedEvents);
   const run: Run = { engine, state, decisions: [] };
   const now = event.at;
   const before = traitSnapshot(engine, state, event, now);

@@ -5,12 +5,15 @@ export function inHoldout(customerId: string, campaignId: string, percent: numbe
 }
 
 export function holdoutBucket(customerId: string, campaignId: string): number {
-  // FNV-1a, 32 bit: cheap, stable across runtimes, well spread for short ids.
+  return fnv1a32(`${campaignId}:${customerId}`) % 10_000;
+}
+
+/** FNV-1a, 32 bit: cheap, stable across runtimes, well spread for short ids. */
+export function fnv1a32(text: string): number {
   let hash = 0x811c9dc5;
-  const text = `${campaignId}:${customerId}`;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
   }
-  return (hash >>> 0) % 10_000;
+  return hash >>> 0;
 }

@@ -3,19 +3,10 @@ import type { CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
 import { localParts } from "../time/local-time.ts";
 import type { CustomerState, ProductInterest } from "./customer-state.ts";
-import { getOwn, mergedRecord, setOwn } from "./data-record.ts";
+import { getOwn, setOwn } from "./data-record.ts";
+import { applyOrderedFields } from "./ordered-fields.ts";
 import { decayedAffinity } from "./traits.ts";
 
-const PROFILE_FIELDS = [
-  "email",
-  "phone",
-  "firstName",
-  "lastName",
-  "timezone",
-  "locale",
-  "birthday",
-  "pushToken",
-];
 const VIEW_TIMES_KEPT = 50;
 
 export function customerZone(state: CustomerState, config: EngineConfig): string {
@@ -24,36 +15,18 @@ export function customerZone(state: CustomerState, config: EngineConfig): string
 
 /** Folds one customer event into the state: profile, consent, activity, orders, interest, traits' inputs. */
 export function applyEvent(state: CustomerState, event: CustomerEvent, config: EngineConfig): void {
+  applyOrderedFields(state, event);
   const at = event.at;
   if (!event.type.startsWith("email.") && !event.type.startsWith("sms.")) {
     state.activity.lastActiveAt = Math.max(state.activity.lastActiveAt ?? at, at);
   }
-  setOwn(state.activity.lastSeen, event.type, at);
+  setOwn(
+    state.activity.lastSeen,
+    event.type,
+    Math.max(getOwn(state.activity.lastSeen, event.type) ?? at, at),
+  );
 
   switch (event.type) {
-    case "customer.signed_up":
-    case "customer.updated": {
-      const detail = event.detail as Record<string, unknown>;
-      for (const field of PROFILE_FIELDS)
-        if (detail[field] !== undefined) state.profile[field] = detail[field];
-      if (detail.dates) state.profile.dates = mergedRecord(undefined, detail.dates as Record<string, string>);
-      if (event.detail.attributes)
-        state.profile.attributes = mergedRecord(state.profile.attributes, event.detail.attributes);
-      if (event.type === "customer.signed_up") {
-        state.profile.signedUpAt ??= at;
-        if (event.detail.newsletter === true) setOwn(state.consent.topics, "newsletter", "opted_in");
-      }
-      if (event.detail.smsOptIn === true) state.consent.sms = "opted_in";
-      if (event.detail.smsOptIn === false) state.consent.sms = "opted_out";
-      if (event.detail.newsletter === false) setOwn(state.consent.topics, "newsletter", "opted_out");
-      return;
-    }
-    case "consent.updated": {
-      const { channel, topic, status } = event.detail;
-      if (topic) setOwn(state.consent.topics, topic, status);
-      else state.consent[channel] = status;
-      return;
-    }
     case "product.viewed":
       state.activity.viewTimes.push(at);
       if (state.activity.viewTimes.length > VIEW_TIMES_KEPT) state.activity.viewTimes.shift();
@@ -73,7 +46,7 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       delete productInterest(state, event.detail.product.productId, config).wishlistedAt;
       return;
     case "cart.updated":
-      state.activity.lastCartUpdateAt = at;
+      state.activity.lastCartUpdateAt = Math.max(state.activity.lastCartUpdateAt ?? at, at);
       updateCart(state, event.detail.cartId, event.detail.items, event.detail.total, at, config);
       return;
     case "order.placed":
@@ -112,16 +85,6 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
     case "support.ticket_resolved":
       state.openTickets = state.openTickets.filter((id) => id !== event.detail.ticketId);
       return;
-    case "email.bounced":
-      if (event.detail.bounceType === "permanent") suppressAddress(state, event.detail.address);
-      return;
-    case "email.complained":
-      suppressAddress(state, event.detail.address);
-      return;
-    case "sms.opted_out":
-      suppressAddress(state, event.detail.phone);
-      state.consent.sms = "opted_out";
-      return;
     default:
       return;
   }
@@ -136,11 +99,6 @@ function recordUnknownOrder(
 ): void {
   state.orders.recent.push({ orderId, at, total: 0, items: [], fulfillment: "unknown", status });
   if (state.orders.recent.length > config.retention.orders) state.orders.recent.shift();
-}
-
-function suppressAddress(state: CustomerState, address: string): void {
-  const normalized = address.toLowerCase();
-  if (!state.suppressedAddresses.includes(normalized)) state.suppressedAddresses.push(normalized);
 }
 
 function updateCart(

@@ -137,8 +137,14 @@ export const CustomerStateSchema = z.object({
   marketingSends: z.array(epochMs),
   /** Side effects decided and not yet done (AWS runtime only; the simulator applies at once). */
   outbox: z.array(OutboxEntrySchema).default([]),
-  /** Ids of the latest events applied, so a redelivery after a crash is not applied twice. */
+  /** Ids of the latest events applied (by event time), so a redelivery is not applied twice. */
   appliedEvents: z.array(z.string()).default([]),
+  /** The event time of each of appliedEvents. */
+  appliedEventTimes: z.array(epochMs).default([]),
+  /** (time, id) of the latest applied event forgotten: an unknown event up to it may be a replay. */
+  appliedWatermark: z.tuple([epochMs, z.string()]).optional(),
+  /** field -> stamp (event time and id) of its last writer: consent and profile follow event time. */
+  fieldStamps: dataRecordSchema(z.number()).default(() => dataRecord<number>()),
 });
 export type CustomerState = z.infer<typeof CustomerStateSchema>;
 
@@ -169,5 +175,7 @@ export function emptyCustomerState(customerId: string): CustomerState {
     marketingSends: [],
     outbox: [],
     appliedEvents: [],
+    appliedEventTimes: [],
+    fieldStamps: dataRecord(),
   };
 }
