@@ -23,6 +23,8 @@ export type StreamOptions = {
 };
 
 export const DEFAULT_MAX_DAYS_FROM_MEDIAN = 366;
+/** Rejected lines whose details are kept (and listed); the rest are only counted. */
+export const MAX_REJECTION_DETAILS = 100;
 const DAY = 86_400_000;
 
 /** A validated event stream, replayed in time order (stable: equal times keep the stream's order). */
@@ -32,7 +34,10 @@ export type EventStream = {
   firstAt: number | undefined;
   lastAt: number | undefined;
   ignored: Map<string, number>;
+  /** The first MAX_REJECTION_DETAILS rejected lines, in the order they were found. */
   rejected: Rejection[];
+  /** Every rejected line, listed or not. */
+  rejectedCount: number;
   /** Deliveries dropped as repeats of an id; complete once `events` has been iterated. */
   duplicates: () => number;
 };
@@ -70,6 +75,7 @@ export function streamFromLines(lines: Iterable<string>, options: StreamOptions 
     lastAt: events.at(-1)?.at,
     ignored: tally.ignored,
     rejected: tally.rejected,
+    rejectedCount: tally.rejectedCount,
     duplicates: () => tally.duplicates,
   };
 }
@@ -88,15 +94,22 @@ function acceptedRange(sortedTimes: ArrayLike<number>, options: StreamOptions): 
 class LineTally {
   readonly ignored = new Map<string, number>();
   readonly rejected: Rejection[] = [];
+  rejectedCount = 0;
   private readonly ignoredIds = new Set<string>();
   duplicates = 0;
+
+  /** Keeps the details of the first rejections only: a file of garbage must not fill the memory. */
+  private reject(rejection: Rejection): void {
+    this.rejectedCount++;
+    if (this.rejected.length < MAX_REJECTION_DETAILS) this.rejected.push(rejection);
+  }
 
   /** The event of a valid line; any other line is recorded here. */
   take(outcome: ParseOutcome, lineNumber: number): EngineEvent | undefined {
     if (outcome.kind === "event") return outcome.event;
     if (outcome.kind === "rejected") {
       const { id, detailType, problems } = outcome;
-      this.rejected.push({ line: lineNumber, id, detailType, problems });
+      this.reject({ line: lineNumber, id, detailType, problems });
     } else if (this.ignoredIds.has(outcome.id)) this.duplicates++;
     else {
       this.ignoredIds.add(outcome.id);
@@ -110,7 +123,7 @@ class LineTally {
     const days = Math.round((range.to - range.median) / DAY);
     const field =
       (event.detail as { occurredAt?: unknown }).occurredAt === undefined ? "time" : "detail.occurredAt";
-    this.rejected.push({
+    this.reject({
       line,
       id: event.id,
       detailType: event.type,
@@ -188,6 +201,7 @@ export function streamFromFile(path: string, options: StreamOptions = {}): Event
     lastAt: last === undefined ? undefined : index.times[last],
     ignored: tally.ignored,
     rejected: tally.rejected,
+    rejectedCount: tally.rejectedCount,
     duplicates: () => tally.duplicates,
   };
 }
