@@ -1,4 +1,4 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, statSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -8,7 +8,8 @@ import {
 } from "../functions/config/campaign-files.ts";
 import { compileEngine } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
-import { DEFAULT_MAX_DAYS_FROM_MEDIAN, streamFromFile } from "./event-source.ts";
+import { CliError, describeFailure, fileErrorReason } from "./cli-error.ts";
+import { DEFAULT_MAX_DAYS_FROM_MEDIAN, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
@@ -23,17 +24,29 @@ const DAY = 86_400_000;
 /** How far past the last event `--until` may run the virtual clock. */
 const MAX_DAYS_AFTER_LAST_EVENT = 366;
 
-/** Runs one `engage` command; returns the exit code. */
+/** Runs one `engage` command; returns the exit code. A failure is one line on stderr, not a stack. */
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
-  if (command === "simulate") return simulateCommand(rest);
-  if (command === "validate") return validateCommand(rest);
-  process.stderr.write(`${USAGE}\n`);
-  return 2;
+  const run = command === "simulate" ? simulateCommand : command === "validate" ? validateCommand : undefined;
+  if (!run) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    return run(rest);
+  } catch (error) {
+    const { text, exitCode } = describeFailure(command!, error);
+    if (text) process.stderr.write(`${text}\n`);
+    return exitCode;
+  }
 }
 
 function validateCommand(args: string[]): number {
-  const dir = resolve(args[0] ?? DEFAULT_CAMPAIGNS);
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  if (positionals.length > 1)
+    throw new CliError(`expected one campaign directory, got ${positionals.length}`);
+  const dir = resolve(positionals[0] ?? DEFAULT_CAMPAIGNS);
+  requireDirectory(dir, "campaign directory");
   const { campaigns, problems } = readCampaignDirectory(dir);
   for (const problem of problems) process.stderr.write(`${formatProblem(problem)}\n`);
   if (problems.length > 0) {
@@ -61,7 +74,8 @@ function simulateCommand(args: string[]): number {
     process.stderr.write(`${USAGE}\n`);
     return 2;
   }
-  const until = values.until === undefined ? undefined : Date.parse(values.until);
+  if (positionals.length > 1) throw new CliError(`expected one events file, got ${positionals.length}`);
+  const until = values.until === undefined ? undefined : parseIsoDateTime(values.until);
   if (until !== undefined && Number.isNaN(until)) {
     process.stderr.write(
       `--until: expected an ISO date-time such as 2026-05-01T00:00:00Z, got "${values.until}"\n`,
@@ -75,7 +89,10 @@ function simulateCommand(args: string[]): number {
     );
     return 2;
   }
-  const { campaigns, engine: config } = loadCampaignDirectory(resolve(values.campaigns ?? DEFAULT_CAMPAIGNS));
+  const campaignDir = resolve(values.campaigns ?? DEFAULT_CAMPAIGNS);
+  requireDirectory(campaignDir, "campaign directory");
+  requireFile(input);
+  const { campaigns, engine: config } = loadCampaignDirectory(campaignDir);
   const engine = compileEngine(campaigns, config);
   const stream = streamFromFile(input, { maxDistanceFromMedian: maxDays * DAY });
   const latestUntil = (stream.lastAt ?? 0) + MAX_DAYS_AFTER_LAST_EVENT * DAY;
@@ -85,7 +102,7 @@ function simulateCommand(args: string[]): number {
     );
     return 2;
   }
-  const out = values.out ? openSync(values.out, "w") : 1;
+  const out = values.out ? openOutput(values.out) : 1;
   const started = performance.now();
   let buffered: string[] = [];
   const examples = new Map<string, MessageLine>();
@@ -108,10 +125,14 @@ function simulateCommand(args: string[]): number {
 
   const err = (text: string) => process.stderr.write(`${text}\n`);
   for (const rejection of report.rejected) err(`rejected ${describeRejection(rejection)}`);
+  if (report.rejectedCount > report.rejected.length)
+    err(
+      `… and ${report.rejectedCount - report.rejected.length} more rejected lines (the first ${MAX_REJECTION_DETAILS} are listed)`,
+    );
   const ignored = [...report.ignored].map(([type, n]) => `${type}=${n}`).join(" ");
   err(
     `${report.events} events (${report.customers} customers), ${report.duplicates} duplicate deliveries dropped, ` +
-      `${report.rejected.length} rejected, ignored: ${ignored || "none"}; simulated to ${new Date(report.until).toISOString()}`,
+      `${report.rejectedCount} rejected, ignored: ${ignored || "none"}; simulated to ${new Date(report.until).toISOString()}`,
   );
   err(report.summary.format());
   if (values.examples) {
@@ -131,4 +152,52 @@ function describeExample(line: MessageLine): string {
   const products = line.productIds ? ` [${line.productIds.join(", ")}]` : "";
   const to = maskAddress(line.to ?? "").padEnd(20);
   return `  ${line.at.slice(0, 16)}  ${line.campaign.padEnd(27)} ${line.channel.padEnd(5)} ${to} ${line.template}${products}`;
+}
+
+function requireFile(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    throw new CliError(`cannot read ${path}: ${fileErrorReason(error)}`);
+  }
+  if (!isFile)
+    throw new CliError(`cannot read ${path}: expected a JSON Lines file of events, not a directory`);
+}
+
+function requireDirectory(path: string, what: string): void {
+  let isDirectory: boolean;
+  try {
+    isDirectory = statSync(path).isDirectory();
+  } catch (error) {
+    throw new CliError(`cannot read the ${what} ${path}: ${fileErrorReason(error)}`);
+  }
+  if (!isDirectory) throw new CliError(`cannot read the ${what} ${path}: expected a directory, not a file`);
+}
+
+/** Opened before the run, so an unwritable --out fails at once rather than after the simulation. */
+function openOutput(path: string): number {
+  try {
+    return openSync(path, "w");
+  } catch (error) {
+    throw new CliError(`--out ${path}: cannot write: ${fileErrorReason(error)}`);
+  }
+}
+
+const ISO_DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** Epoch ms of a complete ISO 8601 date-time with its offset; NaN for anything else, 2026-02-30 included. */
+function parseIsoDateTime(text: string): number {
+  const match = ISO_DATE_TIME.exec(text);
+  if (!match) return Number.NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((field) => Number(field ?? 0));
+  const calendar = new Date(Date.UTC(year!, month! - 1, day!, hour!, minute!, second));
+  const exists =
+    calendar.getUTCMonth() === month! - 1 &&
+    calendar.getUTCDate() === day &&
+    calendar.getUTCHours() === hour &&
+    calendar.getUTCMinutes() === minute &&
+    calendar.getUTCSeconds() === second;
+  return exists ? Date.parse(text) : Number.NaN;
 }

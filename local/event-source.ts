@@ -23,23 +23,32 @@ export type StreamOptions = {
 };
 
 export const DEFAULT_MAX_DAYS_FROM_MEDIAN = 366;
+/** Rejected lines whose details are kept (and listed); the rest are only counted. */
+export const MAX_REJECTION_DETAILS = 100;
 const DAY = 86_400_000;
 
-/** A validated event stream, replayed in time order (stable: equal times keep the stream's order). */
+/**
+ * A validated event stream, replayed in a canonical order that does not depend on the order of the
+ * lines: by event time, then by a hash of the event id, then by id. Repeats of an id at the same
+ * instant are one event: the copy whose line sorts first as text, whichever arrived first.
+ */
 export type EventStream = {
   /** Valid events in time order; iterate once. Duplicate deliveries (same id) are left out. */
   events: Iterable<EngineEvent>;
   firstAt: number | undefined;
   lastAt: number | undefined;
   ignored: Map<string, number>;
+  /** The first MAX_REJECTION_DETAILS rejected lines, in the order they were found. */
   rejected: Rejection[];
+  /** Every rejected line, listed or not. */
+  rejectedCount: number;
   /** Deliveries dropped as repeats of an id; complete once `events` has been iterated. */
   duplicates: () => number;
 };
 
 /** A stream held in memory (tests, small inputs). */
 export function streamFromLines(lines: Iterable<string>, options: StreamOptions = {}): EventStream {
-  const accepted: { event: EngineEvent; line: number }[] = [];
+  const accepted: { event: EngineEvent; line: number; text: string }[] = [];
   const tally = new LineTally();
   let lineNumber = 0;
   for (const raw of lines) {
@@ -47,29 +56,37 @@ export function streamFromLines(lines: Iterable<string>, options: StreamOptions 
     const line = raw.trim();
     if (!line) continue;
     const event = tally.take(parseJsonLine(line), lineNumber);
-    if (event) accepted.push({ event, line: lineNumber });
+    if (event) accepted.push({ event, line: lineNumber, text: line });
   }
   const range = acceptedRange(
     accepted.map(({ event }) => event.at).sort((a, b) => a - b),
     options,
   );
-  const events: EngineEvent[] = [];
-  const seen = new Set<string>();
-  for (const { event, line } of accepted) {
+  const kept: { event: EngineEvent; text: string; idHash: number }[] = [];
+  for (const { event, line, text } of accepted) {
     if (event.at < range.from || event.at > range.to) tally.rejectOutlier(line, event, range);
-    else if (seen.has(event.id)) tally.duplicates++;
-    else {
-      seen.add(event.id);
-      events.push(event);
-    }
+    else kept.push({ event, text, idHash: hashOf(event.id) });
   }
-  events.sort((a, b) => a.at - b.at);
+  kept.sort(
+    (a, b) =>
+      a.event.at - b.event.at ||
+      a.idHash - b.idHash ||
+      compareText(a.event.id, b.event.id) ||
+      compareText(a.text, b.text),
+  );
+  const events: EngineEvent[] = [];
+  for (const { event } of kept) {
+    const previous = events.at(-1);
+    if (previous && previous.at === event.at && previous.id === event.id) tally.duplicates++;
+    else events.push(event);
+  }
   return {
     events,
     firstAt: events[0]?.at,
     lastAt: events.at(-1)?.at,
     ignored: tally.ignored,
     rejected: tally.rejected,
+    rejectedCount: tally.rejectedCount,
     duplicates: () => tally.duplicates,
   };
 }
@@ -88,15 +105,22 @@ function acceptedRange(sortedTimes: ArrayLike<number>, options: StreamOptions): 
 class LineTally {
   readonly ignored = new Map<string, number>();
   readonly rejected: Rejection[] = [];
+  rejectedCount = 0;
   private readonly ignoredIds = new Set<string>();
   duplicates = 0;
+
+  /** Keeps the details of the first rejections only: a file of garbage must not fill the memory. */
+  private reject(rejection: Rejection): void {
+    this.rejectedCount++;
+    if (this.rejected.length < MAX_REJECTION_DETAILS) this.rejected.push(rejection);
+  }
 
   /** The event of a valid line; any other line is recorded here. */
   take(outcome: ParseOutcome, lineNumber: number): EngineEvent | undefined {
     if (outcome.kind === "event") return outcome.event;
     if (outcome.kind === "rejected") {
       const { id, detailType, problems } = outcome;
-      this.rejected.push({ line: lineNumber, id, detailType, problems });
+      this.reject({ line: lineNumber, id, detailType, problems });
     } else if (this.ignoredIds.has(outcome.id)) this.duplicates++;
     else {
       this.ignoredIds.add(outcome.id);
@@ -110,7 +134,7 @@ class LineTally {
     const days = Math.round((range.to - range.median) / DAY);
     const field =
       (event.detail as { occurredAt?: unknown }).occurredAt === undefined ? "time" : "detail.occurredAt";
-    this.rejected.push({
+    this.reject({
       line,
       id: event.id,
       detailType: event.type,
@@ -128,9 +152,10 @@ const CHUNK = 1 << 20;
 
 /**
  * A stream read from a JSON Lines file in two passes, so memory grows with the number of valid
- * lines by 20 bytes each, not with their text: the first pass validates every line and keeps its
- * time, offset and length; the second reads the lines back in time order. A redelivery carries
- * its event's time, so repeats of an id are found among the events of the same instant.
+ * lines by 28 bytes each, not with their text: the first pass validates every line and keeps its
+ * time, offset, length, line number and id hash; the second reads the lines back in the canonical
+ * order. A redelivery carries its event's time, so repeats of an id are found among the events of
+ * the same instant.
  */
 export function streamFromFile(path: string, options: StreamOptions = {}): EventStream {
   const fd = openSync(path, "r");
@@ -138,7 +163,7 @@ export function streamFromFile(path: string, options: StreamOptions = {}): Event
   const tally = new LineTally();
   forEachLine(fd, (line, offset, length, lineNumber) => {
     const event = tally.take(parseJsonLine(line), lineNumber);
-    if (event) index.add(event.at, offset, length, lineNumber);
+    if (event) index.add(event.at, offset, length, lineNumber, hashOf(event.id));
   });
   const sorted = index.timeOrder();
   const range = acceptedRange(
@@ -159,22 +184,20 @@ export function streamFromFile(path: string, options: StreamOptions = {}): Event
   const events = function* (): Generator<EngineEvent> {
     // Streams are mostly in order already: a window read ahead serves most lines without a read call.
     const window = new ReadAhead(fd);
-    let groupAt = Number.NaN;
-    const groupIds = new Set<string>();
     try {
-      for (const i of order) {
-        const text = window.read(index.offsets[i]!, index.lengths[i]!);
-        const event = eventOfAcceptedLine(text.trim());
-        if (event.at !== groupAt) {
-          groupAt = event.at;
-          groupIds.clear();
-        }
-        if (groupIds.has(event.id)) {
-          tally.duplicates++;
-          continue;
-        }
-        groupIds.add(event.id);
-        yield event;
+      for (let start = 0; start < order.length; ) {
+        const first = order[start]!;
+        let end = start + 1;
+        while (
+          end < order.length &&
+          index.times[order[end]!] === index.times[first] &&
+          index.idHashes[order[end]!] === index.idHashes[first]
+        )
+          end++;
+        const read = (i: number) => window.read(index.offsets[i]!, index.lengths[i]!).trim();
+        if (end === start + 1) yield eventOfAcceptedLine(read(first));
+        else yield* sameInstantAndHash(order.subarray(start, end), read, tally);
+        start = end;
       }
     } finally {
       closeSync(fd);
@@ -188,8 +211,45 @@ export function streamFromFile(path: string, options: StreamOptions = {}): Event
     lastAt: last === undefined ? undefined : index.times[last],
     ignored: tally.ignored,
     rejected: tally.rejected,
+    rejectedCount: tally.rejectedCount,
     duplicates: () => tally.duplicates,
   };
+}
+
+/**
+ * Lines of one instant whose ids hash alike: each id once, in id order, from the copy whose text
+ * sorts first. Only one copy per id is held, however many repeats there are.
+ */
+function* sameInstantAndHash(
+  lines: Uint32Array,
+  read: (i: number) => string,
+  tally: LineTally,
+): Generator<EngineEvent> {
+  const firstCopy = new Map<string, { text: string; event: EngineEvent }>();
+  for (const i of lines) {
+    const text = read(i);
+    const event = eventOfAcceptedLine(text);
+    const kept = firstCopy.get(event.id);
+    if (kept) tally.duplicates++;
+    if (!kept || compareText(text, kept.text) < 0) firstCopy.set(event.id, { text, event });
+  }
+  const ids = [...firstCopy.keys()].sort(compareText);
+  for (const id of ids) yield firstCopy.get(id)!.event;
+}
+
+/** Code-unit order, the same on every machine (no locale). */
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** FNV-1a over the UTF-16 code units: a cheap, stable sort key; equal hashes are resolved by the id itself. */
+function hashOf(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
 
 /** Reads byte ranges of a file through a window of CHUNK bytes, refilled at the requested offset. */
@@ -214,34 +274,37 @@ class ReadAhead {
   }
 }
 
-/** Growable typed arrays of (time, offset, length, line number) per valid line. */
+/** Growable typed arrays of (time, offset, length, line number, id hash) per valid line. */
 class LineIndex {
   times = new Float64Array(1024);
   offsets = new Float64Array(1024);
   lengths = new Uint32Array(1024);
   lines = new Uint32Array(1024);
+  idHashes = new Uint32Array(1024);
   size = 0;
 
-  add(at: number, offset: number, length: number, line: number): void {
+  add(at: number, offset: number, length: number, line: number, idHash: number): void {
     if (this.size === this.times.length) {
       this.times = grow(this.times, new Float64Array(this.size * 2));
       this.offsets = grow(this.offsets, new Float64Array(this.size * 2));
       this.lengths = grow(this.lengths, new Uint32Array(this.size * 2));
       this.lines = grow(this.lines, new Uint32Array(this.size * 2));
+      this.idHashes = grow(this.idHashes, new Uint32Array(this.size * 2));
     }
     this.times[this.size] = at;
     this.offsets[this.size] = offset;
     this.lengths[this.size] = length;
     this.lines[this.size] = line;
+    this.idHashes[this.size] = idHash;
     this.size++;
   }
 
-  /** Line indexes by time, ties in file order. */
+  /** Line indexes by time, then id hash (ties within those are resolved when the lines are read). */
   timeOrder(): Uint32Array {
     const order = new Uint32Array(this.size);
     for (let i = 0; i < this.size; i++) order[i] = i;
-    const times = this.times;
-    return order.sort((a, b) => times[a]! - times[b]! || a - b);
+    const { times, idHashes } = this;
+    return order.sort((a, b) => times[a]! - times[b]! || idHashes[a]! - idHashes[b]! || a - b);
   }
 }
 

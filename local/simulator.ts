@@ -19,7 +19,9 @@ export type SimulationReport = {
   events: number;
   duplicates: number;
   ignored: Map<string, number>;
+  /** The first rejected lines (see MAX_REJECTION_DETAILS); rejectedCount counts them all. */
   rejected: Rejection[];
+  rejectedCount: number;
   messages: number;
   customers: number;
   until: number;
@@ -147,6 +149,7 @@ export function simulate(
     duplicates: stream.duplicates(),
     ignored,
     rejected,
+    rejectedCount: stream.rejectedCount,
     messages,
     customers: states.size,
     until,

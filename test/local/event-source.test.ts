@@ -48,11 +48,12 @@ describe("reading a stream from a file in two passes", () => {
     writeFileSync(file, lines.join("\r\n"));
     const fromFile = summarize(streamFromFile(file));
     expect(fromFile).toEqual(summarize(streamFromLines(lines)));
+    // b and c share an instant: the hash of their ids orders them, not the file.
     expect(fromFile.events.map(([id]) => id)).toEqual([
       "late",
       "a",
-      "b",
       "c",
+      "b",
       expect.stringMatching(/^line-/),
     ]);
     expect(fromFile.duplicates).toBe(2);
@@ -82,6 +83,29 @@ describe("reading a stream from a file in two passes", () => {
     const narrow = streamFromLines(lines, { maxDistanceFromMedian: 86_400_000 });
     expect([...narrow.events].map((e) => e.id)).toEqual(["a", "b", "c"]);
     expect(streamFromLines(lines, { maxDistanceFromMedian: 3_600_000 }).rejected).toHaveLength(4);
+  });
+
+  it("keeps the same copy of an id repeated with different content, whatever the order of the lines", () => {
+    const copies = [
+      envelope("x", "2026-03-01T10:00:00Z", "app.opened", { customerId: "c2" }),
+      envelope("x", "2026-03-01T10:00:00Z", "app.opened", { customerId: "c1" }),
+      envelope("y", "2026-03-01T10:00:00Z", "app.opened", { customerId: "c3" }),
+    ];
+    const kept = (lines: string[]) => {
+      const file = join(dir, "copies.jsonl");
+      writeFileSync(file, lines.join("\n"));
+      const fromFile = summarize(streamFromFile(file));
+      const fromLines = summarize(streamFromLines(lines));
+      expect(fromFile.events).toEqual(fromLines.events);
+      return [...streamFromLines(lines).events].map(
+        (e) => `${e.id}:${(e.detail as { customerId: string }).customerId}`,
+      );
+    };
+    const expected = kept(copies);
+    expect(expected).toHaveLength(2);
+    expect(expected).toContain("x:c1");
+    expect(kept([copies[2]!, copies[1]!, copies[0]!])).toEqual(expected);
+    expect(kept([copies[1]!, copies[2]!, copies[0]!])).toEqual(expected);
   });
 
   it("reads the sample shop the same way", () => {
