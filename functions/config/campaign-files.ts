@@ -57,29 +57,50 @@ export function readCampaignDirectory(dir: string): {
   const campaigns: Campaign[] = [];
   for (const name of files.filter((file) => file !== ENGINE_FILE)) {
     const file = join(dir, name);
-    const campaign = parseFile(file, CampaignSchema, problems);
-    const raw = campaign ?? readJson(file, []);
-    for (const problem of templateProblems(raw))
-      problems.push({ file, path: problem.path, expected: problem.message });
-    if (!campaign) continue;
-    if (campaign.id !== basename(name, ".json"))
-      problems.push({
-        file,
-        path: "id",
-        expected: `"${basename(name, ".json")}" (the file name without .json)`,
-      });
-    if (engine) {
-      for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
-      for (const problem of loopProblems(campaign, engine.minLoopWait)) problems.push({ file, ...problem });
-    }
-    campaigns.push(campaign);
+    const json = readJson(file, problems);
+    if (json === undefined) continue;
+    const checked = checkCampaign(file, json, engine);
+    problems.push(...checked.problems);
+    if (checked.campaign) campaigns.push(checked.campaign);
   }
   return { campaigns, engine, problems };
 }
 
+/**
+ * One campaign file's JSON, checked as `engage validate` does: the campaign when it is valid, and
+ * every problem found (with the engine's settings, when engine.json is valid, for rankings and loops).
+ */
+export function checkCampaign(
+  file: string,
+  json: unknown,
+  engine: EngineConfig | undefined,
+): { campaign?: Campaign; problems: CampaignFileProblem[] } {
+  const problems: CampaignFileProblem[] = [];
+  const campaign = parseJson(file, json, CampaignSchema, problems);
+  for (const problem of templateProblems(json))
+    problems.push({ file, path: problem.path, expected: problem.message });
+  if (!campaign) return { problems };
+  const name = basename(file, ".json");
+  if (campaign.id !== name)
+    problems.push({ file, path: "id", expected: `"${name}" (the file name without .json)` });
+  if (engine) {
+    for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
+    for (const problem of loopProblems(campaign, engine.minLoopWait)) problems.push({ file, ...problem });
+  }
+  return problems.length > 0 ? { problems } : { campaign, problems };
+}
+
 function parseFile<T>(file: string, schema: z.ZodType<T>, problems: CampaignFileProblem[]): T | undefined {
   const json = readJson(file, problems);
-  if (json === undefined) return undefined;
+  return json === undefined ? undefined : parseJson(file, json, schema, problems);
+}
+
+function parseJson<T>(
+  file: string,
+  json: unknown,
+  schema: z.ZodType<T>,
+  problems: CampaignFileProblem[],
+): T | undefined {
   const raw = rawJsonProblem(json);
   if (raw) {
     problems.push({ file, path: formatPath(raw.path), expected: raw.expected });

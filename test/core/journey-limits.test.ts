@@ -33,3 +33,36 @@ describe("messages per journey", () => {
     expect(lines).toHaveLength(2);
   });
 });
+
+describe("a wait read from event data", () => {
+  it("is bounded like a wait written in a file: the wake-up is a valid time", async () => {
+    const { compileEngine } = await import("../../functions/core/engine/compile.ts");
+    const { decide } = await import("../../functions/core/engine/decide.ts");
+    const { emptyCustomerState } = await import("../../functions/core/state/customer-state.ts");
+    const { shippedEngineConfig } = await import("../support/scenario.ts");
+    const { MAX_DURATION_MS } = await import("../../functions/core/config/duration.ts");
+    const campaign = defineCampaign({
+      id: "later",
+      name: "later",
+      kind: "transactional",
+      triggers: [{ type: "event", event: "customer.signed_up" }],
+      steps: [
+        { id: "wait", type: "wait", durationFrom: { path: "journey.days", unit: "days" } },
+        { id: "send", type: "send", channel: "email", template: "t" },
+      ],
+      templates: { t: { subject: "Hi", body: "Hi" } },
+    });
+    const engine = compileEngine([campaign], shippedEngineConfig());
+    const at = Date.parse("2026-03-01T08:00:00Z");
+    const decisions = decide(engine, emptyCustomerState("c1"), {
+      id: "e1",
+      type: "customer.signed_up",
+      at,
+      source: "t",
+      detail: customer("c1", { days: 1e12 }),
+    });
+    const wake = decisions.find((d) => d.type === "wake");
+    expect(wake?.at).toBe(at + MAX_DURATION_MS);
+    expect(() => new Date(wake!.at).toISOString()).not.toThrow();
+  });
+});

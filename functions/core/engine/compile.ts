@@ -42,7 +42,8 @@ export function compileEngine(
     traitsUsed: new Set(),
     scheduleTriggers: [],
     journeyEventTypes: new Map(),
-    renderBodies: options.renderBodies ?? false,
+    // Every message the engine decides has its body rendered, so a template that fails at render fails there.
+    renderBodies: options.renderBodies ?? true,
   };
   for (const campaign of campaigns) {
     if (!campaign.enabled) continue;

@@ -8,7 +8,7 @@ import { readPath, readValues } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { getOwn, setOwn } from "../state/data-record.ts";
-import { renderBody, renderSubject } from "../templates/templates.ts";
+import { type CompiledTemplate, renderBody, renderSubject } from "../templates/templates.ts";
 import type { Engine } from "./compile.ts";
 import type { Decision, MessageLine } from "./decisions.ts";
 import { mergeProducts } from "./products.ts";
@@ -337,24 +337,34 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   let body: string | undefined;
   if (verdict.outcome === "suppress") line.reason = verdict.reason;
   else {
-    line.to = verdict.to;
     const template = engine.templates.get(campaign.id)?.get(step.template);
-    if (template) {
-      const renderScope = {
-        profile: state.profile,
-        customer: state.profile,
-        journey: journey.context,
-        products: products ?? [],
-        params: campaign.params,
-        traits: scope.facts.traits,
-        order: scope.facts.order,
-        loyalty: state.loyalty,
-        unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
-      };
-      if (step.channel === "email") line.subject = renderSubject(template, renderScope);
-      if (engine.renderBodies) body = withSmsOptOut(renderBody(template, renderScope), step, campaign, run);
+    const rendered = template
+      ? renderMessage(
+          template,
+          {
+            profile: state.profile,
+            customer: state.profile,
+            journey: journey.context,
+            products: products ?? [],
+            params: campaign.params,
+            traits: scope.facts.traits,
+            order: scope.facts.order,
+            loyalty: state.loyalty,
+            unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
+          },
+          { subject: step.channel === "email", body: engine.renderBodies },
+        )
+      : {};
+    if (rendered === undefined) {
+      // The same data would fail the same way on every retry: decided once, as not sent.
+      line.status = "suppressed";
+      line.reason = "render_failed";
+    } else {
+      line.to = verdict.to;
+      if (rendered.subject !== undefined) line.subject = rendered.subject;
+      if (rendered.body !== undefined) body = withSmsOptOut(rendered.body, step, campaign, run);
+      if (countsTowardCap(campaign, step)) state.marketingSends.push(now);
     }
-    if (countsTowardCap(campaign, step)) state.marketingSends.push(now);
   }
   if (products && products.length > 0) line.productIds = products.map((p) => p.productId);
   if (journey.deferredFrom !== undefined) line.deferredFrom = new Date(journey.deferredFrom).toISOString();
@@ -369,6 +379,21 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
     ...(step.topic ? { topic: step.topic } : {}),
   });
   return "next";
+}
+
+/** The parts asked for, rendered; undefined when the template fails to render (limits, bad data). */
+function renderMessage(
+  template: CompiledTemplate,
+  scope: object,
+  parts: { subject: boolean; body: boolean },
+): { subject?: string; body?: string } | undefined {
+  try {
+    const subject = parts.subject ? renderSubject(template, scope) : undefined;
+    const body = parts.body ? renderBody(template, scope) : undefined;
+    return { ...(subject !== undefined ? { subject } : {}), ...(body !== undefined ? { body } : {}) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Marketing SMS must say how to opt out. */

@@ -14,6 +14,7 @@ export const suppressionReasons = [
   "support_ticket_open",
   "suppressed_address",
   "no_address",
+  "render_failed",
 ] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 

@@ -1,5 +1,6 @@
 import { Liquid, type Template as LiquidTemplate, type TagToken } from "liquidjs";
 import type { Campaign } from "../config/campaign.ts";
+import { oneLine, safeUrls } from "./safe-text.ts";
 
 /**
  * liquidjs's DoS limits, per parse or render call. A template is at most 100,000 characters; a
@@ -54,12 +55,15 @@ export function compileTemplates(campaign: Campaign): Map<string, CompiledTempla
   return compiled;
 }
 
+/** One line: no CR/LF or other control character reaches a mail header. */
 export function renderSubject(template: CompiledTemplate, scope: object): string | undefined {
-  return template.subject ? String(plain.renderSync(template.subject, scope)).trim() : undefined;
+  return template.subject ? oneLine(String(plain.renderSync(template.subject, scope))) : undefined;
 }
 
+/** An email body is HTML: its links and images go only to http(s) or mailto URLs. */
 export function renderBody(template: CompiledTemplate, scope: object): string {
-  return String((template.bodyEscaped ? escaped : plain).renderSync(template.body, scope));
+  if (!template.bodyEscaped) return String(plain.renderSync(template.body, scope));
+  return safeUrls(String(escaped.renderSync(template.body, scope)));
 }
 
 /**

@@ -61,6 +61,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
         : `${issue.origin} with at least ${String(issue.minimum)} ${issue.origin === "string" ? "character(s)" : "element(s)"}`;
     case "invalid_format":
       return `a valid ${issue.format}`;
+    case "invalid_union": {
+      // A discriminated union whose `type` matches no branch.
+      const options = (issue as { options?: unknown[] }).options;
+      return options ? `one of ${options.map((v) => JSON.stringify(v)).join(", ")}` : "a valid value";
+    }
     default:
       return issue.message;
   }
