@@ -44,6 +44,13 @@ export const EngineConfigSchema = z.strictObject({
     orders: z.number().int().positive().describe("recent orders kept per customer"),
     products: z.number().int().positive().describe("products tracked per customer (interest, purchases)"),
   }),
+  outbox: z
+    .strictObject({
+      marketingExpiry: DurationSchema.describe(
+        "a marketing message not sent this long after it was decided (a failed send) is dropped; transactional ones never expire",
+      ),
+    })
+    .default({ marketingExpiry: 24 * 3_600_000 }),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 export type EngineConfigInput = z.input<typeof EngineConfigSchema>;

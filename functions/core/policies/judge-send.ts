@@ -13,6 +13,7 @@ export const suppressionReasons = [
   "support_ticket_open",
   "suppressed_address",
   "no_address",
+  "expired",
 ] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 
