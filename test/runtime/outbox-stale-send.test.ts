@@ -5,7 +5,7 @@ import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { recheckSend } from "../../functions/core/engine/recheck-send.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
-import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
+import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import type { CampaignCount } from "../../functions/runtime/decision-metrics.ts";
 import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
@@ -160,8 +160,9 @@ describe("a message performed later than it was decided is judged again (issue 7
   });
 });
 
+const carts = compileEngine([shippedCampaign("cart-abandonment")], shippedEngineConfig());
+
 describe("recheckSend (the core's judgement of a pending message)", () => {
-  const carts = compileEngine([shippedCampaign("cart-abandonment")], shippedEngineConfig());
   const sms = (decidedAt: number): MessageEntry => ({
     kind: "message",
     id: "j|second-reminder-sms|x",
@@ -211,5 +212,63 @@ describe("recheckSend (the core's judgement of a pending message)", () => {
       reason: "frequency_cap",
       counted: true,
     });
+  });
+});
+
+describe("a pending message deferred by quiet hours when judged again", () => {
+  it("waits in the outbox until quiet hours end, then goes", async () => {
+    const customerId = `stale${++customers}`;
+    const decided = Date.parse("2026-03-02T19:00:00Z"); // 20:00 in Paris
+    await store.save(
+      {
+        ...emptyCustomerState(customerId),
+        profile: { phone: "+33612345678", timezone: "Europe/Paris" },
+        consent: { sms: "opted_in", topics: {} },
+        marketingSends: [decided],
+        outbox: [
+          {
+            kind: "message",
+            id: "j|second-reminder-sms|x",
+            journeyId: "j",
+            campaign: "cart-abandonment",
+            step: "second-reminder-sms",
+            template: "second-reminder-sms",
+            channel: "sms",
+            to: "+33612345678",
+            body: "Your cart. Reply STOP to opt out.",
+            marketing: true,
+            claimedAt: 0,
+            decidedAt: decided,
+            at: decided,
+          },
+        ],
+      },
+      0,
+    );
+    const fake = recordingPorts();
+    const deps: RuntimeDeps = {
+      engine: carts,
+      store,
+      ports: fake.ports,
+      now: () => clock,
+      log: recordingLog(),
+    };
+    const run = () => runForCustomer(deps, customerId, undefined, () => []);
+
+    clock = Date.parse("2026-03-02T21:00:00Z"); // 22:00 in Paris
+    await run();
+    expect(fake.attempts).toEqual([]);
+    expect((await store.load(customerId)).state.outbox).toEqual([
+      expect.objectContaining({ notBefore: Date.parse("2026-03-03T07:00:00Z"), claimedAt: 0 }),
+    ]);
+
+    clock = Date.parse("2026-03-03T06:59:00Z");
+    await run();
+    expect(fake.attempts).toEqual([]);
+
+    clock = Date.parse("2026-03-03T07:00:00Z");
+    await run();
+    expect(fake.delivered).toEqual([expect.objectContaining({ customerId, step: "second-reminder-sms" })]);
+    expect((await store.load(customerId)).state.outbox).toEqual([]);
   });
 });
