@@ -26,6 +26,8 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
         marketing: decision.marketing,
         ...(decision.topic !== undefined ? { topic: decision.topic } : {}),
         claimedAt: now,
+        decidedAt: now,
+        at: Date.parse(line.at),
       });
     } else if (decision.type === "journey" && decision.change === "started") started.add(decision.journeyId);
     else if (decision.type === "interest")

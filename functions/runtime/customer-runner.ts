@@ -2,10 +2,12 @@ import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
 import { RetryableError } from "../adapters/errors.ts";
 import { SDK_CALL_BUDGET_MS } from "../adapters/sdk-client-settings.ts";
 import type { Engine } from "../core/engine/compile.ts";
-import type { Decision } from "../core/engine/decisions.ts";
+import type { Decision, MessageDecision } from "../core/engine/decisions.ts";
+import { recheckSend, uncountSend } from "../core/engine/recheck-send.ts";
+import type { SuppressionReason } from "../core/policies/judge-send.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
-import { claimEffects } from "./claim-effects.ts";
+import { claimEffects, type MessageEntry } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
 import { EffectLease } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
@@ -64,7 +66,11 @@ export async function runForCustomer(
   const outcome = await deps.store.update(customerId, (state) => {
     claimed = new Set();
     for (const entry of state.outbox)
-      if (now - entry.claimedAt >= EFFECT_LEASE_MS && canPerform(deps.ports, entry)) {
+      if (
+        now - entry.claimedAt >= EFFECT_LEASE_MS &&
+        canPerform(deps.ports, entry) &&
+        !deferred(entry, now)
+      ) {
         entry.claimedAt = now;
         claimed.add(entry.id);
       }
@@ -89,15 +95,29 @@ export async function runForCustomer(
   // The other entries belong to a run still performing them.
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
   if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, now);
-  if (deps.publishAudit && decisions.length > 0) {
-    try {
-      await deps.publishAudit(decisions);
-    } catch (error) {
-      deps.log.warn("audit events not published", { customerId, reason: (error as Error).name });
-    }
-  }
+  await publishAudit(deps, customerId, decisions);
   return { decisions, state };
 }
+
+async function publishAudit(deps: RuntimeDeps, customerId: string, decisions: readonly Decision[]) {
+  if (!deps.publishAudit || decisions.length === 0) return;
+  try {
+    await deps.publishAudit(decisions);
+  } catch (error) {
+    deps.log.warn("audit events not published", { customerId, reason: (error as Error).name });
+  }
+}
+
+const deferred = (entry: OutboxEntry, now: number) =>
+  entry.kind === "message" && entry.notBefore !== undefined && entry.notBefore > now;
+
+/** What the record write does besides removing finished entries and releasing failed ones. */
+type HeldBack = {
+  /** Suppressed when judged again: the cap count (at) to take back. */
+  uncount: Map<string, number>;
+  /** Deferred by quiet hours when judged again: until when. */
+  defer: Map<string, number>;
+};
 
 async function finishEffects(
   deps: RuntimeDeps,
@@ -125,11 +145,28 @@ async function finishEffects(
   let latest = state;
   // Messages last: the idempotent effects (workflow starts, index writes) cannot fail after a send.
   const ordered = [...entries].sort((a, b) => Number(a.kind === "message") - Number(b.kind === "message"));
+  const held: HeldBack = { uncount: new Map(), defer: new Map() };
+  const suppressed: Decision[] = [];
   for (const [index, entry] of ordered.entries()) {
     if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
       lease.let(entry.id);
       finished.add(entry.id);
       continue;
+    }
+    // Decided by an earlier run: judged again on the state as it is now (after this run's event).
+    if (entry.kind === "message" && entry.decidedAt !== now) {
+      const verdict = recheckSend(deps.engine, state, entry, now);
+      if (verdict.outcome !== "send") {
+        lease.let(entry.id);
+        if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);
+        else {
+          finished.add(entry.id);
+          if (verdict.counted && entry.at !== undefined) held.uncount.set(entry.id, entry.at);
+          suppressed.push(suppressedLine(customerId, entry, verdict.reason, now));
+          deps.log.info("pending message not sent", { customerId, entry: entry.id, reason: verdict.reason });
+        }
+        continue;
+      }
     }
     if (!(await lease.mayPerform(entry.id))) {
       // Taken over by another run: its effect now. Lease not renewable: it lapses, a later run takes it.
@@ -151,7 +188,11 @@ async function finishEffects(
       finished.clear();
     }
   }
-  latest = (await recordEffects(deps, customerId, finished, release, lease.since)) ?? latest;
+  latest = (await recordEffects(deps, customerId, finished, release, lease.since, held)) ?? latest;
+  if (suppressed.length > 0) {
+    deps.count?.(campaignCounts(suppressed));
+    await publishAudit(deps, customerId, suppressed);
+  }
   if (retry) throw new RetryableError(`customer ${customerId}: ${retry.message}`, retry.reason);
   return latest;
 }
@@ -168,15 +209,26 @@ async function recordEffects(
   finished: ReadonlySet<string>,
   release: ReadonlySet<string>,
   claimedAt: number,
+  held: HeldBack = { uncount: new Map(), defer: new Map() },
 ): Promise<CustomerState | undefined> {
-  if (finished.size === 0 && release.size === 0) return undefined;
+  if (finished.size === 0 && release.size === 0 && held.defer.size === 0) return undefined;
   const deadline = Date.now() + RECORD_BUDGET_MS;
   for (let attempt = 0; ; attempt++) {
     try {
       const { state } = await deps.store.update(customerId, (fresh) => {
+        for (const entry of fresh.outbox) {
+          const at = held.uncount.get(entry.id);
+          if (at !== undefined) uncountSend(fresh, at);
+        }
         fresh.outbox = fresh.outbox.filter((entry) => !finished.has(entry.id));
-        for (const entry of fresh.outbox)
+        for (const entry of fresh.outbox) {
+          const until = held.defer.get(entry.id);
+          if (until !== undefined && entry.kind === "message" && entry.claimedAt === claimedAt) {
+            entry.notBefore = until;
+            entry.claimedAt = 0;
+          }
           if (release.has(entry.id) && entry.claimedAt === claimedAt) entry.claimedAt = 0;
+        }
       });
       return state;
     } catch (error) {
@@ -205,6 +257,30 @@ function rememberPerformed(key: string): void {
   performedNotRecorded.add(key);
   if (performedNotRecorded.size > PERFORMED_REMEMBERED)
     performedNotRecorded.delete(performedNotRecorded.values().next().value as string);
+}
+
+/** A message dropped when judged again, as the decision line the counts and audit events report. */
+function suppressedLine(
+  customerId: string,
+  entry: MessageEntry,
+  reason: SuppressionReason,
+  now: number,
+): MessageDecision {
+  return {
+    type: "message",
+    journeyId: entry.journeyId,
+    marketing: entry.marketing,
+    line: {
+      at: new Date(now).toISOString(),
+      campaign: entry.campaign,
+      step: entry.step,
+      customerId,
+      channel: entry.channel,
+      status: "suppressed",
+      reason,
+      template: entry.template,
+    },
+  };
 }
 
 const memoryKey = (customerId: string, entryId: string) => `${customerId}\u0000${entryId}`;

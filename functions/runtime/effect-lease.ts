@@ -59,12 +59,14 @@ export class EffectLease {
   /** Runs the effect with a heartbeat that renews the lease while it is in flight. */
   async during<T>(effect: Promise<T>): Promise<T> {
     const startedAt = this.deps.now();
-    let beat: Promise<unknown> = Promise.resolve();
+    let beat: Promise<unknown> | undefined;
     const timer = setInterval(() => {
       const now = this.deps.now();
-      if (now - startedAt > this.timing.maxHoldMs) return;
+      if (beat !== undefined || now - startedAt > this.timing.maxHoldMs) return;
       if (now - this.claimedAt < this.timing.leaseMs / 2) return;
-      beat = beat.then(() => this.renew());
+      beat = this.renew().finally(() => {
+        beat = undefined;
+      });
     }, this.timing.checkEveryMs);
     timer.unref?.();
     try {

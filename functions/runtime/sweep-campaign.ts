@@ -200,6 +200,7 @@ function hasLeftovers(
   return state.outbox.some(
     (entry) =>
       canPerform(deps.ports, entry) &&
+      !(entry.kind === "message" && entry.notBefore !== undefined && entry.notBefore > now) &&
       (now - entry.claimedAt > STALE_CLAIM_MS ||
         (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
   );

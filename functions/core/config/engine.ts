@@ -58,6 +58,13 @@ export const EngineConfigSchema = z.strictObject({
       .positive()
       .describe("event ids remembered per customer against redelivery; older ones are handled as replays"),
   }),
+  outbox: z
+    .strictObject({
+      marketingExpiry: DurationSchema.describe(
+        "a marketing message not sent this long after it was decided (a failed send) is dropped; transactional ones never expire",
+      ),
+    })
+    .default({ marketingExpiry: 24 * 3_600_000 }),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 export type EngineConfigInput = z.input<typeof EngineConfigSchema>;

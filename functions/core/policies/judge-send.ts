@@ -15,6 +15,7 @@ export const suppressionReasons = [
   "suppressed_address",
   "no_address",
   "render_failed",
+  "expired",
 ] as const;
 export type SuppressionReason = (typeof suppressionReasons)[number];
 

@@ -68,6 +68,12 @@ export const OutboxEntrySchema = z.discriminatedUnion("kind", [
     marketing: z.boolean(),
     topic: z.string().optional(),
     claimedAt: epochMs,
+    /** The runner's clock when it was decided: a send performed later is judged again, and may expire. */
+    decidedAt: epochMs.optional(),
+    /** The decision's own time, as counted in marketingSends for the frequency cap. */
+    at: epochMs.optional(),
+    /** Deferred by quiet hours when judged again: not performed before this. */
+    notBefore: epochMs.optional(),
   }),
   z.object({ kind: z.literal("start"), id: z.string(), journeyId: z.string(), claimedAt: epochMs }),
   z.object({

@@ -1,0 +1,61 @@
+import { countsTowardCap, judgeSend, type SuppressionReason } from "../policies/judge-send.ts";
+import { customerZone } from "../state/apply-event.ts";
+import type { CustomerState, OutboxEntry } from "../state/customer-state.ts";
+import type { Engine } from "./compile.ts";
+
+type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;
+
+export type Recheck =
+  | { outcome: "send" }
+  /** `counted`: the message was counted toward the frequency cap when decided; take it back (uncountSend). */
+  | { outcome: "suppress"; reason: SuppressionReason; counted: boolean }
+  | { outcome: "defer"; until: number };
+
+/**
+ * A message performed later than it was decided (a failed send retried, a crashed run's entry taken
+ * over) is judged again, on the customer's state as it is now, by the policies of the decision
+ * (judgeSend): an opt-out, a bounce, a support ticket, the cap or quiet hours that came since hold it
+ * back. A marketing message decided more than `outbox.marketingExpiry` ago is dropped as expired; a
+ * transactional one never expires. Its own count toward the cap is left out of the judgement.
+ */
+export function recheckSend(engine: Engine, state: CustomerState, entry: MessageEntry, now: number): Recheck {
+  const { config } = engine;
+  const campaign = engine.campaigns.get(entry.campaign);
+  const step = campaign?.steps.find((s) => s.id === entry.step);
+  const send = step?.type === "send" ? step : undefined;
+  const counted =
+    campaign !== undefined && send !== undefined && entry.at !== undefined && countsTowardCap(campaign, send);
+  const suppress = (reason: SuppressionReason): Recheck => ({ outcome: "suppress", reason, counted });
+
+  if (
+    entry.marketing &&
+    entry.decidedAt !== undefined &&
+    now - entry.decidedAt > config.outbox.marketingExpiry
+  )
+    return suppress("expired");
+  if (state.suppressedAddresses.includes(entry.to.toLowerCase())) return suppress("suppressed_address");
+  // A campaign or step removed since: only the hard check above applies.
+  if (campaign === undefined || send === undefined) return { outcome: "send" };
+  const judged = counted ? { ...state, marketingSends: withoutOne(state.marketingSends, entry.at!) } : state;
+  const verdict = judgeSend({
+    state: judged,
+    campaign,
+    step: send,
+    now,
+    zone: customerZone(state, config),
+    config,
+  });
+  if (verdict.outcome === "send") return { outcome: "send" };
+  if (verdict.outcome === "defer") return verdict;
+  return suppress(verdict.reason);
+}
+
+/** Takes back a suppressed message's count toward the frequency cap: it was never sent. */
+export function uncountSend(state: CustomerState, at: number): void {
+  state.marketingSends = withoutOne(state.marketingSends, at);
+}
+
+function withoutOne(times: readonly number[], at: number): number[] {
+  const index = times.indexOf(at);
+  return index < 0 ? [...times] : [...times.slice(0, index), ...times.slice(index + 1)];
+}

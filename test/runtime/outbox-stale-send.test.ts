@@ -1,0 +1,274 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
+import { RetryableError } from "../../functions/adapters/errors.ts";
+import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { recheckSend } from "../../functions/core/engine/recheck-send.ts";
+import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
+import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
+import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
+import type { CampaignCount } from "../../functions/runtime/decision-metrics.ts";
+import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
+import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
+import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+
+const TABLE = "customer-state";
+const HOUR = 3_600_000;
+const engine = compileEngine(
+  [shippedCampaign("welcome"), shippedCampaign("order-confirmation")],
+  shippedEngineConfig(),
+  { renderBodies: true },
+);
+
+let db: LocalDynamoDb;
+let store: DynamoDbCustomerStateStore;
+let clock: number;
+beforeAll(async () => {
+  db = await startLocalDynamoDb();
+  await createTable(db.client, TABLE, "customerId");
+  store = new DynamoDbCustomerStateStore(db.documents, TABLE);
+});
+afterAll(async () => {
+  await db.stop();
+});
+beforeEach(() => {
+  clock = Date.parse("2026-03-01T08:00:05Z");
+});
+
+let customers = 0;
+let events = 0;
+const envelope = (event: TestEvent) =>
+  JSON.parse(toJsonLines([{ ...event, id: `e${++events}` }])[0]!) as unknown;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** A runtime on dynalite whose first delivery fails retryably (SES throttled), counting what it decides. */
+function failingOnce() {
+  const fake = recordingPorts();
+  fake.failNext.deliver.push(new RetryableError("SES SendEmail failed: Throttling", "ThrottlingException"));
+  const counts: CampaignCount[] = [];
+  const deps: RuntimeDeps = {
+    engine,
+    store,
+    ports: fake.ports,
+    now: () => clock,
+    log: recordingLog(),
+    count: (more) => counts.push(...more),
+  };
+  return { fake, deps, counts };
+}
+
+/** A new customer whose welcome email (marketing) failed to send and waits in the outbox. */
+async function welcomeLeftInOutbox(deps: RuntimeDeps): Promise<string> {
+  const customerId = `stale${++customers}`;
+  await expect(
+    ingestEvent(deps, envelope(customerSignedUp(customerId, iso(clock - 5_000)))),
+  ).rejects.toBeInstanceOf(RetryableError);
+  const { state } = await store.load(customerId);
+  expect(state.outbox).toEqual([expect.objectContaining({ campaign: "welcome", marketing: true })]);
+  expect(state.marketingSends).toHaveLength(1);
+  return customerId;
+}
+
+const suppressed = (counts: CampaignCount[]) =>
+  counts.filter((c) => c.name === "Suppressed").map((c) => `${c.campaign} ${c.reason}`);
+
+describe("a message performed later than it was decided is judged again (issue 7 item 6)", () => {
+  it("the customer opts out after the failed send: the welcome is not sent, and is counted suppressed", async () => {
+    const { fake, deps, counts } = failingOnce();
+    const customerId = await welcomeLeftInOutbox(deps);
+
+    clock += 60_000;
+    await ingestEvent(deps, envelope(consentUpdated(customerId, iso(clock), { status: "opted_out" })));
+
+    expect(fake.delivered).toEqual([]);
+    expect(suppressed(counts)).toEqual(["welcome opted_out"]);
+    const { state } = await store.load(customerId);
+    expect(state.outbox).toEqual([]);
+    // Never sent: it no longer counts toward the frequency cap.
+    expect(state.marketingSends).toEqual([]);
+  });
+
+  it("the address bounced hard after the failed send: nothing goes to it", async () => {
+    const { fake, deps, counts } = failingOnce();
+    const customerId = await welcomeLeftInOutbox(deps);
+
+    clock += 60_000;
+    await ingestEvent(
+      deps,
+      envelope({
+        type: "email.bounced",
+        at: iso(clock),
+        detail: { customerId, address: `${customerId}@example.com`, bounceType: "permanent" },
+      }),
+    );
+
+    expect(fake.delivered).toEqual([]);
+    expect(suppressed(counts)).toEqual(["welcome suppressed_address"]);
+    expect((await store.load(customerId)).state.outbox).toEqual([]);
+  });
+
+  it("a marketing message older than outbox.marketingExpiry is dropped as expired", async () => {
+    const { fake, deps, counts } = failingOnce();
+    const customerId = await welcomeLeftInOutbox(deps);
+    expect(engine.config.outbox.marketingExpiry).toBe(24 * HOUR);
+
+    clock += 25 * HOUR;
+    await ingestEvent(
+      deps,
+      envelope(productViewed(customerId, iso(clock), { product: { productId: "p1" } })),
+    );
+
+    expect(fake.delivered).toEqual([]);
+    expect(suppressed(counts)).toEqual(["welcome expired"]);
+    expect((await store.load(customerId)).state.outbox).toEqual([]);
+  });
+
+  it("a pending marketing message that still passes every check goes out with the next run", async () => {
+    const { fake, deps, counts } = failingOnce();
+    const customerId = await welcomeLeftInOutbox(deps);
+
+    clock += HOUR;
+    await ingestEvent(
+      deps,
+      envelope(productViewed(customerId, iso(clock), { product: { productId: "p1" } })),
+    );
+
+    expect(fake.delivered).toEqual([expect.objectContaining({ customerId, campaign: "welcome" })]);
+    expect(suppressed(counts)).toEqual([]);
+    expect((await store.load(customerId)).state.marketingSends).toHaveLength(1);
+  });
+
+  it("a transactional message never expires: sent days later, even after a marketing opt-out", async () => {
+    const fake = recordingPorts();
+    const deps: RuntimeDeps = { engine, store, ports: fake.ports, now: () => clock, log: recordingLog() };
+    const customerId = `stale${++customers}`;
+    await ingestEvent(deps, envelope(customerSignedUp(customerId, iso(clock - 5_000))));
+    fake.failNext.deliver.push(new RetryableError("SES SendEmail failed: Throttling", "ThrottlingException"));
+    await expect(
+      ingestEvent(
+        deps,
+        envelope(orderPlaced(customerId, iso(clock), { items: [{ productId: "p1", price: 9 }] })),
+      ),
+    ).rejects.toBeInstanceOf(RetryableError);
+
+    clock += 72 * HOUR;
+    await ingestEvent(deps, envelope(consentUpdated(customerId, iso(clock), { status: "opted_out" })));
+
+    expect(fake.delivered.map((d) => d.campaign)).toEqual(["welcome", "order-confirmation"]);
+    expect((await store.load(customerId)).state.outbox).toEqual([]);
+  });
+});
+
+const carts = compileEngine([shippedCampaign("cart-abandonment")], shippedEngineConfig());
+
+describe("recheckSend (the core's judgement of a pending message)", () => {
+  const sms = (decidedAt: number): MessageEntry => ({
+    kind: "message",
+    id: "j|second-reminder-sms|x",
+    journeyId: "j",
+    campaign: "cart-abandonment",
+    step: "second-reminder-sms",
+    template: "second-reminder-sms",
+    channel: "sms",
+    to: "+33612345678",
+    body: "Your cart. Reply STOP to opt out.",
+    marketing: true,
+    claimedAt: 0,
+    decidedAt,
+    at: decidedAt,
+  });
+  const customer = (): CustomerState => ({
+    ...emptyCustomerState("q1"),
+    profile: { phone: "+33612345678", timezone: "Europe/Paris" },
+    consent: { sms: "opted_in", topics: {} },
+  });
+
+  it("defers to the end of quiet hours a pending SMS that would now go out at night", () => {
+    const decided = Date.parse("2026-03-02T19:00:00Z"); // 20:00 in Paris
+    const state = customer();
+    state.marketingSends = [decided];
+    const now = decided + 2 * HOUR; // 22:00 in Paris
+
+    expect(recheckSend(carts, state, sms(decided), now)).toEqual({
+      outcome: "defer",
+      until: Date.parse("2026-03-03T07:00:00Z"), // 08:00 in Paris
+    });
+  });
+
+  it("leaves the message's own count out of the frequency cap, and suppresses past it", () => {
+    const decided = Date.parse("2026-03-02T10:00:00Z");
+    const state = customer();
+    const cap = carts.config.frequencyCap as { max: number };
+    state.marketingSends = [
+      decided,
+      ...Array.from({ length: cap.max - 1 }, (_, i) => decided - (i + 1) * HOUR),
+    ];
+    expect(recheckSend(carts, state, sms(decided), decided + HOUR)).toEqual({ outcome: "send" });
+
+    state.marketingSends.push(decided + 30 * 60_000);
+    expect(recheckSend(carts, state, sms(decided), decided + HOUR)).toEqual({
+      outcome: "suppress",
+      reason: "frequency_cap",
+      counted: true,
+    });
+  });
+});
+
+describe("a pending message deferred by quiet hours when judged again", () => {
+  it("waits in the outbox until quiet hours end, then goes", async () => {
+    const customerId = `stale${++customers}`;
+    const decided = Date.parse("2026-03-02T19:00:00Z"); // 20:00 in Paris
+    await store.save(
+      {
+        ...emptyCustomerState(customerId),
+        profile: { phone: "+33612345678", timezone: "Europe/Paris" },
+        consent: { sms: "opted_in", topics: {} },
+        marketingSends: [decided],
+        outbox: [
+          {
+            kind: "message",
+            id: "j|second-reminder-sms|x",
+            journeyId: "j",
+            campaign: "cart-abandonment",
+            step: "second-reminder-sms",
+            template: "second-reminder-sms",
+            channel: "sms",
+            to: "+33612345678",
+            body: "Your cart. Reply STOP to opt out.",
+            marketing: true,
+            claimedAt: 0,
+            decidedAt: decided,
+            at: decided,
+          },
+        ],
+      },
+      0,
+    );
+    const fake = recordingPorts();
+    const deps: RuntimeDeps = {
+      engine: carts,
+      store,
+      ports: fake.ports,
+      now: () => clock,
+      log: recordingLog(),
+    };
+    const run = () => runForCustomer(deps, customerId, undefined, () => []);
+
+    clock = Date.parse("2026-03-02T21:00:00Z"); // 22:00 in Paris
+    await run();
+    expect(fake.attempts).toEqual([]);
+    expect((await store.load(customerId)).state.outbox).toEqual([
+      expect.objectContaining({ notBefore: Date.parse("2026-03-03T07:00:00Z"), claimedAt: 0 }),
+    ]);
+
+    clock = Date.parse("2026-03-03T06:59:00Z");
+    await run();
+    expect(fake.attempts).toEqual([]);
+
+    clock = Date.parse("2026-03-03T07:00:00Z");
+    await run();
+    expect(fake.delivered).toEqual([expect.objectContaining({ customerId, step: "second-reminder-sms" })]);
+    expect((await store.load(customerId)).state.outbox).toEqual([]);
+  });
+});
