@@ -5,6 +5,7 @@ import { App, type CfnElement } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
@@ -67,7 +68,7 @@ describe("event routing", () => {
       EventBusName: { Ref: logicalId(bus) },
       EventPattern: {
         "detail-type": [{ "anything-but": ["product.inventory_changed", "product.price_changed"] }],
-        source: [{ "anything-but": ["aws.ses", "aws.sms-voice"] }],
+        source: [{ "anything-but": ["aws.ses", "aws.sms-voice", "engage"] }],
       },
       Targets: [
         {
@@ -145,6 +146,8 @@ describe("event routing", () => {
     expect(routedTo(event("shop.web", "cart.updated"))).toEqual(["ingest"]);
     expect(routedTo(event("shop.web", "order.placed"))).toEqual(["ingest"]);
     expect(routedTo(event("engage.journey", "journey.failed"))).toEqual(["ingest"]);
+    // The engine's own audit events are for analytics: no handler takes them back as input.
+    for (const type of AUDIT_EVENT_TYPES) expect(routedTo(event(AUDIT_SOURCE, type)), type).toEqual([]);
     expect(routedTo(event("shop.catalog", "product.inventory_changed"))).toEqual(["catalogFanout"]);
     expect(routedTo(event("shop.catalog", "product.price_changed"))).toEqual(["catalogFanout"]);
     expect(routedTo(event("aws.ses", "Email Bounced"))).toEqual(["feedback"]);
