@@ -18,6 +18,7 @@ export const AUDIT_EVENT_TYPES = [
   "journey.started",
   "journey.exited",
   "journey.completed",
+  "journey.failed",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
