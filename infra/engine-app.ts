@@ -10,7 +10,15 @@ export const CONTEXT_KEYS = {
   fromAddress: "engage:fromAddress",
   sesIdentity: "engage:sesIdentity",
   alarmEmail: "engage:alarmEmail",
+  unsubscribeConcurrency: "engage:unsubscribeConcurrency",
 } as const;
+
+/**
+ * The public unsubscribe URL takes unauthenticated requests: a flood of them must not take the
+ * account's whole Lambda concurrency (and with it ingest and the journeys). Mail providers post one
+ * request per unsubscribe; a few concurrent executions serve a large list.
+ */
+export const DEFAULT_UNSUBSCRIBE_CONCURRENCY = 10;
 
 export interface EngineAppOptions {
   readonly projectRoot: string;
@@ -27,6 +35,7 @@ export function addEngineStack(app: App, options: EngineAppOptions): EngineStack
     fromAddress: requiredContext(app, CONTEXT_KEYS.fromAddress),
     sesIdentity: requiredContext(app, CONTEXT_KEYS.sesIdentity),
     alarmEmail: optionalContext(app, CONTEXT_KEYS.alarmEmail),
+    unsubscribeConcurrency: concurrencyContext(app, CONTEXT_KEYS.unsubscribeConcurrency),
     campaigns,
     sources: { projectRoot: options.projectRoot, campaignsDir },
   });
@@ -43,4 +52,16 @@ function optionalContext(app: App, key: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value !== "string") throw new Error(`Context value "${key}" must be a string`);
   return value;
+}
+
+/** A whole number of executions, 1 to 1,000; `-c` passes it as a string, cdk.json as a number. */
+function concurrencyContext(app: App, key: string): number {
+  const value: unknown = app.node.tryGetContext(key);
+  if (value === undefined || value === null || value === "") return DEFAULT_UNSUBSCRIBE_CONCURRENCY;
+  const count = typeof value === "string" && /^\d+$/.test(value) ? Number(value) : value;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > 1000)
+    throw new Error(
+      `Context value "${key}" must be a whole number from 1 to 1000, not ${JSON.stringify(value)}`,
+    );
+  return count;
 }

@@ -18,6 +18,8 @@ export interface EngineStackProps extends StackProps {
   /** Verified SES identity covering fromAddress: a domain or that email address. */
   readonly sesIdentity: string;
   readonly alarmEmail?: string;
+  /** Reserved concurrency of the public unsubscribe function. */
+  readonly unsubscribeConcurrency: number;
   /** The validated campaigns (their ids and triggers decide schedules and dashboards). */
   readonly campaigns: readonly CampaignSummary[];
   readonly sources: FunctionSources;
@@ -57,6 +59,7 @@ export class EngineStack extends Stack {
       bus: this.bus,
       email,
       fanout,
+      unsubscribeConcurrency: props.unsubscribeConcurrency,
     });
     const { ingest, catalogFanout, journeyStep, sweep, feedback, unsubscribe } = this.functions;
 

@@ -12,12 +12,15 @@ const PUT_EVENTS_MAX = 10;
 // Entry error codes that clear by themselves; any other (MalformedDetail, AccessDenied…) will not.
 const TRANSIENT_ENTRY_ERRORS = new Set(["ThrottlingException", "InternalFailure", "InternalException"]);
 
-export type AuditEventType =
-  | "message.sent"
-  | "message.suppressed"
-  | "journey.started"
-  | "journey.exited"
-  | "journey.completed";
+export const AUDIT_EVENT_TYPES = [
+  "message.sent",
+  "message.suppressed",
+  "journey.started",
+  "journey.exited",
+  "journey.completed",
+  "journey.failed",
+] as const;
+export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export type AuditEvent = { type: AuditEventType; at: number; detail: Record<string, unknown> };
 

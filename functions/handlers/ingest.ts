@@ -53,6 +53,11 @@ async function fanoutRecord(runtime: RuntimeDeps, record: SQSRecord): Promise<vo
 
 function report(outcome: IngestOutcome): void {
   if (outcome.outcome === "applied") return;
+  // Counted per campaign as Failed with the decisions; the log says which instance.
+  if (outcome.outcome === "journey_failed") {
+    logger.warn("journey failed", { ...outcome });
+    return;
+  }
   metrics.addMetric(outcome.outcome === "ignored" ? "IgnoredEvents" : "RejectedEvents", MetricUnit.Count, 1);
   if (outcome.outcome === "ignored") logger.info("event ignored: unknown detail-type", { ...outcome });
   else logger.warn("event rejected", { ...outcome });

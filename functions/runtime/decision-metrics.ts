@@ -1,8 +1,8 @@
 import type { Decision } from "../core/engine/decisions.ts";
 
-/** A count for the per-campaign dashboards: Triggered, Sent, Suppressed (by reason), Converted. */
+/** A count for the per-campaign dashboards: Triggered, Sent, Suppressed (by reason), Converted, Failed. */
 export type CampaignCount = {
-  name: "Triggered" | "Sent" | "Suppressed" | "Converted";
+  name: "Triggered" | "Sent" | "Suppressed" | "Converted" | "Failed";
   campaign: string;
   reason?: string;
   channel?: string;
@@ -13,6 +13,8 @@ export function campaignCounts(decisions: readonly Decision[]): CampaignCount[] 
   for (const decision of decisions) {
     if (decision.type === "journey" && decision.change === "started")
       counts.push({ name: "Triggered", campaign: decision.campaign });
+    else if (decision.type === "journey" && decision.change === "failed")
+      counts.push({ name: "Failed", campaign: decision.campaign });
     else if (decision.type === "journey" && decision.conversion)
       counts.push({ name: "Converted", campaign: decision.campaign });
     else if (decision.type === "message" && decision.line.status === "sent")

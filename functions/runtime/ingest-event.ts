@@ -1,10 +1,12 @@
 import { decide, decideCatalog } from "../core/engine/decide.ts";
 import { isCatalogEventType } from "../core/events/details.ts";
 import type { CatalogEvent, CustomerEvent } from "../core/events/envelope.ts";
+import { isJourneyFailedEnvelope } from "../core/events/journey-failed.ts";
 import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
-import { eventAtEdge, type NotRun } from "./edge-event.ts";
+import { eventAtEdge } from "./edge-event.ts";
+import { type JourneyFailedOutcome, journeyFailedEvent } from "./journey-failed.ts";
 
-export type IngestOutcome = { outcome: "applied"; id: string; messages: number } | NotRun;
+export type IngestOutcome = { outcome: "applied"; id: string; messages: number } | JourneyFailedOutcome;
 
 /**
  * One customer event as EventBridge delivers it, or one catalog event addressed to one customer by
@@ -16,6 +18,8 @@ export async function ingestEvent(
   envelope: unknown,
   forCustomer?: string,
 ): Promise<IngestOutcome> {
+  if (isJourneyFailedEnvelope(envelope) && forCustomer === undefined)
+    return journeyFailedEvent(deps, envelope);
   const edge = eventAtEdge(envelope);
   if ("notRun" in edge) return edge.notRun;
   const { event } = edge;

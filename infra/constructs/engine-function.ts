@@ -30,6 +30,8 @@ export interface EngineFunctionProps {
    * on-failure queue. "sync": the caller (Step Functions, a function URL client) gets the error.
    */
   readonly invocation: "async" | "sync";
+  /** Caps (and guarantees) the function's concurrent executions; unset: the account's pool. */
+  readonly reservedConcurrency?: number;
 }
 
 /**
@@ -70,6 +72,7 @@ export class EngineFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize,
       timeout: props.timeout,
+      reservedConcurrentExecutions: props.reservedConcurrency,
       role: this.role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

@@ -15,6 +15,8 @@ export interface EngineFunctionsProps {
   readonly bus: events.IEventBus;
   readonly email: EmailSending;
   readonly fanout: FanoutQueue;
+  /** Reserved concurrency of the public unsubscribe function, so a flood cannot starve the others. */
+  readonly unsubscribeConcurrency: number;
 }
 
 export const INGEST_TIMEOUT = Duration.seconds(30);
@@ -70,6 +72,7 @@ export class EngineFunctions extends Construct {
       timeout: Duration.seconds(10),
       memorySize: 256,
       invocation: "sync",
+      reservedConcurrency: props.unsubscribeConcurrency,
       environment: { ...tableEnvironment, UNSUBSCRIBE_SECRET_ARN: this.unsubscribeSigningSecret.secretArn },
     });
     // Mail providers post the one-click request without credentials; the link's signature is the auth.

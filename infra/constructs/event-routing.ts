@@ -4,10 +4,17 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
+import { AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 
 export const CATALOG_DETAIL_TYPES = ["product.inventory_changed", "product.price_changed"];
 export const FEEDBACK_SOURCES = ["aws.ses", "aws.sms-voice"];
+/**
+ * What the engine itself puts on the bus for analytics (message.sent, journey.started, …): never
+ * its own input. (journey.failed comes from the workflow with its own source, and ingest ends the
+ * journey with it.)
+ */
+export const ENGINE_AUDIT_SOURCES = [AUDIT_SOURCE];
 /** The SES event-publishing detail-types of the events the configuration set publishes. */
 export const SES_FEEDBACK_DETAIL_TYPES = [
   "Email Bounced",
@@ -49,10 +56,11 @@ export class EventRouting extends Construct {
 
     this.customerEventsRule = new events.Rule(this, "CustomerEvents", {
       eventBus: bus,
-      description: "Customer events (everything but catalog events and AWS feedback) to ingest",
+      description:
+        "Customer events and failed journeys to ingest (not catalog events, AWS feedback or the engine's audit events)",
       eventPattern: {
         detailType: events.Match.anythingBut(...CATALOG_DETAIL_TYPES),
-        source: events.Match.anythingBut(...FEEDBACK_SOURCES),
+        source: events.Match.anythingBut(...FEEDBACK_SOURCES, ...ENGINE_AUDIT_SOURCES),
       },
     });
     this.addLambdaTarget(

@@ -436,4 +436,38 @@ describe("event envelopes", () => {
       );
     });
   });
+
+  it("never throws, whatever the input, and every rejection names a field and what was expected", () => {
+    const fields = ["customerId", "items", "product", "productId", "cartId", "orderId", "attributes"];
+    const detail = fc.dictionary(
+      fc.constantFrom(...fields, "birthday", "dates", "total", "currency", "__proto__", "constructor"),
+      fc.oneof(fc.anything(), fc.string(), fc.array(fc.record({ productId: fc.string() }))),
+    );
+    const envelopeLike = fc.record(
+      {
+        id: fc.oneof(fc.string(), fc.anything()),
+        source: fc.string(),
+        "detail-type": fc.oneof(fc.constantFrom(...eventTypes), fc.string()),
+        time: fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc.string(),
+        ),
+        detail,
+      },
+      { requiredKeys: ["detail-type", "detail"] },
+    );
+    fc.assert(
+      fc.property(fc.oneof(fc.anything(), envelopeLike), (input) => {
+        const outcome = parseEnvelope(input);
+        expect(["event", "ignored", "rejected"]).toContain(outcome.kind);
+        if (outcome.kind !== "rejected") return;
+        expect(outcome.problems.length).toBeGreaterThan(0);
+        for (const problem of outcome.problems) {
+          expect(problem.path.length).toBeGreaterThan(0);
+          expect(problem.expected.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });

@@ -201,4 +201,29 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     expect(execution.failuresRecorded).toEqual([]);
     await expectJourneyClosed(local);
   });
+
+  it("ends a journey whose Step fails for good: journey.failed reaches ingest, which frees the customer", async () => {
+    const local = await localEngine();
+    local.stepFailures.push(Object.assign(new Error("a bug in the step"), { name: "TypeError" }));
+
+    await local.run([signup, cart("2026-03-02T10:00:00Z", ["p1"])], UNTIL);
+
+    const execution = onlyExecution(local);
+    expect(execution.status).toBe("FAILED");
+    expect(execution.statesEntered()).toEqual([step, JOURNEY_STATES.recordFailure, JOURNEY_STATES.failed]);
+    expect(execution.failuresRecorded).toHaveLength(1);
+    expect(local.sesCalls).toEqual([]);
+    const { state } = await local.store.load("c1");
+    expect(state.journeys).toEqual([]);
+    expect(state.finished[execution.input.instanceId]).toBe(Date.parse("2026-03-02T10:00:00Z"));
+    expect(local.audit).toContainEqual(
+      expect.objectContaining({
+        type: "journey.failed",
+        detail: expect.objectContaining({
+          journeyId: execution.input.instanceId,
+          campaign: "cart-abandonment",
+        }),
+      }),
+    );
+  });
 });

@@ -162,6 +162,8 @@ export async function startLocalEngine(options: LocalEngineOptions) {
   const sesCalls: SentEmail[] = [];
   const sent: SentEmail[] = [];
   const sesFailures: Error[] = [];
+  // What the next journey Step calls throw, before the handler runs (a crash, a bug).
+  const stepFailures: Error[] = [];
   mockClient(clients.ses)
     .on(SendEmailCommand)
     .callsFake(async (input: SendEmailCommandInput) => {
@@ -253,12 +255,17 @@ export async function startLocalEngine(options: LocalEngineOptions) {
             execution.nextWake = undefined;
             if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
             execution.stepCalls.push(iso(time.now));
+            const failure = stepFailures.shift();
+            if (failure) throw failure;
             const result: StepResult = await journeyStepHandler((task as { Payload: unknown }).Payload);
             if (!result.done && result.wakeAt) execution.nextWake = Date.parse(result.wakeAt);
             return { Payload: result } as never;
           },
           [JOURNEY_STATES.recordFailure]: async (entries) => {
             execution.failuresRecorded.push(entries);
+            // As the bus would: the customer-events rule takes journey.failed to ingest.
+            for (const entry of (entries as { Entries: PutEventsEntryInput[] }).Entries)
+              await ingestEnvelope(busEnvelope(entry, time.now));
             return { Entries: [{ EventId: "failure-1" }], FailedEntryCount: 0 };
           },
         },
@@ -309,6 +316,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
     sesCalls,
     sent,
     sesFailures,
+    stepFailures,
     sms,
     audit,
     executions,
@@ -391,6 +399,24 @@ export async function startLocalEngine(options: LocalEngineOptions) {
 }
 
 export type LocalEngine = Awaited<ReturnType<typeof startLocalEngine>>;
+
+/** A PutEvents entry as the state machine's task passes it (Detail still an object, or a JSON string). */
+type PutEventsEntryInput = { Source: string; DetailType: string; Detail: unknown };
+
+let busEventCount = 0;
+function busEnvelope(entry: PutEventsEntryInput, at: number) {
+  return {
+    version: "0",
+    id: `bus-${++busEventCount}`,
+    source: entry.Source,
+    "detail-type": entry.DetailType,
+    account: "123456789012",
+    time: new Date(at).toISOString(),
+    region: "us-east-1",
+    resources: [],
+    detail: typeof entry.Detail === "string" ? (JSON.parse(entry.Detail) as unknown) : entry.Detail,
+  };
+}
 
 function withoutUndefined(record: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined));

@@ -5,10 +5,11 @@ import { App, type CfnElement } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
-import { addEngineStack } from "../../infra/engine-app.ts";
+import { addEngineStack, DEFAULT_UNSUBSCRIBE_CONCURRENCY } from "../../infra/engine-app.ts";
 import { localAslFromTemplate } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import {
@@ -67,7 +68,7 @@ describe("event routing", () => {
       EventBusName: { Ref: logicalId(bus) },
       EventPattern: {
         "detail-type": [{ "anything-but": ["product.inventory_changed", "product.price_changed"] }],
-        source: [{ "anything-but": ["aws.ses", "aws.sms-voice"] }],
+        source: [{ "anything-but": ["aws.ses", "aws.sms-voice", "engage"] }],
       },
       Targets: [
         {
@@ -145,6 +146,8 @@ describe("event routing", () => {
     expect(routedTo(event("shop.web", "cart.updated"))).toEqual(["ingest"]);
     expect(routedTo(event("shop.web", "order.placed"))).toEqual(["ingest"]);
     expect(routedTo(event("engage.journey", "journey.failed"))).toEqual(["ingest"]);
+    // The engine's own audit events are for analytics: no handler takes them back as input.
+    for (const type of AUDIT_EVENT_TYPES) expect(routedTo(event(AUDIT_SOURCE, type)), type).toEqual([]);
     expect(routedTo(event("shop.catalog", "product.inventory_changed"))).toEqual(["catalogFanout"]);
     expect(routedTo(event("shop.catalog", "product.price_changed"))).toEqual(["catalogFanout"]);
     expect(routedTo(event("aws.ses", "Email Bounced"))).toEqual(["feedback"]);
@@ -445,6 +448,17 @@ describe("functions", () => {
     }
   });
 
+  it("reserve a small concurrency for the public unsubscribe URL only, so a flood cannot starve the others", () => {
+    const { functions } = engine.stack;
+    expect(
+      resources[logicalId(functions.unsubscribe.function)]!.Properties.ReservedConcurrentExecutions,
+    ).toBe(DEFAULT_UNSUBSCRIBE_CONCURRENCY);
+    const reserved = ofType("AWS::Lambda::Function").filter(
+      ([, fn]) => fn.Properties.ReservedConcurrentExecutions,
+    );
+    expect(reserved.map(([id]) => id)).toEqual([logicalId(functions.unsubscribe.function)]);
+  });
+
   it("expose unsubscribe through a function URL", () => {
     engine.template.hasResourceProperties("AWS::Lambda::Url", {
       AuthType: "NONE",
@@ -530,6 +544,20 @@ describe("configuration errors stop the synth", () => {
     const files = { "welcome.json": { ...welcome, kind: "promotional" }, "engine.json": engineJson };
     expect(() => build(files)).toThrow(CampaignFilesError);
     expect(() => build(files)).toThrow(/welcome\.json: kind: expected one of "marketing", "transactional"/);
+  });
+
+  it("takes the unsubscribe concurrency from the context, and refuses one that is not a whole number from 1 to 1000", () => {
+    const files = { "engine.json": FIXTURE_CAMPAIGNS["engine.json"] };
+    const concurrencyOf = (value: unknown) => {
+      const stack = build(files, { "engage:unsubscribeConcurrency": value });
+      return (
+        stack.functions.unsubscribe.function.node.defaultChild as { reservedConcurrentExecutions?: number }
+      ).reservedConcurrentExecutions;
+    };
+    expect(concurrencyOf("25")).toBe(25);
+    expect(concurrencyOf(3)).toBe(3);
+    for (const bad of ["0", "ten", -1, 2.5, 5000])
+      expect(() => concurrencyOf(bad)).toThrow(/engage:unsubscribeConcurrency.*whole number from 1 to 1000/);
   });
 
   it("rejects a from address the SES identity does not cover", () => {

@@ -6,6 +6,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Construct } from "constructs";
+import { JOURNEY_FAILED_EVENT } from "../../functions/core/events/journey-failed.ts";
 import { acknowledgeQualifiedInvoke } from "../../infra/constructs/acknowledge-qualified-invoke.ts";
 
 /** State names are part of the contract with local runs (overrides are keyed by state name). */
@@ -35,8 +36,8 @@ export const JOURNEY_TRANSIENT_ERRORS = [
   "TransientError",
 ];
 
-/** Detail of the event the failure path puts on the bus; ingest can close the instance with it. */
-export const JOURNEY_FAILED_EVENT = { source: "engage.journey", detailType: "journey.failed" } as const;
+/** The event the failure path puts on the bus; ingest ends the journey with it (failJourney). */
+export { JOURNEY_FAILED_EVENT };
 
 export interface JourneyStateMachineProps {
   /** journey-step: gets { customerId, instanceId }, returns { customerId, instanceId, done, wakeAt? }. */

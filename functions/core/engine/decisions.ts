@@ -30,7 +30,7 @@ export type MessageDecision = {
 
 export type JourneyDecision = {
   type: "journey";
-  change: "started" | "exited" | "completed";
+  change: "started" | "exited" | "completed" | "failed";
   campaign: string;
   journeyId: string;
   customerId: string;

@@ -229,7 +229,7 @@ export function finishJourney(
   run: Run,
   journey: Journey,
   at: number,
-  change: "completed" | "exited",
+  change: "completed" | "exited" | "failed",
   exit?: { event: string; conversion: boolean },
 ): void {
   const { state, decisions } = run;

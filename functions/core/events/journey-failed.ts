@@ -1,0 +1,27 @@
+import { z } from "zod";
+import { IdSchema } from "./item.ts";
+
+/**
+ * The event the journey workflow puts on the bus when a journey failed for good (its Step failed
+ * past its retries, or broke the step contract). Ingest ends the journey with it. Not a customer
+ * event of the catalog: no campaign can trigger on it.
+ */
+export const JOURNEY_FAILED_EVENT = { source: "engage.journey", detailType: "journey.failed" } as const;
+
+export const JourneyFailedDetailSchema = z.looseObject({
+  customerId: IdSchema,
+  // A journey id joins the campaign, customer, trigger and key ids (each bounded at the edge).
+  instanceId: z.string().min(1).max(4096, "a journey id of at most 4096 characters"),
+  error: z.string().optional(),
+  cause: z.string().optional(),
+});
+export type JourneyFailedDetail = z.infer<typeof JourneyFailedDetailSchema>;
+
+/** Whether an envelope is the workflow's journey.failed (an app's event of that name is not). */
+export function isJourneyFailedEnvelope(input: unknown): boolean {
+  const envelope = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
+  return (
+    envelope.source === JOURNEY_FAILED_EVENT.source &&
+    envelope["detail-type"] === JOURNEY_FAILED_EVENT.detailType
+  );
+}
