@@ -1,0 +1,627 @@
+import { AsyncLocalStorage } from "node:async_hooks";
+import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
+import type { SQSRecord } from "aws-lambda";
+import { StateMachine } from "aws-local-stepfunctions";
+import { mockClient } from "aws-sdk-client-mock";
+import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
+import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
+import type { Engine } from "../../functions/core/engine/compile.ts";
+import {
+  handler as fanoutHandler,
+  useRuntime as useFanoutRuntime,
+} from "../../functions/handlers/catalog-fanout.ts";
+import { handler as ingestHandler, useRuntime as useIngestRuntime } from "../../functions/handlers/ingest.ts";
+import {
+  handler as journeyStepHandler,
+  useRuntime as useJourneyStepRuntime,
+} from "../../functions/handlers/journey-step.ts";
+import { awsRuntime } from "../../functions/runtime/aws-runtime.ts";
+import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
+import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
+import type { Environment } from "../../functions/runtime/environment.ts";
+import type { StepResult } from "../../functions/runtime/journey-step.ts";
+import type { RuntimeLog } from "../../functions/runtime/runtime-log.ts";
+import { TimerQueue } from "../../local/timer-queue.ts";
+import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
+import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
+import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import { CAMPAIGNS_DIR } from "../support/scenario.ts";
+import type { StreamEvent } from "./chaos-stream.ts";
+import {
+  conditionalCheckFailed,
+  dynamoThrottling,
+  FaultDice,
+  type FaultKind,
+  type FaultPlan,
+  ProcessCrash,
+  sesThrottling,
+  snsThrottling,
+} from "./fault-plan.ts";
+import { VirtualClock } from "./virtual-clock.ts";
+
+/** Lambda's asynchronous invocation (EventBridge -> ingest, fan-out): two retries, then the failure destination. */
+const ASYNC_RETRY_DELAYS_MS = [60_000, 120_000];
+/** The fan-out queue: redelivered after the visibility timeout, to the dead-letter queue after 5 receives. */
+const SQS_VISIBILITY_MS = 60_000;
+const SQS_MAX_RECEIVES = 5;
+/** How long a slow send takes: past the lease, so a concurrent run may take the entry over. */
+const SLOW_SEND_MS = EFFECT_LEASE_MS + 10_000;
+
+/** A message SES or SNS accepted (the customer will receive it). */
+export type AcceptedSend = {
+  at: number;
+  customerId: string;
+  campaign: string;
+  step: string;
+  journeyId: string;
+  entryId: string;
+  channel: "email" | "sms" | "push";
+  marketing: boolean;
+  topic?: string;
+  to: string;
+  /** Position of the send's start among sends and event applications (the order of the run). */
+  startedSeq: number;
+};
+
+/** An event (or one customer's copy of a catalog event) that was never applied: Lambda gave up. */
+export type DeadLetter = {
+  eventId: string;
+  customerId?: string;
+  via: "ingest" | "fanout" | "sqs";
+  error: string;
+  /** The faults injected into its last attempt; none means the engine failed on its own. */
+  faults: FaultKind[];
+};
+
+export type Suppression = { at: number; customerId: string; journeyId: string; step: string; reason: string };
+
+export type ChaosRun = {
+  label: string;
+  plan: FaultPlan;
+  events: number;
+  deliveries: number;
+  sends: AcceptedSend[];
+  /** Messages (journeyId|step) whose send the provider accepted just before the process crashed. */
+  crashedAfterSend: Set<string>;
+  suppressed: Suppression[];
+  deadLetters: DeadLetter[];
+  /** When each event was first applied (its delivery returned), in the order of AcceptedSend.startedSeq. */
+  appliedSeq: Map<string, number>;
+  failedJourneys: { customerId: string; journeyId: string; error: string }[];
+  /** Effects the runtime dropped for good (log "effect dropped"), by reason. */
+  droppedEffects: { customerId: string; entry: string; reason: string }[];
+  /** Outbox entries still waiting at the end of the run. */
+  outboxLeft: { customerId: string; entry: string; kind: string }[];
+  faults: Partial<Record<FaultKind, number>>;
+  largestStateItem: { customerId: string; bytes: number };
+  stateItems: number;
+  wallMs: number;
+};
+
+/** One Lambda invocation, as the faults see it. */
+type Invocation = {
+  id: number;
+  crashed?: ProcessCrash;
+  statePuts: number;
+  sends: number;
+  /** Messages (journeyId|step) the provider accepted that no state write has recorded since. */
+  unrecorded: Set<string>;
+  /** The faults injected into it, in order. */
+  faults: FaultKind[];
+};
+
+const newInvocation = (id: number): Invocation => ({
+  id,
+  statePuts: 0,
+  sends: 0,
+  unrecorded: new Set(),
+  faults: [],
+});
+
+/** Rolls the dice for one fault in an invocation, and remembers it there. */
+function inject(dice: FaultDice, invocation: Invocation | undefined, kind: FaultKind, p: number): boolean {
+  if (!dice.roll(kind, p)) return false;
+  invocation?.faults.push(kind);
+  return true;
+}
+
+type Delivery =
+  | { kind: "event"; event: StreamEvent; attempt: number }
+  | { kind: "sqs"; customerId: string; event: StreamEvent; receive: number; messageId: string };
+
+const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Journey";
+const UNSUBSCRIBE_SECRET = "chaos-unsubscribe-signing-secret-0123456789";
+
+let asl: AslDefinition | undefined;
+let tableCount = 0;
+
+export type ChaosRunOptions = {
+  db: LocalDynamoDb;
+  label: string;
+  plan: FaultPlan;
+  events: readonly StreamEvent[];
+  /** Virtual end of the run (journeys still waiting then are stopped). */
+  until: number;
+  engine?: Engine;
+};
+
+/**
+ * Runs a stream through the engine as deployed (ingest, catalog fan-out and journey-step handlers on
+ * the AWS runtime, DynamoDB on dynalite, the journey ASL on aws-local-stepfunctions, SES/SNS/SFN/
+ * EventBridge mocked at the SDK) on a virtual clock, with the plan's faults injected at the SDK
+ * clients and in the delivery of events. Lambda's retries are replayed as AWS would: a failed
+ * invocation runs again after its delay, then goes to a dead-letter list.
+ */
+export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
+  const started = performance.now();
+  const { db, plan, until } = options;
+  const dice = new FaultDice(plan);
+  const first = options.events.reduce((min, e) => Math.min(min, e.at), Number.POSITIVE_INFINITY);
+  const time = new VirtualClock(first);
+  const suffix = ++tableCount;
+  const env: Environment = {
+    STATE_TABLE: `chaos-state-${suffix}`,
+    INTEREST_TABLE: `chaos-interest-${suffix}`,
+    IDEMPOTENCY_TABLE: `chaos-idempotency-${suffix}`,
+    EVENT_BUS_NAME: "engage",
+    JOURNEY_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
+    FANOUT_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/fanout",
+    SES_CONFIGURATION_SET: "engage",
+    FROM_ADDRESS: "shop@example.com",
+    UNSUBSCRIBE_URL: "https://unsubscribe.example.com/",
+    UNSUBSCRIBE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unsubscribe",
+    CAMPAIGNS_DIR,
+  };
+  await createTable(db.client, env.STATE_TABLE, "customerId");
+  await createTable(db.client, env.INTEREST_TABLE, "productId", "customerId");
+
+  const invocations = new AsyncLocalStorage<Invocation>();
+  const performing = new AsyncLocalStorage<{ customerId: string; message: MessageEntry }>();
+  let invocationCount = 0;
+  const crash = (invocation: Invocation, point: ProcessCrash["point"]): never => {
+    invocation.crashed = new ProcessCrash(point);
+    // Accepted by the provider, never recorded: the one window a resend cannot be told from a first send.
+    for (const key of invocation.unrecorded) crashedAfterSend.add(key);
+    throw invocation.crashed;
+  };
+
+  const dynamodb = DynamoDBDocumentClient.from(db.client, {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+  const largest = { customerId: "", bytes: 0 };
+  const removeFaults = injectDynamoDbFaults(db.client, {
+    stateTable: env.STATE_TABLE,
+    current: () => invocations.getStore(),
+    dice,
+    crash,
+    onStatePut: (customerId, bytes) => {
+      if (bytes > largest.bytes) Object.assign(largest, { customerId, bytes });
+    },
+  });
+
+  const region = { region: "us-east-1" };
+  const clients = {
+    dynamodb,
+    ses: new SESv2Client(region),
+    sns: new SNSClient(region),
+    sfn: new SFNClient(region),
+    eventbridge: new EventBridgeClient(region),
+    secrets: new SecretsManagerClient(region),
+  };
+
+  const queue = new TimerQueue<Delivery>();
+  const lastEventOf = new Map<string, StreamEvent>();
+  const sends: AcceptedSend[] = [];
+  const crashedAfterSend = new Set<string>();
+  let order = 0;
+
+  /** The provider's side of a send: faults before it, the send accepted, a crash after it. */
+  const providerSend = async (throttle: number, kind: FaultKind, error: () => Error) => {
+    const invocation = invocations.getStore();
+    const current = performing.getStore();
+    const startedSeq = ++order;
+    if (invocation?.crashed) throw invocation.crashed;
+    if (inject(dice, invocation, kind, throttle)) throw error();
+    if (invocation && current && inject(dice, invocation, "slow_send", plan.slowSend)) {
+      // Another run for the customer starts while this send hangs past the lease: a redelivery.
+      const concurrent = lastEventOf.get(current.customerId);
+      if (concurrent)
+        queue.push(time.now + EFFECT_LEASE_MS + 1_000, { kind: "event", event: concurrent, attempt: 1 });
+      await time.sleepUntil(time.now + SLOW_SEND_MS);
+    }
+    if (current) {
+      const { customerId, message } = current;
+      sends.push({
+        at: time.now,
+        customerId,
+        campaign: message.campaign,
+        step: message.step,
+        journeyId: message.journeyId,
+        entryId: message.id,
+        channel: message.channel,
+        marketing: message.marketing,
+        ...(message.topic !== undefined ? { topic: message.topic } : {}),
+        to: message.to,
+        startedSeq,
+      });
+    }
+    if (invocation) {
+      invocation.sends++;
+      if (current) invocation.unrecorded.add(`${current.message.journeyId}|${current.message.step}`);
+      if (inject(dice, invocation, "crash_after_send", plan.crashAfterSend)) crash(invocation, "after_send");
+    }
+  };
+  mockClient(clients.ses)
+    .on(SendEmailCommand)
+    .callsFake(async () => {
+      await providerSend(plan.sesThrottle, "ses_throttle", sesThrottling);
+      return { MessageId: `ses-${sends.length}` };
+    });
+  mockClient(clients.sns)
+    .on(PublishCommand)
+    .callsFake(async () => {
+      await providerSend(plan.snsThrottle, "sns_throttle", snsThrottling);
+      return { MessageId: `sns-${sends.length}` };
+    });
+
+  const suppressed: Suppression[] = [];
+  mockClient(clients.eventbridge)
+    .on(PutEventsCommand)
+    .callsFake(async ({ Entries = [] }: { Entries?: PutEventsRequestEntry[] }) => {
+      for (const entry of Entries)
+        if (entry.DetailType === "message.suppressed") {
+          const d = JSON.parse(entry.Detail ?? "{}") as Record<string, string>;
+          suppressed.push({
+            at: time.now,
+            customerId: d.customerId ?? "",
+            journeyId: d.journeyId ?? "",
+            step: d.step ?? "",
+            reason: d.reason ?? "",
+          });
+        }
+      return { FailedEntryCount: 0, Entries: Entries.map((_, i) => ({ EventId: `audit-${i}` })) };
+    });
+  mockClient(clients.secrets).on(GetSecretValueCommand).resolves({ SecretString: UNSUBSCRIBE_SECRET });
+
+  const droppedEffects: ChaosRun["droppedEffects"] = [];
+  const log: RuntimeLog = {
+    info() {},
+    warn(message, fields = {}) {
+      if (message === "effect dropped")
+        droppedEffects.push({
+          customerId: String(fields.customerId),
+          entry: String(fields.entry),
+          reason: String(fields.reason),
+        });
+    },
+    error() {},
+  };
+  const base = awsRuntime(clients, env);
+  const deps: RuntimeDeps = {
+    ...base,
+    ...(options.engine ? { engine: options.engine } : {}),
+    // The message an SDK call belongs to, so the SES/SNS mocks know which entry they accept.
+    ports: {
+      ...base.ports,
+      deliver: (customerId, message) =>
+        performing.run({ customerId, message }, () => base.ports.deliver(customerId, message)),
+    },
+    now: () => time.now,
+    log,
+  };
+  useIngestRuntime(deps);
+  useJourneyStepRuntime(deps);
+  const interest = new DynamoDbInterestIndex(dynamodb, env.INTEREST_TABLE);
+  useFanoutRuntime({
+    interestedCustomerPages: (productId, now) => interest.interestedCustomerPages(productId, now),
+    sendBatch: async (entries) => {
+      for (const entry of entries) {
+        const { customerId, event } = JSON.parse(entry.body) as {
+          customerId: string;
+          event: StreamEvent["envelope"];
+        };
+        const copy = { id: event.id, at: Date.parse(event.time), customerId, envelope: event };
+        queue.push(time.now, {
+          kind: "sqs",
+          customerId,
+          event: copy,
+          receive: 1,
+          messageId: `m-${invocationCount}-${entry.id}`,
+        });
+      }
+      return [];
+    },
+    now: () => time.now,
+    log,
+    sleep: async () => {},
+  });
+
+  // Step Functions: StartExecution runs the journey ASL locally, its Step task bound to the real handler.
+  asl ??= synthesizeLocalJourneyAsl();
+  const machine = new StateMachine(asl as never);
+  const executions = new Set<string>();
+  const running: Promise<unknown>[] = [];
+  const aborts: (() => void)[] = [];
+  const failedJourneys: ChaosRun["failedJourneys"] = [];
+  mockClient(clients.sfn)
+    .on(StartExecutionCommand)
+    .callsFake(async (input: { name?: string; input?: string }) => {
+      const name = input.name ?? "";
+      if (executions.has(name))
+        throw new ExecutionAlreadyExists({
+          message: `Execution Already Exists: '${STATE_MACHINE_ARN}:${name}'`,
+          $metadata: { httpStatusCode: 400 },
+        });
+      executions.add(name);
+      launch(JSON.parse(input.input ?? "{}") as { customerId: string; instanceId: string });
+      return { executionArn: `${STATE_MACHINE_ARN}:${name}`, startDate: new Date(time.now) };
+    });
+
+  function launch(input: { customerId: string; instanceId: string }): void {
+    let nextWake: number | undefined;
+    time.enter();
+    const run = machine.run(input, {
+      noThrowOnAbort: true,
+      overrides: {
+        taskResourceLocalHandlers: {
+          [JOURNEY_STATES.step]: async (task) => {
+            // Each Step runs as its own actor: after the invocation that started the workflow, and
+            // at its wakeAt (the Wait state takes no real time).
+            const wakeAt = nextWake ?? time.now;
+            nextWake = undefined;
+            await time.sleepUntil(wakeAt);
+            const invocation = newInvocation(++invocationCount);
+            const result: StepResult = await invocations.run(invocation, () =>
+              journeyStepHandler((task as { Payload: unknown }).Payload),
+            );
+            if (!result.done && result.wakeAt) nextWake = Date.parse(result.wakeAt);
+            return { Payload: result } as never;
+          },
+          [JOURNEY_STATES.recordFailure]: async () => ({
+            Entries: [{ EventId: "failure" }],
+            FailedEntryCount: 0,
+          }),
+        },
+        waitTimeOverrides: { [JOURNEY_STATES.waitUntilWakeAt]: 0 },
+        retryIntervalOverrides: { [JOURNEY_STATES.step]: 0, [JOURNEY_STATES.recordFailure]: 0 },
+      },
+    });
+    aborts.push(run.abort);
+    running.push(
+      run.result
+        .then(
+          (output: unknown) => {
+            const error = (output as { Error?: string } | undefined)?.Error;
+            if (error) failedJourneys.push({ ...input, journeyId: input.instanceId, error });
+          },
+          (error: unknown) => {
+            failedJourneys.push({
+              customerId: input.customerId,
+              journeyId: input.instanceId,
+              error: (error as Error).name ?? String(error),
+            });
+          },
+        )
+        .finally(() => time.leave()),
+    );
+  }
+
+  const deadLetters: DeadLetter[] = [];
+  const appliedSeq = new Map<string, number>();
+  const applied = (event: StreamEvent) => {
+    if (!appliedSeq.has(event.id)) appliedSeq.set(event.id, ++order);
+  };
+
+  async function deliver(delivery: Delivery): Promise<void> {
+    const invocation = newInvocation(++invocationCount);
+    if (delivery.kind === "event") {
+      const { event } = delivery;
+      if (event.customerId) lastEventOf.set(event.customerId, event);
+      try {
+        await invocations.run(invocation, () =>
+          event.catalog ? fanoutHandler(event.envelope) : ingestHandler(event.envelope),
+        );
+        applied(event);
+      } catch (error) {
+        const retryIn = ASYNC_RETRY_DELAYS_MS[delivery.attempt - 1];
+        if (retryIn !== undefined)
+          queue.push(time.now + retryIn, { kind: "event", event, attempt: delivery.attempt + 1 });
+        else
+          deadLetters.push({
+            eventId: event.id,
+            ...(event.customerId ? { customerId: event.customerId } : {}),
+            via: event.catalog ? "fanout" : "ingest",
+            error: errorName(error),
+            faults: invocation.faults,
+          });
+      }
+      return;
+    }
+    const record = {
+      messageId: delivery.messageId,
+      body: JSON.stringify({ customerId: delivery.customerId, event: delivery.event.envelope }),
+    } as SQSRecord;
+    let failure: unknown;
+    try {
+      const response = (await invocations.run(invocation, () => ingestHandler({ Records: [record] }))) as
+        | { batchItemFailures?: unknown[] }
+        | undefined;
+      if ((response?.batchItemFailures?.length ?? 0) > 0) failure = new Error("batch item failure");
+    } catch (error) {
+      failure = error;
+    }
+    if (failure === undefined) return;
+    if (delivery.receive < SQS_MAX_RECEIVES)
+      queue.push(time.now + SQS_VISIBILITY_MS, { ...delivery, receive: delivery.receive + 1 });
+    else
+      deadLetters.push({
+        eventId: delivery.event.id,
+        customerId: delivery.customerId,
+        via: "sqs",
+        error: errorName(failure),
+        faults: invocation.faults,
+      });
+  }
+
+  // Each event 1..maxCopies times, each copy up to shuffleMs late.
+  let deliveries = 0;
+  for (const event of options.events) {
+    const copies = plan.maxCopies > 1 ? dice.int(1, plan.maxCopies) : 1;
+    if (copies > 1) dice.count("duplicate_delivery", copies - 1);
+    for (let copy = 0; copy < copies; copy++) {
+      const delay = plan.shuffleMs > 0 ? dice.int(0, plan.shuffleMs) : 0;
+      if (delay > 0) dice.count("late_delivery");
+      queue.push(event.at + delay, { kind: "event", event, attempt: 1 });
+    }
+  }
+
+  for (;;) {
+    await time.settled();
+    const wakeAt = time.nextWakeAt();
+    const nextAt = queue.peekTime();
+    if (wakeAt !== undefined && wakeAt <= until && (nextAt === undefined || wakeAt <= nextAt)) {
+      time.wakeNext();
+    } else if (nextAt !== undefined && nextAt <= until) {
+      const next = queue.pop();
+      if (!next) break;
+      deliveries++;
+      time.now = Math.max(time.now, next.at);
+      time.enter();
+      void deliver(next.value).finally(() => time.leave());
+    } else break;
+  }
+  await time.settled();
+  for (const abort of aborts) abort();
+  await Promise.all(running);
+  removeFaults();
+
+  const { outboxLeft, stateItems } = await readFinalStates(dynamodb, env.STATE_TABLE, largest);
+  return {
+    label: options.label,
+    plan,
+    events: options.events.length,
+    deliveries,
+    sends,
+    crashedAfterSend,
+    suppressed,
+    deadLetters,
+    appliedSeq,
+    failedJourneys,
+    droppedEffects,
+    outboxLeft,
+    faults: Object.fromEntries(dice.injected),
+    largestStateItem: largest,
+    stateItems,
+    wallMs: Math.round(performance.now() - started),
+  };
+}
+
+type DynamoFaultOptions = {
+  stateTable: string;
+  current: () => Invocation | undefined;
+  dice: FaultDice;
+  crash: (invocation: Invocation, point: ProcessCrash["point"]) => never;
+  onStatePut: (customerId: string, bytes: number) => void;
+};
+
+/**
+ * Faults on every DynamoDB call of an invocation, as seen after the SDK's own retries gave up:
+ * throttling, a version conflict on the state item's conditional put, and the crash points of the
+ * runner around that put (after the claim write, before the clear write). Returns its removal.
+ */
+function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOptions): () => void {
+  const { dice, crash } = options;
+  const { plan } = dice;
+  const name = `chaos-faults-${options.stateTable}`;
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const invocation = options.current();
+      const input = args.input as {
+        TableName?: string;
+        Item?: Record<string, unknown>;
+        ConditionExpression?: string;
+      };
+      const statePut = input.TableName === options.stateTable && input.Item !== undefined;
+      if (invocation?.crashed) throw invocation.crashed;
+      if (
+        invocation &&
+        statePut &&
+        invocation.sends > 0 &&
+        inject(dice, invocation, "crash_before_clear", plan.crashBeforeClear)
+      )
+        crash(invocation, "before_clear");
+      if (invocation && inject(dice, invocation, "dynamodb_throttle", plan.dynamoThrottle))
+        throw dynamoThrottling();
+      if (
+        invocation &&
+        statePut &&
+        input.ConditionExpression &&
+        inject(dice, invocation, "dynamodb_conflict", plan.dynamoConflict)
+      )
+        throw conditionalCheckFailed();
+      const output = await next(args);
+      if (statePut) {
+        const { customerId, json, version } = stateOfItem(input.Item ?? {});
+        options.onStatePut(customerId, stateItemBytes(customerId, version, json));
+        if (invocation) {
+          invocation.statePuts++;
+          invocation.unrecorded.clear();
+          const claims = invocation.statePuts === 1 && invocation.sends === 0 && json.includes('"claimedAt"');
+          if (claims && inject(dice, invocation, "crash_after_claim", plan.crashAfterClaim))
+            crash(invocation, "after_claim");
+        }
+      }
+      return output;
+    },
+    { step: "initialize", name, override: true },
+  );
+  return () => client.middlewareStack.remove(name);
+}
+
+/** The item's fields, whether the document client has marshalled them yet or not. */
+function stateOfItem(item: Record<string, unknown>): { customerId: string; json: string; version: number } {
+  const plain = (value: unknown): unknown =>
+    value && typeof value === "object" && ("S" in value || "N" in value)
+      ? ((value as { S?: string }).S ?? Number((value as { N?: string }).N))
+      : value;
+  return {
+    customerId: String(plain(item.customerId)),
+    json: String(plain(item.state)),
+    version: Number(plain(item.version)),
+  };
+}
+
+async function readFinalStates(
+  dynamodb: DynamoDBDocumentClient,
+  table: string,
+  largest: { customerId: string; bytes: number },
+): Promise<{ outboxLeft: ChaosRun["outboxLeft"]; stateItems: number }> {
+  const outboxLeft: ChaosRun["outboxLeft"] = [];
+  let stateItems = 0;
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
+    for (const item of page.Items ?? []) {
+      stateItems++;
+      const { customerId, json, version } = stateOfItem(item);
+      const bytes = stateItemBytes(customerId, version, json);
+      if (bytes > largest.bytes) Object.assign(largest, { customerId, bytes });
+      const state = JSON.parse(json) as { outbox?: { id: string; kind: string }[] };
+      for (const entry of state.outbox ?? [])
+        outboxLeft.push({ customerId, entry: entry.id, kind: entry.kind });
+    }
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return { outboxLeft, stateItems };
+}
+
+function errorName(error: unknown): string {
+  if (error instanceof Error) return (error as { reason?: string }).reason ?? error.name;
+  return String(error);
+}
