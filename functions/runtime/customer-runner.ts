@@ -1,17 +1,12 @@
 import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
-import { RetryableError } from "../adapters/errors.ts";
-import { SDK_CALL_BUDGET_MS } from "../adapters/sdk-client-settings.ts";
 import type { Engine } from "../core/engine/compile.ts";
-import type { Decision, MessageDecision } from "../core/engine/decisions.ts";
-import { recheckSend, uncountSend } from "../core/engine/recheck-send.ts";
-import type { SuppressionReason } from "../core/policies/judge-send.ts";
+import type { Decision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
-import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
-import { claimEffects, type MessageEntry } from "./claim-effects.ts";
+import type { CustomerState } from "../core/state/customer-state.ts";
+import { claimEffects } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
-import { EffectLease } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
-import { performEntry } from "./perform-outbox.ts";
+import { deferred, EFFECT_LEASE_MS, finishEffects, publishAudit } from "./finish-effects.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 export type RuntimeDeps = {
@@ -27,24 +22,7 @@ export type RuntimeDeps = {
   leaseCheckMs?: number;
 };
 
-/**
- * How long an effect belongs to the run that claimed it. Another run for the same customer (a
- * concurrent redelivery, an ingest racing a journey step) leaves it alone meanwhile, or the effect
- * would be performed twice; after this the claimer is taken to have crashed and any run finishes it.
- * Shorter than the senders' function timeout (30 s), so the retry that follows a timeout takes over.
- * A run renews it while its effects take long (effect-lease.ts).
- */
-export const EFFECT_LEASE_MS = 20_000;
-/**
- * The longest one effect takes with the SDK limits (sdk-client-settings.ts): an email is two calls
- * (its link-signing key, cached after the first, then SES), the others one. Below the lease: an effect
- * started with this much lease left ends before another run may take it over.
- */
-export const EFFECT_BUDGET_MS = 2 * SDK_CALL_BUDGET_MS;
-/** An effect still running after this hangs (the function's timeout stops it): its lease is let lapse. */
-const MAX_HOLD_MS = 60_000;
-/** How long the write recording performed effects is retried (version conflicts, throttling). */
-const RECORD_BUDGET_MS = 10_000;
+export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";
 
 /**
  * One decision about one customer, as DESIGN.md's "State" asks: load, decide, claim the effects
@@ -86,7 +64,6 @@ export async function runForCustomer(
     for (const entry of state.outbox.slice(before))
       if (canPerform(deps.ports, entry)) claimed.add(entry.id);
       else entry.claimedAt = 0; // released at once: the next capable run takes it without waiting
-
     return decisions;
   });
   const decisions = outcome.result;
@@ -98,189 +75,3 @@ export async function runForCustomer(
   await publishAudit(deps, customerId, decisions);
   return { decisions, state };
 }
-
-async function publishAudit(deps: RuntimeDeps, customerId: string, decisions: readonly Decision[]) {
-  if (!deps.publishAudit || decisions.length === 0) return;
-  try {
-    await deps.publishAudit(decisions);
-  } catch (error) {
-    deps.log.warn("audit events not published", { customerId, reason: (error as Error).name });
-  }
-}
-
-const deferred = (entry: OutboxEntry, now: number) =>
-  entry.kind === "message" && entry.notBefore !== undefined && entry.notBefore > now;
-
-/** What the record write does besides removing finished entries and releasing failed ones. */
-type HeldBack = {
-  /** Suppressed when judged again: the cap count (at) to take back. */
-  uncount: Map<string, number>;
-  /** Deferred by quiet hours when judged again: until when. */
-  defer: Map<string, number>;
-};
-
-async function finishEffects(
-  deps: RuntimeDeps,
-  customerId: string,
-  state: CustomerState,
-  entries: readonly OutboxEntry[],
-  now: number,
-): Promise<CustomerState> {
-  const lease = new EffectLease(
-    deps,
-    customerId,
-    entries.map((entry) => entry.id),
-    now,
-    {
-      leaseMs: EFFECT_LEASE_MS,
-      effectBudgetMs: EFFECT_BUDGET_MS,
-      maxHoldMs: MAX_HOLD_MS,
-      checkEveryMs: deps.leaseCheckMs ?? EFFECT_LEASE_MS / 4,
-    },
-  );
-  // Performed or dropped, not yet recorded; and failed, to release for the next attempt.
-  const finished = new Set<string>();
-  const release = new Set<string>();
-  let retry: RetryableError | undefined;
-  let latest = state;
-  // Messages last: the idempotent effects (workflow starts, index writes) cannot fail after a send.
-  const ordered = [...entries].sort((a, b) => Number(a.kind === "message") - Number(b.kind === "message"));
-  const held: HeldBack = { uncount: new Map(), defer: new Map() };
-  const suppressed: Decision[] = [];
-  for (const [index, entry] of ordered.entries()) {
-    if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
-      lease.let(entry.id);
-      finished.add(entry.id);
-      continue;
-    }
-    // Decided by an earlier run: judged again on the state as it is now (after this run's event).
-    if (entry.kind === "message" && entry.decidedAt !== now) {
-      const verdict = recheckSend(deps.engine, state, entry, now);
-      if (verdict.outcome !== "send") {
-        lease.let(entry.id);
-        if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);
-        else {
-          finished.add(entry.id);
-          if (verdict.counted && entry.at !== undefined) held.uncount.set(entry.id, entry.at);
-          suppressed.push(suppressedLine(customerId, entry, verdict.reason, now));
-          deps.log.info("pending message not sent", { customerId, entry: entry.id, reason: verdict.reason });
-        }
-        continue;
-      }
-    }
-    if (!(await lease.mayPerform(entry.id))) {
-      // Taken over by another run: its effect now. Lease not renewable: it lapses, a later run takes it.
-      if (!lease.isLost(entry.id))
-        retry ??= new RetryableError(`customer ${customerId}: lease not renewed`, "lease_not_renewed");
-      continue;
-    }
-    const result = await lease.during(performEntry(deps.ports, customerId, entry, now, deps.log));
-    lease.let(entry.id);
-    if (result.outcome === "retry") {
-      retry ??= result.error;
-      release.add(entry.id);
-      continue;
-    }
-    finished.add(entry.id);
-    // A message is recorded before the next one: nothing that fails later in the run sends it again.
-    if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
-      latest = (await recordEffects(deps, customerId, finished, new Set(), lease.since)) ?? latest;
-      finished.clear();
-    }
-  }
-  latest = (await recordEffects(deps, customerId, finished, release, lease.since, held)) ?? latest;
-  if (suppressed.length > 0) {
-    deps.count?.(campaignCounts(suppressed));
-    await publishAudit(deps, customerId, suppressed);
-  }
-  if (retry) throw new RetryableError(`customer ${customerId}: ${retry.message}`, retry.reason);
-  return latest;
-}
-
-/**
- * Removes the finished entries and releases the failed ones (claim time 0: the next run takes them
- * without waiting out the lease) unless another run has claimed them since. Retried on version
- * conflicts and throttling until it lands or RECORD_BUDGET_MS passes; a failure never turns into a
- * retry of the effects: they are remembered here as performed, and the error is logged.
- */
-async function recordEffects(
-  deps: RuntimeDeps,
-  customerId: string,
-  finished: ReadonlySet<string>,
-  release: ReadonlySet<string>,
-  claimedAt: number,
-  held: HeldBack = { uncount: new Map(), defer: new Map() },
-): Promise<CustomerState | undefined> {
-  if (finished.size === 0 && release.size === 0 && held.defer.size === 0) return undefined;
-  const deadline = Date.now() + RECORD_BUDGET_MS;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const { state } = await deps.store.update(customerId, (fresh) => {
-        for (const entry of fresh.outbox) {
-          const at = held.uncount.get(entry.id);
-          if (at !== undefined) uncountSend(fresh, at);
-        }
-        fresh.outbox = fresh.outbox.filter((entry) => !finished.has(entry.id));
-        for (const entry of fresh.outbox) {
-          const until = held.defer.get(entry.id);
-          if (until !== undefined && entry.kind === "message" && entry.claimedAt === claimedAt) {
-            entry.notBefore = until;
-            entry.claimedAt = 0;
-          }
-          if (release.has(entry.id) && entry.claimedAt === claimedAt) entry.claimedAt = 0;
-        }
-      });
-      return state;
-    } catch (error) {
-      if (!(error instanceof RetryableError) || Date.now() >= deadline) {
-        for (const id of finished) rememberPerformed(memoryKey(customerId, id));
-        deps.log.error("effects performed but not recorded", {
-          customerId,
-          entries: [...finished],
-          reason: (error as { reason?: string }).reason ?? (error as Error).name,
-        });
-        return undefined;
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1_000, 20 * 2 ** attempt)));
-    }
-  }
-}
-
-/**
- * Effects this container performed and could not record: a later run here (a retry often lands on
- * the same warm container) records them without performing them again. Bounded; best effort.
- */
-const performedNotRecorded = new Set<string>();
-const PERFORMED_REMEMBERED = 1_000;
-
-function rememberPerformed(key: string): void {
-  performedNotRecorded.add(key);
-  if (performedNotRecorded.size > PERFORMED_REMEMBERED)
-    performedNotRecorded.delete(performedNotRecorded.values().next().value as string);
-}
-
-/** A message dropped when judged again, as the decision line the counts and audit events report. */
-function suppressedLine(
-  customerId: string,
-  entry: MessageEntry,
-  reason: SuppressionReason,
-  now: number,
-): MessageDecision {
-  return {
-    type: "message",
-    journeyId: entry.journeyId,
-    marketing: entry.marketing,
-    line: {
-      at: new Date(now).toISOString(),
-      campaign: entry.campaign,
-      step: entry.step,
-      customerId,
-      channel: entry.channel,
-      status: "suppressed",
-      reason,
-      template: entry.template,
-    },
-  };
-}
-
-const memoryKey = (customerId: string, entryId: string) => `${customerId}\u0000${entryId}`;

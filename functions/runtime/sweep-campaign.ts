@@ -6,6 +6,7 @@ import { runOccurrence, scheduleOccurrences } from "../core/engine/schedule.ts";
 import { type CustomerState, CustomerStateSchema, type OutboxEntry } from "../core/state/customer-state.ts";
 import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
 import { canPerform } from "./effect-ports.ts";
+import { deferred } from "./finish-effects.ts";
 import type { ScannedCustomer, StateScan } from "./sweep-scan.ts";
 
 const HOUR_MS = 3_600_000;
@@ -200,7 +201,7 @@ function hasLeftovers(
   return state.outbox.some(
     (entry) =>
       canPerform(deps.ports, entry) &&
-      !(entry.kind === "message" && entry.notBefore !== undefined && entry.notBefore > now) &&
+      !deferred(entry, now) &&
       (now - entry.claimedAt > STALE_CLAIM_MS ||
         (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
   );
