@@ -9,14 +9,14 @@ import {
 import { compileEngine } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
 import { CliError, describeFailure, fileErrorReason } from "./cli-error.ts";
-import { DEFAULT_MAX_DAYS_FROM_MEDIAN, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
+import { DEFAULT_MAX_DAYS_FROM_BULK, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
 
 const USAGE = `usage:
   engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
-                  [--max-days-from-median DAYS]
+                  [--max-days-from-bulk DAYS]
   engage validate [DIR]`;
 
 const DEFAULT_CAMPAIGNS = "campaigns";
@@ -66,7 +66,7 @@ function simulateCommand(args: string[]): number {
       until: { type: "string" },
       out: { type: "string" },
       examples: { type: "boolean", default: false },
-      "max-days-from-median": { type: "string" },
+      "max-days-from-bulk": { type: "string" },
     },
   });
   const input = positionals[0];
@@ -82,10 +82,10 @@ function simulateCommand(args: string[]): number {
     );
     return 2;
   }
-  const maxDays = Number(values["max-days-from-median"] ?? DEFAULT_MAX_DAYS_FROM_MEDIAN);
+  const maxDays = Number(values["max-days-from-bulk"] ?? DEFAULT_MAX_DAYS_FROM_BULK);
   if (!Number.isInteger(maxDays) || maxDays < 1) {
     process.stderr.write(
-      `--max-days-from-median: expected a whole number of days (1 or more), got "${values["max-days-from-median"]}"\n`,
+      `--max-days-from-bulk: expected a whole number of days (1 or more), got "${values["max-days-from-bulk"]}"\n`,
     );
     return 2;
   }
@@ -94,7 +94,7 @@ function simulateCommand(args: string[]): number {
   requireFile(input);
   const { campaigns, engine: config } = loadCampaignDirectory(campaignDir);
   const engine = compileEngine(campaigns, config);
-  const stream = streamFromFile(input, { maxDistanceFromMedian: maxDays * DAY });
+  const stream = streamFromFile(input, { maxDistanceFromBulk: maxDays * DAY });
   const latestUntil = (stream.lastAt ?? 0) + MAX_DAYS_AFTER_LAST_EVENT * DAY;
   if (until !== undefined && until > latestUntil) {
     process.stderr.write(

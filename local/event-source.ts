@@ -16,13 +16,14 @@ export type Rejection = {
 
 export type StreamOptions = {
   /**
-   * Events whose time is further than this (ms) from the median event time of the stream are
-   * rejected: one line dated 9999 would otherwise stretch the virtual clock over millennia.
+   * Events further than this (ms) before the first quartile or after the third quartile of the
+   * stream's event times are rejected: one line dated 9999 would otherwise stretch the virtual
+   * clock over millennia, while a stream that spans years keeps all of its events.
    */
-  maxDistanceFromMedian?: number;
+  maxDistanceFromBulk?: number;
 };
 
-export const DEFAULT_MAX_DAYS_FROM_MEDIAN = 366;
+export const DEFAULT_MAX_DAYS_FROM_BULK = 366;
 /** Rejected lines whose details are kept (and listed); the rest are only counted. */
 export const MAX_REJECTION_DETAILS = 100;
 const DAY = 86_400_000;
@@ -91,14 +92,16 @@ export function streamFromLines(lines: Iterable<string>, options: StreamOptions 
   };
 }
 
-/** The times a stream accepts: within the allowed distance of the median of its (sorted) event times. */
-type TimeRange = { median: number; from: number; to: number };
+/** The times a stream accepts: within the allowed distance of the middle half of its event times. */
+type TimeRange = { firstQuartile: number; thirdQuartile: number; from: number; to: number };
 
 function acceptedRange(sortedTimes: ArrayLike<number>, options: StreamOptions): TimeRange {
-  const distance = options.maxDistanceFromMedian ?? DEFAULT_MAX_DAYS_FROM_MEDIAN * DAY;
-  if (sortedTimes.length === 0) return { median: 0, from: -Infinity, to: Infinity };
-  const median = sortedTimes[Math.floor((sortedTimes.length - 1) / 2)]!;
-  return { median, from: median - distance, to: median + distance };
+  const distance = options.maxDistanceFromBulk ?? DEFAULT_MAX_DAYS_FROM_BULK * DAY;
+  const last = sortedTimes.length - 1;
+  if (last < 0) return { firstQuartile: 0, thirdQuartile: 0, from: -Infinity, to: Infinity };
+  const firstQuartile = sortedTimes[Math.floor(last / 4)]!;
+  const thirdQuartile = sortedTimes[Math.ceil((3 * last) / 4)]!;
+  return { firstQuartile, thirdQuartile, from: firstQuartile - distance, to: thirdQuartile + distance };
 }
 
 /** What a reader learns of the lines that are not events to run: rejections, ignored types, repeats. */
@@ -131,9 +134,10 @@ class LineTally {
 
   /** An event whose time is too far from the rest of the stream, with the field it came from. */
   rejectOutlier(line: number, event: EngineEvent, range: TimeRange): void {
-    const days = Math.round((range.to - range.median) / DAY);
+    const days = Math.round((range.to - range.thirdQuartile) / DAY);
     const field =
       (event.detail as { occurredAt?: unknown }).occurredAt === undefined ? "time" : "detail.occurredAt";
+    const iso = (at: number) => new Date(at).toISOString();
     this.reject({
       line,
       id: event.id,
@@ -141,7 +145,7 @@ class LineTally {
       problems: [
         {
           path: field,
-          expected: `a time within ${days} days of the stream's median event time ${new Date(range.median).toISOString()}, not ${new Date(event.at).toISOString()}`,
+          expected: `a time within ${days} days of the middle half of the stream's event times (${iso(range.firstQuartile)} to ${iso(range.thirdQuartile)}), not ${iso(event.at)}`,
         },
       ],
     });
