@@ -4,7 +4,7 @@ import type { z } from "zod";
 import { type Campaign, CampaignSchema } from "../core/config/campaign.ts";
 import type { Condition } from "../core/config/condition.ts";
 import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts";
-import { templateProblems } from "../core/templates/templates.ts";
+import { templateProblems, unquotedAttributeProblems } from "../core/templates/templates.ts";
 import { describeIssues, formatPath } from "../core/validation/describe-issue.ts";
 import { rawJsonProblem } from "../core/validation/raw-json.ts";
 import { loopProblems } from "../core/validation/step-loops.ts";
@@ -83,6 +83,8 @@ export function checkCampaign(
   const name = basename(file, ".json");
   if (campaign.id !== name)
     problems.push({ file, path: "id", expected: `"${name}" (the file name without .json)` });
+  for (const problem of unquotedAttributeProblems(campaign))
+    problems.push({ file, path: problem.path, expected: problem.message });
   if (engine) {
     for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
     for (const problem of loopProblems(campaign, engine.minLoopWait)) problems.push({ file, ...problem });

@@ -175,6 +175,15 @@ describe("engage validate rejects campaigns that misbehave when run", () => {
     );
   });
 
+  it("an email body with template output in an unquoted attribute", () => {
+    const { code, stderr, file } = welcome((json) => {
+      const templates = json.templates as Record<string, { body: string }>;
+      templates.welcome!.body = "<a href={{ unsubscribeUrl }}>Unsubscribe</a>";
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file}: templates.welcome.body: expected attribute values in quotes`);
+  });
+
   const nested = (depth: number) => {
     let condition: unknown = { path: "profile.email", op: "exists" };
     for (let i = 0; i < depth; i++) condition = { not: condition };

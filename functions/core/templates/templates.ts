@@ -104,6 +104,25 @@ export function templateProblems(campaign: unknown): { path: string; message: st
   return problems;
 }
 
+/** An HTML attribute whose value is template output without quotes: `<a href={{ url }}>`. */
+const UNQUOTED_ATTRIBUTE = /<[a-z][^>]*?\s[\w:-]+\s*=\s*\{[{%]/i;
+
+/**
+ * Email bodies whose attribute values are template output without quotes: escaping keeps data
+ * inside quotes, but without them a space in the data starts a new attribute (onmouseover=…).
+ */
+export function unquotedAttributeProblems(campaign: Campaign): { path: string; message: string }[] {
+  return [...emailTemplateIds(campaign)]
+    .filter(
+      (id) => Object.hasOwn(campaign.templates, id) && UNQUOTED_ATTRIBUTE.test(campaign.templates[id]!.body),
+    )
+    .map((id) => ({
+      path: `templates.${id}.body`,
+      message:
+        'attribute values in quotes (href="{{ … }}"): unquoted, a space in the data starts a new attribute',
+    }));
+}
+
 function emailTemplateIds(campaign: Campaign): Set<string> {
   return new Set(
     campaign.steps.flatMap((s) => (s.type === "send" && s.channel === "email" ? [s.template] : [])),
