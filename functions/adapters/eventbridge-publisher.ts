@@ -5,22 +5,14 @@ import {
   type PutEventsRequestEntry,
 } from "@aws-sdk/client-eventbridge";
 import type { Decision } from "../core/engine/decisions.ts";
+import { AUDIT_SOURCE, type AuditEventType } from "./audit-events.ts";
 import { PermanentError, RetryableError, translateAwsError } from "./errors.ts";
 
-export const AUDIT_SOURCE = "engage";
+export { AUDIT_EVENT_TYPES, AUDIT_SOURCE, type AuditEventType } from "./audit-events.ts";
+
 const PUT_EVENTS_MAX = 10;
 // Entry error codes that clear by themselves; any other (MalformedDetail, AccessDenied…) will not.
 const TRANSIENT_ENTRY_ERRORS = new Set(["ThrottlingException", "InternalFailure", "InternalException"]);
-
-export const AUDIT_EVENT_TYPES = [
-  "message.sent",
-  "message.suppressed",
-  "journey.started",
-  "journey.exited",
-  "journey.completed",
-  "journey.failed",
-] as const;
-export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 
 export type AuditEvent = { type: AuditEventType; at: number; detail: Record<string, unknown> };
 

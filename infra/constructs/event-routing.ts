@@ -4,7 +4,7 @@ import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
-import { AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
+import { AUDIT_SOURCE } from "../../functions/adapters/audit-events.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 
 export const CATALOG_DETAIL_TYPES = ["product.inventory_changed", "product.price_changed"];

@@ -40,10 +40,13 @@ type Statement = { Effect: string; Action: string | string[]; Resource?: unknown
 let engine: EngineFixture;
 let resources: Record<string, Resource>;
 
+// Bundling six functions with esbuild and validating the template: well over 30 s on a shared, busy machine.
+const SYNTH_TIMEOUT_MS = 180_000;
+
 beforeAll(() => {
   engine = synthesizeEngine({ bundle: true, validateTemplate: true });
   resources = engine.template.toJSON().Resources as Record<string, Resource>;
-});
+}, SYNTH_TIMEOUT_MS);
 
 afterAll(() => engine?.cleanUp());
 
