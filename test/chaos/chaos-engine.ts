@@ -102,6 +102,8 @@ export type ChaosRun = {
   largestStateItem: { customerId: string; bytes: number };
   stateItems: number;
   wallMs: number;
+  /** Actors active at once, at most (1: every run was serialized by the virtual clock). */
+  maxActive: number;
 };
 
 /** One Lambda invocation, as the faults see it. */
@@ -519,6 +521,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     largestStateItem: largest,
     stateItems,
     wallMs: Math.round(performance.now() - started),
+    maxActive: time.maxActive,
   };
 }
 

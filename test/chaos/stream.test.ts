@@ -46,18 +46,21 @@ let baseline: ChaosRun;
 let faulted: ChaosRun;
 let report: ChaosReport;
 
-beforeAll(async () => {
-  db = await startLocalDynamoDb();
-  const until = Math.max(...stream.map((e) => e.at)) + RUN_ON;
-  baseline = await runChaos({ db, label: "fault-free", plan: NO_FAULTS, events: stream, until });
-  faulted = await runChaos({ db, label: "issue 7 faults", plan: PLAN, events: stream, until });
-  report = compareRuns(stream, baseline, faulted);
-  console.log(`chaos run\n${formatReport(report)}`);
-  if (OUT) {
-    mkdirSync(dirname(OUT), { recursive: true });
-    writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
-  }
-}, FULL ? 6 * 3_600_000 : 300_000);
+beforeAll(
+  async () => {
+    db = await startLocalDynamoDb();
+    const until = Math.max(...stream.map((e) => e.at)) + RUN_ON;
+    baseline = await runChaos({ db, label: "fault-free", plan: NO_FAULTS, events: stream, until });
+    faulted = await runChaos({ db, label: "issue 7 faults", plan: PLAN, events: stream, until });
+    report = compareRuns(stream, baseline, faulted);
+    console.log(`chaos run\n${formatReport(report)}`);
+    if (OUT) {
+      mkdirSync(dirname(OUT), { recursive: true });
+      writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
+    }
+  },
+  FULL ? 6 * 3_600_000 : 300_000,
+);
 
 afterAll(async () => {
   await db?.stop();

@@ -13,8 +13,12 @@ export class VirtualClock {
 
   constructor(public now: number) {}
 
+  /** The most actors ever active at once: 1 unless something ran outside the driver's control. */
+  maxActive = 0;
+
   enter(): void {
     this.active++;
+    if (this.active > this.maxActive) this.maxActive = this.active;
   }
 
   leave(): void {
