@@ -4,6 +4,8 @@ import { DurationSchema } from "./duration.ts";
 import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
 import { SafeKeySchema } from "./safe-key.ts";
 
+const count = z.number().int().positive();
+
 export const EngineConfigSchema = z.strictObject({
   $schema: z.string().optional(),
   defaultTimezone: TimeZoneSchema,
@@ -57,6 +59,30 @@ export const EngineConfigSchema = z.strictObject({
       .int()
       .positive()
       .describe("event ids remembered per customer against redelivery; older ones are handled as replays"),
+    finishedJourneyIds: count.describe("finished journey ids kept per customer, the oldest go first"),
+    carts: z
+      .strictObject({ max: count, maxAge: DurationSchema })
+      .describe(
+        "open carts kept per customer: the least recently updated go first, and any older than maxAge",
+      ),
+    foreverLocks: count.describe(
+      're-entry locks with window "forever" kept per customer; the oldest go first',
+    ),
+    brands: count.describe("brands whose affinity is kept per customer: the highest scores now"),
+    openTickets: count.describe("open support tickets kept per customer; the oldest go first"),
+    attributes: z
+      .strictObject({ max: count, maxBytes: count })
+      .describe("profile attributes kept: key count and JSON size; the least recently written go first"),
+    listItems: count.describe("items kept per order and per cart (the first ones)"),
+    itemTextChars: count.describe("a product's text field (name, url …) longer than this is not stored"),
+    suppressedAddresses: count.describe(
+      "suppressed addresses kept besides the profile's own; the oldest go first",
+    ),
+    topics: count.describe("consent topics kept besides those campaigns use; the oldest written go first"),
+    spendHistory: count.describe("orders kept in the spend window for the spend cohort; the oldest go first"),
+    stateBytes: count.describe(
+      "backstop: a state larger than this (JSON) drops its oldest products, orders and journey ids",
+    ),
   }),
   outbox: z
     .strictObject({

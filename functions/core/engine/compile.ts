@@ -22,6 +22,10 @@ export type Engine = {
   scheduleTriggers: Bound<"schedule">[];
   /** Event type -> campaigns whose journeys it can end or resume; other journeys are not looked at. */
   journeyEventTypes: Map<EventType, Set<string>>;
+  /** Campaign -> what its conditions and templates read of a journey's context (undefined: all of it). */
+  journeyFields: Map<string, JourneyFields | undefined>;
+  /** Consent topics some send step needs: never dropped from a customer's state. */
+  topicsUsed: Set<string>;
   renderBodies: boolean;
 };
 
@@ -42,6 +46,8 @@ export function compileEngine(
     traitsUsed: new Set(),
     scheduleTriggers: [],
     journeyEventTypes: new Map(),
+    topicsUsed: new Set(),
+    journeyFields: new Map(),
     // Every message the engine decides has its body rendered, so a template that fails at render fails there.
     renderBodies: options.renderBodies ?? true,
   };
@@ -50,6 +56,7 @@ export function compileEngine(
     engine.campaigns.set(campaign.id, campaign);
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
     engine.templates.set(campaign.id, compileTemplates(campaign));
+    engine.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
     for (const trigger of campaign.triggers) {
       if (trigger.type === "event") {
         push(engine.eventTriggers, trigger.event, { campaign, trigger });
@@ -68,9 +75,36 @@ export function compileEngine(
       engine.journeyEventTypes.set(type, campaigns);
     };
     for (const rule of campaign.exitOn) listen(rule.event);
-    for (const step of campaign.steps) if (step.type === "waitForEvent") listen(step.event);
+    for (const step of campaign.steps) {
+      if (step.type === "waitForEvent") listen(step.event);
+      if (step.type === "send" && step.topic) engine.topicsUsed.add(step.topic);
+    }
   }
   return engine;
+}
+
+export type JourneyFields = { top: Set<string>; awaited: Set<string> | undefined };
+
+/**
+ * The context fields a campaign reads (`journey.x`, `journey.awaited.y` in its conditions, paths and
+ * templates), so a journey keeps those of its trigger event rather than a copy of the whole event.
+ * Any other use of `journey` (the whole object, brackets) keeps everything.
+ */
+function journeyFieldsOf(campaign: Campaign): JourneyFields | undefined {
+  const { triggers, steps, exitOn, templates } = campaign;
+  const text = JSON.stringify({ triggers, steps, exitOn, templates });
+  const fields: JourneyFields = { top: new Set(), awaited: new Set() };
+  for (const use of text.matchAll(/(?<![\w.$])journey\b(\.[A-Za-z_$][\w$]*)?(\.[A-Za-z_$][\w$]*)?/g)) {
+    const top = use[1]?.slice(1);
+    if (top === undefined) return undefined;
+    fields.top.add(top);
+    if (top === "awaited") {
+      const sub = use[2]?.slice(1);
+      if (sub === undefined) fields.awaited = undefined;
+      else fields.awaited?.add(sub);
+    }
+  }
+  return fields;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {

@@ -36,7 +36,7 @@ export function decide(engine: Engine, state: CustomerState, event: CustomerEven
   if (applied === "applied") return [];
   // Maybe a replay of an event applied and forgotten: only what cannot move backwards is applied.
   if (applied === "possibly_applied") {
-    applyOrderedFields(state, event);
+    applyOrderedFields(state, event, engine.config);
     return [];
   }
   rememberApplied(state, event.id, event.at, engine.config.retention.appliedEvents);

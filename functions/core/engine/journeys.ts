@@ -6,8 +6,9 @@ import { type ConditionScope, holds } from "../rules/conditions.ts";
 import { buildFacts } from "../rules/facts.ts";
 import { readPath, readValues } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";
+import { compactItem } from "../state/compact-item.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
-import { getOwn, setOwn } from "../state/data-record.ts";
+import { dataRecord, getOwn, setOwn } from "../state/data-record.ts";
 import { type CompiledTemplate, renderBody, renderSubject } from "../templates/templates.ts";
 import type { Engine } from "./compile.ts";
 import type { Decision, MessageLine } from "./decisions.ts";
@@ -74,7 +75,8 @@ export type StartRequest = {
  */
 export function startJourney(run: Run, request: StartRequest): Journey | undefined {
   const { state, decisions } = run;
-  const { campaign, trigger, key, at, context } = request;
+  const { campaign, trigger, key, at } = request;
+  const context = keptContext(run, campaign.id, request.context);
   const reentry = trigger.reentry ?? campaign.reentry;
   const base = journeyId(campaign.id, state.customerId, trigger.id, key);
   const id = reentry !== undefined && reentry.window !== "forever" ? `${base}@${at}` : base;
@@ -120,7 +122,7 @@ export function refreshJourney(
 ): void {
   const previous = journey.context.products as Item[] | undefined;
   const incoming = context.products as Item[] | undefined;
-  journey.context = { ...journey.context, ...context };
+  journey.context = { ...journey.context, ...keptContext(run, journey.campaign, context) };
   if (maxProducts !== undefined && incoming && previous)
     journey.context.products = mergeProducts(incoming, previous, maxProducts);
   journey.lastTriggerAt = Math.max(journey.lastTriggerAt, at);
@@ -210,7 +212,9 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
 /** Resumes a journey waiting for this event: the event is kept as journey.awaited. */
 export function resumeWaitingJourney(run: Run, journey: Journey, event: ScopeEvent, at: number): void {
   journey.awaitingSince = undefined;
-  journey.context = { ...journey.context, awaited: event.detail };
+  const fields = run.engine.journeyFields.get(journey.campaign);
+  const awaited = fields?.awaited ? pick(event.detail, fields.awaited) : event.detail;
+  journey.context = fields?.top.has("awaited") === false ? journey.context : { ...journey.context, awaited };
   journey.step++;
   const campaign = run.engine.campaigns.get(journey.campaign);
   const step = campaign?.steps[journey.step - 1];
@@ -223,6 +227,38 @@ export function resumeWaitingJourney(run: Run, journey: Journey, event: ScopeEve
   }
   journey.wakeAt = at;
   advanceJourney(run, journey, at);
+}
+
+/** What the engine itself reads from a context, whatever the campaign's files say. */
+const CONTEXT_ALWAYS_KEPT = new Set(["products", "item", "orderId"]);
+
+/** The part of a trigger's context the campaign reads: a journey keeps no copy of the whole event. */
+function keptContext(
+  run: Run,
+  campaignId: string,
+  context: Record<string, unknown>,
+): Record<string, unknown> {
+  const fields = run.engine.journeyFields.get(campaignId);
+  if (!fields) return context;
+  const kept = dataRecord<unknown>();
+  for (const key of Object.keys(context))
+    if (fields.top.has(key) || CONTEXT_ALWAYS_KEPT.has(key)) setOwn(kept, key, context[key]);
+  // Items keep the fields templates and conditions read, like the state's own copies.
+  const config = run.engine.config;
+  if (isItem(kept.item)) kept.item = compactItem(kept.item, config);
+  if (Array.isArray(kept.products))
+    kept.products = kept.products.map((p) => (isItem(p) ? compactItem(p, config) : p));
+  return kept;
+}
+
+function isItem(value: unknown): value is Item {
+  return typeof value === "object" && value !== null && typeof (value as Item).productId === "string";
+}
+
+function pick(source: Record<string, unknown>, keys: ReadonlySet<string>): Record<string, unknown> {
+  const picked = dataRecord<unknown>();
+  for (const key of keys) if (Object.hasOwn(source, key)) setOwn(picked, key, source[key]);
+  return picked;
 }
 
 export function finishJourney(
@@ -288,7 +324,7 @@ function onceKey(campaignId: string, triggerId: string, key: string, reentry: Re
 
 function isLocked(state: CustomerState, key: string, at: number): boolean {
   const until = getOwn(state.onceKeys, key);
-  return until !== undefined && (until === -1 || until > at);
+  return until !== undefined && (until < 0 || until > at);
 }
 
 type SendOutcome = "next" | "deferred" | "locked";
@@ -314,7 +350,8 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
     if (reentry) {
       const key = onceKey(campaign.id, journey.trigger, journey.key, reentry);
       if (isLocked(state, key, now)) return "locked";
-      setOwn(state.onceKeys, key, reentry.window === "forever" ? -1 : now + reentry.window);
+      // "forever" is kept as minus the time it was set, so the oldest can go when there are too many.
+      setOwn(state.onceKeys, key, reentry.window === "forever" ? -Math.max(now, 1) : now + reentry.window);
     }
     journey.reachedSend = true;
   }

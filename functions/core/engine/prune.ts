@@ -1,16 +1,140 @@
-import type { CustomerState } from "../state/customer-state.ts";
+import { dropOldCarts, lastTouch } from "../state/apply-event.ts";
+import type { CustomerState, Journey } from "../state/customer-state.ts";
+import { getOwn, setOwn } from "../state/data-record.ts";
+import { forgetField } from "../state/field-order.ts";
+import { decayedAffinity } from "../state/traits.ts";
 import type { Engine } from "./compile.ts";
 
-/** Keeps the customer item bounded: expired re-entry locks, old finished journeys and sends go. */
+/**
+ * Keeps the customer item bounded (docs/state.md): every part has a count, age or size limit from
+ * engine.json's `retention`, and the whole item a size backstop, so any customer stays writable.
+ */
 export function pruneState(engine: Engine, state: CustomerState, now: number): void {
   const { config } = engine;
+  const limits = config.retention;
   const capWindow = config.frequencyCap.window;
   if (state.marketingSends.length > 0 && state.marketingSends[0]! <= now - capWindow)
     state.marketingSends = state.marketingSends.filter((at) => at > now - capWindow);
+  keepTopBrands(state, limits.brands, now, config.traits.affinityHalfLifeDays);
   // The maps are scanned every 16th change: expired entries are harmless meanwhile (readers check times).
-  if (state.version % 16 !== 0) return;
-  for (const [key, until] of Object.entries(state.onceKeys))
-    if (until !== -1 && until <= now) delete state.onceKeys[key];
-  const keepFinished = now - config.retention.finishedJourneys;
-  for (const [id, at] of Object.entries(state.finished)) if (at < keepFinished) delete state.finished[id];
+  if (state.version % 16 === 0) {
+    for (const [key, until] of Object.entries(state.onceKeys))
+      if (until > 0 && until <= now) delete state.onceKeys[key];
+    const keepFinished = now - limits.finishedJourneys;
+    for (const [id, at] of Object.entries(state.finished)) if (at < keepFinished) delete state.finished[id];
+    dropOldCarts(state, limits.carts.max, now - limits.carts.maxAge);
+    dropUnusedTopics(state, engine.topicsUsed, limits.topics);
+  }
+  // Counts are checked on every change, against a slack of 16 so the sort runs rarely.
+  keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
+  const forever = Object.entries(state.onceKeys).filter(([, until]) => until < 0);
+  if (forever.length > limits.foreverLocks + 16)
+    forever
+      .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(limits.foreverLocks)
+      .forEach(([key]) => {
+        delete state.onceKeys[key];
+      });
+  enforceSizeBackstop(engine, state, limits.stateBytes);
+}
+
+/** Keeps the `max` newest entries (by `time`) once there are 16 more. */
+function keepNewest<T>(record: Record<string, T>, max: number, time: (value: T) => number): void {
+  const keys = Object.keys(record);
+  if (keys.length <= max + 16) return;
+  keys
+    .sort((a, b) => time(record[b]!) - time(record[a]!) || (a < b ? -1 : 1))
+    .slice(max)
+    .forEach((key) => {
+      delete record[key];
+    });
+}
+
+function keepTopBrands(state: CustomerState, max: number, now: number, halfLifeDays: number): void {
+  const brands = Object.keys(state.brandAffinity);
+  if (brands.length <= max) return;
+  const score = (brand: string) => decayedAffinity(getOwn(state.brandAffinity, brand)!, now, halfLifeDays);
+  brands
+    .sort((a, b) => score(b) - score(a) || (a < b ? -1 : 1))
+    .slice(max)
+    .forEach((brand) => {
+      delete state.brandAffinity[brand];
+    });
+}
+
+/** Topics no campaign sends on, beyond `max`: the least recently written go (with their stamps). */
+function dropUnusedTopics(state: CustomerState, used: ReadonlySet<string>, max: number): void {
+  const unused = Object.keys(state.consent.topics).filter((topic) => !used.has(topic));
+  if (unused.length <= max) return;
+  const stamp = (topic: string) => getOwn(state.fieldStamps, `topic.${topic}`) ?? 0;
+  unused
+    .sort((a, b) => stamp(b) - stamp(a) || (a < b ? -1 : 1))
+    .slice(max)
+    .forEach((topic) => {
+      delete state.consent.topics[topic];
+      forgetField(state, `topic.${topic}`);
+    });
+}
+
+/**
+ * The last line of defence: if the item is still larger than `maxBytes` (JSON), the oldest half of
+ * the products, then of the orders, then of the finished ids and re-entry locks go, until it fits.
+ * Last, the oldest running journeys of marketing campaigns end (remembered as finished, so they
+ * do not start again). Consent, suppressions, transactional journeys and the outbox are never dropped.
+ */
+function enforceSizeBackstop(engine: Engine, state: CustomerState, maxBytes: number): void {
+  // Measuring is a JSON.stringify: a small state is measured every 4th change only (one change
+  // adds at most tens of KB, bounded by the item caps, so the 400 KB limit is not reached between).
+  const measured = measuredBytes.get(state);
+  if (measured !== undefined && measured < maxBytes / 4 && state.version % 4 !== 0) return;
+  const shrinkers = [
+    () => halve(state.products, lastTouch),
+    () => {
+      const recent = state.orders.recent;
+      if (recent.length === 0) return false;
+      recent.splice(0, Math.ceil(recent.length / 2));
+      return true;
+    },
+    () => halve(state.finished, (at) => at),
+    () => halve(state.onceKeys, (until) => Math.abs(until)),
+    () => halve(state.carts, (cart) => cart.at),
+    () => dropOldestMarketingJourney(engine, state),
+  ];
+  const fits = () => {
+    const bytes = JSON.stringify(state).length;
+    measuredBytes.set(state, bytes);
+    return bytes <= maxBytes;
+  };
+  if (fits()) return;
+  for (const shrink of shrinkers) while (shrink()) if (fits()) return;
+}
+
+const measuredBytes = new WeakMap<CustomerState, number>();
+
+function dropOldestMarketingJourney(engine: Engine, state: CustomerState): boolean {
+  let oldest: Journey | undefined;
+  for (const journey of state.journeys) {
+    const campaign = engine.campaigns.get(journey.campaign);
+    const marketing =
+      campaign !== undefined &&
+      campaign.kind === "marketing" &&
+      campaign.steps.every((step) => step.type !== "send" || (step.kind ?? "marketing") === "marketing");
+    if (marketing && (!oldest || journey.startedAt < oldest.startedAt)) oldest = journey;
+  }
+  if (!oldest) return false;
+  state.journeys = state.journeys.filter((journey) => journey !== oldest);
+  setOwn(state.finished, oldest.id, oldest.startedAt);
+  return true;
+}
+
+function halve<T>(record: Record<string, T>, time: (value: T) => number): boolean {
+  const keys = Object.keys(record);
+  if (keys.length === 0) return false;
+  keys
+    .sort((a, b) => time(record[a]!) - time(record[b]!) || (a < b ? -1 : 1))
+    .slice(0, Math.ceil(keys.length / 2))
+    .forEach((key) => {
+      delete record[key];
+    });
+  return true;
 }

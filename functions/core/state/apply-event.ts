@@ -2,6 +2,7 @@ import type { EngineConfig } from "../config/engine.ts";
 import type { CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
 import { localParts } from "../time/local-time.ts";
+import { compactItem, compactItems } from "./compact-item.ts";
 import type { CustomerState, ProductInterest } from "./customer-state.ts";
 import { getOwn, setOwn } from "./data-record.ts";
 import { applyOrderedFields } from "./ordered-fields.ts";
@@ -15,7 +16,7 @@ export function customerZone(state: CustomerState, config: EngineConfig): string
 
 /** Folds one customer event into the state: profile, consent, activity, orders, interest, traits' inputs. */
 export function applyEvent(state: CustomerState, event: CustomerEvent, config: EngineConfig): void {
-  applyOrderedFields(state, event);
+  applyOrderedFields(state, event, config);
   const at = event.at;
   if (!event.type.startsWith("email.") && !event.type.startsWith("sms.")) {
     state.activity.lastActiveAt = Math.max(state.activity.lastActiveAt ?? at, at);
@@ -81,6 +82,7 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       return;
     case "support.ticket_opened":
       if (!state.openTickets.includes(event.detail.ticketId)) state.openTickets.push(event.detail.ticketId);
+      if (state.openTickets.length > config.retention.openTickets) state.openTickets.shift();
       return;
     case "support.ticket_resolved":
       state.openTickets = state.openTickets.filter((id) => id !== event.detail.ticketId);
@@ -118,15 +120,32 @@ function updateCart(
     delete state.carts[cartId];
     return;
   }
-  setOwn(state.carts, cartId, { items, total, at });
+  const kept = compactItems(items, config);
+  setOwn(state.carts, cartId, { items: kept, total, at });
+  dropOldCarts(state, config.retention.carts.max);
   const known = new Set(previous.map((item) => item.productId));
-  for (const item of items) {
+  for (const item of kept) {
     const interest = touchProduct(state, item, config);
     interest.inCart = cartId;
     interest.cartAt = at;
     if (!known.has(item.productId))
       addAffinity(state, item.brand, config.traits.affinityWeights.cart, at, config);
   }
+}
+
+/** Keeps at most `max` carts: the least recently updated go, and their products leave the cart. */
+export function dropOldCarts(state: CustomerState, max: number, olderThan = Number.NEGATIVE_INFINITY): void {
+  const carts = Object.entries(state.carts);
+  if (carts.length <= max && carts.every(([, cart]) => cart.at >= olderThan)) return;
+  carts.sort((a, b) => b[1].at - a[1].at || (a[0] < b[0] ? -1 : 1));
+  carts.forEach(([cartId, cart], rank) => {
+    if (rank < max && cart.at >= olderThan) return;
+    for (const item of cart.items) {
+      const interest = getOwn(state.products, item.productId);
+      if (interest?.inCart === cartId) delete interest.inCart;
+    }
+    delete state.carts[cartId];
+  });
 }
 
 function recordOrder(
@@ -143,13 +162,14 @@ function recordOrder(
   orders.lastOrderAt = Math.max(orders.lastOrderAt ?? at, at);
   orders.spendHistory = orders.spendHistory.filter(([when]) => when > at - config.traits.spendWindow);
   orders.spendHistory.push([at, detail.total]);
+  if (orders.spendHistory.length > config.retention.spendHistory) orders.spendHistory.shift();
   const hour = localParts(at, customerZone(state, config)).hour;
   orders.localHourCounts[hour] = (orders.localHourCounts[hour] ?? 0) + 1;
   orders.recent.push({
     orderId: detail.orderId,
     at,
     total: detail.total,
-    items: detail.items,
+    items: compactItems(detail.items, config),
     fulfillment: detail.fulfillment,
     status: "placed",
   });
@@ -177,7 +197,7 @@ function addAffinity(
 
 function touchProduct(state: CustomerState, item: Item, config: EngineConfig): ProductInterest {
   const interest = productInterest(state, item.productId, config);
-  interest.item = { ...interest.item, ...item };
+  interest.item = compactItem({ ...interest.item, ...item }, config, true);
   if (item.brand) interest.brand = item.brand;
   return interest;
 }
@@ -196,19 +216,21 @@ function productInterest(state: CustomerState, productId: string, config: Engine
 function pruneProducts(state: CustomerState, limit: number): void {
   const ids = Object.keys(state.products);
   if (ids.length <= limit) return;
-  const lastTouch = (p: ProductInterest) =>
-    Math.max(
-      p.viewedAt ?? 0,
-      p.wishlistedAt ?? 0,
-      p.cartAt ?? 0,
-      p.boughtAt ?? 0,
-      p.alerts?.back_in_stock ?? 0,
-      p.alerts?.price_drop ?? 0,
-    );
   const oldest = ids.reduce((a, b) =>
     lastTouch(getOwn(state.products, a)!) <= lastTouch(getOwn(state.products, b)!) ? a : b,
   );
   delete state.products[oldest];
+}
+
+export function lastTouch(p: ProductInterest): number {
+  return Math.max(
+    p.viewedAt ?? 0,
+    p.wishlistedAt ?? 0,
+    p.cartAt ?? 0,
+    p.boughtAt ?? 0,
+    p.alerts?.back_in_stock ?? 0,
+    p.alerts?.price_drop ?? 0,
+  );
 }
 
 /** Whether the customer is interested in the product in one of `kinds`, and has not bought it since. */

@@ -135,7 +135,7 @@ export const CustomerStateSchema = z.object({
   /** brand -> [score, at]: the decayed score as of `at`. */
   brandAffinity: dataRecordSchema(z.tuple([z.number(), epochMs])),
   journeys: z.array(JourneySchema),
-  /** campaign|scope -> until (epoch ms; -1 forever): re-entry locks. */
+  /** campaign|scope -> until (epoch ms), or for "forever" minus when it was set: re-entry locks. */
   onceKeys: dataRecordSchema(z.number()),
   /** journey id -> finished at: a finished journey is never run again for the same trigger instance. */
   finished: dataRecordSchema(epochMs),

@@ -1,7 +1,8 @@
+import type { EngineConfig } from "../config/engine.ts";
 import type { CustomerEvent } from "../events/envelope.ts";
 import type { CustomerState } from "./customer-state.ts";
-import { mergedRecord, setOwn } from "./data-record.ts";
-import { claimField, writeStamp } from "./field-order.ts";
+import { getOwn, mergedRecord, setOwn } from "./data-record.ts";
+import { claimField, forgetField, writeStamp } from "./field-order.ts";
 
 const PROFILE_FIELDS = [
   "email",
@@ -22,7 +23,7 @@ type Status = "opted_in" | "opted_out";
  * Applying it again, or late, or out of order, leaves each field with its latest writer's value, so
  * a replay may always apply it (see applied-events.ts).
  */
-export function applyOrderedFields(state: CustomerState, event: CustomerEvent): void {
+export function applyOrderedFields(state: CustomerState, event: CustomerEvent, config: EngineConfig): void {
   const stamp = writeStamp(event.at, event.id);
   const write = (field: string, apply: () => void) => {
     if (claimField(state, field, stamp)) apply();
@@ -52,6 +53,7 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent): 
         for (const key of Object.keys(attributes))
           write(`attribute.${key}`, () => setOwn(changes, key, attributes[key]));
         state.profile.attributes = mergedRecord(state.profile.attributes, changes);
+        boundAttributes(state, config);
       }
       if (event.type === "customer.signed_up")
         state.profile.signedUpAt = Math.min(state.profile.signedUpAt ?? event.at, event.at);
@@ -71,13 +73,13 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent): 
     }
     // Suppressions only grow: in any order they end the same.
     case "email.bounced":
-      if (event.detail.bounceType === "permanent") suppressAddress(state, event.detail.address);
+      if (event.detail.bounceType === "permanent") suppressAddress(state, event.detail.address, config);
       return;
     case "email.complained":
-      suppressAddress(state, event.detail.address);
+      suppressAddress(state, event.detail.address, config);
       return;
     case "sms.opted_out":
-      suppressAddress(state, event.detail.phone);
+      suppressAddress(state, event.detail.phone, config);
       consent("sms", "opted_out");
       return;
     default:
@@ -85,7 +87,35 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent): 
   }
 }
 
-function suppressAddress(state: CustomerState, address: string): void {
+/** The profile's own addresses are always kept; other suppressed addresses up to the setting, newest kept. */
+function suppressAddress(state: CustomerState, address: string, config: EngineConfig): void {
   const normalized = address.toLowerCase();
-  if (!state.suppressedAddresses.includes(normalized)) state.suppressedAddresses.push(normalized);
+  const list = state.suppressedAddresses;
+  if (!list.includes(normalized)) list.push(normalized);
+  const own = new Set([state.profile.email?.toLowerCase(), state.profile.phone?.toLowerCase()]);
+  let others = list.filter((entry) => !own.has(entry)).length;
+  for (let i = 0; i < list.length && others > config.retention.suppressedAddresses; )
+    if (own.has(list[i])) i++;
+    else {
+      list.splice(i, 1);
+      others--;
+    }
+}
+
+/** At most `max` attribute keys and `maxBytes` of JSON: the least recently written go first. */
+function boundAttributes(state: CustomerState, config: EngineConfig): void {
+  const attributes = state.profile.attributes;
+  if (!attributes) return;
+  const { max, maxBytes } = config.retention.attributes;
+  let keys = Object.keys(attributes);
+  if (keys.length <= max && JSON.stringify(attributes).length <= maxBytes) return;
+  const stamp = (key: string) => getOwn(state.fieldStamps, `attribute.${key}`) ?? 0;
+  keys = keys.sort((a, b) => stamp(a) - stamp(b) || (a < b ? -1 : 1));
+  let bytes = JSON.stringify(attributes).length;
+  for (const key of keys) {
+    if (Object.keys(attributes).length <= max && bytes <= maxBytes) break;
+    bytes -= JSON.stringify({ [key]: attributes[key] }).length - 1;
+    delete attributes[key];
+    forgetField(state, `attribute.${key}`);
+  }
 }

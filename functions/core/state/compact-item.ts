@@ -1,0 +1,29 @@
+import type { EngineConfig } from "../config/engine.ts";
+import type { Item } from "../events/item.ts";
+
+const TEXT_FIELDS = ["name", "brand", "category", "url", "imageUrl"] as const;
+/** Text the state's own copies (products, orders, carts) do not keep: no shipped campaign reads it. */
+const NOT_STORED = new Set<string>(["category", "imageUrl"]);
+const NUMBER_FIELDS = ["quantity", "price", "replenishAfterDays"] as const;
+
+/**
+ * The fields of an item that conditions and templates read, as the state keeps it: no extra fields
+ * of the event, no text longer than the setting, a bounded list of upsell ids.
+ */
+export function compactItem(item: Item, config: EngineConfig, stored = false): Item {
+  const { itemTextChars, listItems } = config.retention;
+  const kept: Item = { productId: item.productId };
+  for (const field of TEXT_FIELDS) {
+    if (stored && NOT_STORED.has(field)) continue;
+    const value = item[field];
+    if (typeof value === "string" && value.length <= itemTextChars) kept[field] = value;
+  }
+  for (const field of NUMBER_FIELDS) if (item[field] !== undefined) kept[field] = item[field];
+  if (item.upsellProductIds) kept.upsellProductIds = item.upsellProductIds.slice(0, listItems);
+  return kept;
+}
+
+/** The first items of a list (an order, a cart), compacted for the state. */
+export function compactItems(items: readonly Item[], config: EngineConfig): Item[] {
+  return items.slice(0, config.retention.listItems).map((item) => compactItem(item, config, true));
+}
