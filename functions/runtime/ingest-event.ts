@@ -23,6 +23,14 @@ export async function ingestEvent(
   const edge = eventAtEdge(envelope);
   if ("notRun" in edge) return edge.notRun;
   const { event } = edge;
+  const latest = deps.now() + deps.engine.config.futureEventTolerance;
+  if (event.at > latest)
+    return {
+      outcome: "rejected",
+      id: event.id,
+      detailType: event.type,
+      problems: `time: expected at most ${new Date(latest).toISOString()} (futureEventTolerance after arrival), got ${new Date(event.at).toISOString()}`,
+    };
   if (isCatalogEventType(event.type)) {
     if (forCustomer === undefined)
       return {

@@ -91,6 +91,9 @@ export const EngineConfigSchema = z.strictObject({
       ),
     })
     .default({ marketingExpiry: 24 * 3_600_000 }),
+  futureEventTolerance: DurationSchema.describe(
+    "how far past its arrival an event's own time may be (clock skew); an event dated later is rejected at ingest",
+  ).default(24 * 3_600_000),
 });
 export type EngineConfig = z.infer<typeof EngineConfigSchema>;
 export type EngineConfigInput = z.input<typeof EngineConfigSchema>;

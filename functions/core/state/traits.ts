@@ -87,6 +87,8 @@ export class TraitView {
 
 export function decayedAffinity(entry: readonly [number, number], now: number, halfLifeDays: number): number {
   const [score, at] = entry;
+  // A score dated after `now` (an event applied out of order) does not grow back in time.
+  if (!(now > at)) return score;
   return score * 0.5 ** ((now - at) / DAY / halfLifeDays);
 }
 
