@@ -26,7 +26,7 @@ const engine = compileEngine(
 );
 const DYNAMODB_LIMIT = 400 * 1024;
 const DAYS = Number(process.env.DAYS ?? 5 * 365);
-const ROUNDS = Number(process.env.ROUNDS ?? 100);
+const ROUNDS = Number(process.env.ROUNDS ?? 60);
 const START = Date.parse("2021-01-04T08:00:00Z");
 
 let eventCount = 0;
