@@ -52,6 +52,8 @@ const SQS_VISIBILITY_MS = 60_000;
 const SQS_MAX_RECEIVES = 5;
 /** How long a slow send takes: past the lease, so a concurrent run may take the entry over. */
 const SLOW_SEND_MS = EFFECT_LEASE_MS + 10_000;
+/** Steps in a row that wake their journey no later than now: the journey is wedged. */
+const STALLED_STEPS = 20;
 
 /** A message SES or SNS accepted (the customer will receive it). */
 export type AcceptedSend = {
@@ -88,12 +90,14 @@ export type ChaosRun = {
   deliveries: number;
   sends: AcceptedSend[];
   /** Messages (journeyId|step) whose send the provider accepted just before the process crashed. */
-  crashedAfterSend: Set<string>;
+  crashedAfterSend: Map<string, number>;
   suppressed: Suppression[];
   deadLetters: DeadLetter[];
   /** When each event was first applied (its delivery returned), in the order of AcceptedSend.startedSeq. */
   appliedSeq: Map<string, number>;
   failedJourneys: { customerId: string; journeyId: string; error: string }[];
+  /** Journeys whose Step kept waking them at the same instant (stopped by the harness). */
+  wedgedJourneys: { customerId: string; journeyId: string; at: number }[];
   /** Effects the runtime dropped for good (log "effect dropped"), by reason. */
   droppedEffects: { customerId: string; entry: string; reason: string }[];
   /** Outbox entries still waiting at the end of the run. */
@@ -189,7 +193,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   const crash = (invocation: Invocation, point: ProcessCrash["point"]): never => {
     invocation.crashed = new ProcessCrash(point);
     // Accepted by the provider, never recorded: the one window a resend cannot be told from a first send.
-    for (const key of invocation.unrecorded) crashedAfterSend.add(key);
+    for (const key of invocation.unrecorded) crashedAfterSend.set(key, (crashedAfterSend.get(key) ?? 0) + 1);
     throw invocation.crashed;
   };
 
@@ -220,7 +224,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   const queue = new TimerQueue<Delivery>();
   const lastEventOf = new Map<string, StreamEvent>();
   const sends: AcceptedSend[] = [];
-  const crashedAfterSend = new Set<string>();
+  const crashedAfterSend = new Map<string, number>();
   let order = 0;
 
   /** The provider's side of a send: faults before it, the send accepted, a crash after it. */
@@ -351,6 +355,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
   const failedJourneys: ChaosRun["failedJourneys"] = [];
+  const wedgedJourneys: ChaosRun["wedgedJourneys"] = [];
   mockClient(clients.sfn)
     .on(StartExecutionCommand)
     .callsFake(async (input: { name?: string; input?: string }) => {
@@ -367,6 +372,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
 
   function launch(input: { customerId: string; instanceId: string }): void {
     let nextWake: number | undefined;
+    let stalled = 0;
     time.enter();
     const run = machine.run(input, {
       noThrowOnAbort: true,
@@ -383,6 +389,18 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
               journeyStepHandler((task as { Payload: unknown }).Payload),
             );
             if (!result.done && result.wakeAt) nextWake = Date.parse(result.wakeAt);
+            // A Step that keeps waking the journey at the same instant would run for ever (on AWS, a
+            // workflow invoking its Step in a loop): stopped and counted.
+            if (nextWake !== undefined && nextWake <= time.now) stalled++;
+            else stalled = 0;
+            if (stalled >= STALLED_STEPS) {
+              wedgedJourneys.push({
+                customerId: input.customerId,
+                journeyId: input.instanceId,
+                at: time.now,
+              });
+              return { Payload: { ...result, done: true, wakeAt: undefined } } as never;
+            }
             return { Payload: result } as never;
           },
           [JOURNEY_STATES.recordFailure]: async () => ({
@@ -515,6 +533,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     deadLetters,
     appliedSeq,
     failedJourneys,
+    wedgedJourneys,
     droppedEffects,
     outboxLeft,
     faults: Object.fromEntries(dice.injected),

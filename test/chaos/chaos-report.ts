@@ -14,9 +14,9 @@ export type ChaosReport = {
    * that remains by design (the provider accepted, the process died before recording it): must be 0.
    */
   duplicates: number;
-  /** Duplicates inside that window: at most one per message caught in it. */
+  /** Duplicates inside that window: at most one per message and crash that caught it. */
   duplicatesInWindow: number;
-  /** Messages accepted by the provider and not yet recorded when a crash was injected. */
+  /** Messages accepted by the provider and not yet recorded when a crash was injected (once per crash). */
   messagesCaughtInWindow: number;
   /** Duplicates in the fault-free run: the key is wrong if not 0. */
   baselineDuplicates: number;
@@ -41,6 +41,8 @@ export type ChaosReport = {
   parkedAfterFaults: number;
   parkedByFault: Record<string, number>;
   failedJourneys: number;
+  /** Journeys whose Step kept waking them at the same instant, in either run: must be 0. */
+  wedgedJourneys: number;
   largestStateItemBytes: number;
   examples: Record<string, string[]>;
 };
@@ -74,13 +76,17 @@ export function compareRuns(
   };
 
   const duplicatesOf = (run: ChaosRun, kind?: string) => {
+    // Each crash that caught a message in the window excuses one resend of it; any other is a duplicate.
     const seen = new Set<string>();
+    const excused = new Map(run.crashedAfterSend);
     let duplicates = 0;
     let inWindow = 0;
     for (const send of run.sends) {
       const key = sendKey(send);
-      if (seen.has(key) && run.crashedAfterSend.has(key)) inWindow++;
-      else if (seen.has(key)) {
+      if (seen.has(key) && (excused.get(key) ?? 0) > 0) {
+        inWindow++;
+        excused.set(key, (excused.get(key) ?? 0) - 1);
+      } else if (seen.has(key)) {
         duplicates++;
         if (kind) example(kind, `${key} at ${iso(send.at)}`);
       }
@@ -133,6 +139,8 @@ export function compareRuns(
       "deadLetters",
       `${letter.eventId} (${letter.via}): ${letter.error} [${letter.faults.join(", ")}]`,
     );
+  for (const journey of [...baseline.wedgedJourneys, ...faulted.wedgedJourneys].slice(0, EXAMPLES))
+    example("wedgedJourneys", `${journey.journeyId} at ${iso(journey.at)}`);
   for (const journey of faulted.failedJourneys.slice(0, EXAMPLES))
     example("failedJourneys", `${journey.journeyId}: ${journey.error}`);
 
@@ -145,7 +153,7 @@ export function compareRuns(
     faulted: figures(faulted),
     duplicates: faultedDuplicates.duplicates,
     duplicatesInWindow: faultedDuplicates.inWindow,
-    messagesCaughtInWindow: faulted.crashedAfterSend.size,
+    messagesCaughtInWindow: [...faulted.crashedAfterSend.values()].reduce((sum, n) => sum + n, 0),
     baselineDuplicates: duplicatesOf(baseline).duplicates,
     transactionalLost,
     marketingLost,
@@ -161,6 +169,7 @@ export function compareRuns(
     parkedAfterFaults: parked,
     parkedByFault,
     failedJourneys: faulted.failedJourneys.length,
+    wedgedJourneys: baseline.wedgedJourneys.length + faulted.wedgedJourneys.length,
     largestStateItemBytes: Math.max(baseline.largestStateItem.bytes, faulted.largestStateItem.bytes),
     examples,
   };
@@ -305,6 +314,7 @@ export function formatReport(report: ChaosReport): string {
       n,
     ]),
     ["journeys failed", report.failedJourneys],
+    ["journeys wedged: Step kept waking them at the same instant (must be 0)", report.wedgedJourneys],
     ["outbox entries left at the end", report.faulted.outboxLeft],
     ["effects dropped", report.faulted.droppedEffects],
     ["largest state item (bytes)", report.largestStateItemBytes],

@@ -14,6 +14,7 @@ import { signUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
 import { type HandlerRuntime, SECRET, startHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp } from "../support/events.ts";
 import { checkProperty } from "./check-property.ts";
+import { failsToday } from "./fails-today.ts";
 import { HOSTILE_IDS } from "./hostile-events.ts";
 
 const RUNS = process.env.CHAOS_EVENTS ? 500 : 60;
@@ -52,10 +53,11 @@ const oneClick = (
 });
 
 /** Other spellings of the same token: they decode to the same bytes, and must still be refused. */
-const RESPELLINGS: [string, (t: string) => string][] = [
-  ["padded payload", (t) => t.replace(".", "=.")],
-  ["padded signature", (t) => `${t}=`],
-  ["standard base64 alphabet", (t) => t.replaceAll("-", "+").replaceAll("_", "/")],
+/** Each with whether today's code accepts it (issue 7, item 10). */
+const RESPELLINGS: [string, (t: string) => string, boolean][] = [
+  ["padded payload", (t) => t.replace(".", "=."), false],
+  ["padded signature", (t) => `${t}=`, true],
+  ["standard base64 alphabet", (t) => t.replaceAll("-", "+").replaceAll("_", "/"), true],
   [
     "unused low bits of the last signature character set",
     (t) => {
@@ -63,10 +65,11 @@ const RESPELLINGS: [string, (t: string) => string][] = [
       const last = alphabet.indexOf(t.at(-1) ?? "A");
       return t.slice(0, -1) + alphabet[(last & ~3) | ((last + 1) & 3)];
     },
+    true,
   ],
-  ["trailing newline", (t) => `${t}\n`],
-  ["trailing space", (t) => `${t} `],
-  ["inner whitespace", (t) => t.replace(".", " .")],
+  ["trailing newline", (t) => `${t}\n`, true],
+  ["trailing space", (t) => `${t} `, true],
+  ["inner whitespace", (t) => t.replace(".", " ."), false],
 ];
 
 describe("fuzzed unsubscribe requests", () => {
@@ -120,17 +123,18 @@ describe("fuzzed unsubscribe requests", () => {
     );
   });
 
-  it.each(RESPELLINGS)(
-    "refuse another spelling of a valid token (%s): canonical form only",
-    async (_, respell) => {
-      const before = await consentOf(VICTIM);
-      const spelled = respell(token);
-      expect(spelled).not.toBe(token);
-      const response = await handler(oneClick(spelled));
-      expect(response.statusCode).toBe(400);
-      expect(await consentOf(VICTIM)).toEqual(before);
-    },
-  );
+  for (const [spelling, respell, acceptedToday] of RESPELLINGS)
+    (acceptedToday ? failsToday : it)(
+      `refuse another spelling of a valid token (${spelling}): canonical form only`,
+      async () => {
+        const before = await consentOf(VICTIM);
+        const spelled = respell(token);
+        expect(spelled).not.toBe(token);
+        const response = await handler(oneClick(spelled));
+        expect(response.statusCode).toBe(400);
+        expect(await consentOf(VICTIM)).toEqual(before);
+      },
+    );
 
   it("accept the exact link (a one-click POST opts the customer out)", async () => {
     const response = await handler(oneClick(token));
