@@ -4,6 +4,7 @@ import { compileEngine, type Engine } from "../../functions/core/engine/compile.
 import { advance, decide } from "../../functions/core/engine/decide.ts";
 import { runOccurrence, scheduleOccurrences } from "../../functions/core/engine/schedule.ts";
 import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
+import { EVENT_LIMITS } from "../../functions/core/events/limits.ts";
 import {
   type CustomerState,
   CustomerStateSchema,
@@ -175,49 +176,56 @@ describe("the customer state item is bounded", () => {
   it("a hostile customer stays writable: every change stays under the DynamoDB limit, and the unsubscribe applies", () => {
     const c = new Customer("hostile", engine);
     c.apply("customer.signed_up", START, { email: "hostile@example.com", newsletter: true });
+    // As large as the edge lets an event be (functions/core/events/limits.ts): the worst a real app can send.
+    const L = EVENT_LIMITS;
+    const id = (prefix: string, n: number) => `${prefix}-${n}-`.padEnd(L.idChars, "x");
     const long = (n: number) => ({
-      productId: `p-${n}-${text(200, "x")}`,
-      name: text(500, "name "),
-      brand: `b-${n}-${text(400, "b")}`,
-      category: text(500, "c"),
-      url: `https://e.example/${text(480, "u")}`,
-      imageUrl: `https://i.example/${text(480, "i")}`,
-      junk: text(5_000, "j"),
-      upsellProductIds: Array.from({ length: 40 }, (_, i) => `${text(100, "q")}${i}`),
+      productId: id("p", n),
+      name: text(L.textChars, "name "),
+      brand: `b-${n}-${text(L.textChars - 12, "b")}`,
+      category: text(L.textChars, "c"),
+      url: `https://e.example/${text(L.urlChars - 20, "u")}`,
+      imageUrl: `https://i.example/${text(L.urlChars - 20, "i")}`,
+      junk: text(1_000, "j"),
+      upsellProductIds: Array.from({ length: L.upsellIdsPerItem }, (_, i) => id(`q${i}`, n)),
     });
+    // Items per cart or order that keep the whole detail within the edge's size bound.
+    const perEvent = Math.floor(L.detailBytes / (JSON.stringify(long(0)).length + 64)) - 1;
     let n = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const at = START + round * 3_600_000;
       c.apply("product.viewed", at, { product: long(n++) });
       c.apply("cart.updated", at + 1000, {
-        cartId: `cart-${round}-${text(300, "k")}`,
-        items: Array.from({ length: 40 }, () => long(n++)),
+        cartId: id("cart", round),
+        items: Array.from({ length: perEvent }, () => long(n++)),
         total: 1,
         currency: "EUR",
       });
       c.apply("order.placed", at + 2000, {
-        orderId: `o-${round}-${text(300, "o")}`,
-        items: Array.from({ length: 40 }, () => long(n++)),
+        orderId: id("o", round),
+        items: Array.from({ length: perEvent }, () => long(n++)),
         total: 1,
         currency: "EUR",
         fulfillment: "ship",
       });
       c.apply("customer.updated", at + 3000, {
-        attributes: { [`a-${round}-${text(200, "k")}`]: text(3000, "v") },
+        attributes: {
+          [`a-${round}-`.padEnd(L.attributeKeyChars, "k")]: text(L.attributeValueChars - 2, "v"),
+        },
       });
       c.apply("consent.updated", at + 4000, {
         channel: "email",
-        topic: `t-${round}-${text(300, "t")}`,
+        topic: id("t", round),
         status: "opted_in",
       });
-      c.apply("support.ticket_opened", at + 5000, { ticketId: `tk-${round}-${text(300, "t")}` });
+      c.apply("support.ticket_opened", at + 5000, { ticketId: id("tk", round) });
       c.apply("email.bounced", at + 6000, {
-        address: `x${round}${text(300, "a")}@example.com`,
+        address: `x${round}${text(L.idChars - 30, "a")}@example.com`,
         bounceType: "permanent",
       });
       c.apply("wishlist.added", at + 7000, { product: long(n++) });
       c.apply("product.alert_requested", at + 8000, {
-        productId: `p-${n++}-${text(300, "z")}`,
+        productId: id("p", n++),
         kind: "price_drop",
       });
     }

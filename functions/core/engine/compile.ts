@@ -90,11 +90,14 @@ export type JourneyFields = { top: Set<string>; awaited: Set<string> | undefined
  * templates), so a journey keeps those of its trigger event rather than a copy of the whole event.
  * Any other use of `journey` (the whole object, brackets) keeps everything.
  */
+// `journey` not read as a property (`x.journey`), but a Liquid range `(1..journey.n)` is a read.
 function journeyFieldsOf(campaign: Campaign): JourneyFields | undefined {
   const { triggers, steps, exitOn, templates } = campaign;
   const text = JSON.stringify({ triggers, steps, exitOn, templates });
   const fields: JourneyFields = { top: new Set(), awaited: new Set() };
-  for (const use of text.matchAll(/(?<![\w.$])journey\b(\.[A-Za-z_$][\w$]*)?(\.[A-Za-z_$][\w$]*)?/g)) {
+  for (const use of text.matchAll(
+    /(?<![\w$])(?<!(?<!\.)\.)journey\b(\.[A-Za-z_$][\w$]*)?(\.[A-Za-z_$][\w$]*)?/g,
+  )) {
     const top = use[1]?.slice(1);
     if (top === undefined) return undefined;
     fields.top.add(top);
