@@ -6,7 +6,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import { checkProperty } from "./check-property.ts";
-import { failsToday } from "./fails-today.ts";
 import { HOSTILE_IDS } from "./hostile-events.ts";
 
 const RUNS = process.env.CHAOS_EVENTS ? 300 : 40;
@@ -94,34 +93,31 @@ function validate(name: string, json: Json | string) {
 }
 
 describe("engage validate on fuzzed campaign files", () => {
-  failsToday(
-    "never throws, and names the file, the JSON path and what was expected for each problem",
-    async () => {
-      const campaigns = SHIPPED.map((id) => ({
-        id,
-        json: JSON.parse(readFileSync(join(CAMPAIGNS_DIR, `${id}.json`), "utf8")) as Json,
-      }));
-      const mutation = fc
-        .constantFrom(...campaigns)
-        .chain(({ id, json }) =>
-          fc.tuple(fc.constant(id), fc.constant(json), fc.constantFrom(...pathsOf(json)), hostileValue),
-        );
-      await checkProperty(
-        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
-          const [id] = mutations[0] as [string, Json, (string | number)[], Hostile];
-          let json = mutations[0]![1];
-          for (const [, , path, value] of mutations) json = replaced(json, path, materialize(value));
-          const { problems } = validate(id, json);
-          for (const problem of problems) {
-            expect(problem.file).toMatch(/\.json$/);
-            expect(problem.path).toMatch(/\S/);
-            expect(problem.expected).toMatch(/\S/);
-          }
-        }),
-        { numRuns: RUNS, seed: 31 },
+  it("never throws, and names the file, the JSON path and what was expected for each problem", async () => {
+    const campaigns = SHIPPED.map((id) => ({
+      id,
+      json: JSON.parse(readFileSync(join(CAMPAIGNS_DIR, `${id}.json`), "utf8")) as Json,
+    }));
+    const mutation = fc
+      .constantFrom(...campaigns)
+      .chain(({ id, json }) =>
+        fc.tuple(fc.constant(id), fc.constant(json), fc.constantFrom(...pathsOf(json)), hostileValue),
       );
-    },
-  );
+    await checkProperty(
+      fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 3 }), async (mutations) => {
+        const [id] = mutations[0] as [string, Json, (string | number)[], Hostile];
+        let json = mutations[0]![1];
+        for (const [, , path, value] of mutations) json = replaced(json, path, materialize(value));
+        const { problems } = validate(id, json);
+        for (const problem of problems) {
+          expect(problem.file).toMatch(/\.json$/);
+          expect(problem.path).toMatch(/\S/);
+          expect(problem.expected).toMatch(/\S/);
+        }
+      }),
+      { numRuns: RUNS, seed: 31 },
+    );
+  });
 
   it("reports a file that is not JSON, or not an object, instead of throwing", () => {
     for (const text of ["{", "[]", "null", "\u0000", "x".repeat(10_000)])

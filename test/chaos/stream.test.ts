@@ -18,7 +18,7 @@ vi.hoisted(() => {
 /**
  * `npm test` runs the short version: about 350 events over 7 days, with crashes and slow sends made
  * more frequent so that every path runs in so few sends. `npm run test:chaos` sets CHAOS_EVENTS
- * (50,000 events over 60 days) and runs the issue's rates.
+ * (5,000 events over 60 days by default) and runs the issue's rates.
  */
 const FULL = process.env.CHAOS_EVENTS !== undefined;
 const SIZE = Number(process.env.CHAOS_EVENTS ?? 350);
