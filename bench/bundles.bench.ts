@@ -37,7 +37,6 @@ for (const name of handlers) {
     ...process.env,
     STATE_TABLE: "t",
     INTEREST_TABLE: "t",
-    IDEMPOTENCY_TABLE: "t",
     EVENT_BUS_NAME: "b",
     AWS_REGION: "us-east-1",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",

@@ -41,7 +41,8 @@ export class EngineStack extends Stack {
     this.bus = new events.EventBus(this, "Bus", {
       description: "Engage: customer, catalog and feedback events",
     });
-    // Replays after a handler bug fix; idempotency keeps replayed events from acting twice.
+    // Replays after a handler bug fix; each customer's item remembers the events it applied, so a
+    // replayed event does not act twice (docs/state.md, "Applied events and replays").
     this.bus.archive("Archive", {
       description: "Every event of the engine bus, for replay",
       eventPattern: { account: [this.account] },

@@ -4,7 +4,6 @@ import { z } from "zod";
 const EnvironmentSchema = z.object({
   STATE_TABLE: z.string().min(1),
   INTEREST_TABLE: z.string().min(1),
-  IDEMPOTENCY_TABLE: z.string().min(1),
   EVENT_BUS_NAME: z.string().min(1),
   JOURNEY_STATE_MACHINE_ARN: z.string().min(1).optional(),
   FANOUT_QUEUE_URL: z.string().min(1).optional(),

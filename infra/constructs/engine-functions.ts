@@ -22,12 +22,6 @@ export interface EngineFunctionsProps {
 export const INGEST_TIMEOUT = Duration.seconds(30);
 
 const STATE_ITEM_ACCESS = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"];
-const IDEMPOTENCY_ACCESS = [
-  "dynamodb:GetItem",
-  "dynamodb:PutItem",
-  "dynamodb:UpdateItem",
-  "dynamodb:DeleteItem",
-];
 
 /**
  * The six handlers and, in one place, what each may do. Every grant names its actions and
@@ -50,8 +44,6 @@ export class EngineFunctions extends Construct {
     const tableEnvironment = {
       STATE_TABLE: tables.customerState.tableName,
       INTEREST_TABLE: tables.interestIndex.tableName,
-      IDEMPOTENCY_TABLE: tables.processedEvents.tableName,
-      SUPPRESSION_TABLE: tables.addressSuppression.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
     };
 
@@ -134,26 +126,22 @@ export class EngineFunctions extends Construct {
     });
 
     // Who may do what: each grant names its actions; the resource is the table, queue or bus itself.
-    const { customerState, interestIndex, processedEvents, addressSuppression } = tables;
+    const { customerState, interestIndex } = tables;
     const { ingest, catalogFanout, journeyStep, sweep, feedback, unsubscribe } = this;
     for (const fn of [ingest, journeyStep, sweep, feedback, unsubscribe]) {
       customerState.grant(fn.role, ...STATE_ITEM_ACCESS);
     }
     customerState.grant(sweep.role, "dynamodb:Scan");
-    for (const fn of [ingest, catalogFanout, sweep, feedback])
-      processedEvents.grant(fn.role, ...IDEMPOTENCY_ACCESS);
     for (const fn of [ingest, journeyStep, sweep, feedback]) bus.grantPutEventsTo(fn.role);
     for (const fn of [ingest, journeyStep, sweep]) this.grantSending(fn, props);
     interestIndex.grant(ingest.role, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
     interestIndex.grant(catalogFanout.role, "dynamodb:Query");
     fanout.queue.grantSendMessages(catalogFanout.role);
-    addressSuppression.grant(feedback.role, "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem");
     this.unsubscribeSigningSecret.grantRead(unsubscribe.role);
   }
 
-  /** Senders: check suppressions, sign unsubscribe links, send email (SES) and SMS/push (SNS). */
-  private grantSending(fn: EngineFunction, { tables, email }: EngineFunctionsProps): void {
-    tables.addressSuppression.grant(fn.role, "dynamodb:GetItem", "dynamodb:BatchGetItem");
+  /** Senders: sign unsubscribe links, send email (SES) and SMS/push (SNS). */
+  private grantSending(fn: EngineFunction, { email }: EngineFunctionsProps): void {
     this.unsubscribeSigningSecret.grantRead(fn.role);
     email.grantSend(fn.role);
     for (const statement of snsPublishStatements(Stack.of(this))) fn.role.addToPrincipalPolicy(statement);

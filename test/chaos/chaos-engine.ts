@@ -174,7 +174,6 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   const env: Environment = {
     STATE_TABLE: `chaos-state-${suffix}`,
     INTEREST_TABLE: `chaos-interest-${suffix}`,
-    IDEMPOTENCY_TABLE: `chaos-idempotency-${suffix}`,
     EVENT_BUS_NAME: "engage",
     JOURNEY_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
     FANOUT_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/fanout",

@@ -219,7 +219,7 @@ describe("event envelopes", () => {
       });
     });
 
-    it("rejects an envelope id that could not key the processed-events table", () => {
+    it("rejects an envelope id too long to be remembered as an applied event", () => {
       expect(parseEnvelope(envelope("app.opened", { customerId: "c" }, { id: long }))).toMatchObject({
         kind: "rejected",
         id: "x".repeat(256),

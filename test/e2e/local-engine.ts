@@ -136,7 +136,6 @@ export async function startLocalEngine(options: LocalEngineOptions) {
   const env: Environment = {
     STATE_TABLE: `customer-state-${suffix}`,
     INTEREST_TABLE: `interest-index-${suffix}`,
-    IDEMPOTENCY_TABLE: `idempotency-${suffix}`,
     EVENT_BUS_NAME: "engage",
     JOURNEY_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
     SES_CONFIGURATION_SET: "engage",

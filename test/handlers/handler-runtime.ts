@@ -24,7 +24,6 @@ export const SECRET = "s".repeat(64);
 export const ENV: Environment = {
   STATE_TABLE: "customer-state",
   INTEREST_TABLE: "interest-index",
-  IDEMPOTENCY_TABLE: "processed-events",
   EVENT_BUS_NAME: "engage",
   JOURNEY_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:journey",
   FANOUT_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/fanout",

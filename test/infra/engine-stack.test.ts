@@ -334,9 +334,9 @@ describe("IAM", () => {
 });
 
 describe("tables", () => {
-  it("are on-demand, encrypted, with point-in-time recovery and TTL on expiresAt", () => {
+  it("are the two the code reads, on-demand, encrypted, with point-in-time recovery and TTL on expiresAt", () => {
     const tables = ofType("AWS::DynamoDB::Table");
-    expect(tables).toHaveLength(4);
+    expect(tables).toHaveLength(2);
     for (const [, table] of tables) {
       expect(table.Properties).toMatchObject({
         BillingMode: "PAY_PER_REQUEST",
@@ -348,14 +348,13 @@ describe("tables", () => {
   });
 
   it("have the keys the adapters use", () => {
-    const { customerState, interestIndex, processedEvents } = engine.stack.tables;
+    const { customerState, interestIndex } = engine.stack.tables;
     const keysOf = (table: IConstruct) => resources[logicalId(table)]!.Properties.KeySchema;
     expect(keysOf(customerState)).toEqual([{ AttributeName: "customerId", KeyType: "HASH" }]);
     expect(keysOf(interestIndex)).toEqual([
       { AttributeName: "productId", KeyType: "HASH" },
       { AttributeName: "customerId", KeyType: "RANGE" },
     ]);
-    expect(keysOf(processedEvents)).toEqual([{ AttributeName: "id", KeyType: "HASH" }]);
   });
 });
 
@@ -423,7 +422,7 @@ describe("functions", () => {
     const { ingest, sweep, catalogFanout, journeyStep } = engine.stack.functions;
     const environmentOf = (fn: IConstruct) =>
       (resources[logicalId(fn)]!.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
-    const tables = ["STATE_TABLE", "INTEREST_TABLE", "IDEMPOTENCY_TABLE", "EVENT_BUS_NAME"];
+    const tables = ["STATE_TABLE", "INTEREST_TABLE", "EVENT_BUS_NAME"];
     const sender = ["SES_CONFIGURATION_SET", "FROM_ADDRESS", "UNSUBSCRIBE_URL", "UNSUBSCRIBE_SECRET_ARN"];
     for (const fn of [ingest, sweep]) {
       expect(Object.keys(environmentOf(fn.function))).toEqual(
@@ -438,6 +437,16 @@ describe("functions", () => {
       expect.arrayContaining([...tables, "FANOUT_QUEUE_URL"]),
     );
     expect(environmentOf(ingest.function).FROM_ADDRESS).toBe(FIXTURE_SETTINGS.fromAddress);
+    // No function is told of a table that does not exist (the unused idempotency and suppression ones).
+    for (const [, fn] of ofType("AWS::Lambda::Function")) {
+      const names = Object.keys(
+        (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables,
+      );
+      expect(names.filter((name) => name.endsWith("_TABLE")).sort()).toEqual([
+        "INTEREST_TABLE",
+        "STATE_TABLE",
+      ]);
+    }
   });
 
   it("are bundled with esbuild as ESM, with the campaign files beside the code", () => {

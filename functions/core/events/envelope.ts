@@ -14,7 +14,7 @@ import { EVENT_LIMITS } from "./limits.ts";
 
 export const EnvelopeSchema = z.looseObject({
   version: z.string().optional(),
-  // The event id keys the processed-events table: the same bounds as any other key.
+  // The event id is remembered in the customer's item (appliedEvents): the same bounds as any other key.
   id: IdSchema.optional(),
   source: IdSchema,
   "detail-type": IdSchema,
