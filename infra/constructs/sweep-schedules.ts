@@ -4,7 +4,7 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as scheduler from "aws-cdk-lib/aws-scheduler";
 import * as schedulerTargets from "aws-cdk-lib/aws-scheduler-targets";
 import { Construct } from "constructs";
-import { acknowledgeQualifiedInvoke } from "./acknowledge-qualified-invoke.ts";
+import { acknowledgeQualifiedInvoke } from "../../workflows/acknowledge-qualified-invoke.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 
 /** Hourly, because "10:00" is each customer's local time and the time zones differ. */

@@ -7,7 +7,7 @@ import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Construct } from "constructs";
 import { JOURNEY_FAILED_EVENT } from "../../functions/core/events/journey-failed.ts";
-import { acknowledgeQualifiedInvoke } from "../../infra/constructs/acknowledge-qualified-invoke.ts";
+import { acknowledgeQualifiedInvoke } from "../acknowledge-qualified-invoke.ts";
 
 /** State names are part of the contract with local runs (overrides are keyed by state name). */
 export const JOURNEY_STATES = {

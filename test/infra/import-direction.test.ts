@@ -1,0 +1,35 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "./engine-app-fixture.ts";
+
+/** Folders that infra/ builds on: none of them may import infra/, so the arrows point one way. */
+const BELOW_INFRA = ["functions", "workflows", "local", "examples"];
+
+const IMPORT_SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && /\.[cm]?[jt]s$/.test(entry.name))
+    .map((entry) => join(entry.parentPath, entry.name));
+}
+
+function importsOf(file: string): string[] {
+  const source = readFileSync(file, "utf8");
+  return [...source.matchAll(IMPORT_SPECIFIER)].map((match) => (match[1] ?? match[2]) as string);
+}
+
+describe("import direction", () => {
+  it("no file of functions/, workflows/, local/ or examples/ imports from infra/", () => {
+    const infra = join(PROJECT_ROOT, "infra");
+    const upward = BELOW_INFRA.flatMap((folder) =>
+      sourceFiles(join(PROJECT_ROOT, folder)).flatMap((file) =>
+        importsOf(file)
+          .filter((specifier) => specifier.startsWith("."))
+          .filter((specifier) => !relative(infra, resolve(dirname(file), specifier)).startsWith(".."))
+          .map((specifier) => `${relative(PROJECT_ROOT, file)} imports ${specifier}`),
+      ),
+    );
+    expect(upward).toEqual([]);
+  });
+});
