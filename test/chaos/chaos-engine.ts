@@ -320,6 +320,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     },
     now: () => time.now,
     log,
+    // The lease heartbeat on the virtual clock, in the invocation it belongs to (a crash stops it too).
+    leaseEvery: (ms, check) => {
+      const invocation = invocations.getStore();
+      return time.every(ms, check, (fn) => (invocation ? invocations.run(invocation, fn) : fn()));
+    },
   };
   useIngestRuntime(deps);
   useJourneyStepRuntime(deps);
