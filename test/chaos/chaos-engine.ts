@@ -11,6 +11,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
 import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
+import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import type { Engine } from "../../functions/core/engine/compile.ts";
 import {
   handler as fanoutHandler,
@@ -43,6 +44,7 @@ import {
   type FaultKind,
   type FaultPlan,
   ProcessCrash,
+  sdkTimeout,
   sesThrottling,
   snsThrottling,
 } from "./fault-plan.ts";
@@ -94,7 +96,10 @@ export type ChaosRun = {
   events: number;
   deliveries: number;
   sends: AcceptedSend[];
-  /** Messages (journeyId|step) whose send the provider accepted just before the process crashed. */
+  /**
+   * Messages (journeyId|step) the provider accepted that the engine could not know were sent: the
+   * process crashed before recording them, or the SDK timed out after the provider had accepted.
+   */
   crashedAfterSend: Map<string, number>;
   suppressed: Suppression[];
   deadLetters: DeadLetter[];
@@ -246,6 +251,16 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     const startedSeq = ++order;
     if (invocation?.crashed) throw invocation.crashed;
     if (inject(dice, invocation, kind, throttle)) throw error();
+    if (invocation && current && inject(dice, invocation, "send_timeout", plan.sendTimeout)) {
+      // The SDK gives up after its request timeouts; the provider may have accepted meanwhile.
+      await time.sleepUntil(time.now + SDK_CALL_BUDGET_MS);
+      if (dice.int(0, 1) === 1) {
+        accept(current, startedSeq);
+        const key = `${current.message.journeyId}|${current.message.step}`;
+        crashedAfterSend.set(key, (crashedAfterSend.get(key) ?? 0) + 1);
+      }
+      throw sdkTimeout();
+    }
     if (invocation && current && inject(dice, invocation, "slow_send", plan.slowSend)) {
       // Another run for the customer starts while this send hangs past the lease: a redelivery.
       const concurrent = lastEventOf.get(current.customerId);
@@ -253,27 +268,31 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
         queue.push(time.now + EFFECT_LEASE_MS + 1_000, { kind: "event", event: concurrent, attempt: 1 });
       await time.sleepUntil(time.now + SLOW_SEND_MS);
     }
-    if (current) {
-      const { customerId, message } = current;
-      sends.push({
-        at: time.now,
-        customerId,
-        campaign: message.campaign,
-        step: message.step,
-        journeyId: message.journeyId,
-        entryId: message.id,
-        channel: message.channel,
-        marketing: message.marketing,
-        ...(message.topic !== undefined ? { topic: message.topic } : {}),
-        to: message.to,
-        startedSeq,
-      });
-    }
+    if (current) accept(current, startedSeq);
     if (invocation) {
       invocation.sends++;
       if (current) invocation.unrecorded.add(`${current.message.journeyId}|${current.message.step}`);
       if (inject(dice, invocation, "crash_after_send", plan.crashAfterSend)) crash(invocation, "after_send");
     }
+  };
+  /** The provider accepted the message: the customer will receive it. */
+  const accept = (
+    { customerId, message }: { customerId: string; message: MessageEntry },
+    startedSeq: number,
+  ) => {
+    sends.push({
+      at: time.now,
+      customerId,
+      campaign: message.campaign,
+      step: message.step,
+      journeyId: message.journeyId,
+      entryId: message.id,
+      channel: message.channel,
+      marketing: message.marketing,
+      ...(message.topic !== undefined ? { topic: message.topic } : {}),
+      to: message.to,
+      startedSeq,
+    });
   };
   mockClient(clients.ses)
     .on(SendEmailCommand)

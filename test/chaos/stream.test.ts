@@ -32,6 +32,7 @@ const PLAN = FULL
       crashAfterSend: 0.05,
       crashBeforeClear: 0.05,
       slowSend: 0.05,
+      sendTimeout: 0.05,
     };
 /** The full run sweeps every scheduled campaign hourly; the short one one campaign, for the outbox backstop. */
 const SWEEP = FULL ? "all" : "backstop";
@@ -102,6 +103,7 @@ describe(`the engine's promises under faults (${stream.length} events, ${CUSTOME
       "crash_after_send",
       "crash_before_clear",
       "slow_send",
+      "send_timeout",
     ])
       expect(report.faultsInjected[kind], kind).toBeGreaterThan(0);
   });
