@@ -5,6 +5,7 @@ import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
 import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
+import type { RepeatEvery } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
 import { deferred, EFFECT_LEASE_MS, finishEffects, publishAudit } from "./finish-effects.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
@@ -20,6 +21,8 @@ export type RuntimeDeps = {
   log: RuntimeLog;
   /** Real-time interval of the lease checks while an effect is in flight (default a quarter of the lease). */
   leaseCheckMs?: number;
+  /** Schedules those checks (default a real-time setInterval); a test's virtual clock replaces it. */
+  leaseEvery?: RepeatEvery;
 };
 
 export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";

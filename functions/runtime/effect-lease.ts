@@ -10,6 +10,17 @@ export type LeaseTiming = {
   maxHoldMs: number;
   /** Real-time interval of the checks while an effect is in flight. */
   checkEveryMs: number;
+  /** Runs `check` every `ms` until cancelled (default: a real-time setInterval that keeps no process alive). */
+  every?: RepeatEvery;
+};
+
+/** Calls `check` every `ms` until the returned function is called; a check may return its own promise. */
+export type RepeatEvery = (ms: number, check: () => unknown) => () => void;
+
+const everyRealTime: RepeatEvery = (ms, check) => {
+  const timer = setInterval(check, ms);
+  timer.unref?.();
+  return () => clearInterval(timer);
 };
 
 /**
@@ -60,19 +71,19 @@ export class EffectLease {
   async during<T>(effect: Promise<T>): Promise<T> {
     const startedAt = this.deps.now();
     let beat: Promise<unknown> | undefined;
-    const timer = setInterval(() => {
+    const cancel = (this.timing.every ?? everyRealTime)(this.timing.checkEveryMs, () => {
       const now = this.deps.now();
       if (beat !== undefined || now - startedAt > this.timing.maxHoldMs) return;
       if (now - this.claimedAt < this.timing.leaseMs / 2) return;
       beat = this.renew().finally(() => {
         beat = undefined;
       });
-    }, this.timing.checkEveryMs);
-    timer.unref?.();
+      return beat;
+    });
     try {
       return await effect;
     } finally {
-      clearInterval(timer);
+      cancel();
       await beat;
     }
   }

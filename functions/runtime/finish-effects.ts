@@ -73,6 +73,7 @@ export async function finishEffects(
       effectBudgetMs: EFFECT_BUDGET_MS,
       maxHoldMs: MAX_HOLD_MS,
       checkEveryMs: deps.leaseCheckMs ?? EFFECT_LEASE_MS / 4,
+      ...(deps.leaseEvery ? { every: deps.leaseEvery } : {}),
     },
   );
   // Performed or dropped, not yet recorded; and failed, to release for the next attempt.

@@ -11,6 +11,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
 import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
+import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import type { Engine } from "../../functions/core/engine/compile.ts";
 import {
   handler as fanoutHandler,
@@ -21,12 +22,15 @@ import {
   handler as journeyStepHandler,
   useRuntime as useJourneyStepRuntime,
 } from "../../functions/handlers/journey-step.ts";
-import { awsRuntime } from "../../functions/runtime/aws-runtime.ts";
+import { handler as sweepHandler, useRuntime as useSweepRuntime } from "../../functions/handlers/sweep.ts";
+import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/runtime/aws-runtime.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { Environment } from "../../functions/runtime/environment.ts";
 import type { StepResult } from "../../functions/runtime/journey-step.ts";
 import type { RuntimeLog } from "../../functions/runtime/runtime-log.ts";
+import type { SweepOutcome } from "../../functions/runtime/sweep-campaign.ts";
+import { dynamoDbStateScan } from "../../functions/runtime/sweep-scan.ts";
 import { TimerQueue } from "../../local/timer-queue.ts";
 import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
@@ -40,6 +44,7 @@ import {
   type FaultKind,
   type FaultPlan,
   ProcessCrash,
+  sdkTimeout,
   sesThrottling,
   snsThrottling,
 } from "./fault-plan.ts";
@@ -52,6 +57,8 @@ const SQS_VISIBILITY_MS = 60_000;
 const SQS_MAX_RECEIVES = 5;
 /** How long a slow send takes: past the lease, so a concurrent run may take the entry over. */
 const SLOW_SEND_MS = EFFECT_LEASE_MS + 10_000;
+/** EventBridge Scheduler invokes the sweep of each scheduled campaign at the start of every hour. */
+const HOUR_MS = 3_600_000;
 /** Steps in a row that wake their journey no later than now: the journey is wedged. */
 const STALLED_STEPS = 20;
 
@@ -75,7 +82,7 @@ export type AcceptedSend = {
 export type DeadLetter = {
   eventId: string;
   customerId?: string;
-  via: "ingest" | "fanout" | "sqs";
+  via: "ingest" | "fanout" | "sqs" | "sweep";
   error: string;
   /** The faults injected into its last attempt; none means the engine failed on its own. */
   faults: FaultKind[];
@@ -89,7 +96,10 @@ export type ChaosRun = {
   events: number;
   deliveries: number;
   sends: AcceptedSend[];
-  /** Messages (journeyId|step) whose send the provider accepted just before the process crashed. */
+  /**
+   * Messages (journeyId|step) the provider accepted that the engine could not know were sent: the
+   * process crashed before recording them, or the SDK timed out after the provider had accepted.
+   */
   crashedAfterSend: Map<string, number>;
   suppressed: Suppression[];
   deadLetters: DeadLetter[];
@@ -139,7 +149,8 @@ function inject(dice: FaultDice, invocation: Invocation | undefined, kind: Fault
 
 type Delivery =
   | { kind: "event"; event: StreamEvent; attempt: number }
-  | { kind: "sqs"; customerId: string; event: StreamEvent; receive: number; messageId: string };
+  | { kind: "sqs"; customerId: string; event: StreamEvent; receive: number; messageId: string }
+  | { kind: "sweep"; campaignId: string; hour: number; attempt: number };
 
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Journey";
 const UNSUBSCRIBE_SECRET = "chaos-unsubscribe-signing-secret-0123456789";
@@ -155,6 +166,12 @@ export type ChaosRunOptions = {
   /** Virtual end of the run (journeys still waiting then are stopped). */
   until: number;
   engine?: Engine;
+  /**
+   * Which scheduled campaigns the hourly sweep runs: all of them, as on AWS (default); or only the first,
+   * whose sweep also finishes the outbox entries no later run of their customer takes (the backstop),
+   * at a third of the cost, for the short run inside `npm test`.
+   */
+  sweep?: "all" | "backstop";
 };
 
 /**
@@ -233,6 +250,16 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     const startedSeq = ++order;
     if (invocation?.crashed) throw invocation.crashed;
     if (inject(dice, invocation, kind, throttle)) throw error();
+    if (invocation && current && inject(dice, invocation, "send_timeout", plan.sendTimeout)) {
+      // The SDK gives up after its request timeouts; the provider may have accepted meanwhile.
+      await time.sleepUntil(time.now + SDK_CALL_BUDGET_MS);
+      if (dice.int(0, 1) === 1) {
+        accept(current, startedSeq);
+        const key = `${current.message.journeyId}|${current.message.step}`;
+        crashedAfterSend.set(key, (crashedAfterSend.get(key) ?? 0) + 1);
+      }
+      throw sdkTimeout();
+    }
     if (invocation && current && inject(dice, invocation, "slow_send", plan.slowSend)) {
       // Another run for the customer starts while this send hangs past the lease: a redelivery.
       const concurrent = lastEventOf.get(current.customerId);
@@ -240,27 +267,31 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
         queue.push(time.now + EFFECT_LEASE_MS + 1_000, { kind: "event", event: concurrent, attempt: 1 });
       await time.sleepUntil(time.now + SLOW_SEND_MS);
     }
-    if (current) {
-      const { customerId, message } = current;
-      sends.push({
-        at: time.now,
-        customerId,
-        campaign: message.campaign,
-        step: message.step,
-        journeyId: message.journeyId,
-        entryId: message.id,
-        channel: message.channel,
-        marketing: message.marketing,
-        ...(message.topic !== undefined ? { topic: message.topic } : {}),
-        to: message.to,
-        startedSeq,
-      });
-    }
+    if (current) accept(current, startedSeq);
     if (invocation) {
       invocation.sends++;
       if (current) invocation.unrecorded.add(`${current.message.journeyId}|${current.message.step}`);
       if (inject(dice, invocation, "crash_after_send", plan.crashAfterSend)) crash(invocation, "after_send");
     }
+  };
+  /** The provider accepted the message: the customer will receive it. */
+  const accept = (
+    { customerId, message }: { customerId: string; message: MessageEntry },
+    startedSeq: number,
+  ) => {
+    sends.push({
+      at: time.now,
+      customerId,
+      campaign: message.campaign,
+      step: message.step,
+      journeyId: message.journeyId,
+      entryId: message.id,
+      channel: message.channel,
+      marketing: message.marketing,
+      ...(message.topic !== undefined ? { topic: message.topic } : {}),
+      to: message.to,
+      startedSeq,
+    });
   };
   mockClient(clients.ses)
     .on(SendEmailCommand)
@@ -307,21 +338,37 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     },
     error() {},
   };
-  const base = awsRuntime(clients, env);
-  const deps: RuntimeDeps = {
-    ...base,
-    ...(options.engine ? { engine: options.engine } : {}),
-    // The message an SDK call belongs to, so the SES/SNS mocks know which entry they accept.
-    ports: {
-      ...base.ports,
-      deliver: (customerId, message) =>
-        performing.run({ customerId, message }, () => base.ports.deliver(customerId, message)),
-    },
-    now: () => time.now,
-    log,
+  /** A function's runtime as deployed, with the effects that function may perform, on the virtual clock. */
+  const functionDeps = (effects: (typeof FUNCTION_EFFECTS)[keyof typeof FUNCTION_EFFECTS]): RuntimeDeps => {
+    const base = awsRuntime(clients, env, effects);
+    return {
+      ...base,
+      ...(options.engine ? { engine: options.engine } : {}),
+      // The message an SDK call belongs to, so the SES/SNS mocks know which entry they accept.
+      ports: {
+        ...base.ports,
+        deliver: (customerId, message) =>
+          performing.run({ customerId, message }, () => base.ports.deliver(customerId, message)),
+      },
+      now: () => time.now,
+      log,
+      // The lease heartbeat on the virtual clock, in the invocation it belongs to (a crash stops it too).
+      leaseEvery: (ms, check) => {
+        const invocation = invocations.getStore();
+        return time.every(ms, check, (fn) => (invocation ? invocations.run(invocation, fn) : fn()));
+      },
+    };
   };
+  const deps = functionDeps(FUNCTION_EFFECTS.ingest);
   useIngestRuntime(deps);
-  useJourneyStepRuntime(deps);
+  useJourneyStepRuntime(functionDeps(FUNCTION_EFFECTS.journeyStep));
+  // One scan segment, one customer at a time: the virtual clock runs one actor's calls in a fixed order.
+  const sweepDeps = functionDeps(FUNCTION_EFFECTS.sweep);
+  useSweepRuntime({
+    deps: sweepDeps,
+    scan: dynamoDbStateScan(dynamodb, env.STATE_TABLE),
+    options: { segments: 1, concurrency: 1 },
+  });
   const interest = new DynamoDbInterestIndex(dynamodb, env.INTEREST_TABLE);
   useFanoutRuntime({
     interestedCustomerPages: (productId, now) => interest.interestedCustomerPages(productId, now),
@@ -439,6 +486,27 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
 
   async function deliver(delivery: Delivery): Promise<void> {
     const invocation = newInvocation(++invocationCount);
+    if (delivery.kind === "sweep") {
+      const { campaignId, hour, attempt } = delivery;
+      const scheduledTime = new Date(hour).toISOString();
+      try {
+        const outcome: SweepOutcome = await invocations.run(invocation, () =>
+          sweepHandler({ campaignId, scheduledTime }),
+        );
+        if (outcome.outcome === "rejected") throw new Error(`sweep rejected: ${outcome.problems}`);
+      } catch (error) {
+        const retryIn = ASYNC_RETRY_DELAYS_MS[attempt - 1];
+        if (retryIn !== undefined) queue.push(time.now + retryIn, { ...delivery, attempt: attempt + 1 });
+        else
+          deadLetters.push({
+            eventId: `sweep:${campaignId}:${scheduledTime.slice(0, 13)}`,
+            via: "sweep",
+            error: errorName(error),
+            faults: invocation.faults,
+          });
+      }
+      return;
+    }
     if (delivery.kind === "event") {
       const { event } = delivery;
       if (event.customerId) lastEventOf.set(event.customerId, event);
@@ -500,6 +568,13 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     }
   }
 
+  // The hourly sweep of every scheduled campaign (win-back, birthdays, newsletters; and the backstop
+  // that finishes outbox entries no later run of their customer takes), as Scheduler invokes it.
+  const scheduled = [...new Set(sweepDeps.engine.scheduleTriggers.map((bound) => bound.campaign.id))].sort();
+  const swept = options.sweep === "backstop" ? scheduled.slice(0, 1) : scheduled;
+  for (let hour = Math.ceil(first / HOUR_MS) * HOUR_MS; hour <= until; hour += HOUR_MS)
+    for (const campaignId of swept) queue.push(hour, { kind: "sweep", campaignId, hour, attempt: 1 });
+
   for (;;) {
     await time.settled();
     const wakeAt = time.nextWakeAt();
@@ -509,7 +584,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     } else if (nextAt !== undefined && nextAt <= until) {
       const next = queue.pop();
       if (!next) break;
-      deliveries++;
+      if (next.value.kind !== "sweep") deliveries++;
       time.now = Math.max(time.now, next.at);
       time.enter();
       void deliver(next.value).finally(() => time.leave());

@@ -20,6 +20,11 @@ export type FaultPlan = {
   crashBeforeClear: number;
   /** Sends that take longer than the runner's lease while another run for the customer starts. */
   slowSend: number;
+  /**
+   * Sends the SDK gives up on after its request timeouts (sdk-client-settings.ts) with a TimeoutError,
+   * although the provider accepted the message in half of them: the README's remaining window.
+   */
+  sendTimeout: number;
 };
 
 export const NO_FAULTS: FaultPlan = {
@@ -34,6 +39,7 @@ export const NO_FAULTS: FaultPlan = {
   crashAfterSend: 0,
   crashBeforeClear: 0,
   slowSend: 0,
+  sendTimeout: 0,
 };
 
 /** The faults issue 7 lists. */
@@ -49,6 +55,7 @@ export const ISSUE_7_FAULTS: FaultPlan = {
   crashAfterSend: 0.02,
   crashBeforeClear: 0.02,
   slowSend: 0.01,
+  sendTimeout: 0.01,
 };
 
 export type FaultKind =
@@ -61,7 +68,8 @@ export type FaultKind =
   | "crash_after_claim"
   | "crash_after_send"
   | "crash_before_clear"
-  | "slow_send";
+  | "slow_send"
+  | "send_timeout";
 
 /** The seeded dice and a count of what they injected. */
 export class FaultDice {
@@ -135,6 +143,15 @@ export const conditionalCheckFailed = () =>
     message: "The conditional request failed",
     $fault: "client",
     $metadata: { httpStatusCode: 400, attempts: 1 },
+  });
+
+/** What the SDK's HTTP handler throws when a request outlives its request timeout. */
+export const sdkTimeout = () =>
+  sdkError({
+    name: "TimeoutError",
+    message: "Connection timed out after 3000 ms",
+    $fault: "client",
+    $metadata: { httpStatusCode: 0, attempts: 2 },
   });
 
 /**

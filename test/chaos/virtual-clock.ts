@@ -47,6 +47,27 @@ export class VirtualClock {
     return this.sleepers.size;
   }
 
+  /**
+   * Calls `check` every `ms` of virtual time until cancelled, each call as an actor of its own (it can
+   * run while the actor that scheduled it sleeps, as a real timer does), active until the promise the
+   * check returns settles. `context` runs each call in the scheduler's async context (its invocation).
+   */
+  every(ms: number, check: () => unknown, context: <T>(fn: () => T) => T = (fn) => fn()): () => void {
+    let cancelled = false;
+    const tick = async () => {
+      try {
+        if (!cancelled) await context(check);
+      } finally {
+        if (!cancelled) this.sleepers.push(this.now + ms, tick);
+        this.leave();
+      }
+    };
+    this.sleepers.push(this.now + ms, tick);
+    return () => {
+      cancelled = true;
+    };
+  }
+
   /** Wakes the earliest sleeper (first come first served on a tie); a past instant runs now. */
   wakeNext(): void {
     const next = this.sleepers.pop();
