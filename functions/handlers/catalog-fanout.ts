@@ -1,7 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logger, metrics } from "../runtime/aws-runtime.ts";
 import { awsFanoutPorts } from "../runtime/fanout-aws.ts";
-import { type FanoutOutcome, type FanoutPorts, fanOutCatalogEvent } from "../runtime/fanout-catalog.ts";
+import { type FanoutOutcome, type FanoutPorts, fanOutCatalogEvent } from "../use-cases/catalog-fanout.ts";
+import { logger, metrics } from "../wiring.ts";
 
 let ports: FanoutPorts | undefined;
 export function useRuntime(runtime: FanoutPorts): void {

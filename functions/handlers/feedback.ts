@@ -1,8 +1,8 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { awsRuntime, defaultClients, FUNCTION_EFFECTS, logger, metrics } from "../runtime/aws-runtime.ts";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
 import { readEnvironment } from "../runtime/environment.ts";
-import { type FeedbackOutcome, feedbackEvent } from "../runtime/feedback-event.ts";
+import { type FeedbackOutcome, feedbackEvent } from "../use-cases/feedback.ts";
+import { awsRuntime, defaultClients, FUNCTION_EFFECTS, logger, metrics } from "../wiring.ts";
 
 let deps: RuntimeDeps | undefined;
 export function useRuntime(runtime: RuntimeDeps): void {

@@ -2,9 +2,9 @@ import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-p
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
 import { z } from "zod";
-import { awsRuntime, logger, metrics } from "../runtime/aws-runtime.ts";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
-import { type IngestOutcome, ingestEvent } from "../runtime/ingest-event.ts";
+import { type IngestOutcome, ingestEvent } from "../use-cases/ingest.ts";
+import { awsRuntime, logger, metrics } from "../wiring.ts";
 
 let deps: RuntimeDeps | undefined;
 export function useRuntime(runtime: RuntimeDeps): void {

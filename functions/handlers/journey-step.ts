@@ -1,7 +1,7 @@
-import { awsRuntime, defaultClients, FUNCTION_EFFECTS, metrics } from "../runtime/aws-runtime.ts";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
 import { readEnvironment } from "../runtime/environment.ts";
-import { journeyStep } from "../runtime/journey-step.ts";
+import { journeyStep } from "../use-cases/journey-step.ts";
+import { awsRuntime, defaultClients, FUNCTION_EFFECTS, metrics } from "../wiring.ts";
 
 let deps: RuntimeDeps | undefined;
 export function useRuntime(runtime: RuntimeDeps): void {

@@ -1,7 +1,7 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logger, metrics } from "../runtime/aws-runtime.ts";
-import { type SweepOutcome, sweepCampaign } from "../runtime/sweep-campaign.ts";
 import { awsSweepRuntime, type SweepRuntime } from "../runtime/sweep-runtime.ts";
+import { type SweepOutcome, sweepCampaign } from "../use-cases/sweep.ts";
+import { logger, metrics } from "../wiring.ts";
 
 let runtime: SweepRuntime | undefined;
 export function useRuntime(sweepRuntime: SweepRuntime): void {

@@ -1,12 +1,12 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { logger, metrics } from "../runtime/aws-runtime.ts";
+import { awsUnsubscribeDeps } from "../runtime/unsubscribe-runtime.ts";
 import {
   handleUnsubscribe,
   type UnsubscribeDeps,
   type UnsubscribeRequest,
   type UnsubscribeResponse,
-} from "../runtime/unsubscribe-request.ts";
-import { awsUnsubscribeDeps } from "../runtime/unsubscribe-runtime.ts";
+} from "../use-cases/unsubscribe.ts";
+import { logger, metrics } from "../wiring.ts";
 
 let deps: UnsubscribeDeps | undefined;
 export function useRuntime(runtime: UnsubscribeDeps): void {

@@ -4,9 +4,9 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
 import { translateAwsError } from "../adapters/errors.ts";
 import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
-import { powertoolsLog } from "./aws-runtime.ts";
+import type { FailedFanoutEntry, FanoutEntry, FanoutPorts } from "../use-cases/catalog-fanout.ts";
+import { powertoolsLog } from "../wiring.ts";
 import { type Environment, readEnvironment, required } from "./environment.ts";
-import type { FailedFanoutEntry, FanoutEntry, FanoutPorts } from "./fanout-catalog.ts";
 
 /** The clients catalog fan-out uses (a test passes a dynalite client and a mocked SQS client). */
 export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };

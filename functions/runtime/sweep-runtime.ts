@@ -1,8 +1,8 @@
-import { type AwsClients, awsRuntime, defaultClients, FUNCTION_EFFECTS } from "./aws-runtime.ts";
+import { dynamoDbStateScan, type StateScan } from "../adapters/dynamodb-state-scan.ts";
+import type { SweepOptions } from "../use-cases/sweep.ts";
+import { type AwsClients, awsRuntime, defaultClients, FUNCTION_EFFECTS } from "../wiring.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
 import { type Environment, readEnvironment } from "./environment.ts";
-import type { SweepOptions } from "./sweep-campaign.ts";
-import { dynamoDbStateScan, type StateScan } from "./sweep-scan.ts";
 
 export type SweepRuntime = { deps: RuntimeDeps; scan: StateScan; options?: SweepOptions };
 

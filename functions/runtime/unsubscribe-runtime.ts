@@ -1,7 +1,7 @@
-import { type AwsClients, awsRuntime, defaultClients, FUNCTION_EFFECTS } from "./aws-runtime.ts";
+import { cachedSecret } from "../adapters/secrets-manager-secret.ts";
+import type { UnsubscribeDeps } from "../use-cases/unsubscribe.ts";
+import { type AwsClients, awsRuntime, defaultClients, FUNCTION_EFFECTS } from "../wiring.ts";
 import { type Environment, readEnvironment, required } from "./environment.ts";
-import type { UnsubscribeDeps } from "./unsubscribe-request.ts";
-import { cachedSecret } from "./unsubscribe-secret.ts";
 
 /** The unsubscribe endpoint's runtime on AWS: the common one, and the cached link-signing key. */
 export function awsUnsubscribeDeps(

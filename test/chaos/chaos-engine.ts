@@ -10,6 +10,7 @@ import type { SQSRecord } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
+import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import type { Engine } from "../../functions/core/engine/compile.ts";
@@ -23,14 +24,13 @@ import {
   useRuntime as useJourneyStepRuntime,
 } from "../../functions/handlers/journey-step.ts";
 import { handler as sweepHandler, useRuntime as useSweepRuntime } from "../../functions/handlers/sweep.ts";
-import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/runtime/aws-runtime.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { Environment } from "../../functions/runtime/environment.ts";
-import type { StepResult } from "../../functions/runtime/journey-step.ts";
 import type { RuntimeLog } from "../../functions/runtime/runtime-log.ts";
-import type { SweepOutcome } from "../../functions/runtime/sweep-campaign.ts";
-import { dynamoDbStateScan } from "../../functions/runtime/sweep-scan.ts";
+import type { StepResult } from "../../functions/use-cases/journey-step.ts";
+import type { SweepOutcome } from "../../functions/use-cases/sweep.ts";
+import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { TimerQueue } from "../../local/timer-queue.ts";
 import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";

@@ -10,7 +10,7 @@ vi.hoisted(() => {
 });
 
 import { handler as ingestHandler, useRuntime } from "../../functions/handlers/ingest.ts";
-import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { type HandlerRuntime, messageLines, startHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp, productViewed } from "../support/events.ts";
 import { toJsonLines } from "../support/scenario.ts";

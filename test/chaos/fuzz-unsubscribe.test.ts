@@ -9,8 +9,8 @@ vi.hoisted(() => {
 });
 
 import { handler, useRuntime } from "../../functions/handlers/unsubscribe.ts";
-import type { UnsubscribeRequest } from "../../functions/runtime/unsubscribe-request.ts";
 import { signUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
+import type { UnsubscribeRequest } from "../../functions/use-cases/unsubscribe.ts";
 import { type HandlerRuntime, SECRET, startHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp } from "../support/events.ts";
 import { checkProperty } from "./check-property.ts";

@@ -14,9 +14,9 @@ import {
   handler as journeyStepHandler,
   useRuntime as useJourneyStepRuntime,
 } from "../../functions/handlers/journey-step.ts";
-import { awsRuntime } from "../../functions/runtime/aws-runtime.ts";
 import type { Environment } from "../../functions/runtime/environment.ts";
-import type { StepResult } from "../../functions/runtime/journey-step.ts";
+import type { StepResult } from "../../functions/use-cases/journey-step.ts";
+import { awsRuntime } from "../../functions/wiring.ts";
 import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";

@@ -7,7 +7,7 @@ vi.hoisted(() => {
 });
 
 import { handler, useRuntime } from "../../functions/handlers/feedback.ts";
-import { isLikelyMachineOpen } from "../../functions/runtime/feedback-ses.ts";
+import { isLikelyMachineOpen } from "../../functions/use-cases/feedback-ses.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { type HandlerRuntime, messageLines, startHandlerRuntime } from "./handler-runtime.ts";
 

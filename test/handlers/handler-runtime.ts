@@ -13,10 +13,10 @@ import {
   type CustomerEvent,
   parseEnvelope,
 } from "../../functions/core/events/envelope.ts";
-import { type AwsClients, awsRuntime } from "../../functions/runtime/aws-runtime.ts";
 import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import type { Environment } from "../../functions/runtime/environment.ts";
 import { silentLog } from "../../functions/runtime/runtime-log.ts";
+import { type AwsClients, awsRuntime } from "../../functions/wiring.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
 

@@ -6,18 +6,18 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
+import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
 import type { OutboxEntry } from "../../functions/core/state/customer-state.ts";
-import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/runtime/aws-runtime.ts";
 import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import { canPerform } from "../../functions/runtime/effect-ports.ts";
 import type { Environment } from "../../functions/runtime/environment.ts";
-import { feedbackEvent } from "../../functions/runtime/feedback-event.ts";
 import { silentLog } from "../../functions/runtime/runtime-log.ts";
-import { sweepCampaign } from "../../functions/runtime/sweep-campaign.ts";
-import { dynamoDbStateScan } from "../../functions/runtime/sweep-scan.ts";
-import { handleUnsubscribe } from "../../functions/runtime/unsubscribe-request.ts";
 import { awsUnsubscribeDeps } from "../../functions/runtime/unsubscribe-runtime.ts";
 import { signUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
+import { feedbackEvent } from "../../functions/use-cases/feedback.ts";
+import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
+import { handleUnsubscribe } from "../../functions/use-cases/unsubscribe.ts";
+import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { ENV, type HandlerRuntime, SECRET, startHandlerRuntime } from "./handler-runtime.ts";
 

@@ -7,9 +7,9 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
+import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { handler, useRuntime } from "../../functions/handlers/sweep.ts";
-import { dynamoDbStateScan } from "../../functions/runtime/sweep-scan.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { ENV, type HandlerRuntime, startHandlerRuntime } from "./handler-runtime.ts";
 

@@ -7,10 +7,10 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
+import { cachedSecret } from "../../functions/adapters/secrets-manager-secret.ts";
 import { handler, useRuntime } from "../../functions/handlers/unsubscribe.ts";
-import type { UnsubscribeRequest } from "../../functions/runtime/unsubscribe-request.ts";
-import { cachedSecret } from "../../functions/runtime/unsubscribe-secret.ts";
 import { signUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
+import type { UnsubscribeRequest } from "../../functions/use-cases/unsubscribe.ts";
 import { customerSignedUp, orderPlaced, wishlistAdded } from "../support/events.ts";
 import { ENV, type HandlerRuntime, messageLines, SECRET, startHandlerRuntime } from "./handler-runtime.ts";
 

@@ -13,7 +13,7 @@ import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { awsEffectPorts } from "../../functions/runtime/aws-effect-ports.ts";
 import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { EffectPorts } from "../../functions/runtime/effect-ports.ts";
-import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";

@@ -6,7 +6,7 @@ vi.hoisted(() => {
 });
 
 import { decayedAffinity } from "../../functions/core/state/traits.ts";
-import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { type HandlerRuntime, startHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp, productViewed } from "../support/events.ts";
 import type { TestEvent } from "../support/scenario.ts";

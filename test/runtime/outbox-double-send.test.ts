@@ -5,7 +5,6 @@ import { RetryableError } from "../../functions/adapters/errors.ts";
 import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
-import { defaultClients } from "../../functions/runtime/aws-runtime.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import {
   EFFECT_BUDGET_MS,
@@ -13,7 +12,8 @@ import {
   type RuntimeDeps,
   runForCustomer,
 } from "../../functions/runtime/customer-runner.ts";
-import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
+import { defaultClients } from "../../functions/wiring.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { customerSignedUp } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";

@@ -7,7 +7,7 @@ import { type CustomerState, emptyCustomerState } from "../../functions/core/sta
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import type { CampaignCount } from "../../functions/runtime/decision-metrics.ts";
-import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
 import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
-import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import {
   cartUpdated,

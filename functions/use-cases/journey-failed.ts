@@ -2,8 +2,8 @@ import { failJourney } from "../core/engine/fail-journey.ts";
 import { describeProblems, EnvelopeSchema } from "../core/events/envelope.ts";
 import { JourneyFailedDetailSchema } from "../core/events/journey-failed.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
-import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
-import type { NotRun } from "./edge-event.ts";
+import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
+import type { NotRun } from "../runtime/edge-event.ts";
 
 export type JourneyFailedOutcome = { outcome: "journey_failed"; id: string; ended: boolean } | NotRun;
 

@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
-import { translateAwsError } from "../adapters/errors.ts";
+import { translateAwsError } from "./errors.ts";
 
 /** One stored customer item as a scan returns it: the state is the JSON string the store wrote. */
 export type ScannedCustomer = { customerId: string; state: string };

@@ -2,8 +2,8 @@ import { decide, decideCatalog } from "../core/engine/decide.ts";
 import { isCatalogEventType } from "../core/events/details.ts";
 import type { CatalogEvent, CustomerEvent } from "../core/events/envelope.ts";
 import { isJourneyFailedEnvelope } from "../core/events/journey-failed.ts";
-import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
-import { eventAtEdge } from "./edge-event.ts";
+import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
+import { eventAtEdge } from "../runtime/edge-event.ts";
 import { type JourneyFailedOutcome, journeyFailedEvent } from "./journey-failed.ts";
 
 export type IngestOutcome = { outcome: "applied"; id: string; messages: number } | JourneyFailedOutcome;

@@ -1,5 +1,5 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { translateAwsError } from "../adapters/errors.ts";
+import { translateAwsError } from "./errors.ts";
 
 /** How long a container keeps the signing key before reading it again (picks up a manual rotation). */
 export const SECRET_CACHE_MS = 15 * 60_000;

@@ -1,8 +1,8 @@
 import { RetryableError } from "../adapters/errors.ts";
 import { isCatalogEventType } from "../core/events/details.ts";
 import type { CatalogEvent } from "../core/events/envelope.ts";
-import { eventAtEdge, type NotRun } from "./edge-event.ts";
-import type { RuntimeLog } from "./runtime-log.ts";
+import { eventAtEdge, type NotRun } from "../runtime/edge-event.ts";
+import type { RuntimeLog } from "../runtime/runtime-log.ts";
 
 /** One SQS message of a SendMessageBatch call: `id` unique within the batch. */
 export type FanoutEntry = { id: string; body: string };

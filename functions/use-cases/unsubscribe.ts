@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
 import { decide } from "../core/engine/decide.ts";
 import { type CustomerEvent, parseEnvelope } from "../core/events/envelope.ts";
+import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { type UnsubscribeClaims, verifyUnsubscribeToken } from "../unsubscribe/token.ts";
-import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
 
 export type UnsubscribeDeps = {
   runtime: RuntimeDeps;

@@ -1,7 +1,7 @@
 import { decide } from "../core/engine/decide.ts";
 import type { EventType } from "../core/events/details.ts";
 import { type CustomerEvent, describeProblems, parseEnvelope } from "../core/events/envelope.ts";
-import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { translateSesEvent } from "./feedback-ses.ts";
 
 /** The core's feedback events; one of them arriving as such (not from SES) is run as it is. */

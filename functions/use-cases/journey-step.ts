@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { RetryableError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
-import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
+import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 
 export const StepInputSchema = z.looseObject({
   customerId: z.string().min(1),

@@ -1,13 +1,13 @@
 import { z } from "zod";
+import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../adapters/errors.ts";
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
 import { runOccurrence, scheduleOccurrences } from "../core/engine/schedule.ts";
 import { type CustomerState, CustomerStateSchema, type OutboxEntry } from "../core/state/customer-state.ts";
-import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";
-import { canPerform } from "./effect-ports.ts";
-import { deferred } from "./finish-effects.ts";
-import type { ScannedCustomer, StateScan } from "./sweep-scan.ts";
+import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
+import { canPerform } from "../runtime/effect-ports.ts";
+import { deferred } from "../runtime/finish-effects.ts";
 
 const HOUR_MS = 3_600_000;
 /** An effect claimed this long ago belongs to an invocation that has ended (Lambda runs 15 min at most). */
