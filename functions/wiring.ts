@@ -1,29 +1,36 @@
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "./adapters/dynamodb-interest-index.ts";
+import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
 import { EventBridgeAuditPublisher } from "./adapters/eventbridge-publisher.ts";
 import { sdkClientSettings } from "./adapters/sdk-client-settings.ts";
+import { cachedSecret } from "./adapters/secrets-manager-secret.ts";
 import { SesEmailSender } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
+import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
 import { bundledEngine } from "./runtime/bundled-engine.ts";
 import type { RuntimeDeps } from "./runtime/customer-runner.ts";
 import type { CampaignCount } from "./runtime/decision-metrics.ts";
 import { type EffectKind, effectKinds } from "./runtime/effect-ports.ts";
-import { type Environment, readEnvironment } from "./runtime/environment.ts";
+import { type Environment, readEnvironment, required } from "./runtime/environment.ts";
+import { logger, metrics } from "./runtime/handler-shell.ts";
 import type { RuntimeLog } from "./runtime/runtime-log.ts";
+import type { FanoutPorts } from "./use-cases/catalog-fanout.ts";
+import type { SweepRuntime } from "./use-cases/sweep.ts";
+import type { UnsubscribeDeps } from "./use-cases/unsubscribe.ts";
 
-export const logger = new Logger();
-export const metrics = new Metrics();
+// The one composition root: each handler's runtime built from its environment and the AWS clients,
+// once per container; tests call the same functions with dynalite or mocked clients.
 
 /** SDK clients a test can replace (with aws-sdk-client-mock or a dynalite endpoint). */
 export type AwsClients = {
@@ -92,17 +99,6 @@ export function awsRuntime(
   effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
 ): RuntimeDeps {
   const now = () => Date.now();
-  let secret: Promise<string> | undefined;
-  const readSecret = () => {
-    secret ??= clients.secrets
-      .send(new GetSecretValueCommand({ SecretId: env.UNSUBSCRIBE_SECRET_ARN }))
-      .then((out) => out.SecretString ?? "")
-      .catch((error: unknown) => {
-        secret = undefined;
-        throw error;
-      });
-    return secret;
-  };
   return {
     engine: bundledEngine(env.CAMPAIGNS_DIR),
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
@@ -123,7 +119,12 @@ export function awsRuntime(
         ? { journeys: new StepFunctionsJourneyStarter(clients.sfn, env.JOURNEY_STATE_MACHINE_ARN) }
         : {}),
       ...(env.UNSUBSCRIBE_URL && env.UNSUBSCRIBE_SECRET_ARN
-        ? { unsubscribe: { baseUrl: env.UNSUBSCRIBE_URL, secret: readSecret } }
+        ? {
+            unsubscribe: {
+              baseUrl: env.UNSUBSCRIBE_URL,
+              secret: cachedSecret(clients.secrets, env.UNSUBSCRIBE_SECRET_ARN),
+            },
+          }
         : {}),
     }),
     publishAudit: (decisions) =>
@@ -133,5 +134,52 @@ export function awsRuntime(
     count: emitCampaignCounts,
     now,
     log: powertoolsLog,
+  };
+}
+
+/** The clients catalog fan-out uses (a test passes a dynalite client and a mocked SQS client). */
+export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
+
+export function defaultFanoutClients(): FanoutClients {
+  const settings = sdkClientSettings();
+  return {
+    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings)),
+    sqs: new SQSClient(settings),
+  };
+}
+
+/** The fan-out's ports on AWS: the interest index table and the fan-out queue. */
+export function awsFanoutPorts(
+  clients: FanoutClients = defaultFanoutClients(),
+  env: Environment = readEnvironment(),
+): FanoutPorts {
+  const index = new DynamoDbInterestIndex(clients.dynamodb, env.INTEREST_TABLE);
+  return {
+    interestedCustomerPages: (productId, now) => index.interestedCustomerPages(productId, now),
+    sendBatch: sqsSendBatch(clients.sqs, required(env, "FANOUT_QUEUE_URL")),
+    now: () => Date.now(),
+    log: powertoolsLog,
+  };
+}
+
+/** The sweep's runtime on AWS: the common one, and a scan of the same CustomerState table. */
+export function awsSweepRuntime(
+  clients: AwsClients = defaultClients(),
+  env: Environment = readEnvironment(),
+): SweepRuntime {
+  return {
+    deps: awsRuntime(clients, env, FUNCTION_EFFECTS.sweep),
+    scan: dynamoDbStateScan(clients.dynamodb, env.STATE_TABLE),
+  };
+}
+
+/** The unsubscribe endpoint's runtime on AWS: the common one, and the cached link-signing key. */
+export function awsUnsubscribeDeps(
+  clients: AwsClients = defaultClients(),
+  env: Environment = readEnvironment(),
+): UnsubscribeDeps {
+  return {
+    runtime: awsRuntime(clients, env, FUNCTION_EFFECTS.unsubscribe),
+    secret: cachedSecret(clients.secrets, required(env, "UNSUBSCRIBE_SECRET_ARN")),
   };
 }

@@ -1,12 +1,13 @@
 import { GetSecretValueCommand, type SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { translateAwsError } from "./errors.ts";
+import { PermanentError, RetryableError, translateAwsError } from "./errors.ts";
 
 /** How long a container keeps the signing key before reading it again (picks up a manual rotation). */
 export const SECRET_CACHE_MS = 15 * 60_000;
 
 /**
  * The link-signing key from Secrets Manager, read once and kept for SECRET_CACHE_MS; a failed read is
- * not kept, so the next request tries again.
+ * not kept, so the next request tries again. A key that cannot be read is this deployment's gap, never
+ * final for a message that needs it: every failure is a RetryableError.
  */
 export function cachedSecret(
   client: SecretsManagerClient,
@@ -24,7 +25,10 @@ export function cachedSecret(
         })
         .catch((error: unknown) => {
           if (cached?.value === value) cached = undefined;
-          throw translateAwsError(error, "Secrets Manager GetSecretValue (unsubscribe key)");
+          const failure = translateAwsError(error, "Secrets Manager GetSecretValue (unsubscribe key)");
+          throw failure instanceof PermanentError
+            ? new RetryableError(failure.message, failure.reason)
+            : failure;
         });
       cached = { value, readAt: now() };
     }

@@ -1,24 +1,17 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { awsFanoutPorts } from "../runtime/fanout-aws.ts";
-import { type FanoutOutcome, type FanoutPorts, fanOutCatalogEvent } from "../use-cases/catalog-fanout.ts";
-import { logger, metrics } from "../wiring.ts";
-
-let ports: FanoutPorts | undefined;
-export function useRuntime(runtime: FanoutPorts): void {
-  ports = runtime;
-}
+import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
+import { type FanoutOutcome, fanOutCatalogEvent } from "../use-cases/catalog-fanout.ts";
+import { awsFanoutPorts } from "../wiring.ts";
 
 /** Catalog events from the bus rule: one message per interested customer onto the fan-out queue. */
-export const handler = async (input: unknown): Promise<FanoutOutcome> => {
-  ports ??= awsFanoutPorts();
-  try {
+export const { handler, useRuntime } = handlerShell(
+  () => awsFanoutPorts(),
+  async (ports, input: unknown): Promise<FanoutOutcome> => {
     const outcome = await fanOutCatalogEvent(ports, input);
     report(outcome);
     return outcome;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  },
+);
 
 function report(outcome: FanoutOutcome): void {
   if (outcome.outcome === "fanned_out") {

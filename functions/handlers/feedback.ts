@@ -1,25 +1,18 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { RuntimeDeps } from "../runtime/customer-runner.ts";
 import { readEnvironment } from "../runtime/environment.ts";
+import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type FeedbackOutcome, feedbackEvent } from "../use-cases/feedback.ts";
-import { awsRuntime, defaultClients, FUNCTION_EFFECTS, logger, metrics } from "../wiring.ts";
-
-let deps: RuntimeDeps | undefined;
-export function useRuntime(runtime: RuntimeDeps): void {
-  deps = runtime;
-}
+import { awsRuntime, defaultClients, FUNCTION_EFFECTS } from "../wiring.ts";
 
 /** SES events (bounce, complaint, delivery, open, click) and SMS feedback from the feedback rule. */
-export const handler = async (input: unknown): Promise<FeedbackOutcome> => {
-  deps ??= awsRuntime(defaultClients(), readEnvironment(), FUNCTION_EFFECTS.feedback);
-  try {
+export const { handler, useRuntime } = handlerShell(
+  () => awsRuntime(defaultClients(), readEnvironment(), FUNCTION_EFFECTS.feedback),
+  async (deps, input: unknown): Promise<FeedbackOutcome> => {
     const outcome = await feedbackEvent(deps, input);
     report(outcome);
     return outcome;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  },
+);
 
 function report(outcome: FeedbackOutcome): void {
   switch (outcome.outcome) {

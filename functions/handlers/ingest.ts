@@ -1,41 +1,31 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
 import { z } from "zod";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
+import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type IngestOutcome, ingestEvent } from "../use-cases/ingest.ts";
-import { awsRuntime, logger, metrics } from "../wiring.ts";
-
-let deps: RuntimeDeps | undefined;
-export function useRuntime(runtime: RuntimeDeps): void {
-  deps = runtime;
-}
+import { awsRuntime } from "../wiring.ts";
 
 const FanoutMessageSchema = z.object({ customerId: z.string().min(1), event: z.unknown() });
 const processor = new BatchProcessor(EventType.SQS);
 
 /** Customer events from the bus rule, and catalog events per customer from the fan-out queue. */
-export const handler = async (input: unknown, context?: Context) => {
-  deps ??= awsRuntime();
-  const runtime = deps;
-  try {
+export const { handler, useRuntime } = handlerShell(
+  () => awsRuntime(),
+  async (runtime: RuntimeDeps, input: unknown, context) => {
     if (isSqsEvent(input)) {
       return await processPartialResponse(
         input,
         (record: SQSRecord) => fanoutRecord(runtime, record),
         processor,
-        {
-          ...(context ? { context } : {}),
-        },
+        { context },
       );
     }
     report(await ingestEvent(runtime, input));
     return undefined;
-  } finally {
-    // Counts go out as single metrics at once; publishing an empty set only logs a warning.
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  },
+);
 
 async function fanoutRecord(runtime: RuntimeDeps, record: SQSRecord): Promise<void> {
   const message = FanoutMessageSchema.safeParse(JSON.parse(record.body));

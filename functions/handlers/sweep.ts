@@ -1,24 +1,17 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { awsSweepRuntime, type SweepRuntime } from "../runtime/sweep-runtime.ts";
+import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type SweepOutcome, sweepCampaign } from "../use-cases/sweep.ts";
-import { logger, metrics } from "../wiring.ts";
-
-let runtime: SweepRuntime | undefined;
-export function useRuntime(sweepRuntime: SweepRuntime): void {
-  runtime = sweepRuntime;
-}
+import { awsSweepRuntime } from "../wiring.ts";
 
 /** Invoked hourly by EventBridge Scheduler with `{ campaignId }`: runs what that campaign has due this hour. */
-export const handler = async (input: unknown): Promise<SweepOutcome> => {
-  runtime ??= awsSweepRuntime();
-  try {
+export const { handler, useRuntime } = handlerShell(
+  () => awsSweepRuntime(),
+  async (runtime, input: unknown): Promise<SweepOutcome> => {
     const outcome = await sweepCampaign(runtime.deps, runtime.scan, input, runtime.options);
     report(outcome);
     return outcome;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  },
+);
 
 function report(outcome: SweepOutcome): void {
   if (outcome.outcome === "rejected") {

@@ -1,22 +1,16 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { awsUnsubscribeDeps } from "../runtime/unsubscribe-runtime.ts";
+import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import {
   handleUnsubscribe,
-  type UnsubscribeDeps,
   type UnsubscribeRequest,
   type UnsubscribeResponse,
 } from "../use-cases/unsubscribe.ts";
-import { logger, metrics } from "../wiring.ts";
-
-let deps: UnsubscribeDeps | undefined;
-export function useRuntime(runtime: UnsubscribeDeps): void {
-  deps = runtime;
-}
+import { awsUnsubscribeDeps } from "../wiring.ts";
 
 /** The function URL of the one-click unsubscribe links (RFC 8058). */
-export const handler = async (request: UnsubscribeRequest): Promise<UnsubscribeResponse> => {
-  deps ??= awsUnsubscribeDeps();
-  try {
+export const { handler, useRuntime } = handlerShell(
+  () => awsUnsubscribeDeps(),
+  async (deps, request: UnsubscribeRequest): Promise<UnsubscribeResponse> => {
     const { response, result, reason } = await handleUnsubscribe(deps, request);
     const metric = metrics.singleMetric();
     metric.addDimension("result", result);
@@ -25,7 +19,5 @@ export const handler = async (request: UnsubscribeRequest): Promise<UnsubscribeR
     if (response.statusCode >= 500) logger.error("unsubscribe request failed", fields);
     else logger.info("unsubscribe request", fields);
     return response;
-  } finally {
-    if (metrics.hasStoredMetrics()) metrics.publishStoredMetrics();
-  }
-};
+  },
+);

@@ -22,6 +22,9 @@ export const SweepInputSchema = z.object({
   scheduledTime: z.iso.datetime({ offset: true }).optional(),
 });
 
+/** What the sweep runs on: the common runtime, a scan of the state table, and tuning for tests. */
+export type SweepRuntime = { deps: RuntimeDeps; scan: StateScan; options?: SweepOptions };
+
 export type SweepOptions = {
   /** Parallel scan segments (default 4). */
   segments?: number;

@@ -12,9 +12,9 @@ vi.hoisted(() => {
 
 import { handler, useRuntime } from "../../functions/handlers/catalog-fanout.ts";
 import { handler as ingestHandler, useRuntime as useIngestRuntime } from "../../functions/handlers/ingest.ts";
-import { awsFanoutPorts } from "../../functions/runtime/fanout-aws.ts";
 import { silentLog } from "../../functions/runtime/runtime-log.ts";
 import type { FanoutPorts } from "../../functions/use-cases/catalog-fanout.ts";
+import { awsFanoutPorts } from "../../functions/wiring.ts";
 import { customerSignedUp, wishlistAdded } from "../support/events.ts";
 import { ENV, type HandlerRuntime, startHandlerRuntime } from "./handler-runtime.ts";
 

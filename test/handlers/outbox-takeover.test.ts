@@ -12,12 +12,11 @@ import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import { canPerform } from "../../functions/runtime/effect-ports.ts";
 import type { Environment } from "../../functions/runtime/environment.ts";
 import { silentLog } from "../../functions/runtime/runtime-log.ts";
-import { awsUnsubscribeDeps } from "../../functions/runtime/unsubscribe-runtime.ts";
 import { signUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
 import { feedbackEvent } from "../../functions/use-cases/feedback.ts";
 import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { handleUnsubscribe } from "../../functions/use-cases/unsubscribe.ts";
-import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
+import { awsRuntime, awsUnsubscribeDeps, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { ENV, type HandlerRuntime, SECRET, startHandlerRuntime } from "./handler-runtime.ts";
 
