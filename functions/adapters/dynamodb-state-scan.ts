@@ -1,8 +1,10 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
+import type { CustomerState } from "../core/state/customer-state.ts";
+import { parseStoredItem } from "./dynamodb-state-store.ts";
 import { translateAwsError } from "./errors.ts";
 
-/** One stored customer item as a scan returns it: the state is the JSON string the store wrote. */
-export type ScannedCustomer = { customerId: string; state: string };
+/** One stored customer item as a scan returns it: its state, or none if the item is not a valid one. */
+export type ScannedCustomer = { customerId: string; state: CustomerState | undefined };
 
 /** Pages of one segment of a parallel scan of the CustomerState table. */
 export type StateScan = (segment: number, totalSegments: number) => AsyncIterable<ScannedCustomer[]>;
@@ -25,8 +27,8 @@ export function dynamoDbStateScan(
         output = await client.send(
           new ScanCommand({
             TableName: tableName,
-            ProjectionExpression: "customerId, #state",
-            ExpressionAttributeNames: { "#state": "state" },
+            ProjectionExpression: "customerId, #version, #state",
+            ExpressionAttributeNames: { "#version": "version", "#state": "state" },
             ExclusiveStartKey: startKey,
             Limit: options.pageSize,
             ...(totalSegments > 1 ? { Segment: segment, TotalSegments: totalSegments } : {}),
@@ -38,9 +40,17 @@ export function dynamoDbStateScan(
       const page: ScannedCustomer[] = [];
       for (const item of output.Items ?? [])
         if (typeof item.customerId === "string" && typeof item.state === "string")
-          page.push({ customerId: item.customerId, state: item.state });
+          page.push({ customerId: item.customerId, state: storedState(item.customerId, item) });
       if (page.length > 0) yield page;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
   };
+}
+
+function storedState(customerId: string, item: Record<string, unknown>): CustomerState | undefined {
+  try {
+    return parseStoredItem(customerId, item).state;
+  } catch {
+    return undefined;
+  }
 }

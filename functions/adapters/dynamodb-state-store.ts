@@ -105,7 +105,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   }
 }
 
-function parseStoredItem(customerId: string, item: Record<string, unknown>): LoadedState {
+/** A stored item `{ customerId, version, state }` read back; throws CorruptStateError if it is not one. */
+export function parseStoredItem(customerId: string, item: Record<string, unknown>): LoadedState {
   const { version, state: json } = item;
   if (typeof version !== "number" || !Number.isInteger(version) || version < 1)
     throw new CorruptStateError(customerId, [{ path: "version", expected: "a positive integer" }]);

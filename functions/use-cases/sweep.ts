@@ -1,10 +1,8 @@
 import { z } from "zod";
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../adapters/errors.ts";
-import type { Engine } from "../core/engine/compile.ts";
-import type { Decision } from "../core/engine/decisions.ts";
-import { runOccurrence, scheduleOccurrences } from "../core/engine/schedule.ts";
-import { type CustomerState, CustomerStateSchema, type OutboxEntry } from "../core/state/customer-state.ts";
+import { dueDecisions } from "../core/engine/schedule.ts";
+import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { canPerform } from "../runtime/effect-ports.ts";
 import { deferred } from "../runtime/finish-effects.ts";
@@ -131,20 +129,6 @@ export async function sweepCampaign(
 
 type SweepWindow = { campaignId: string; from: number; to: number; eventId: string };
 
-/** The decisions of the campaign's occurrences in the window, run on `state` (which they change). */
-export function dueDecisions(
-  engine: Engine,
-  state: CustomerState,
-  campaignId: string,
-  from: number,
-  to: number,
-): Decision[] {
-  const decisions: Decision[] = [];
-  for (const occurrence of scheduleOccurrences(engine, state, from, to))
-    if (occurrence.campaignId === campaignId) decisions.push(...runOccurrence(engine, state, occurrence));
-  return decisions;
-}
-
 async function sweepCustomer(
   deps: RuntimeDeps,
   window: SweepWindow,
@@ -153,7 +137,7 @@ async function sweepCustomer(
 ): Promise<void> {
   counts.scanned++;
   const { customerId } = scanned;
-  const stored = parseScanned(scanned);
+  const stored = scanned.state;
   if (!stored) {
     counts.failed++;
     deps.log.warn("sweep: stored state is invalid", { customerId, campaignId: window.campaignId });
@@ -215,17 +199,6 @@ function campaignOfEntry(state: CustomerState, entry: OutboxEntry): string | und
   if (entry.kind === "start")
     return state.journeys.find((journey) => journey.id === entry.journeyId)?.campaign;
   return undefined;
-}
-
-function parseScanned(scanned: ScannedCustomer): CustomerState | undefined {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(scanned.state);
-  } catch {
-    return undefined;
-  }
-  const parsed = CustomerStateSchema.safeParse(raw);
-  return parsed.success && parsed.data.customerId === scanned.customerId ? parsed.data : undefined;
 }
 
 async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {

@@ -192,3 +192,17 @@ function namedDates(state: CustomerState, paths: string[], zone: string): [strin
   }
   return named;
 }
+
+/** The decisions of the campaign's occurrences in the window, run on `state` (which they change). */
+export function dueDecisions(
+  engine: Engine,
+  state: CustomerState,
+  campaignId: string,
+  from: number,
+  to: number,
+): Decision[] {
+  const decisions: Decision[] = [];
+  for (const occurrence of scheduleOccurrences(engine, state, from, to))
+    if (occurrence.campaignId === campaignId) decisions.push(...runOccurrence(engine, state, occurrence));
+  return decisions;
+}
