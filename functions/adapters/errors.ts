@@ -1,4 +1,7 @@
 /**
+ * The runtime's error vocabulary, one module for adapters, runtime and use cases (it sits with the
+ * adapters because they throw it first, and adapters import nothing above them).
+ *
  * What an adapter tells its caller when a call to AWS failed: try again later (the handler lets the
  * record be redelivered), or give up with a reason (the handler records it and moves on).
  */
@@ -21,6 +24,15 @@ export class PermanentError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What the journey-step handler throws for a failure worth retrying: the journey workflow's Retry
+ * matches this name (JOURNEY_TRANSIENT_ERRORS), anything else goes to its failure path.
+ */
+export class TransientError extends Error {
+  static readonly errorName = "TransientError";
+  override readonly name = TransientError.errorName;
 }
 
 /** Per-operation knowledge the general rules below lack (e.g. SES's MessageRejected is final). */

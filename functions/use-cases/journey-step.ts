@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { RetryableError } from "../adapters/errors.ts";
+import { RetryableError, TransientError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 
@@ -8,11 +8,6 @@ export const StepInputSchema = z.looseObject({
   instanceId: z.string().min(1),
 });
 export type StepResult = { customerId: string; instanceId: string; done: boolean; wakeAt?: string };
-
-/** The error name the state machine's Retry matches: only transient failures are retried there. */
-export class TransientError extends Error {
-  override readonly name = "TransientError";
-}
 
 /**
  * The Step task of the journey workflow: runs the steps due now, then tells the workflow whether the

@@ -6,6 +6,7 @@ import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import * as tasks from "aws-cdk-lib/aws-stepfunctions-tasks";
 import { Construct } from "constructs";
+import { TransientError } from "../../functions/adapters/errors.ts";
 import { JOURNEY_FAILED_EVENT } from "../../functions/core/events/journey-failed.ts";
 import { acknowledgeQualifiedInvoke } from "../acknowledge-qualified-invoke.ts";
 
@@ -23,7 +24,7 @@ export const JOURNEY_STATES = {
 /**
  * Errors the Step is retried on. The Lambda.* ones come from the invoke integration; a handler
  * reports a failure worth retrying (throttling, a lost conditional write race, a provider outage)
- * by throwing an error whose `name` is "TransientError". Anything else goes to the failure path.
+ * by throwing TransientError (functions/adapters/errors.ts). Anything else goes to the failure path.
  */
 export const JOURNEY_TRANSIENT_ERRORS = [
   "Lambda.ServiceException",
@@ -33,7 +34,7 @@ export const JOURNEY_TRANSIENT_ERRORS = [
   "Lambda.ClientExecutionTimeoutException",
   "Sandbox.Timedout",
   "States.Timeout",
-  "TransientError",
+  TransientError.errorName,
 ];
 
 /** The event the failure path puts on the bus; ingest ends the journey with it (failJourney). */
