@@ -32,4 +32,47 @@ describe("import direction", () => {
     );
     expect(upward).toEqual([]);
   });
+
+  // Layers of functions/, lowest first: a folder may import only from itself and the layers below it.
+  const LAYERS: Record<string, string[]> = {
+    "functions/core": [],
+    "functions/adapters": ["functions/core"],
+    "functions/runtime": [
+      "functions/core",
+      "functions/adapters",
+      "functions/config",
+      "functions/unsubscribe",
+    ],
+    "functions/use-cases": [
+      "functions/core",
+      "functions/adapters",
+      "functions/runtime",
+      "functions/unsubscribe",
+    ],
+  };
+
+  it.each(Object.entries(LAYERS))("%s imports only from itself and %j", (folder, below) => {
+    const allowed = [folder, ...below].map((dir) => join(PROJECT_ROOT, dir));
+    const files = sourceFiles(join(PROJECT_ROOT, folder));
+    expect(files.length).toBeGreaterThan(0);
+    const wrong = files.flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => specifier.startsWith("."))
+        .filter((specifier) => {
+          const target = resolve(dirname(file), specifier);
+          return !allowed.some((dir) => !relative(dir, target).startsWith(".."));
+        })
+        .map((specifier) => `${relative(PROJECT_ROOT, file)} imports ${specifier}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+
+  it("the domain core imports no AWS SDK or Powertools package", () => {
+    const sdk = sourceFiles(join(PROJECT_ROOT, "functions/core")).flatMap((file) =>
+      importsOf(file)
+        .filter((specifier) => /^@aws-sdk\/|^@aws-lambda-powertools\/|^@middy\//.test(specifier))
+        .map((specifier) => `${relative(PROJECT_ROOT, file)} imports ${specifier}`),
+    );
+    expect(sdk).toEqual([]);
+  });
 });
