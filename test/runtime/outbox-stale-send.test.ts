@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { RetryableError } from "../../functions/adapters/errors.ts";
+import type { CampaignCount } from "../../functions/core/engine/campaign-counts.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { recheckSend } from "../../functions/core/engine/recheck-send.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
-import type { CampaignCount } from "../../functions/runtime/decision-metrics.ts";
 import { ingestEvent } from "../../functions/runtime/ingest-event.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
