@@ -15,6 +15,7 @@ import { SesEmailSender } from "../adapters/ses-sender.ts";
 import { SnsSender } from "../adapters/sns-sender.ts";
 import { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
 import type { CampaignCount } from "../core/engine/campaign-counts.ts";
+import { CHANNELS } from "../core/events/channels.ts";
 import { awsEffectPorts } from "./aws-effect-ports.ts";
 import { bundledEngine } from "./bundled-engine.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
@@ -75,8 +76,8 @@ export function emitCampaignCounts(counts: CampaignCount[]): void {
  */
 export const FUNCTION_EFFECTS = {
   ingest: effectKinds,
-  journeyStep: ["email", "sms", "push"],
-  sweep: ["email", "sms", "push", "start"],
+  journeyStep: CHANNELS,
+  sweep: [...CHANNELS, "start"],
   feedback: [],
   unsubscribe: [],
 } as const satisfies Record<string, readonly EffectKind[]>;
