@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
+import { ENVIRONMENT_NAMES, readEnvironment } from "../../functions/runtime/environment.ts";
 import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
 import { addEngineStack, DEFAULT_UNSUBSCRIBE_CONCURRENCY } from "../../infra/engine-app.ts";
@@ -453,6 +454,21 @@ describe("functions", () => {
         "INTEREST_TABLE",
         "STATE_TABLE",
       ]);
+    }
+  });
+
+  it("are given only variables the runtime reads (runtime/environment.ts), and all it requires", () => {
+    const ownedByLambdaTooling = /^(POWERTOOLS_|NODE_OPTIONS$)/;
+    for (const [id, fn] of ofType("AWS::Lambda::Function")) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const names = Object.keys(variables).filter((name) => !ownedByLambdaTooling.test(name));
+      expect(
+        names.filter((name) => !(ENVIRONMENT_NAMES as readonly string[]).includes(name)),
+        id,
+      ).toEqual([]);
+      // CloudFormation fills the values in; any URL-shaped string stands for them here.
+      const deployed = Object.fromEntries(names.map((name) => [name, "https://resolved.example/"]));
+      expect(() => readEnvironment(deployed), id).not.toThrow();
     }
   });
 
