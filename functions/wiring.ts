@@ -20,7 +20,8 @@ import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
 import { bundledEngine } from "./runtime/bundled-engine.ts";
 import type { RuntimeDeps } from "./runtime/customer-runner.ts";
-import type { CampaignCount } from "./runtime/decision-metrics.ts";
+import type { CampaignCount } from "./core/engine/campaign-counts.ts";
+import { CHANNELS } from "./core/events/channels.ts";
 import { type EffectKind, effectKinds } from "./runtime/effect-ports.ts";
 import { type Environment, readEnvironment, required } from "./runtime/environment.ts";
 import { logger, metrics } from "./runtime/handler-shell.ts";
@@ -82,8 +83,8 @@ export function emitCampaignCounts(counts: CampaignCount[]): void {
  */
 export const FUNCTION_EFFECTS = {
   ingest: effectKinds,
-  journeyStep: ["email", "sms", "push"],
-  sweep: ["email", "sms", "push", "start"],
+  journeyStep: CHANNELS,
+  sweep: [...CHANNELS, "start"],
   feedback: [],
   unsubscribe: [],
 } as const satisfies Record<string, readonly EffectKind[]>;

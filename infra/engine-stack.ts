@@ -1,6 +1,7 @@
 import { CfnOutput, Duration, Stack, type StackProps } from "aws-cdk-lib";
 import * as events from "aws-cdk-lib/aws-events";
 import type { Construct } from "constructs";
+import type { EnvironmentName } from "../functions/runtime/environment.ts";
 import { JourneyStateMachine } from "../workflows/journey/journey-state-machine.ts";
 import { type CampaignSummary, sweptCampaignIds } from "./campaign-config.ts";
 import { CampaignDashboards } from "./constructs/campaign-dashboards.ts";
@@ -69,7 +70,10 @@ export class EngineStack extends Stack {
       eventBus: this.bus,
     });
     for (const starter of [ingest, sweep]) {
-      starter.function.addEnvironment("JOURNEY_STATE_MACHINE_ARN", this.journey.stateMachine.stateMachineArn);
+      starter.function.addEnvironment(
+        "JOURNEY_STATE_MACHINE_ARN" satisfies EnvironmentName,
+        this.journey.stateMachine.stateMachineArn,
+      );
       this.journey.grantStartExecution(starter.role);
     }
     fanout.deliverTo(ingest.function);

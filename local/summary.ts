@@ -1,3 +1,4 @@
+import { type CampaignCount, campaignCounts } from "../functions/core/engine/campaign-counts.ts";
 import type { Decision } from "../functions/core/engine/decisions.ts";
 
 export type CampaignCounts = {
@@ -16,22 +17,9 @@ export class CampaignSummary {
     for (const id of [...campaignIds].sort()) this.byCampaign.set(id, emptyCounts());
   }
 
+  /** Counted as the metrics count them on AWS (campaignCounts); Failed has no column here. */
   record(decision: Decision): void {
-    if (decision.type === "message") {
-      const counts = this.countsOf(decision.line.campaign);
-      if (decision.line.status === "sent") counts.sent++;
-      else {
-        const reason = decision.line.reason ?? "unknown";
-        counts.suppressed[reason] = (counts.suppressed[reason] ?? 0) + 1;
-      }
-    } else if (decision.type === "journey") {
-      const counts = this.countsOf(decision.campaign);
-      if (decision.change === "started") counts.triggered++;
-      if (decision.change === "exited") {
-        counts.exited++;
-        if (decision.conversion) counts.conversions++;
-      }
-    }
+    for (const count of campaignCounts([decision])) this.add(count);
   }
 
   format(): string {
@@ -59,6 +47,17 @@ export class CampaignSummary {
           .trimEnd(),
       )
       .join("\n");
+  }
+
+  private add({ name, campaign, reason }: CampaignCount): void {
+    const counts = this.countsOf(campaign);
+    if (name === "Triggered") counts.triggered++;
+    else if (name === "Sent") counts.sent++;
+    else if (name === "Suppressed") {
+      const why = reason ?? "unknown";
+      counts.suppressed[why] = (counts.suppressed[why] ?? 0) + 1;
+    } else if (name === "Exited") counts.exited++;
+    else if (name === "Converted") counts.conversions++;
   }
 
   private countsOf(campaign: string): CampaignCounts {

@@ -1,10 +1,10 @@
 import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
+import { type CampaignCount, campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
-import { type CampaignCount, campaignCounts } from "./decision-metrics.ts";
 import type { RepeatEvery } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
 import { deferred, EFFECT_LEASE_MS, finishEffects, publishAudit } from "./finish-effects.ts";

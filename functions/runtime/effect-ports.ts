@@ -1,3 +1,4 @@
+import { CHANNELS } from "../core/events/channels.ts";
 import type { OutboxEntry } from "../core/state/customer-state.ts";
 import type { MessageEntry } from "./claim-effects.ts";
 
@@ -14,7 +15,7 @@ export type EffectPorts = {
 };
 
 /** The kinds of effect a function may be given: one per channel, workflow starts, interest-index writes. */
-export const effectKinds = ["email", "sms", "push", "start", "interest"] as const;
+export const effectKinds = [...CHANNELS, "start", "interest"] as const;
 export type EffectKind = (typeof effectKinds)[number];
 
 export function effectKind(entry: OutboxEntry): EffectKind {

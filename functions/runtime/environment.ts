@@ -14,6 +14,9 @@ const EnvironmentSchema = z.object({
   CAMPAIGNS_DIR: z.string().min(1).optional(),
 });
 export type Environment = z.infer<typeof EnvironmentSchema>;
+export type EnvironmentName = keyof Environment;
+/** The variables infra may set on a function (infra/constructs/engine-function.ts types them by this). */
+export const ENVIRONMENT_NAMES = EnvironmentSchema.keyof().options;
 
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
   const parsed = EnvironmentSchema.safeParse(env);

@@ -1,12 +1,12 @@
 import { RetryableError } from "../adapters/errors.ts";
 import { SDK_CALL_BUDGET_MS } from "../adapters/sdk-client-settings.ts";
+import { campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { Decision, MessageDecision } from "../core/engine/decisions.ts";
 import { recheckSend, uncountSend } from "../core/engine/recheck-send.ts";
 import type { SuppressionReason } from "../core/policies/judge-send.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import type { MessageEntry } from "./claim-effects.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
-import { campaignCounts } from "./decision-metrics.ts";
 import { EffectLease } from "./effect-lease.ts";
 import { performEntry } from "./perform-outbox.ts";
 

@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
 import type { Channel } from "../core/config/campaign.ts";
+import { CHANNELS } from "../core/events/channels.ts";
 
 /** What a one-click unsubscribe link says: who opts out of what, and until when the link works. */
 export type UnsubscribeClaims = {
@@ -18,7 +19,6 @@ export type VerifiedToken =
   | { ok: true; claims: UnsubscribeClaims }
   | { ok: false; reason: "malformed" | "bad_signature" | "expired" };
 
-const CHANNELS: readonly string[] = ["email", "sms", "push"] satisfies Channel[];
 // Binds the MAC to this use: a signature made with the same key for something else does not verify.
 const CONTEXT = "engage-unsubscribe.v1.";
 const MIN_SECRET_BYTES = 32;
@@ -105,7 +105,7 @@ function parseClaims(payload: string): UnsubscribeClaims | undefined {
   if (
     typeof customerId !== "string" ||
     typeof channel !== "string" ||
-    !CHANNELS.includes(channel) ||
+    !(CHANNELS as readonly string[]).includes(channel) ||
     (topic !== null && typeof topic !== "string") ||
     typeof campaign !== "string" ||
     typeof expirySeconds !== "number"

@@ -1,20 +1,21 @@
 import { Duration, Stack } from "aws-cdk-lib";
 import * as cloudwatch from "aws-cdk-lib/aws-cloudwatch";
 import { Construct } from "constructs";
+import type { CampaignCountName } from "../../functions/core/engine/campaign-counts.ts";
 import { METRICS_NAMESPACE } from "./engine-function.ts";
 
 /**
- * The metrics the handlers emit (Powertools Metrics, EMF) in namespace "Engage", each with a
- * `campaign` dimension: Triggered, Sent (optionally by `channel`), Suppressed (with a `reason`
- * dimension), Converted. Other dimensions (Powertools adds `service`) do not matter: the widgets
- * search on the campaign dimension.
+ * The metrics the dashboards show, of those the handlers emit (core/engine/campaign-counts.ts; EMF)
+ * in namespace "Engage", each with a `campaign` dimension: Triggered, Sent (optionally by `channel`),
+ * Suppressed (with a `reason` dimension), Converted. Other dimensions (Powertools adds `service`)
+ * do not matter: the widgets search on the campaign dimension.
  */
 export const CAMPAIGN_METRICS = {
   triggered: "Triggered",
   sent: "Sent",
   suppressed: "Suppressed",
   converted: "Converted",
-} as const;
+} as const satisfies Record<string, CampaignCountName>;
 
 const PERIOD = Duration.hours(1);
 

@@ -3,6 +3,7 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as ses from "aws-cdk-lib/aws-ses";
 import { Construct } from "constructs";
+import type { FunctionEnvironment } from "./engine-function.ts";
 
 export interface EmailSendingProps {
   /** The bare address messages are sent from, e.g. news@example.com. */
@@ -62,7 +63,7 @@ export class EmailSending extends Construct {
     });
   }
 
-  get environment(): Record<string, string> {
+  get environment(): FunctionEnvironment {
     return {
       SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
       FROM_ADDRESS: this.fromAddress,

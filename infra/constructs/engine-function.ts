@@ -6,6 +6,7 @@ import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import type { EnvironmentName } from "../../functions/runtime/environment.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 
 /** Where the sources live: the handler entries, the lock file, the campaign files to ship. */
@@ -17,6 +18,9 @@ export interface FunctionSources {
 export const METRICS_NAMESPACE = "Engage";
 export const SERVICE_NAME = "engage";
 
+/** A function's variables, named as functions/runtime/environment.ts reads them. */
+export type FunctionEnvironment = { readonly [name in EnvironmentName]?: string };
+
 export interface EngineFunctionProps {
   readonly sources: FunctionSources;
   /** File name under functions/handlers/, e.g. "ingest.ts". */
@@ -24,7 +28,7 @@ export interface EngineFunctionProps {
   readonly description: string;
   readonly timeout: Duration;
   readonly memorySize: number;
-  readonly environment?: Record<string, string>;
+  readonly environment?: FunctionEnvironment;
   /**
    * "async": invoked by EventBridge or Scheduler; failed events go, after two retries, to an
    * on-failure queue. "sync": the caller (Step Functions, a function URL client) gets the error.

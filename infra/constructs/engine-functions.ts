@@ -5,7 +5,7 @@ import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
 import type { EmailSending } from "./email-sending.ts";
-import { EngineFunction, type FunctionSources } from "./engine-function.ts";
+import { EngineFunction, type FunctionEnvironment, type FunctionSources } from "./engine-function.ts";
 import type { EngineTables } from "./engine-tables.ts";
 import type { FanoutQueue } from "./fanout-queue.ts";
 
@@ -41,7 +41,7 @@ export class EngineFunctions extends Construct {
   constructor(scope: Construct, id: string, props: EngineFunctionsProps) {
     super(scope, id);
     const { sources, tables, bus, email, fanout } = props;
-    const tableEnvironment = {
+    const tableEnvironment: FunctionEnvironment = {
       STATE_TABLE: tables.customerState.tableName,
       INTEREST_TABLE: tables.interestIndex.tableName,
       EVENT_BUS_NAME: bus.eventBusName,
@@ -72,7 +72,7 @@ export class EngineFunctions extends Construct {
       authType: lambda.FunctionUrlAuthType.NONE,
     });
 
-    const senderEnvironment = {
+    const senderEnvironment: FunctionEnvironment = {
       ...tableEnvironment,
       ...email.environment,
       UNSUBSCRIBE_URL: this.unsubscribeUrl.url,

@@ -5,9 +5,9 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { AUDIT_SOURCE } from "../../functions/adapters/audit-events.ts";
+import { catalogEventTypes } from "../../functions/core/events/details.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 
-export const CATALOG_DETAIL_TYPES = ["product.inventory_changed", "product.price_changed"];
 export const FEEDBACK_SOURCES = ["aws.ses", "aws.sms-voice"];
 /**
  * What the engine itself puts on the bus for analytics (message.sent, journey.started, …): never
@@ -59,7 +59,7 @@ export class EventRouting extends Construct {
       description:
         "Customer events and failed journeys to ingest (not catalog events, AWS feedback or the engine's audit events)",
       eventPattern: {
-        detailType: events.Match.anythingBut(...CATALOG_DETAIL_TYPES),
+        detailType: events.Match.anythingBut(...catalogEventTypes),
         source: events.Match.anythingBut(...FEEDBACK_SOURCES, ...ENGINE_AUDIT_SOURCES),
       },
     });
@@ -72,7 +72,7 @@ export class EventRouting extends Construct {
     this.catalogEventsRule = new events.Rule(this, "CatalogEvents", {
       eventBus: bus,
       description: "Price and inventory changes to catalog fan-out",
-      eventPattern: { detailType: CATALOG_DETAIL_TYPES },
+      eventPattern: { detailType: [...catalogEventTypes] },
     });
     this.addLambdaTarget(
       this.catalogEventsRule,

@@ -1,7 +1,7 @@
 import { SendMessageBatchCommand, type SendMessageBatchRequestEntry, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 
@@ -16,22 +16,17 @@ import { silentLog } from "../../functions/runtime/runtime-log.ts";
 import type { FanoutPorts } from "../../functions/use-cases/catalog-fanout.ts";
 import { awsFanoutPorts } from "../../functions/wiring.ts";
 import { customerSignedUp, wishlistAdded } from "../support/events.ts";
-import { ENV, type HandlerRuntime, startHandlerRuntime } from "./handler-runtime.ts";
+import { ENV, useHandlerRuntime } from "./handler-runtime.ts";
 
-let rt: HandlerRuntime;
+const rt = useHandlerRuntime();
 const sqsClient = new SQSClient({ region: "us-east-1" });
 const sqs = mockClient(sqsClient);
 let pagesSeen: number[];
 
-beforeAll(async () => {
-  rt = await startHandlerRuntime();
+beforeAll(() => {
   useIngestRuntime(rt.deps);
 });
-afterAll(async () => {
-  await rt.db.stop();
-});
 beforeEach(() => {
-  rt.resetMocks();
   sqs.reset();
   sqs.on(SendMessageBatchCommand).callsFake(async () => ({ Successful: [], Failed: [] }));
   pagesSeen = [];

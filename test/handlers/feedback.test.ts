@@ -1,5 +1,5 @@
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -9,21 +9,13 @@ vi.hoisted(() => {
 import { handler, useRuntime } from "../../functions/handlers/feedback.ts";
 import { isLikelyMachineOpen } from "../../functions/use-cases/feedback-ses.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
-import { type HandlerRuntime, messageLines, startHandlerRuntime } from "./handler-runtime.ts";
+import { messageLines, useHandlerRuntime } from "./handler-runtime.ts";
 
-let rt: HandlerRuntime;
+const rt = useHandlerRuntime("2026-03-01T09:00:00Z");
 const SENT_AT = "2026-03-01T08:00:00.000Z";
 
-beforeAll(async () => {
-  rt = await startHandlerRuntime();
+beforeAll(() => {
   useRuntime(rt.deps);
-});
-afterAll(async () => {
-  await rt.db.stop();
-});
-beforeEach(() => {
-  rt.resetMocks();
-  rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
 });
 
 const DETAIL_TYPES: Record<string, string> = {

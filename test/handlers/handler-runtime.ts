@@ -5,6 +5,7 @@ import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { decide, decideCatalog } from "../../functions/core/engine/decide.ts";
 import type { Decision } from "../../functions/core/engine/decisions.ts";
@@ -111,6 +112,31 @@ export async function startHandlerRuntime() {
 }
 
 export type HandlerRuntime = Awaited<ReturnType<typeof startHandlerRuntime>>;
+
+/**
+ * The handlers' runtime for a test file: started before its tests, stopped after them, and before
+ * each test its mocks reset and its clock set to `clockAt`. Read it inside tests or hooks (the
+ * returned object forwards to the runtime once started).
+ */
+export function useHandlerRuntime(clockAt = "2026-03-01T08:00:00Z"): HandlerRuntime {
+  let started: HandlerRuntime | undefined;
+  beforeAll(async () => {
+    started = await startHandlerRuntime();
+  });
+  afterAll(async () => {
+    await started?.db.stop();
+  });
+  beforeEach(() => {
+    started!.resetMocks();
+    started!.clock.now = Date.parse(clockAt);
+  });
+  return new Proxy({} as HandlerRuntime, {
+    get(_, key) {
+      if (!started) throw new Error("the handler runtime starts in beforeAll: read it inside a test or hook");
+      return started[key as keyof HandlerRuntime];
+    },
+  });
+}
 
 /** The message decisions, as `campaign status reason` lines. */
 export function messageLines(decisions: readonly Decision[]): string[] {

@@ -1,5 +1,5 @@
 import { SendEmailCommand, TooManyRequestsException } from "@aws-sdk/client-sesv2";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -18,7 +18,7 @@ import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { handleUnsubscribe } from "../../functions/use-cases/unsubscribe.ts";
 import { awsRuntime, awsUnsubscribeDeps, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
-import { ENV, type HandlerRuntime, SECRET, startHandlerRuntime } from "./handler-runtime.ts";
+import { ENV, SECRET, useHandlerRuntime } from "./handler-runtime.ts";
 
 /** What infra gives each function (infra/constructs/engine-functions.ts, engine-stack.ts). */
 const TABLES: Environment = {
@@ -42,17 +42,7 @@ const FUNCTION_ENV = {
   unsubscribe: { ...TABLES, UNSUBSCRIBE_SECRET_ARN: ENV.UNSUBSCRIBE_SECRET_ARN },
 };
 
-let rt: HandlerRuntime;
-beforeAll(async () => {
-  rt = await startHandlerRuntime();
-});
-afterAll(async () => {
-  await rt.db.stop();
-});
-beforeEach(() => {
-  rt.resetMocks();
-  rt.clock.now = Date.parse("2026-03-01T08:00:00Z");
-});
+const rt = useHandlerRuntime();
 
 /** A function's runtime as its handler builds it, on the test's clients and clock. */
 function functionRuntime(name: keyof typeof FUNCTION_ENV): RuntimeDeps {

@@ -1,6 +1,6 @@
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -11,15 +11,14 @@ import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { handler, useRuntime } from "../../functions/handlers/sweep.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
-import { ENV, type HandlerRuntime, startHandlerRuntime } from "./handler-runtime.ts";
+import { ENV, useHandlerRuntime } from "./handler-runtime.ts";
 
-let rt: HandlerRuntime;
+const rt = useHandlerRuntime();
 
 // Last orders on 2025-12-01 (local): 90 local days later is 2026-03-01, win-back's day, at 10:00 local.
 const LAST_ORDER = "2025-12-01T09:30:00Z";
 
 beforeAll(async () => {
-  rt = await startHandlerRuntime();
   useRuntime({
     deps: rt.deps,
     scan: dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE, { pageSize: 2 }),
@@ -39,12 +38,6 @@ beforeAll(async () => {
   await customer("paris", "Europe/Paris", LAST_ORDER); // 10:00 local = 09:00Z in March
   await customer("new-york", "America/New_York", LAST_ORDER); // 10:00 local = 15:00Z
   await customer("recent", "Europe/Paris", "2025-12-02T09:30:00Z"); // 89 days on 2026-03-01
-});
-afterAll(async () => {
-  await rt.db.stop();
-});
-beforeEach(() => {
-  rt.resetMocks();
 });
 
 const sweepAt = async (time: string, campaignId = "win-back") => {

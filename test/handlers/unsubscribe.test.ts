@@ -1,6 +1,6 @@
 import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -12,19 +12,10 @@ import { handler, useRuntime } from "../../functions/handlers/unsubscribe.ts";
 import { signUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
 import type { UnsubscribeRequest } from "../../functions/use-cases/unsubscribe.ts";
 import { customerSignedUp, orderPlaced, wishlistAdded } from "../support/events.ts";
-import { ENV, type HandlerRuntime, messageLines, SECRET, startHandlerRuntime } from "./handler-runtime.ts";
+import { ENV, messageLines, SECRET, useHandlerRuntime } from "./handler-runtime.ts";
 
-let rt: HandlerRuntime;
-
-beforeAll(async () => {
-  rt = await startHandlerRuntime();
-});
-afterAll(async () => {
-  await rt.db.stop();
-});
+const rt = useHandlerRuntime();
 beforeEach(() => {
-  rt.resetMocks();
-  rt.clock.now = Date.parse("2026-03-01T08:00:00Z");
   // A fresh cache per test, so each test sees its own Secrets Manager mock.
   useRuntime({ runtime: rt.deps, secret: cachedSecret(rt.clients.secrets, ENV.UNSUBSCRIBE_SECRET_ARN!) });
 });

@@ -7,6 +7,8 @@ import type { IConstruct } from "constructs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
+import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
+import { ENVIRONMENT_NAMES, readEnvironment } from "../../functions/runtime/environment.ts";
 import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
 import { addEngineStack, DEFAULT_UNSUBSCRIBE_CONCURRENCY } from "../../infra/engine-app.ts";
@@ -153,6 +155,12 @@ describe("event routing", () => {
     for (const type of AUDIT_EVENT_TYPES) expect(routedTo(event(AUDIT_SOURCE, type)), type).toEqual([]);
     expect(routedTo(event("shop.catalog", "product.inventory_changed"))).toEqual(["catalogFanout"]);
     expect(routedTo(event("shop.catalog", "product.price_changed"))).toEqual(["catalogFanout"]);
+    // The core's list of catalog events is the one the rules route by.
+    for (const type of eventTypes) {
+      expect(routedTo(event("shop.web", type)), type).toEqual([
+        isCatalogEventType(type) ? "catalogFanout" : "ingest",
+      ]);
+    }
     expect(routedTo(event("aws.ses", "Email Bounced"))).toEqual(["feedback"]);
     expect(routedTo(event("aws.sms-voice", "Text Message Delivery Status Updated"))).toEqual(["feedback"]);
 
@@ -446,6 +454,21 @@ describe("functions", () => {
         "INTEREST_TABLE",
         "STATE_TABLE",
       ]);
+    }
+  });
+
+  it("are given only variables the runtime reads (runtime/environment.ts), and all it requires", () => {
+    const ownedByLambdaTooling = /^(POWERTOOLS_|NODE_OPTIONS$)/;
+    for (const [id, fn] of ofType("AWS::Lambda::Function")) {
+      const variables = (fn.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
+      const names = Object.keys(variables).filter((name) => !ownedByLambdaTooling.test(name));
+      expect(
+        names.filter((name) => !(ENVIRONMENT_NAMES as readonly string[]).includes(name)),
+        id,
+      ).toEqual([]);
+      // CloudFormation fills the values in; any URL-shaped string stands for them here.
+      const deployed = Object.fromEntries(names.map((name) => [name, "https://resolved.example/"]));
+      expect(() => readEnvironment(deployed), id).not.toThrow();
     }
   });
 

@@ -5,8 +5,7 @@ import {
   TooManyRequestsException,
 } from "@aws-sdk/client-sesv2";
 import { mockClient } from "aws-sdk-client-mock";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
+import { beforeEach, describe, expect, it } from "vitest";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { SesEmailSender } from "../../functions/adapters/ses-sender.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
@@ -14,33 +13,13 @@ import { awsEffectPorts } from "../../functions/runtime/aws-effect-ports.ts";
 import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { EffectPorts } from "../../functions/runtime/effect-ports.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
-import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
 
-const TABLE = "customer-state";
-const engine = compileEngine(
-  [shippedCampaign("welcome"), shippedCampaign("order-confirmation")],
-  shippedEngineConfig(),
-  { renderBodies: true },
-);
-
-let db: LocalDynamoDb;
-let store: DynamoDbCustomerStateStore;
-let clock: number;
-
-beforeAll(async () => {
-  db = await startLocalDynamoDb();
-  await createTable(db.client, TABLE, "customerId");
-  store = new DynamoDbCustomerStateStore(db.documents, TABLE);
-});
-afterAll(async () => {
-  await db.stop();
-});
-beforeEach(() => {
-  clock = Date.parse("2026-03-01T08:00:05Z");
-});
+const runner = useRunnerOnDynalite();
+const { clock } = runner;
 
 /** Each test has its own customer, so tests share one table without seeing each other. */
 let customerCount = 0;
@@ -55,7 +34,7 @@ function runtime(
   ports: EffectPorts,
   campaigns = engine,
 ): RuntimeDeps & { log: ReturnType<typeof recordingLog> } {
-  return { engine: campaigns, store, ports, now: () => clock, log: recordingLog() };
+  return { engine: campaigns, store: runner.store, ports, now: () => clock.now, log: recordingLog() };
 }
 
 const signup = (customerId: string) =>
@@ -84,7 +63,7 @@ describe("runForCustomer on dynalite (ingest path)", () => {
       expect.objectContaining({ customerId, campaign: "welcome", step: "welcome-email" }),
     ]);
     expect(fake.started).toEqual([{ customerId, journeyId: expect.stringContaining("welcome") }]);
-    const { state, version } = await store.load(customerId);
+    const { state, version } = await runner.store.load(customerId);
     expect(state.outbox).toEqual([]);
     expect(state.appliedEvents).toEqual([`signup-${customerId}`]);
     // The claim and the clearing of the outbox: two writes; the duplicate wrote nothing.
@@ -110,10 +89,10 @@ describe("runForCustomer on dynalite (ingest path)", () => {
     expect(fake.delivered).toHaveLength(1);
     expect(fake.started).toHaveLength(1);
     // A later redelivery finds nothing to do.
-    clock += 60_000;
+    clock.now += 60_000;
     await ingestEvent(deps, signup(customerId));
     expect(fake.delivered).toHaveLength(1);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 
   it("finishes on the retry an effect that failed after the claim (retryable): the email goes once", async () => {
@@ -123,7 +102,7 @@ describe("runForCustomer on dynalite (ingest path)", () => {
     const deps = runtime(fake.ports);
 
     await expect(ingestEvent(deps, signup(customerId))).rejects.toBeInstanceOf(RetryableError);
-    const claimed = (await store.load(customerId)).state;
+    const claimed = (await runner.store.load(customerId)).state;
     expect(claimed.appliedEvents).toEqual([`signup-${customerId}`]);
     // The start was done and cleared; the message waits in the outbox for the retry.
     expect(claimed.outbox).toEqual([
@@ -135,7 +114,7 @@ describe("runForCustomer on dynalite (ingest path)", () => {
       expect.objectContaining({ level: "warn", message: "effect to retry" }),
     );
 
-    clock += 60_000; // EventBridge's retry of the failed invocation
+    clock.now += 60_000; // EventBridge's retry of the failed invocation
     const retried = await ingestEvent(deps, signup(customerId));
 
     expect(retried).toMatchObject({ outcome: "applied", messages: 0 });
@@ -144,7 +123,7 @@ describe("runForCustomer on dynalite (ingest path)", () => {
       expect.objectContaining({ customerId, campaign: "welcome", step: "welcome-email" }),
     ]);
     expect(fake.started).toHaveLength(1);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 
   it("finishes the effects of a run that timed out mid-delivery (never returned) on the redelivery", async () => {
@@ -156,21 +135,21 @@ describe("runForCustomer on dynalite (ingest path)", () => {
     // The Lambda is frozen inside the SES call: its promise never settles.
     void ingestEvent(deps, signup(customerId));
     await expect.poll(() => fake.attempts.length).toBe(1);
-    expect((await store.load(customerId)).state.outbox).toContainEqual(
+    expect((await runner.store.load(customerId)).state.outbox).toContainEqual(
       expect.objectContaining({ kind: "message", step: "welcome-email" }),
     );
 
     // A redelivery while the claim is fresh leaves the effect to the run that claimed it…
-    clock += EFFECT_LEASE_MS - 1;
+    clock.now += EFFECT_LEASE_MS - 1;
     await ingestEvent(deps, signup(customerId));
     expect(fake.attempts).toHaveLength(1);
 
     // …and takes it over once the claim has lapsed (that run timed out: the Lambda was stopped).
-    clock += 60_000;
+    clock.now += 60_000;
     await ingestEvent(deps, signup(customerId));
 
     expect(fake.delivered).toEqual([expect.objectContaining({ customerId, step: "welcome-email" })]);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 });
 
@@ -193,7 +172,7 @@ describe("runForCustomer with SES mocked (awsEffectPorts)", () => {
     awsEffectPorts({
       email: new SesEmailSender(sesClient, { from: "shop@example.com", configurationSetName: "engage" }),
       unsubscribe: { baseUrl: "https://unsubscribe.example.com/", secret: async () => "test-secret" },
-      now: () => clock,
+      now: () => clock.now,
     });
 
   it("sends once when SES throttles the first call: the claim survives and the retry sends", async () => {
@@ -219,7 +198,7 @@ describe("runForCustomer with SES mocked (awsEffectPorts)", () => {
       Destination: { ToAddresses: [`${customerId}@example.com`] },
       Content: { Simple: { Subject: { Data: "Order o1 confirmed" } } },
     });
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 
   it("drops a permanent delivery failure and reports it; a redelivery does not try again", async () => {
@@ -239,9 +218,9 @@ describe("runForCustomer with SES mocked (awsEffectPorts)", () => {
       message: "effect dropped",
       fields: expect.objectContaining({ customerId, kind: "message", reason: "MessageRejected" }),
     });
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
 
-    clock += 60_000;
+    clock.now += 60_000;
     await ingestEvent(deps, order);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -7,7 +7,7 @@ vi.hoisted(() => {
 
 import { decayedAffinity } from "../../functions/core/state/traits.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
-import { type HandlerRuntime, startHandlerRuntime } from "../handlers/handler-runtime.ts";
+import { useHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp, productViewed } from "../support/events.ts";
 import type { TestEvent } from "../support/scenario.ts";
 import { toJsonLines } from "../support/scenario.ts";
@@ -16,17 +16,7 @@ const envelope = (event: TestEvent, id: string) => JSON.parse(toJsonLines([{ ...
 const viewed = (at: string) =>
   productViewed("c1", at, { product: { productId: "p1", brand: "acme", name: "Boots" } });
 
-let rt: HandlerRuntime;
-beforeAll(async () => {
-  rt = await startHandlerRuntime();
-});
-afterAll(async () => {
-  await rt.db.stop();
-});
-beforeEach(() => {
-  rt.resetMocks();
-  rt.clock.now = Date.parse("2026-03-01T08:00:00Z");
-});
+const rt = useHandlerRuntime();
 
 describe("event times far in the future", () => {
   it("are rejected at ingest with the field and the bound, and the customer stays writable", async () => {

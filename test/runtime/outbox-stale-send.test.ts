@@ -1,40 +1,20 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
+import { describe, expect, it } from "vitest";
 import { RetryableError } from "../../functions/adapters/errors.ts";
+import type { CampaignCount } from "../../functions/core/engine/campaign-counts.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { recheckSend } from "../../functions/core/engine/recheck-send.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
-import type { CampaignCount } from "../../functions/runtime/decision-metrics.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
-import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
 
-const TABLE = "customer-state";
 const HOUR = 3_600_000;
-const engine = compileEngine(
-  [shippedCampaign("welcome"), shippedCampaign("order-confirmation")],
-  shippedEngineConfig(),
-  { renderBodies: true },
-);
-
-let db: LocalDynamoDb;
-let store: DynamoDbCustomerStateStore;
-let clock: number;
-beforeAll(async () => {
-  db = await startLocalDynamoDb();
-  await createTable(db.client, TABLE, "customerId");
-  store = new DynamoDbCustomerStateStore(db.documents, TABLE);
-});
-afterAll(async () => {
-  await db.stop();
-});
-beforeEach(() => {
-  clock = Date.parse("2026-03-01T08:00:05Z");
-});
+const runner = useRunnerOnDynalite();
+const { clock } = runner;
 
 let customers = 0;
 let events = 0;
@@ -49,9 +29,9 @@ function failingOnce() {
   const counts: CampaignCount[] = [];
   const deps: RuntimeDeps = {
     engine,
-    store,
+    store: runner.store,
     ports: fake.ports,
-    now: () => clock,
+    now: () => clock.now,
     log: recordingLog(),
     count: (more) => counts.push(...more),
   };
@@ -62,9 +42,9 @@ function failingOnce() {
 async function welcomeLeftInOutbox(deps: RuntimeDeps): Promise<string> {
   const customerId = `stale${++customers}`;
   await expect(
-    ingestEvent(deps, envelope(customerSignedUp(customerId, iso(clock - 5_000)))),
+    ingestEvent(deps, envelope(customerSignedUp(customerId, iso(clock.now - 5_000)))),
   ).rejects.toBeInstanceOf(RetryableError);
-  const { state } = await store.load(customerId);
+  const { state } = await runner.store.load(customerId);
   expect(state.outbox).toEqual([expect.objectContaining({ campaign: "welcome", marketing: true })]);
   expect(state.marketingSends).toHaveLength(1);
   return customerId;
@@ -78,12 +58,12 @@ describe("a message performed later than it was decided is judged again (issue 7
     const { fake, deps, counts } = failingOnce();
     const customerId = await welcomeLeftInOutbox(deps);
 
-    clock += 60_000;
-    await ingestEvent(deps, envelope(consentUpdated(customerId, iso(clock), { status: "opted_out" })));
+    clock.now += 60_000;
+    await ingestEvent(deps, envelope(consentUpdated(customerId, iso(clock.now), { status: "opted_out" })));
 
     expect(fake.delivered).toEqual([]);
     expect(suppressed(counts)).toEqual(["welcome opted_out"]);
-    const { state } = await store.load(customerId);
+    const { state } = await runner.store.load(customerId);
     expect(state.outbox).toEqual([]);
     // Never sent: it no longer counts toward the frequency cap.
     expect(state.marketingSends).toEqual([]);
@@ -93,19 +73,19 @@ describe("a message performed later than it was decided is judged again (issue 7
     const { fake, deps, counts } = failingOnce();
     const customerId = await welcomeLeftInOutbox(deps);
 
-    clock += 60_000;
+    clock.now += 60_000;
     await ingestEvent(
       deps,
       envelope({
         type: "email.bounced",
-        at: iso(clock),
+        at: iso(clock.now),
         detail: { customerId, address: `${customerId}@example.com`, bounceType: "permanent" },
       }),
     );
 
     expect(fake.delivered).toEqual([]);
     expect(suppressed(counts)).toEqual(["welcome suppressed_address"]);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 
   it("a marketing message older than outbox.marketingExpiry is dropped as expired", async () => {
@@ -113,50 +93,56 @@ describe("a message performed later than it was decided is judged again (issue 7
     const customerId = await welcomeLeftInOutbox(deps);
     expect(engine.config.outbox.marketingExpiry).toBe(24 * HOUR);
 
-    clock += 25 * HOUR;
+    clock.now += 25 * HOUR;
     await ingestEvent(
       deps,
-      envelope(productViewed(customerId, iso(clock), { product: { productId: "p1" } })),
+      envelope(productViewed(customerId, iso(clock.now), { product: { productId: "p1" } })),
     );
 
     expect(fake.delivered).toEqual([]);
     expect(suppressed(counts)).toEqual(["welcome expired"]);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 
   it("a pending marketing message that still passes every check goes out with the next run", async () => {
     const { fake, deps, counts } = failingOnce();
     const customerId = await welcomeLeftInOutbox(deps);
 
-    clock += HOUR;
+    clock.now += HOUR;
     await ingestEvent(
       deps,
-      envelope(productViewed(customerId, iso(clock), { product: { productId: "p1" } })),
+      envelope(productViewed(customerId, iso(clock.now), { product: { productId: "p1" } })),
     );
 
     expect(fake.delivered).toEqual([expect.objectContaining({ customerId, campaign: "welcome" })]);
     expect(suppressed(counts)).toEqual([]);
-    expect((await store.load(customerId)).state.marketingSends).toHaveLength(1);
+    expect((await runner.store.load(customerId)).state.marketingSends).toHaveLength(1);
   });
 
   it("a transactional message never expires: sent days later, even after a marketing opt-out", async () => {
     const fake = recordingPorts();
-    const deps: RuntimeDeps = { engine, store, ports: fake.ports, now: () => clock, log: recordingLog() };
+    const deps: RuntimeDeps = {
+      engine,
+      store: runner.store,
+      ports: fake.ports,
+      now: () => clock.now,
+      log: recordingLog(),
+    };
     const customerId = `stale${++customers}`;
-    await ingestEvent(deps, envelope(customerSignedUp(customerId, iso(clock - 5_000))));
+    await ingestEvent(deps, envelope(customerSignedUp(customerId, iso(clock.now - 5_000))));
     fake.failNext.deliver.push(new RetryableError("SES SendEmail failed: Throttling", "ThrottlingException"));
     await expect(
       ingestEvent(
         deps,
-        envelope(orderPlaced(customerId, iso(clock), { items: [{ productId: "p1", price: 9 }] })),
+        envelope(orderPlaced(customerId, iso(clock.now), { items: [{ productId: "p1", price: 9 }] })),
       ),
     ).rejects.toBeInstanceOf(RetryableError);
 
-    clock += 72 * HOUR;
-    await ingestEvent(deps, envelope(consentUpdated(customerId, iso(clock), { status: "opted_out" })));
+    clock.now += 72 * HOUR;
+    await ingestEvent(deps, envelope(consentUpdated(customerId, iso(clock.now), { status: "opted_out" })));
 
     expect(fake.delivered.map((d) => d.campaign)).toEqual(["welcome", "order-confirmation"]);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 });
 
@@ -219,7 +205,7 @@ describe("a pending message deferred by quiet hours when judged again", () => {
   it("waits in the outbox until quiet hours end, then goes", async () => {
     const customerId = `stale${++customers}`;
     const decided = Date.parse("2026-03-02T19:00:00Z"); // 20:00 in Paris
-    await store.save(
+    await runner.store.save(
       {
         ...emptyCustomerState(customerId),
         profile: { phone: "+33612345678", timezone: "Europe/Paris" },
@@ -248,27 +234,27 @@ describe("a pending message deferred by quiet hours when judged again", () => {
     const fake = recordingPorts();
     const deps: RuntimeDeps = {
       engine: carts,
-      store,
+      store: runner.store,
       ports: fake.ports,
-      now: () => clock,
+      now: () => clock.now,
       log: recordingLog(),
     };
     const run = () => runForCustomer(deps, customerId, undefined, () => []);
 
-    clock = Date.parse("2026-03-02T21:00:00Z"); // 22:00 in Paris
+    clock.now = Date.parse("2026-03-02T21:00:00Z"); // 22:00 in Paris
     await run();
     expect(fake.attempts).toEqual([]);
-    expect((await store.load(customerId)).state.outbox).toEqual([
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([
       expect.objectContaining({ notBefore: Date.parse("2026-03-03T07:00:00Z"), claimedAt: 0 }),
     ]);
 
-    clock = Date.parse("2026-03-03T06:59:00Z");
+    clock.now = Date.parse("2026-03-03T06:59:00Z");
     await run();
     expect(fake.attempts).toEqual([]);
 
-    clock = Date.parse("2026-03-03T07:00:00Z");
+    clock.now = Date.parse("2026-03-03T07:00:00Z");
     await run();
     expect(fake.delivered).toEqual([expect.objectContaining({ customerId, step: "second-reminder-sms" })]);
-    expect((await store.load(customerId)).state.outbox).toEqual([]);
+    expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
   });
 });

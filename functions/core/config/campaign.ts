@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ChannelSchema } from "../events/channels.ts";
 import { catalogEventTypes, eventTypes } from "../events/details.ts";
 import { ConditionSchema, PathSchema } from "./condition.ts";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
@@ -175,7 +176,7 @@ const stepCommon = {
 
 const SendStepSchema = z.strictObject({
   type: z.literal("send"),
-  channel: z.enum(["email", "sms", "push"]),
+  channel: ChannelSchema,
   template: z.string().min(1),
   kind: z.enum(["marketing", "transactional"]).optional().describe("default: the campaign's kind"),
   topic: z.string().min(1).optional().describe("a subscription topic that needs an explicit opt-in"),

@@ -1,7 +1,8 @@
 import { z } from "zod";
+import { ChannelSchema } from "../events/channels.ts";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
 
-const channels = z.array(z.enum(["email", "sms", "push"]));
+const channels = z.array(ChannelSchema);
 
 export const FrequencyCapSchema = z.strictObject({
   max: z.number().int().positive(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ChannelSchema } from "./channels.ts";
 import {
   CurrencySchema,
   IdSchema,
@@ -80,7 +81,7 @@ export const detailSchemas = {
   }),
   "consent.updated": z.looseObject({
     ...customer,
-    channel: z.enum(["email", "sms", "push"]),
+    channel: ChannelSchema,
     topic: IdSchema.optional(),
     status: z.enum(["opted_in", "opted_out"]),
   }),
@@ -202,5 +203,5 @@ export function isEventType(value: string): value is EventType {
   return Object.hasOwn(detailSchemas, value);
 }
 export function isCatalogEventType(value: EventType): value is CatalogEventType {
-  return value === "product.inventory_changed" || value === "product.price_changed";
+  return (catalogEventTypes as readonly string[]).includes(value);
 }

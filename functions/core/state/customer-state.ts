@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ChannelSchema } from "../events/channels.ts";
 import { ItemSchema } from "../events/item.ts";
 import { dataRecord, dataRecordSchema } from "./data-record.ts";
 
@@ -61,7 +62,7 @@ export const OutboxEntrySchema = z.discriminatedUnion("kind", [
     campaign: z.string(),
     step: z.string(),
     template: z.string(),
-    channel: z.enum(["email", "sms", "push"]),
+    channel: ChannelSchema,
     to: z.string(),
     subject: z.string().optional(),
     body: z.string(),
