@@ -4,9 +4,9 @@ import { QuietHoursSchema } from "../../functions/core/config/policies.ts";
 import { CHANNELS } from "../../functions/core/events/channels.ts";
 import { detailSchemas } from "../../functions/core/events/details.ts";
 import { OutboxEntrySchema } from "../../functions/core/state/customer-state.ts";
-import { FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { effectKinds } from "../../functions/runtime/effect-ports.ts";
 import { signUnsubscribeToken, verifyUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
+import { FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 
 const SECRET = "s".repeat(64);
 const NOT_A_CHANNEL = "whatsapp";
