@@ -1,7 +1,8 @@
 import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
 import { translateAwsError } from "../adapters/errors.ts";
+import { decodeStateAttribute } from "../adapters/state-item-codec.ts";
 
-/** One stored customer item as a scan returns it: the state is the JSON string the store wrote. */
+/** One stored customer item as a scan returns it: the state's JSON, decoded as the store wrote it. */
 export type ScannedCustomer = { customerId: string; state: string };
 
 /** Pages of one segment of a parallel scan of the CustomerState table. */
@@ -36,9 +37,11 @@ export function dynamoDbStateScan(
         throw translateAwsError(error, "DynamoDB Scan (customer state)");
       }
       const page: ScannedCustomer[] = [];
-      for (const item of output.Items ?? [])
-        if (typeof item.customerId === "string" && typeof item.state === "string")
-          page.push({ customerId: item.customerId, state: item.state });
+      for (const item of output.Items ?? []) {
+        const state = decodeStateAttribute(item.state);
+        if (typeof item.customerId === "string" && state !== undefined)
+          page.push({ customerId: item.customerId, state });
+      }
       if (page.length > 0) yield page;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
