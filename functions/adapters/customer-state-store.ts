@@ -29,8 +29,14 @@ export interface CustomerStateStore {
   /**
    * load, fn, save; on a version conflict, all three again on the fresh state. `fn` must be
    * synchronous and free of side effects: it may run more than once and only the last run counts.
+   * `beforeWrite` runs after `fn` and before each write it led to (not when nothing changed): for
+   * idempotent effects that need no claim; if it throws, nothing is written.
    */
-  update<T>(customerId: string, fn: (state: CustomerState) => T): Promise<UpdateOutcome<T>>;
+  update<T>(
+    customerId: string,
+    fn: (state: CustomerState) => T,
+    beforeWrite?: () => Promise<void>,
+  ): Promise<UpdateOutcome<T>>;
 }
 
 /** Someone else saved this customer since we loaded: reload and decide again. */

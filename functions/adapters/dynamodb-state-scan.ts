@@ -39,7 +39,7 @@ export function dynamoDbStateScan(
       }
       const page: ScannedCustomer[] = [];
       for (const item of output.Items ?? [])
-        if (typeof item.customerId === "string" && typeof item.state === "string")
+        if (typeof item.customerId === "string" && item.state !== undefined)
           page.push({ customerId: item.customerId, state: storedState(item.customerId, item) });
       if (page.length > 0) yield page;
       startKey = output.LastEvaluatedKey;

@@ -3,11 +3,12 @@ import { type CampaignCount, campaignCounts } from "../core/engine/campaign-coun
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
-import type { CustomerState } from "../core/state/customer-state.ts";
+import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { claimEffects } from "./claim-effects.ts";
 import type { RepeatEvery } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
 import { deferred, EFFECT_LEASE_MS, finishEffects, publishAudit } from "./finish-effects.ts";
+import { performEntry } from "./perform-outbox.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 export type RuntimeDeps = {
@@ -44,8 +45,12 @@ export async function runForCustomer(
   // taken over in the same conditional write (so two runs cannot both take them). Only effects this
   // function can perform: the others stay, unclaimed, for a function that can.
   let claimed = new Set<string>();
-  const outcome = await deps.store.update(customerId, (state) => {
+  // Interest-index upserts: idempotent, so done before the write rather than claimed in the outbox
+  // (which would take a second write to clear). A crash before the write redoes them with the event.
+  let upserts: OutboxEntry[] = [];
+  const update = (state: CustomerState) => {
     claimed = new Set();
+    upserts = [];
     for (const entry of state.outbox)
       if (
         now - entry.claimedAt >= EFFECT_LEASE_MS &&
@@ -56,19 +61,31 @@ export async function runForCustomer(
         claimed.add(entry.id);
       }
     if (eventId !== undefined && state.appliedEvents.includes(eventId)) return [];
+    const version = state.version;
     const decisions = decideFn(state, now);
-    // Nothing known of this customer and nothing decided (a fan-out to a stale index entry): no item.
-    if (state.version === 0 && decisions.length === 0) return decisions;
+    // Nothing decided and the state left as it was (a catalog candidate the change does not concern):
+    // not remembered, so nothing to write; a redelivery decides again on the state, as a late delivery.
+    if (decisions.length === 0 && state.version === version) return decisions;
     // decide() remembers a customer event by its own time; other ids (catalog, sweep, unsubscribe) by now.
     if (eventId !== undefined)
       rememberApplied(state, eventId, now, deps.engine.config.retention.appliedEvents);
     const before = state.outbox.length;
     claimEffects(state, decisions, now);
-    for (const entry of state.outbox.slice(before))
-      if (canPerform(deps.ports, entry)) claimed.add(entry.id);
-      else entry.claimedAt = 0; // released at once: the next capable run takes it without waiting
+    const added = state.outbox.splice(before);
+    for (const entry of added)
+      if (!canPerform(deps.ports, entry)) {
+        entry.claimedAt = 0; // released at once: the next capable run takes it without waiting
+        state.outbox.push(entry);
+      } else if (entry.kind === "interest") upserts.push(entry);
+      else {
+        claimed.add(entry.id);
+        state.outbox.push(entry);
+      }
     return decisions;
-  });
+  };
+  const outcome = await deps.store.update(customerId, update, () =>
+    performUpserts(deps, customerId, upserts, now),
+  );
   const decisions = outcome.result;
   deps.count?.(campaignCounts(decisions));
   let state = outcome.state;
@@ -77,4 +94,17 @@ export async function runForCustomer(
   if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, now);
   await publishAudit(deps, customerId, decisions);
   return { decisions, state };
+}
+
+/** The interest-index upserts of a run, before its write: one that must be retried fails the run. */
+async function performUpserts(
+  deps: RuntimeDeps,
+  customerId: string,
+  entries: readonly OutboxEntry[],
+  now: number,
+): Promise<void> {
+  for (const entry of entries) {
+    const result = await performEntry(deps.ports, customerId, entry, now, deps.log);
+    if (result.outcome === "retry") throw result.error;
+  }
 }

@@ -1,6 +1,8 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { PutCommand } from "@aws-sdk/lib-dynamodb";
+import { gunzipSync } from "node:zlib";
+import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CorruptStateError,
@@ -9,6 +11,7 @@ import {
 } from "../../functions/adapters/customer-state-store.ts";
 import { DynamoDbCustomerStateStore, stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
+import { encodeStateJson } from "../../functions/adapters/state-item-codec.ts";
 import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { compileEngine } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
@@ -173,21 +176,41 @@ describe("DynamoDbCustomerStateStore", () => {
   it("measures the item and refuses one over the limit before writing", async () => {
     const state = stateWithEmail("big");
     const { itemBytes } = await store.save(state, 0);
-    expect(itemBytes).toBe(stateItemBytes("big", 1, JSON.stringify(state)));
+    const gzipped = encodeStateJson(JSON.stringify(state));
+    expect(itemBytes).toBe(stateItemBytes("big", 1, gzipped));
     expect(itemBytes).toBe(
-      "customerId".length +
-        3 +
-        "version".length +
-        2 +
-        "state".length +
-        Buffer.byteLength(JSON.stringify(state)),
+      "customerId".length + 3 + "version".length + 2 + "state".length + gzipped.byteLength,
     );
 
     const small = new DynamoDbCustomerStateStore(db.documents, TABLE, { maxItemBytes: itemBytes + 20 });
     const grown = (await small.load("big")).state;
-    grown.profile.attributes = { note: "x".repeat(100) };
+    // Text gzip cannot shrink: the limit is on the bytes stored.
+    grown.profile.attributes = { note: randomBytes(100).toString("base64") };
     await expect(small.save(grown, 1)).rejects.toBeInstanceOf(StateTooLargeError);
     expect((await store.load("big")).version).toBe(1);
+  });
+
+  it("stores the state gzipped in a binary attribute, and still reads an item stored as a JSON string", async () => {
+    const state = stateWithEmail("zipped");
+    await store.save(state, 0);
+    const { Item } = await db.documents.send(
+      new GetCommand({ TableName: TABLE, Key: { customerId: "zipped" } }),
+    );
+    expect(Item?.state).toBeInstanceOf(Uint8Array);
+    expect(JSON.parse(gunzipSync(Item?.state as Uint8Array).toString("utf8"))).toEqual(
+      JSON.parse(JSON.stringify(state)),
+    );
+
+    const legacy = { ...stateWithEmail("legacy"), version: 3 };
+    const json = JSON.stringify(legacy);
+    await db.documents.send(
+      new PutCommand({ TableName: TABLE, Item: { customerId: "legacy", version: 3, state: json } }),
+    );
+    const loaded = await store.load("legacy");
+    expect(loaded.state).toEqual(legacy);
+    expect(loaded.itemBytes).toBe(stateItemBytes("legacy", 3, json));
+    await store.save(loaded.state, 3);
+    expect((await store.load("legacy")).state.version).toBe(4);
   });
 
   it("translates AWS errors: a missing table is permanent", async () => {

@@ -13,6 +13,7 @@ import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interes
 import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
+import { decodeStateAttribute } from "../../functions/adapters/state-item-codec.ts";
 import type { Engine } from "../../functions/core/engine/compile.ts";
 import {
   handler as fanoutHandler,
@@ -663,8 +664,8 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
         throw conditionalCheckFailed();
       const output = await next(args);
       if (statePut) {
-        const { customerId, json, version } = stateOfItem(input.Item ?? {});
-        options.onStatePut(customerId, stateItemBytes(customerId, version, json));
+        const { customerId, json, stored, version } = stateOfItem(input.Item ?? {});
+        options.onStatePut(customerId, stateItemBytes(customerId, version, stored));
         if (invocation) {
           invocation.statePuts++;
           invocation.unrecorded.clear();
@@ -681,14 +682,23 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
 }
 
 /** The item's fields, whether the document client has marshalled them yet or not. */
-function stateOfItem(item: Record<string, unknown>): { customerId: string; json: string; version: number } {
+function stateOfItem(item: Record<string, unknown>): {
+  customerId: string;
+  json: string;
+  stored: string | Uint8Array;
+  version: number;
+} {
   const plain = (value: unknown): unknown =>
-    value && typeof value === "object" && ("S" in value || "N" in value)
-      ? ((value as { S?: string }).S ?? Number((value as { N?: string }).N))
+    value && typeof value === "object" && ("S" in value || "N" in value || "B" in value)
+      ? ((value as { S?: string }).S ??
+        (value as { B?: Uint8Array }).B ??
+        Number((value as { N?: string }).N))
       : value;
+  const stored = plain(item.state) as string | Uint8Array;
   return {
     customerId: String(plain(item.customerId)),
-    json: String(plain(item.state)),
+    json: decodeStateAttribute(stored) ?? "",
+    stored,
     version: Number(plain(item.version)),
   };
 }
@@ -705,8 +715,8 @@ async function readFinalStates(
     const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
     for (const item of page.Items ?? []) {
       stateItems++;
-      const { customerId, json, version } = stateOfItem(item);
-      const bytes = stateItemBytes(customerId, version, json);
+      const { customerId, json, stored, version } = stateOfItem(item);
+      const bytes = stateItemBytes(customerId, version, stored);
       if (bytes > largest.bytes) Object.assign(largest, { customerId, bytes });
       const state = JSON.parse(json) as { outbox?: { id: string; kind: string }[] };
       for (const entry of state.outbox ?? [])
