@@ -75,7 +75,7 @@ type Input = Record<string, unknown> & { TableName?: string; ConsistentRead?: bo
  * Adds the counting middleware to `client` (and so to every DocumentClient made from it), a client of
  * a local endpoint (dynalite); a second client on that endpoint reads item sizes around each write.
  */
-export async function countCapacity(client: DynamoDBClient) {
+export async function countCapacity(client: DynamoDBClient, alsoInto?: () => CapacityTotals | undefined) {
   const endpoint = await client.config.endpoint!();
   const inspect = new DynamoDBClient({
     endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}${endpoint.path}`,
@@ -101,6 +101,37 @@ export async function countCapacity(client: DynamoDBClient) {
   const current = async (tableName: string, key: Item) =>
     (await inspect.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
+  /** Adds to the totals, and to those `alsoInto` picks for the call in progress (a phase of a run). */
+  const record = (delta: {
+    reads?: number;
+    readUnits?: number;
+    writeUnits?: number;
+    indexWriteUnits?: number;
+    bytes?: number;
+  }) => {
+    const extra = alsoInto?.();
+    for (const into of extra ? [totals, extra] : [totals]) {
+      into.reads += delta.reads ?? 0;
+      into.readUnits += delta.readUnits ?? 0;
+      if (delta.writeUnits !== undefined) into.writes++;
+      into.writeUnits += (delta.writeUnits ?? 0) + (delta.indexWriteUnits ?? 0);
+      into.indexWriteUnits += delta.indexWriteUnits ?? 0;
+      if (delta.bytes !== undefined) into.writtenItemBytes.push(delta.bytes);
+    }
+  };
+  const recordWrite = async (
+    tableName: string,
+    before: Item | undefined,
+    after: Item | undefined,
+    failed: boolean,
+  ) =>
+    record({
+      writeUnits: writeUnits(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0)),
+      // A write whose condition fails changes no index.
+      indexWriteUnits: failed ? 0 : indexWriteUnits(await describe(tableName), before, after),
+      ...(after && !failed ? { bytes: itemSize(after) } : {}),
+    });
+
   const countWrite = async (tableName: string, key: Item, write: () => Promise<unknown>) => {
     const before = await current(tableName, key);
     let failed = true;
@@ -109,14 +140,7 @@ export async function countCapacity(client: DynamoDBClient) {
       failed = false;
       return output;
     } finally {
-      const after = await current(tableName, key);
-      totals.writes++;
-      totals.writeUnits += writeUnits(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0));
-      if (after && !failed) totals.writtenItemBytes.push(itemSize(after));
-      // A write whose condition fails changes no index.
-      const index = failed ? 0 : indexWriteUnits(await describe(tableName), before, after);
-      totals.writeUnits += index;
-      totals.indexWriteUnits += index;
+      await recordWrite(tableName, before, await current(tableName, key), failed);
     }
   };
 
@@ -155,37 +179,28 @@ export async function countCapacity(client: DynamoDBClient) {
             .UnprocessedItems;
           if (unprocessed && Object.values(unprocessed).some((list) => list.length > 0))
             throw new Error("capacity counter: unprocessed batch items are not counted");
-          for (const { name, key, before } of befores) {
-            const after = await current(name, key);
-            totals.writes++;
-            totals.writeUnits += writeUnits(
-              Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0),
-            );
-            if (after) totals.writtenItemBytes.push(itemSize(after));
-            const index = indexWriteUnits(await describe(name), before, after);
-            totals.writeUnits += index;
-            totals.indexWriteUnits += index;
-          }
+          for (const { name, key, before } of befores)
+            await recordWrite(name, before, await current(name, key), false);
           return output;
         }
         case "GetItemCommand": {
           const output = await next(args);
           const item = (output.output as { Item?: Item }).Item;
-          totals.reads++;
-          totals.readUnits += readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true);
+          record({
+            reads: 1,
+            readUnits: readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true),
+          });
           return output;
         }
         case "QueryCommand":
         case "ScanCommand": {
           const output = await next(args);
-          // Every item the call examined is billed, also those its filter drops: the counter sees only
-          // those returned, so a filtered Query or Scan is counted at least as cheap as it is.
+          // Every item the call examined is billed whole, also those its filter drops and the attributes
+          // its projection leaves out: the counter sees only what is returned, so it may count a
+          // filtered or projected Query or Scan cheaper than it is.
           const items = (output.output as { Items?: Item[] }).Items ?? [];
-          totals.reads++;
-          totals.readUnits += readUnits(
-            items.reduce((sum, item) => sum + itemSize(item), 0),
-            input.ConsistentRead === true,
-          );
+          const bytes = items.reduce((sum, item) => sum + itemSize(item), 0);
+          record({ reads: 1, readUnits: readUnits(bytes, input.ConsistentRead === true) });
           return output;
         }
         case "DescribeTableCommand":
