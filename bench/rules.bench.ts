@@ -46,8 +46,8 @@ function buildCases(engine: CoreEngine, lines: string[]): Case[] {
     events.push(event);
     if ("customerId" in event.detail) {
       const id = (event as CustomerEvent).detail.customerId;
-      let state = states.get(id);
-      if (!state) states.set(id, (state = emptyCustomerState(id)));
+      const state = states.get(id) ?? emptyCustomerState(id);
+      states.set(id, state);
       decide(engine, state, event as CustomerEvent);
     } else for (const state of states.values()) decideCatalog(engine, state, event as CatalogEvent);
   }
@@ -127,7 +127,7 @@ function toJsonCondition(condition: Condition): JsonCondition {
   return { fact: "scope", operator: "coreHolds", value: condition };
 }
 
-async function jsonRulesEngine(rules: Rule[]) {
+async function jsonRulesEngine() {
   const { Engine } = await import("json-rules-engine");
   const isEmpty = (v: unknown) =>
     v === undefined ||
@@ -147,7 +147,7 @@ async function jsonRulesEngine(rules: Rule[]) {
         const scope = (await almanac.factValue("scope")) as ConditionScope;
         return (scope.facts as Record<string, unknown>)[name];
       });
-    subset.forEach((rule, index) =>
+    subset.forEach((rule, index) => {
       engine.addRule({
         name: `${rule.campaign}#${index}`,
         conditions: {
@@ -157,8 +157,8 @@ async function jsonRulesEngine(rules: Rule[]) {
           ],
         } as never,
         event: { type: rule.campaign },
-      }),
-    );
+      });
+    });
     return engine;
   };
   return { build };
@@ -199,7 +199,7 @@ export async function measureRules(options: { lines?: number; repeats?: number }
 
   let jre: Awaited<ReturnType<typeof jsonRulesEngine>>;
   try {
-    jre = await jsonRulesEngine(rules);
+    jre = await jsonRulesEngine();
   } catch (error) {
     result.skipped = `json-rules-engine not installed (wanted 7.3.1): ${(error as Error).message}`;
     return result;
