@@ -58,10 +58,22 @@ export type AwsCostCounts = {
   ses: { emails: number };
   sns: { sms: number };
   sweep: { campaigns: number; hoursSwept: number };
+  /** Wall time spent in each phase's handler calls, locally against dynalite (ms). */
+  handlerMs: Record<Phase, number>;
   seconds: number;
 };
 
-export async function measureAwsCosts(options: { lines?: number } = {}): Promise<AwsCostCounts> {
+/** Keeps one customer in `every` (a stable hash of the id): their events, and every catalog event. */
+function sampled(customerId: string | undefined, every: number): boolean {
+  if (customerId === undefined || every <= 1) return true;
+  let hash = 0;
+  for (const char of customerId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % every === 0;
+}
+
+export async function measureAwsCosts(
+  options: { lines?: number; customerEvery?: number; sweepHours?: number } = {},
+): Promise<AwsCostCounts> {
   const started = performance.now();
   const envelopes = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
     .split("\n")
@@ -69,7 +81,8 @@ export async function measureAwsCosts(options: { lines?: number } = {}): Promise
     .slice(0, options.lines)
     .map(
       (line) => JSON.parse(line) as { time: string; "detail-type": string; detail: { customerId?: string } },
-    );
+    )
+    .filter((envelope) => sampled(envelope.detail.customerId, options.customerEvery ?? 1));
   envelopes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
 
   const db = await startLocalDynamoDb();
@@ -94,7 +107,15 @@ export async function measureAwsCosts(options: { lines?: number } = {}): Promise
     const current = phase.getStore();
     return current && byPhase[current];
   });
-  const inPhase = <T>(name: Phase, run: () => Promise<T>): Promise<T> => phase.run(name, run);
+  const handlerMs = Object.fromEntries(phases.map((p) => [p, 0])) as Record<Phase, number>;
+  const inPhase = async <T>(name: Phase, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await phase.run(name, run);
+    } finally {
+      handlerMs[name] += performance.now() - started;
+    }
+  };
 
   const region = { region: "us-east-1" };
   const clients = {
@@ -261,7 +282,7 @@ export async function measureAwsCosts(options: { lines?: number } = {}): Promise
   // A day of hourly sweeps after that, one invocation per swept campaign per hour.
   const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
   const sweepStart = Math.ceil((lastAt + 30 * DAY) / HOUR) * HOUR;
-  const sweepHours = options.lines === undefined ? 24 : 2;
+  const sweepHours = options.sweepHours ?? 24;
   for (let hour = 0; hour < sweepHours; hour++)
     for (const campaignId of swept) {
       lambda.sweep++;
@@ -304,6 +325,7 @@ export async function measureAwsCosts(options: { lines?: number } = {}): Promise
     ses: { emails },
     sns: { sms },
     sweep: { campaigns: swept.length, hoursSwept: sweepHours },
+    handlerMs,
     seconds: (performance.now() - started) / 1000,
   };
 }
