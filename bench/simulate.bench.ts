@@ -1,7 +1,10 @@
-// `npm run bench:simulate [-- --customers N --days N --seed N]`: engage simulate's throughput on a
-// generated stream (default ~1M events) written to a file and read back as the CLI reads it: one
-// core, from the first line read to the last wake-up, with the heap measured before and after.
-import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
+// `npm run bench:simulate [-- --customers N --days N --seed N --events N]`: engage simulate's throughput
+// on a generated stream (default ~1M events; `--events` keeps its first N) written to a file and read
+// back as the CLI reads it: one core, from the first line read to the last wake-up, with the heap
+// measured before and after. `--generate-only` writes the file; a later run finds it and only
+// simulates, so its peak RSS is the simulation's (`--json` prints the figures as one JSON line, for
+// `npm run bench`, which runs each size in a fresh process).
+import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateShopStream } from "../examples/shop-stream.ts";
@@ -15,19 +18,29 @@ const { values } = parseArgs({
     customers: { type: "string", default: "22000" },
     days: { type: "string", default: "90" },
     seed: { type: "string", default: "7" },
+    events: { type: "string" },
+    "generate-only": { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
   },
 });
 const customers = Number(values.customers);
 const days = Number(values.days);
 const dir = join(import.meta.dirname, "..", ".tmp");
 mkdirSync(dir, { recursive: true });
-const file = join(dir, `bench-${customers}-${days}-${values.seed}.jsonl`);
+const limit = values.events === undefined ? undefined : Number(values.events);
+const file = join(dir, `bench-${customers}-${days}-${values.seed}${limit ? `-${limit}` : ""}.jsonl`);
 
 let started = performance.now();
 let lineCount = 0;
-{
-  const fd = openSync(file, "w");
-  const envelopes = generateShopStream({ seed: Number(values.seed), customers, days, anomalies: false });
+if (!existsSync(file)) {
+  const partial = `${file}.partial`;
+  const fd = openSync(partial, "w");
+  const envelopes = generateShopStream({
+    seed: Number(values.seed),
+    customers,
+    days,
+    anomalies: false,
+  }).slice(0, limit);
   for (let i = 0; i < envelopes.length; i += 10_000)
     writeSync(
       fd,
@@ -38,8 +51,10 @@ let lineCount = 0;
     );
   lineCount = envelopes.length;
   closeSync(fd);
+  renameSync(partial, file);
 }
 const generatedIn = (performance.now() - started) / 1000;
+if (values["generate-only"]) process.exit(0);
 const { campaigns, engine: config } = loadCampaignDirectory(join(import.meta.dirname, "..", "campaigns"));
 const engine = compileEngine(campaigns, config);
 
@@ -56,6 +71,20 @@ const seconds = (performance.now() - started) / 1000;
 const memory = process.memoryUsage();
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
+if (values.json) {
+  console.log(
+    JSON.stringify({
+      events: report.events,
+      customers: report.customers,
+      seconds,
+      eventsPerSecond: report.events / seconds,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      heapUsedBytes: memory.heapUsed,
+      messages: report.messages,
+    }),
+  );
+  process.exit(0);
+}
 console.log(
   `stream: ${lineCount} lines, ${customers} customers, ${days} days (generated and written in ${generatedIn.toFixed(1)} s)`,
 );

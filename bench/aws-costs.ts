@@ -1,0 +1,331 @@
+// What the sample stream costs on AWS, counted locally: the shop events through the deployed handlers
+// (ingest, catalog fan-out, the fan-out queue's batches into ingest, the journey workflow's ASL on
+// aws-local-stepfunctions with its Step on the journey-step handler, then a day of hourly sweeps),
+// DynamoDB on dynalite with capacity counted by middleware on the client, the other services mocked at
+// the SDK and their calls counted. Virtual time, as test/e2e/local-engine.ts runs the engine.
+import { AsyncLocalStorage } from "node:async_hooks";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
+import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
+import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
+import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import type { SQSEvent } from "aws-lambda";
+import { StateMachine } from "aws-local-stepfunctions";
+import { mockClient } from "aws-sdk-client-mock";
+import { type EventType, isCatalogEventType } from "../functions/core/events/details.ts";
+import * as catalogFanout from "../functions/handlers/catalog-fanout.ts";
+import * as ingest from "../functions/handlers/ingest.ts";
+import * as journeyStep from "../functions/handlers/journey-step.ts";
+import * as sweep from "../functions/handlers/sweep.ts";
+import { awsRuntime, FUNCTION_EFFECTS } from "../functions/runtime/aws-runtime.ts";
+import type { Environment } from "../functions/runtime/environment.ts";
+import { awsFanoutPorts } from "../functions/runtime/fanout-aws.ts";
+import type { StepResult } from "../functions/runtime/journey-step.ts";
+import { silentLog } from "../functions/runtime/runtime-log.ts";
+import { awsSweepRuntime } from "../functions/runtime/sweep-runtime.ts";
+import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-config.ts";
+import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
+import { VirtualTime } from "../test/e2e/local-engine.ts";
+import { synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
+import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
+import { type CapacityTotals, countCapacity, emptyTotals, percentile } from "./capacity-counter.ts";
+import { createEngineTables } from "./local-tables.ts";
+
+const root = join(import.meta.dirname, "..");
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** The fan-out queue's event source mapping (infra/constructs/fanout-queue.ts). */
+const FANOUT_BATCH = 10;
+
+/** Who spent the DynamoDB units: the phase of the handler that ran. */
+type Phase = "customerEvent" | "catalogFanout" | "fanoutCandidate" | "journeyStep" | "sweep";
+const phases: Phase[] = ["customerEvent", "catalogFanout", "fanoutCandidate", "journeyStep", "sweep"];
+
+export type AwsCostCounts = {
+  events: { lines: number; customer: number; catalog: number; fanoutCandidates: number; customers: number };
+  /** Virtual days from the first to the last event. */
+  days: number;
+  dynamodb: Record<Phase, Omit<CapacityTotals, "writtenItemBytes">>;
+  itemBytesWritten: { p50: number; p99: number; max: number; writes: number };
+  lambda: { ingest: number; catalogFanout: number; journeyStep: number; sweep: number };
+  stepFunctions: { executions: number; finished: number; transitions: number; transitionsPerJourney: number };
+  eventBridge: { putEventsEntries: number };
+  sqs: { sendMessageBatch: number; messages: number };
+  ses: { emails: number };
+  sns: { sms: number };
+  sweep: { campaigns: number; hoursSwept: number };
+  /** Wall time spent in each phase's handler calls, locally against dynalite (ms). */
+  handlerMs: Record<Phase, number>;
+  seconds: number;
+};
+
+/** Keeps one customer in `every` (a stable hash of the id): their events, and every catalog event. */
+function sampled(customerId: string | undefined, every: number): boolean {
+  if (customerId === undefined || every <= 1) return true;
+  let hash = 0;
+  for (const char of customerId) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return hash % every === 0;
+}
+
+export async function measureAwsCosts(
+  options: { lines?: number; customerEvery?: number; sweepHours?: number } = {},
+): Promise<AwsCostCounts> {
+  const started = performance.now();
+  const envelopes = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .slice(0, options.lines)
+    .map(
+      (line) => JSON.parse(line) as { time: string; "detail-type": string; detail: { customerId?: string } },
+    )
+    .filter((envelope) => sampled(envelope.detail.customerId, options.customerEvery ?? 1));
+  envelopes.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+
+  const db = await startLocalDynamoDb();
+  const env: Environment = {
+    STATE_TABLE: "customer-state",
+    INTEREST_TABLE: "interest-index",
+    EVENT_BUS_NAME: "engage",
+    JOURNEY_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:Journey",
+    FANOUT_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/fanout",
+    SES_CONFIGURATION_SET: "engage",
+    FROM_ADDRESS: "shop@example.com",
+    UNSUBSCRIBE_URL: "https://unsubscribe.example.com/",
+    UNSUBSCRIBE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unsubscribe",
+    CAMPAIGNS_DIR: join(root, "campaigns"),
+  };
+  await createEngineTables(db.client, { CustomerState: env.STATE_TABLE, InterestIndex: env.INTEREST_TABLE });
+
+  // One counter per phase: the middleware adds to the totals of the phase the call runs in.
+  const phase = new AsyncLocalStorage<Phase>();
+  const byPhase = Object.fromEntries(phases.map((p) => [p, emptyTotals()])) as Record<Phase, CapacityTotals>;
+  const counter = await countCapacity(db.client, () => {
+    const current = phase.getStore();
+    return current && byPhase[current];
+  });
+  const handlerMs = Object.fromEntries(phases.map((p) => [p, 0])) as Record<Phase, number>;
+  const inPhase = async <T>(name: Phase, run: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await phase.run(name, run);
+    } finally {
+      handlerMs[name] += performance.now() - started;
+    }
+  };
+
+  const region = { region: "us-east-1" };
+  const clients = {
+    dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),
+    ses: new SESv2Client(region),
+    sns: new SNSClient(region),
+    sfn: new SFNClient(region),
+    eventbridge: new EventBridgeClient(region),
+    secrets: new SecretsManagerClient(region),
+    sqs: new SQSClient(region),
+  };
+  let emails = 0;
+  mockClient(clients.ses)
+    .on(SendEmailCommand)
+    .callsFake(async () => ({ MessageId: `ses-${++emails}` }));
+  let sms = 0;
+  mockClient(clients.sns)
+    .on(PublishCommand)
+    .callsFake(async () => ({ MessageId: `sns-${++sms}` }));
+  let putEventsEntries = 0;
+  mockClient(clients.eventbridge)
+    .on(PutEventsCommand)
+    .callsFake(async ({ Entries = [] }: { Entries?: PutEventsRequestEntry[] }) => {
+      putEventsEntries += Entries.length;
+      return {
+        FailedEntryCount: 0,
+        Entries: Entries.map((_, i) => ({ EventId: `e-${putEventsEntries}-${i}` })),
+      };
+    });
+  mockClient(clients.secrets)
+    .on(GetSecretValueCommand)
+    .resolves({ SecretString: "s".repeat(64) });
+  let fanoutBatches = 0;
+  let fanoutQueue: string[] = [];
+  mockClient(clients.sqs)
+    .on(SendMessageBatchCommand)
+    .callsFake(async (input: SendMessageBatchCommandInput) => {
+      fanoutBatches++;
+      for (const entry of input.Entries ?? []) fanoutQueue.push(entry.MessageBody ?? "");
+      return { Successful: (input.Entries ?? []).map((e) => ({ Id: e.Id, MessageId: e.Id })), Failed: [] };
+    });
+
+  const time = new VirtualTime(Date.parse(envelopes[0]!.time));
+  const now = () => time.now;
+  const lambda = { ingest: 0, catalogFanout: 0, journeyStep: 0, sweep: 0 };
+  ingest.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest), now, log: silentLog });
+  journeyStep.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.journeyStep), now, log: silentLog });
+  catalogFanout.useRuntime({ ...awsFanoutPorts(clients, env), now, log: silentLog });
+  const sweepRuntime = awsSweepRuntime(clients, env);
+  sweep.useRuntime({ ...sweepRuntime, deps: { ...sweepRuntime.deps, now, log: silentLog } });
+
+  // Step Functions: StartExecution runs the journey ASL locally; its Step task is the handler.
+  const machine = new StateMachine(synthesizeLocalJourneyAsl() as never);
+  const executions: { transitions: number; finished: boolean }[] = [];
+  const running: Promise<unknown>[] = [];
+  const aborts: (() => void)[] = [];
+  mockClient(clients.sfn)
+    .on(StartExecutionCommand)
+    .callsFake(async (input: { name?: string; input?: string }) => {
+      launch(JSON.parse(input.input ?? "{}"));
+      return { executionArn: `arn:execution:${input.name}`, startDate: new Date(time.now) };
+    });
+  function launch(input: unknown): void {
+    const execution = { transitions: 0, finished: false };
+    executions.push(execution);
+    let nextWake: number | undefined;
+    time.enter();
+    const run = machine.run(input as never, {
+      noThrowOnAbort: true,
+      overrides: {
+        taskResourceLocalHandlers: {
+          [JOURNEY_STATES.step]: async (task) => {
+            const wakeAt = nextWake;
+            nextWake = undefined;
+            if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
+            lambda.journeyStep++;
+            const result = (await inPhase("journeyStep", () =>
+              journeyStep.handler((task as { Payload: unknown }).Payload),
+            )) as StepResult;
+            if (!result.done && result.wakeAt) nextWake = Date.parse(result.wakeAt);
+            return { Payload: result } as never;
+          },
+          [JOURNEY_STATES.recordFailure]: async (entries) => {
+            putEventsEntries += (entries as { Entries: unknown[] }).Entries.length;
+            return { Entries: [{ EventId: "failure" }], FailedEntryCount: 0 } as never;
+          },
+        },
+        waitTimeOverrides: { [JOURNEY_STATES.waitUntilWakeAt]: 0 },
+        retryIntervalOverrides: { [JOURNEY_STATES.step]: 0, [JOURNEY_STATES.recordFailure]: 0 },
+      },
+    });
+    aborts.push(run.abort);
+    const collected = (async () => {
+      // A standard workflow is billed per state transition: each state entered, retries included.
+      for await (const event of run.eventLogs)
+        if (event.type === "StateEntered" || event.type === "StateRetried") execution.transitions++;
+    })();
+    running.push(
+      run.result
+        .then(
+          () => {},
+          () => {},
+        )
+        .finally(() => {
+          execution.finished = true;
+          time.leave();
+        }),
+      collected,
+    );
+  }
+
+  /** One handler call as an actor of virtual time, at `at` or later. */
+  const act = async (at: number, call: () => Promise<unknown>) => {
+    time.now = Math.max(time.now, at);
+    time.enter();
+    try {
+      await call();
+    } finally {
+      time.leave();
+    }
+  };
+  /** Lets the workflows run whatever is due up to `until`. */
+  const runUntil = async (until: number) => {
+    for (;;) {
+      await time.settled();
+      const wakeAt = time.nextWakeAt();
+      if (wakeAt === undefined || wakeAt > until) break;
+      time.wakeNext();
+    }
+    await time.settled();
+  };
+
+  let customer = 0;
+  let catalog = 0;
+  let fanoutCandidates = 0;
+  const customers = new Set<string>();
+  for (const envelope of envelopes) {
+    const at = Date.parse(envelope.time);
+    await runUntil(at);
+    if (isCatalogEventType(envelope["detail-type"] as EventType)) {
+      catalog++;
+      lambda.catalogFanout++;
+      fanoutQueue = [];
+      await act(at, () => inPhase("catalogFanout", () => catalogFanout.handler(envelope)));
+      fanoutCandidates += fanoutQueue.length;
+      for (let i = 0; i < fanoutQueue.length; i += FANOUT_BATCH) {
+        const records = fanoutQueue
+          .slice(i, i + FANOUT_BATCH)
+          .map((body, j) => ({ messageId: `m-${catalog}-${i + j}`, body }) as SQSEvent["Records"][number]);
+        lambda.ingest++;
+        await act(at, () => inPhase("fanoutCandidate", () => ingest.handler({ Records: records })));
+      }
+    } else {
+      customer++;
+      if (envelope.detail.customerId) customers.add(envelope.detail.customerId);
+      lambda.ingest++;
+      await act(at, () => inPhase("customerEvent", () => ingest.handler(envelope)));
+    }
+  }
+  const lastAt = Date.parse(envelopes.at(-1)!.time);
+  // As engage simulate does: the workflows run on for 30 days after the last event.
+  await runUntil(lastAt + 30 * DAY);
+
+  // A day of hourly sweeps after that, one invocation per swept campaign per hour.
+  const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
+  const sweepStart = Math.ceil((lastAt + 30 * DAY) / HOUR) * HOUR;
+  const sweepHours = options.sweepHours ?? 24;
+  for (let hour = 0; hour < sweepHours; hour++)
+    for (const campaignId of swept) {
+      lambda.sweep++;
+      const at = sweepStart + hour * HOUR;
+      await act(at, () =>
+        inPhase("sweep", () => sweep.handler({ campaignId, scheduledTime: new Date(at).toISOString() })),
+      );
+      await runUntil(at);
+    }
+  for (const abort of aborts) abort();
+  await Promise.all(running);
+
+  const sizes = counter.totals.writtenItemBytes;
+  const finished = executions.filter((e) => e.finished);
+  const transitions = executions.reduce((sum, e) => sum + e.transitions, 0);
+  counter.stop();
+  await db.stop();
+  const strip = ({ writtenItemBytes: _, ...totals }: CapacityTotals) => totals;
+  return {
+    events: { lines: envelopes.length, customer, catalog, fanoutCandidates, customers: customers.size },
+    days: (lastAt - Date.parse(envelopes[0]!.time)) / DAY,
+    dynamodb: Object.fromEntries(phases.map((p) => [p, strip(byPhase[p])])) as AwsCostCounts["dynamodb"],
+    itemBytesWritten: {
+      p50: percentile(sizes, 50),
+      p99: percentile(sizes, 99),
+      max: Math.max(0, ...sizes),
+      writes: sizes.length,
+    },
+    lambda,
+    stepFunctions: {
+      executions: executions.length,
+      finished: finished.length,
+      transitions,
+      transitionsPerJourney: finished.length
+        ? finished.reduce((sum, e) => sum + e.transitions, 0) / finished.length
+        : 0,
+    },
+    eventBridge: { putEventsEntries },
+    sqs: { sendMessageBatch: fanoutBatches, messages: fanoutCandidates },
+    ses: { emails },
+    sns: { sms },
+    sweep: { campaigns: swept.length, hoursSwept: sweepHours },
+    handlerMs,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,249 @@
+// DynamoDB capacity units counted by middleware on a DynamoDBClient, from the item sizes actually
+// read and written, by DynamoDB's published rules (on-demand billing):
+// - item size: UTF-8 attribute names + values; a number 1 byte per 2 significant digits + 1; null and
+//   boolean 1 byte; a list or map 3 bytes + 1 byte per element + its elements;
+// - a write is 1 unit per started KB of the larger of the item before and after (also when its
+//   condition fails); each global secondary index the item is in (before or after) costs one more
+//   write of its projected entry, two when the index key changes;
+// - a read is 1 unit per started 4 KB, half when eventually consistent; a Query or Scan rounds the sum
+//   of the items it examined.
+// The item before and after a write is read through a second client that is not counted.
+import {
+  type AttributeValue,
+  DescribeTableCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  type TableDescription,
+} from "@aws-sdk/client-dynamodb";
+
+type Item = Record<string, AttributeValue>;
+
+export function attributeValueSize(value: AttributeValue): number {
+  if (value.S !== undefined) return Buffer.byteLength(value.S, "utf8");
+  if (value.N !== undefined) return numberSize(value.N);
+  if (value.B !== undefined) return value.B.byteLength;
+  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
+  if (value.SS !== undefined) return value.SS.reduce((sum, s) => sum + Buffer.byteLength(s, "utf8"), 0);
+  if (value.NS !== undefined) return value.NS.reduce((sum, n) => sum + numberSize(n), 0);
+  if (value.BS !== undefined) return value.BS.reduce((sum, b) => sum + b.byteLength, 0);
+  if (value.L !== undefined) return 3 + value.L.reduce((sum, v) => sum + 1 + attributeValueSize(v), 0);
+  if (value.M !== undefined) return 3 + Object.keys(value.M).length + itemSize(value.M);
+  return 0;
+}
+
+function numberSize(text: string): number {
+  const digits = text.replace(/^-/, "").replace(/e.*$/i, "").replace(".", "").replace(/^0+/, "");
+  const significant = digits.replace(/0+$/, "").length;
+  return significant === 0 ? 1 : Math.ceil(significant / 2) + 1;
+}
+
+/** An item's size in bytes as DynamoDB bills it. */
+export function itemSize(item: Item): number {
+  let size = 0;
+  for (const [name, value] of Object.entries(item))
+    size += Buffer.byteLength(name, "utf8") + attributeValueSize(value);
+  return size;
+}
+
+const writeUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+const readUnits = (bytes: number, consistent: boolean) =>
+  Math.max(1, Math.ceil(bytes / 4096)) * (consistent ? 1 : 0.5);
+
+export type CapacityTotals = {
+  readUnits: number;
+  writeUnits: number;
+  /** Of writeUnits, those spent on global secondary indexes. */
+  indexWriteUnits: number;
+  reads: number;
+  writes: number;
+  /** Size in bytes of each item after each successful write (deletes excluded). */
+  writtenItemBytes: number[];
+};
+
+export const emptyTotals = (): CapacityTotals => ({
+  readUnits: 0,
+  writeUnits: 0,
+  indexWriteUnits: 0,
+  reads: 0,
+  writes: 0,
+  writtenItemBytes: [],
+});
+
+type Input = Record<string, unknown> & { TableName?: string; ConsistentRead?: boolean };
+
+/**
+ * Adds the counting middleware to `client` (and so to every DocumentClient made from it), a client of
+ * a local endpoint (dynalite); a second client on that endpoint reads item sizes around each write.
+ */
+export async function countCapacity(client: DynamoDBClient, alsoInto?: () => CapacityTotals | undefined) {
+  const endpoint = await client.config.endpoint!();
+  const inspect = new DynamoDBClient({
+    endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}${endpoint.path}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const totals = emptyTotals();
+  const tables = new Map<string, Promise<TableDescription>>();
+  const describe = (name: string) => {
+    let table = tables.get(name);
+    if (!table) {
+      table = inspect.send(new DescribeTableCommand({ TableName: name })).then((out) => out.Table!);
+      tables.set(name, table);
+    }
+    return table;
+  };
+  const keyOf = async (tableName: string, item: Item): Promise<Item> => {
+    const table = await describe(tableName);
+    return Object.fromEntries(
+      (table.KeySchema ?? []).map((k) => [k.AttributeName!, item[k.AttributeName!]!]),
+    );
+  };
+  const current = async (tableName: string, key: Item) =>
+    (await inspect.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
+
+  /** Adds to the totals, and to those `alsoInto` picks for the call in progress (a phase of a run). */
+  const record = (delta: {
+    reads?: number;
+    readUnits?: number;
+    writeUnits?: number;
+    indexWriteUnits?: number;
+    bytes?: number;
+  }) => {
+    const extra = alsoInto?.();
+    for (const into of extra ? [totals, extra] : [totals]) {
+      into.reads += delta.reads ?? 0;
+      into.readUnits += delta.readUnits ?? 0;
+      if (delta.writeUnits !== undefined) into.writes++;
+      into.writeUnits += (delta.writeUnits ?? 0) + (delta.indexWriteUnits ?? 0);
+      into.indexWriteUnits += delta.indexWriteUnits ?? 0;
+      if (delta.bytes !== undefined) into.writtenItemBytes.push(delta.bytes);
+    }
+  };
+  const recordWrite = async (
+    tableName: string,
+    before: Item | undefined,
+    after: Item | undefined,
+    failed: boolean,
+  ) =>
+    record({
+      writeUnits: writeUnits(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0)),
+      // A write whose condition fails changes no index.
+      indexWriteUnits: failed ? 0 : indexWriteUnits(await describe(tableName), before, after),
+      ...(after && !failed ? { bytes: itemSize(after) } : {}),
+    });
+
+  const countWrite = async (tableName: string, key: Item, write: () => Promise<unknown>) => {
+    const before = await current(tableName, key);
+    let failed = true;
+    try {
+      const output = await write();
+      failed = false;
+      return output;
+    } finally {
+      await recordWrite(tableName, before, await current(tableName, key), failed);
+    }
+  };
+
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Input;
+      const command = context.commandName ?? "";
+      const tableName = input.TableName ?? "";
+      switch (command) {
+        case "PutItemCommand": {
+          const key = await keyOf(tableName, input.Item as Item);
+          return (await countWrite(tableName, key, () => next(args))) as Awaited<ReturnType<typeof next>>;
+        }
+        case "UpdateItemCommand":
+        case "DeleteItemCommand":
+          return (await countWrite(tableName, input.Key as Item, () => next(args))) as Awaited<
+            ReturnType<typeof next>
+          >;
+        case "BatchWriteItemCommand": {
+          const requests = input.RequestItems as Record<
+            string,
+            { PutRequest?: { Item: Item }; DeleteRequest?: { Key: Item } }[]
+          >;
+          const befores = await Promise.all(
+            Object.entries(requests).flatMap(([name, entries]) =>
+              entries.map(async (entry) => {
+                const key = entry.PutRequest
+                  ? await keyOf(name, entry.PutRequest.Item)
+                  : entry.DeleteRequest!.Key;
+                return { name, key, before: await current(name, key) };
+              }),
+            ),
+          );
+          const output = await next(args);
+          const unprocessed = (output.output as { UnprocessedItems?: Record<string, unknown[]> })
+            .UnprocessedItems;
+          if (unprocessed && Object.values(unprocessed).some((list) => list.length > 0))
+            throw new Error("capacity counter: unprocessed batch items are not counted");
+          for (const { name, key, before } of befores)
+            await recordWrite(name, before, await current(name, key), false);
+          return output;
+        }
+        case "GetItemCommand": {
+          const output = await next(args);
+          const item = (output.output as { Item?: Item }).Item;
+          record({
+            reads: 1,
+            readUnits: readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true),
+          });
+          return output;
+        }
+        case "QueryCommand":
+        case "ScanCommand": {
+          const output = await next(args);
+          // Every item the call examined is billed whole, also those its filter drops and the attributes
+          // its projection leaves out: the counter sees only what is returned, so it may count a
+          // filtered or projected Query or Scan cheaper than it is.
+          const items = (output.output as { Items?: Item[] }).Items ?? [];
+          const bytes = items.reduce((sum, item) => sum + itemSize(item), 0);
+          record({ reads: 1, readUnits: readUnits(bytes, input.ConsistentRead === true) });
+          return output;
+        }
+        case "DescribeTableCommand":
+        case "CreateTableCommand":
+          return next(args);
+        default:
+          throw new Error(`capacity counter: ${command} is not counted`);
+      }
+    },
+    { step: "build", name: "benchCapacityCounter" },
+  );
+  return { totals, stop: () => inspect.destroy() };
+}
+
+/** Write units a write spends on the table's global secondary indexes. */
+function indexWriteUnits(table: TableDescription, before: Item | undefined, after: Item | undefined): number {
+  let units = 0;
+  for (const index of table.GlobalSecondaryIndexes ?? []) {
+    const keys = (index.KeySchema ?? []).map((k) => k.AttributeName!);
+    const entry = (item: Item | undefined) => {
+      if (!item || keys.some((k) => item[k] === undefined)) return undefined;
+      const projection = index.Projection ?? { ProjectionType: "ALL" };
+      if (projection.ProjectionType === "ALL") return item;
+      const kept = new Set([
+        ...keys,
+        ...(table.KeySchema ?? []).map((k) => k.AttributeName!),
+        ...(projection.ProjectionType === "INCLUDE" ? (projection.NonKeyAttributes ?? []) : []),
+      ]);
+      return Object.fromEntries(Object.entries(item).filter(([name]) => kept.has(name)));
+    };
+    const old = entry(before);
+    const now = entry(after);
+    if (!old && !now) continue;
+    const sameKey = old && now && keys.every((k) => JSON.stringify(old[k]) === JSON.stringify(now[k]));
+    if (old && now && sameKey) units += writeUnits(Math.max(itemSize(old), itemSize(now)));
+    else units += (old ? writeUnits(itemSize(old)) : 0) + (now ? writeUnits(itemSize(now)) : 0);
+  }
+  return units;
+}
+
+/** The p-th percentile (0..100) of the values, nearest rank. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}

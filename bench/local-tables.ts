@@ -1,0 +1,64 @@
+// The engine's DynamoDB tables created on dynalite exactly as the stack defines them (keys and global
+// secondary indexes read from EngineTables synthesized alone), so an index added there is measured too.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  CreateTableCommand,
+  type CreateTableCommandInput,
+  type DynamoDBClient,
+} from "@aws-sdk/client-dynamodb";
+import { App, Stack } from "aws-cdk-lib";
+import { EngineTables } from "../infra/constructs/engine-tables.ts";
+
+type TableProperties = Pick<CreateTableCommandInput, "KeySchema" | "AttributeDefinitions"> & {
+  GlobalSecondaryIndexes?: CreateTableCommandInput["GlobalSecondaryIndexes"];
+};
+
+/** The stack's table definitions, by the construct id of each table ("CustomerState", "InterestIndex"). */
+export function engineTableDefinitions(): Map<string, TableProperties> {
+  const outdir = mkdtempSync(join(tmpdir(), "bench-tables-"));
+  try {
+    const app = new App({ outdir, builtinCloudFormationValidation: false });
+    const stack = new Stack(app, "BenchTables");
+    const tables = new EngineTables(stack, "Tables");
+    const template = app.synth().getStackByName(stack.stackName).template as {
+      Resources: Record<string, { Type: string; Properties: TableProperties }>;
+    };
+    const definitions = new Map<string, TableProperties>();
+    for (const construct of [tables.customerState, tables.interestIndex]) {
+      const logicalId = stack.getLogicalId(construct.node.defaultChild as never);
+      definitions.set(construct.node.id, template.Resources[logicalId]!.Properties);
+    }
+    return definitions;
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+export async function createEngineTables(
+  client: DynamoDBClient,
+  names: { CustomerState: string; InterestIndex: string },
+): Promise<void> {
+  for (const [id, properties] of engineTableDefinitions()) {
+    const name = names[id as keyof typeof names];
+    if (!name) continue;
+    await client.send(
+      new CreateTableCommand({
+        TableName: name,
+        BillingMode: "PAY_PER_REQUEST",
+        KeySchema: properties.KeySchema,
+        AttributeDefinitions: properties.AttributeDefinitions,
+        ...(properties.GlobalSecondaryIndexes?.length
+          ? {
+              GlobalSecondaryIndexes: properties.GlobalSecondaryIndexes.map((index) => ({
+                IndexName: index.IndexName,
+                KeySchema: index.KeySchema,
+                Projection: index.Projection,
+              })),
+            }
+          : {}),
+      }),
+    );
+  }
+}

@@ -1,0 +1,297 @@
+// `npm run bench` (BENCH_QUICK=1 for a smoke run): issue 9's figures in one run, side by side, written to
+// bench/results/latest.json and latest.md. Timings are medians of repeats; each simulate size and the AWS
+// usage run in a fresh process. Never part of npm test.
+import { execFileSync } from "node:child_process";
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import type { AwsCostCounts } from "./aws-costs.ts";
+import { measureRules, type RulesResult } from "./rules.bench.ts";
+
+const root = join(import.meta.dirname, "..");
+const quick = process.env.BENCH_QUICK === "1";
+const started = Date.now();
+const log = (text: string) =>
+  process.stderr.write(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s] ${text}\n`);
+
+type Row = { measure: string; value: string; target: string };
+const rows: Row[] = [];
+const row = (measure: string, value: string, target = "") => rows.push({ measure, value, target });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString("en-US", { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const lastJsonLine = (output: string) =>
+  JSON.parse(
+    output
+      .trim()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .at(-1)!,
+  );
+
+/** The first `count` lines of `from`, written to `to`. */
+async function copyLines(from: string, to: string, count: number): Promise<void> {
+  const out = createWriteStream(`${to}.partial`);
+  let n = 0;
+  for await (const line of createInterface({
+    input: createReadStream(from),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
+    if (n++ >= count) break;
+    if (!out.write(`${line}\n`)) await new Promise<void>((resolve) => out.once("drain", () => resolve()));
+  }
+  await new Promise<void>((resolve) => out.end(() => resolve()));
+  renameSync(`${to}.partial`, to);
+}
+
+// 1. Trigger evaluation, core vs json-rules-engine.
+log("trigger evaluation: core vs json-rules-engine");
+const rules: RulesResult = await measureRules(quick ? { lines: 2000, repeats: 3 } : { repeats: 5 });
+row(
+  "trigger evaluation, core (event × its state, all triggers of its type)",
+  `${fmt(rules.coreEvaluationsPerSecond)} /s`,
+);
+if (rules.jsonRulesEngine) {
+  row(
+    "json-rules-engine 7.3.1, one engine of all rules",
+    `${fmt(rules.jsonRulesEngine.allRulesPerSecond)} /s (core ${fmt(rules.ratioAllRules!)}x faster)`,
+    "keep the ratio in the report",
+  );
+  row(
+    "json-rules-engine 7.3.1, one engine per event type",
+    `${fmt(rules.jsonRulesEngine.perTypeEnginePerSecond)} /s (core ${fmt(rules.ratioPerType!)}x faster)`,
+  );
+  row(
+    "same matches on both sides",
+    `${rules.matches.agree ? "yes" : "NO"} (${fmt(rules.matches.core)} matches)`,
+  );
+} else row("json-rules-engine", `skipped: ${rules.skipped}`);
+
+// 2. Simulate at three sizes, each in a fresh process: the first 100k, 300k and 1M events of one
+// generated stream (written first, by another process), so the sizes differ only in length.
+const customers = quick ? 1000 : 20_000;
+const days = quick ? 20 : 99;
+const sizes = quick ? [4_000, 8_000, 16_000] : [100_000, 300_000, 1_000_000];
+const simulate: Record<string, unknown>[] = [];
+const node = [
+  process.execPath,
+  "--expose-gc",
+  "--max-old-space-size=8192",
+  "--import",
+  "tsx",
+  "bench/simulate.bench.ts",
+];
+const streamArgs = ["--customers", String(customers), "--days", String(days)];
+log(`simulate: generating ${customers} customers, ${days} days`);
+execFileSync(node[0]!, [...node.slice(1), ...streamArgs, "--generate-only"], { cwd: root, stdio: "inherit" });
+for (const events of sizes) {
+  const prefix = join(root, ".tmp", `bench-${customers}-${days}-7-${events}.jsonl`);
+  if (!existsSync(prefix))
+    await copyLines(join(root, ".tmp", `bench-${customers}-${days}-7.jsonl`), prefix, events);
+  log(`simulate: ${events} events`);
+  const result = lastJsonLine(
+    execFileSync(node[0]!, [...node.slice(1), ...streamArgs, "--events", String(events), "--json"], {
+      cwd: root,
+      maxBuffer: 1 << 26,
+    }).toString(),
+  ) as { events: number; customers: number; eventsPerSecond: number; peakRssBytes: number; seconds: number };
+  simulate.push({ customersGenerated: customers, days, ...result });
+  row(
+    `engage simulate, ${fmt(result.events)} events / ${fmt(result.customers)} customers`,
+    `${fmt(result.eventsPerSecond)} events/s, peak RSS ${fmt(result.peakRssBytes / 2 ** 20)} MB`,
+    events === 1_000_000 ? ">= 50,000 events/s, <= 1 GB, linear in events" : "linear in events",
+  );
+}
+
+// 3. AWS usage of the sample stream through the deployed handlers (DynamoDB counted on the client).
+const customerEvery = quick ? 40 : 4;
+log(`AWS usage: examples/shop.jsonl, one customer in ${customerEvery}, through the handlers on dynalite`);
+const aws = lastJsonLine(
+  execFileSync(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "bench/aws-costs.child.ts",
+      JSON.stringify({ customerEvery, sweepHours: quick ? 2 : 24 }),
+    ],
+    { cwd: root, maxBuffer: 1 << 26 },
+  ).toString(),
+) as AwsCostCounts;
+
+// The sample keeps one customer in `customerEvery` and every catalog event: scale what the kept customers
+// cost to the whole stream (customers' events, their fan-out copies, journeys, sweeps), catalog events as counted.
+const full = (() => {
+  const lines = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
+    .split("\n")
+    .filter(Boolean);
+  const catalog = lines.filter((l) => /"detail-type":"product\.(inventory|price)_changed"/.test(l)).length;
+  return { events: lines.length, catalog, customer: lines.length - catalog };
+})();
+const scale = full.customer / aws.events.customer;
+const d = aws.dynamodb;
+const sweepHoursInStream = aws.days * 24;
+const sweepScale = scale * (sweepHoursInStream / aws.sweep.hoursSwept);
+const wcu = {
+  customerEvent: d.customerEvent.writeUnits * scale,
+  fanoutCandidate: d.fanoutCandidate.writeUnits * scale,
+  catalogFanout: d.catalogFanout.writeUnits,
+  journeyStep: d.journeyStep.writeUnits * scale,
+  sweep: d.sweep.writeUnits * sweepScale,
+};
+const rcu = {
+  customerEvent: d.customerEvent.readUnits * scale,
+  fanoutCandidate: d.fanoutCandidate.readUnits * scale,
+  catalogFanout: d.catalogFanout.readUnits,
+  journeyStep: d.journeyStep.readUnits * scale,
+  sweep: d.sweep.readUnits * sweepScale,
+};
+const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
+const candidates = aws.events.fanoutCandidates * scale;
+const lambdaInvocations = {
+  ingest: full.customer + Math.ceil(candidates / 10),
+  catalogFanout: full.catalog,
+  journeyStep: aws.lambda.journeyStep * scale,
+  sweep: (aws.lambda.sweep * sweepHoursInStream) / aws.sweep.hoursSwept,
+};
+const memoryGb = { ingest: 0.5, catalogFanout: 0.5, journeyStep: 0.5, sweep: 1 };
+const msPerCall = {
+  ingest: (aws.handlerMs.customerEvent + aws.handlerMs.fanoutCandidate) / aws.lambda.ingest,
+  catalogFanout: aws.handlerMs.catalogFanout / Math.max(1, aws.lambda.catalogFanout),
+  journeyStep: aws.handlerMs.journeyStep / Math.max(1, aws.lambda.journeyStep),
+  sweep: aws.handlerMs.sweep / Math.max(1, aws.lambda.sweep),
+};
+const gbSeconds = (Object.keys(memoryGb) as (keyof typeof memoryGb)[]).reduce(
+  (total, fn) => total + (lambdaInvocations[fn] * memoryGb[fn] * msPerCall[fn]) / 1000,
+  0,
+);
+const transitions = aws.stepFunctions.transitions * scale;
+const busEvents = full.events + aws.eventBridge.putEventsEntries * scale;
+const sqsRequests = Math.ceil(candidates / 10) * 3; // send, receive and delete, 10 messages a request
+
+const { prices } = JSON.parse(readFileSync(join(import.meta.dirname, "prices.json"), "utf8")) as {
+  prices: Record<string, { usd: number }>;
+};
+const perMillion = 1_000_000 / full.events;
+const dollars = {
+  dynamodbWrites: sum(wcu) * prices.dynamodbWriteRequestUnit!.usd * perMillion,
+  dynamodbReads: sum(rcu) * prices.dynamodbReadRequestUnit!.usd * perMillion,
+  eventBridge: busEvents * prices.eventBridgeEvent!.usd * perMillion,
+  lambdaRequests: sum(lambdaInvocations) * prices.lambdaRequest!.usd * perMillion,
+  lambdaDuration: gbSeconds * prices.lambdaArmGbSecond!.usd * perMillion,
+  stepFunctions: transitions * prices.stepFunctionsStandardTransition!.usd * perMillion,
+  ses: aws.ses.emails * scale * prices.sesEmail!.usd * perMillion,
+  sqs: sqsRequests * prices.sqsRequest!.usd * perMillion,
+};
+
+row(
+  "DynamoDB write units per customer event (ingest, hot path)",
+  fmt(d.customerEvent.writeUnits / aws.events.customer, 1),
+  "<= 4",
+);
+row(
+  "DynamoDB read units per customer event (ingest)",
+  fmt(d.customerEvent.readUnits / aws.events.customer, 1),
+);
+row(
+  "DynamoDB write units per catalog fan-out candidate",
+  fmt(d.fanoutCandidate.writeUnits / Math.max(1, aws.events.fanoutCandidates), 1),
+  "0 for a candidate that decides nothing",
+);
+row(
+  "DynamoDB write / read units per event, everything (ingest, fan-out, journey steps, sweeps)",
+  `${fmt(sum(wcu) / full.events, 1)} / ${fmt(sum(rcu) / full.events, 1)}`,
+);
+row(
+  "write units by phase, per event of the stream",
+  Object.entries(wcu)
+    .map(([phase, units]) => `${phase} ${fmt(units / full.events, 1)}`)
+    .join(", "),
+);
+row(
+  "state item size written, p50 / p99 / max",
+  `${fmt(aws.itemBytesWritten.p50 / 1024, 1)} / ${fmt(aws.itemBytesWritten.p99 / 1024, 1)} / ${fmt(aws.itemBytesWritten.max / 1024, 1)} KB`,
+);
+row(
+  "hourly sweep, read units per swept campaign per 1,000 customers",
+  fmt((d.sweep.readUnits / (aws.sweep.hoursSwept * aws.sweep.campaigns) / aws.events.customers) * 1000, 1),
+  "reads only the customers due that hour",
+);
+row(
+  "Step Functions transitions per journey",
+  `${fmt(aws.stepFunctions.transitionsPerJourney, 1)} (${fmt(aws.stepFunctions.executions)} journeys, ${fmt(aws.stepFunctions.finished)} finished)`,
+);
+row("Lambda invocations per event (all functions)", fmt(sum(lambdaInvocations) / full.events, 2));
+row(
+  "DynamoDB $ per 1M events (on-demand, us-east-1)",
+  `$${fmt(dollars.dynamodbWrites + dollars.dynamodbReads, 2)}`,
+  "<= $3",
+);
+row(
+  "all services $ per 1M events",
+  `$${fmt(sum(dollars), 2)} (${Object.entries(dollars)
+    .map(([k, v]) => `${k} $${fmt(v, 2)}`)
+    .join(", ")})`,
+);
+
+// 5. Bundles, as the stack deploys them: bench/bundles.bench.ts's measureBundles when it has one.
+type Bundle = { name: string; bytes: number; importMs: number; firstCallMs: number };
+let bundles: Bundle[] | string;
+const bundleFile = join(import.meta.dirname, "bundles.bench.ts");
+if (
+  existsSync(bundleFile) &&
+  /export\s+async\s+function\s+measureBundles/.test(readFileSync(bundleFile, "utf8"))
+) {
+  log("bundles");
+  try {
+    const module = (await import("./bundles.bench.ts")) as { measureBundles?: () => Promise<Bundle[]> };
+    bundles = module.measureBundles
+      ? await module.measureBundles()
+      : "not available (no measureBundles export)";
+  } catch (error) {
+    bundles = `not available (${(error as Error).message})`;
+  }
+} else bundles = "not available (bench/bundles.bench.ts has no measureBundles export yet)";
+if (typeof bundles === "string") row("Lambda bundles as deployed", bundles, "import + first call <= 100 ms");
+else
+  for (const bundle of bundles)
+    row(
+      `bundle ${bundle.name}: size, import + first call`,
+      `${fmt(bundle.bytes / 1024)} KiB, ${fmt(bundle.firstCallMs)} ms (import ${fmt(bundle.importMs)} ms)`,
+      "<= 100 ms",
+    );
+
+const machine = {
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  memoryGb: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  date: new Date().toISOString(),
+  quick,
+  seconds: Math.round((Date.now() - started) / 1000),
+};
+const out = join(import.meta.dirname, "results");
+mkdirSync(out, { recursive: true });
+const name = quick ? "quick" : "latest";
+writeFileSync(
+  join(out, `${name}.json`),
+  `${JSON.stringify({ machine, rows, rules, simulate, aws, scaled: { scale, wcu, rcu, lambdaInvocations, msPerCall, transitions, busEvents, sqsRequests, full }, dollars, bundles }, null, 2)}\n`,
+);
+const md = [
+  `Measured ${machine.date.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}${quick ? " (BENCH_QUICK: smoke run, small sizes)" : ""}; the bench took ${machine.seconds} s.`,
+  "",
+  "| measure | value | target |",
+  "|---|---|---|",
+  ...rows.map((r) => `| ${r.measure} | ${r.value} | ${r.target} |`),
+  "",
+].join("\n");
+writeFileSync(join(out, `${name}.md`), md);
+process.stdout.write(md);

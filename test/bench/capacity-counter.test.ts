@@ -1,0 +1,43 @@
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { countCapacity, itemSize } from "../../bench/capacity-counter.ts";
+import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
+
+describe("bench capacity counter", () => {
+  let db: LocalDynamoDb;
+  beforeAll(async () => {
+    db = await startLocalDynamoDb();
+    await createTable(db.client, "state", "customerId");
+  });
+  afterAll(() => db.stop());
+
+  it("counts a put of known size as DynamoDB bills it: the larger of before and after, per started KB", async () => {
+    const counter = await countCapacity(db.client);
+    const { totals } = counter;
+    const documents = DynamoDBDocumentClient.from(db.client);
+
+    // "customerId" 10 + "c-1" 3, "payload" 7 + 2,030 bytes, "n" 1 + 123.45 (5 digits: 3 + 1) = 2,055 B.
+    const big = { customerId: "c-1", payload: "x".repeat(2030), n: 123.45 };
+    expect(itemSize({ customerId: { S: "c-1" }, payload: { S: "x".repeat(2030) }, n: { N: "123.45" } })).toBe(
+      2055,
+    );
+    const put = await documents.send(
+      new PutCommand({ TableName: "state", Item: big, ReturnConsumedCapacity: "TOTAL" }),
+    );
+    expect(totals.writeUnits).toBe(3);
+    expect(put.ConsumedCapacity?.CapacityUnits).toBe(3); // dynalite's own count agrees
+
+    // Replacing it with a 1-KB item still bills the 2,055 bytes it overwrote.
+    await documents.send(new PutCommand({ TableName: "state", Item: { customerId: "c-1", m: { a: true } } }));
+    expect(totals.writeUnits).toBe(6);
+    expect(totals.writtenItemBytes).toEqual([2055, 10 + 3 + 1 + (3 + 1 + 1 + 1)]);
+
+    await documents.send(
+      new GetCommand({ TableName: "state", Key: { customerId: "c-1" }, ConsistentRead: true }),
+    );
+    await documents.send(new GetCommand({ TableName: "state", Key: { customerId: "c-1" } }));
+    expect(totals.readUnits).toBe(1.5);
+    expect(totals.writes).toBe(2);
+    counter.stop();
+  });
+});
