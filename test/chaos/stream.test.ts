@@ -79,7 +79,7 @@ beforeAll(
       writeFileSync(OUT, `${JSON.stringify(report, null, 2)}\n`);
     }
   },
-  FULL ? 6 * 3_600_000 : 300_000,
+  FULL ? 6 * 3_600_000 : 900_000,
 );
 
 afterAll(async () => {
