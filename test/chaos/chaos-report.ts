@@ -52,11 +52,19 @@ type RunFigures = {
   transactional: number;
   marketing: number;
   deadLetters: number;
+  /** Events (and sweeps) Lambda gave up on, by the error of their last attempt and its last injected fault. */
+  giveUpsByCause: Record<string, number>;
   failedJourneys: number;
   outboxLeft: number;
   droppedEffects: number;
   largestStateItemBytes: number;
   wallMs: number;
+  cpuMs: number;
+  /** Hourly sweeps invoked, and skipped with nobody due; customers a sweep wrote that were not listed as due. */
+  sweeps: { invoked: number; skipped: number; outsideDue: number };
+  /** Actors active at once (the virtual clock's one-at-a-time rule) and DynamoDB requests in flight, at most. */
+  maxActive: number;
+  maxDynamoDbInFlight: number;
 };
 
 const EXAMPLES = 5;
@@ -181,12 +189,26 @@ function figures(run: ChaosRun): RunFigures {
     transactional: run.sends.filter((s) => !s.marketing).length,
     marketing: run.sends.filter((s) => s.marketing).length,
     deadLetters: run.deadLetters.length,
+    giveUpsByCause: giveUpsByCause(run),
     failedJourneys: run.failedJourneys.length,
     outboxLeft: run.outboxLeft.length,
     droppedEffects: run.droppedEffects.length,
     largestStateItemBytes: run.largestStateItem.bytes,
     wallMs: run.wallMs,
+    cpuMs: run.cpuMs,
+    sweeps: { ...run.sweeps, outsideDue: run.sweptOutsideDue.length },
+    maxActive: run.maxActive,
+    maxDynamoDbInFlight: run.maxDynamoDbInFlight,
   };
+}
+
+function giveUpsByCause(run: ChaosRun): Record<string, number> {
+  const causes: Record<string, number> = {};
+  for (const letter of run.deadLetters) {
+    const cause = `${letter.via}: ${letter.error} (${letter.faults.at(-1) ?? "no fault injected"})`;
+    causes[cause] = (causes[cause] ?? 0) + 1;
+  }
+  return causes;
 }
 
 /** Why a message of the fault-free run was not sent under faults, from what the faulted run left. */
@@ -308,6 +330,11 @@ export function formatReport(report: ChaosReport): string {
     ["sends to a suppressed address (must be 0)", report.sendsToSuppressed],
     ["customers whose item could not be written (must be 0)", report.customersNotWritten],
     ...Object.entries(report.notWrittenByError).map(([error, n]): [string, number] => [`  ${error}`, n]),
+    ["events given up on in the fault-free run", report.baseline.deadLetters],
+    ...Object.entries(report.baseline.giveUpsByCause).map(([cause, n]): [string, number] => [
+      `  ${cause}`,
+      n,
+    ]),
     ["events parked after Lambda's retries, all faulted", report.parkedAfterFaults],
     ...Object.entries(report.parkedByFault).map(([fault, n]): [string, number] => [
       `  last fault ${fault}`,
@@ -319,8 +346,20 @@ export function formatReport(report: ChaosReport): string {
     ["effects dropped", report.faulted.droppedEffects],
     ["largest state item (bytes)", report.largestStateItemBytes],
     [
+      "sweeps invoked / skipped, nobody due (fault-free run)",
+      `${report.baseline.sweeps.invoked} / ${report.baseline.sweeps.skipped}`,
+    ],
+    [
+      "DynamoDB requests in flight at most, fault-free / under faults",
+      `${report.baseline.maxDynamoDbInFlight} / ${report.faulted.maxDynamoDbInFlight}`,
+    ],
+    [
       "wall time fault-free / under faults (s)",
       `${sec(report.baseline.wallMs)} / ${sec(report.faulted.wallMs)}`,
+    ],
+    [
+      "CPU time fault-free / under faults (s)",
+      `${sec(report.baseline.cpuMs)} / ${sec(report.faulted.cpuMs)}`,
     ],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));
