@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RetryableError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
 import { type RuntimeDeps, runForCustomer } from "./customer-runner.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RetryableError } from "../adapters/errors.ts";
 import type { Engine } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
 
 const channels = z.array(z.enum(["email", "sms", "push"]));
