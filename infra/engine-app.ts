@@ -37,7 +37,12 @@ export function addEngineStack(app: App, options: EngineAppOptions): EngineStack
     alarmEmail: optionalContext(app, CONTEXT_KEYS.alarmEmail),
     unsubscribeConcurrency: concurrencyContext(app, CONTEXT_KEYS.unsubscribeConcurrency),
     campaigns,
-    sources: { projectRoot: options.projectRoot, campaignsDir },
+    // Source maps are an artifact of the cloud assembly, not part of any function's package.
+    sources: {
+      projectRoot: options.projectRoot,
+      campaignsDir,
+      sourceMapsDir: join(app.outdir, "sourcemaps"),
+    },
   });
 }
 

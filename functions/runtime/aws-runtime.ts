@@ -14,6 +14,7 @@ import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
 import { SesEmailSender } from "../adapters/ses-sender.ts";
 import { SnsSender } from "../adapters/sns-sender.ts";
 import { StepFunctionsJourneyStarter } from "../adapters/stepfunctions-starter.ts";
+import { loadCampaignDirectory } from "../config/campaign-files.ts";
 import { awsEffectPorts } from "./aws-effect-ports.ts";
 import { bundledEngine } from "./bundled-engine.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
@@ -92,6 +93,7 @@ export function awsRuntime(
   effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
 ): RuntimeDeps {
   const now = () => Date.now();
+  const campaignsDir = env.CAMPAIGNS_DIR;
   let secret: Promise<string> | undefined;
   const readSecret = () => {
     secret ??= clients.secrets
@@ -104,7 +106,7 @@ export function awsRuntime(
     return secret;
   };
   return {
-    engine: bundledEngine(env.CAMPAIGNS_DIR),
+    engine: bundledEngine(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined),
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
     ports: awsEffectPorts({
       now,

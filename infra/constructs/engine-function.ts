@@ -7,11 +7,14 @@ import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
+import { cdkBundling } from "./lambda-bundle.ts";
 
 /** Where the sources live: the handler entries, the lock file, the campaign files to ship. */
 export interface FunctionSources {
   readonly projectRoot: string;
   readonly campaignsDir: string;
+  /** Where each function's source map goes (`<handler>.mjs.map`), outside the package Lambda loads. */
+  readonly sourceMapsDir: string;
 }
 
 export const METRICS_NAMESPACE = "Engage";
@@ -35,9 +38,10 @@ export interface EngineFunctionProps {
 }
 
 /**
- * One Lambda handler: bundled locally with esbuild (ESM, arm64, Node.js 22), with the campaign files
- * copied beside the code, its own log group with a retention, X-Ray, and a role that starts empty
- * (only writing to its own log group) so every other permission is a visible grant.
+ * One Lambda handler: bundled locally with esbuild (lambda-bundle.ts: ESM, the AWS SDK included, no
+ * source map in the package), arm64, Node.js 22, with the validated campaigns beside the code, its own
+ * log group with a retention, X-Ray, and a role that starts empty (only writing to its own log group)
+ * so every other permission is a visible grant.
  */
 export class EngineFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -82,7 +86,6 @@ export class EngineFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: "--enable-source-maps",
         ...props.environment,
       },
       ...(this.failedInvocations && {
@@ -90,33 +93,26 @@ export class EngineFunction extends Construct {
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
       }),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: "node22",
-        mainFields: ["module", "main"],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        logLevel: nodejs.LogLevel.WARNING,
-        // Some CommonJS dependencies call require(); an ESM bundle has to provide it.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        commandHooks: campaignFilesCopy(props.sources.campaignsDir),
-      },
+      bundling: cdkBundling(packageHooks(props.sources, props.handlerFile.replace(/\.ts$/, ""))),
     });
 
     acknowledgeCommonFindings(this, props);
   }
 }
 
-/** Ships the (already validated) campaign files with every function, as config beside the code. */
-function campaignFilesCopy(campaignsDir: string): nodejs.ICommandHooks {
+/**
+ * After esbuild: the campaigns validated and written beside the code as one file (the function reads it
+ * without validating again), and the source map moved out of the package into the artifacts.
+ */
+function packageHooks(sources: FunctionSources, name: string): nodejs.ICommandHooks {
+  const buildStep = join(sources.projectRoot, "infra", "bundled-campaigns.ts");
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) => [
-      `mkdir -p "${outputDir}/campaigns"`,
-      `find "${campaignsDir}" -maxdepth 1 -name '*.json' -exec cp {} "${outputDir}/campaigns/" \\;`,
+      `node --import tsx "${buildStep}" "${sources.campaignsDir}" "${outputDir}"`,
+      `mkdir -p "${sources.sourceMapsDir}"`,
+      `mv "${outputDir}/index.mjs.map" "${join(sources.sourceMapsDir, `${name}.mjs.map`)}"`,
     ],
   };
 }
