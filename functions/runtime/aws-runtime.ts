@@ -10,6 +10,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
 import { DynamoDbCustomerStateStore } from "../adapters/dynamodb-state-store.ts";
 import { EventBridgeAuditPublisher } from "../adapters/eventbridge-publisher.ts";
+import { lazyClient } from "../adapters/lazy-client.ts";
 import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
 import { SesEmailSender } from "../adapters/ses-sender.ts";
 import { SnsSender } from "../adapters/sns-sender.ts";
@@ -36,18 +37,20 @@ export type AwsClients = {
   secrets: SecretsManagerClient;
 };
 
-/** The clients, each with request timeouts and retries bounded below the effect lease. */
+/** The clients, each with request timeouts and retries bounded below the effect lease, created on first use. */
 export function defaultClients(): AwsClients {
   const settings = sdkClientSettings();
   return {
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    ses: new SESv2Client(settings),
-    sns: new SNSClient(settings),
-    sfn: new SFNClient(settings),
-    eventbridge: new EventBridgeClient(settings),
-    secrets: new SecretsManagerClient(settings),
+    dynamodb: lazyClient(() =>
+      DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    ),
+    ses: lazyClient(() => new SESv2Client(settings)),
+    sns: lazyClient(() => new SNSClient(settings)),
+    sfn: lazyClient(() => new SFNClient(settings)),
+    eventbridge: lazyClient(() => new EventBridgeClient(settings)),
+    secrets: lazyClient(() => new SecretsManagerClient(settings)),
   };
 }
 

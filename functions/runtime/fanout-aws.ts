@@ -3,6 +3,7 @@ import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { DynamoDbInterestIndex } from "../adapters/dynamodb-interest-index.ts";
 import { translateAwsError } from "../adapters/errors.ts";
+import { lazyClient } from "../adapters/lazy-client.ts";
 import { sdkClientSettings } from "../adapters/sdk-client-settings.ts";
 import { powertoolsLog } from "./aws-runtime.ts";
 import { type Environment, readEnvironment, required } from "./environment.ts";
@@ -14,8 +15,8 @@ export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient }
 export function defaultFanoutClients(): FanoutClients {
   const settings = sdkClientSettings();
   return {
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings)),
-    sqs: new SQSClient(settings),
+    dynamodb: lazyClient(() => DynamoDBDocumentClient.from(new DynamoDBClient(settings))),
+    sqs: lazyClient(() => new SQSClient(settings)),
   };
 }
 

@@ -6,13 +6,15 @@ import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { cdkBundling } from "./lambda-bundle.ts";
 
-/** Where the sources live: the handler entries, the lock file, the campaign files to ship. */
+/** Where the sources live: the handler entries, the lock file, the validated campaigns to ship. */
 export interface FunctionSources {
   readonly projectRoot: string;
-  readonly campaignsDir: string;
+  /** The campaign directory validated into one file (infra/bundled-campaigns.ts), copied into every package. */
+  readonly campaignsFile: string;
   /** Where each function's source map goes (`<handler>.mjs.map`), outside the package Lambda loads. */
   readonly sourceMapsDir: string;
 }
@@ -101,16 +103,15 @@ export class EngineFunction extends Construct {
 }
 
 /**
- * After esbuild: the campaigns validated and written beside the code as one file (the function reads it
- * without validating again), and the source map moved out of the package into the artifacts.
+ * After esbuild: the validated campaigns beside the code (the function reads them without validating
+ * again), and the source map moved out of the package into the artifacts.
  */
 function packageHooks(sources: FunctionSources, name: string): nodejs.ICommandHooks {
-  const buildStep = join(sources.projectRoot, "infra", "bundled-campaigns.ts");
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) => [
-      `node --import tsx "${buildStep}" "${sources.campaignsDir}" "${outputDir}"`,
+      `cp "${sources.campaignsFile}" "${outputDir}/${BUNDLED_CAMPAIGNS_FILE}"`,
       `mkdir -p "${sources.sourceMapsDir}"`,
       `mv "${outputDir}/index.mjs.map" "${join(sources.sourceMapsDir, `${name}.mjs.map`)}"`,
     ],

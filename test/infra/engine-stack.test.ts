@@ -43,8 +43,9 @@ type Statement = { Effect: string; Action: string | string[]; Resource?: unknown
 let engine: EngineFixture;
 let resources: Record<string, Resource>;
 
-// Bundling six functions with esbuild and validating the template: well over 30 s on a shared, busy machine.
-const SYNTH_TIMEOUT_MS = 180_000;
+// Bundling six functions with esbuild (the AWS SDK included) and validating the template: well over 30 s
+// on a shared, busy machine, and about 3 minutes when it is loaded.
+const SYNTH_TIMEOUT_MS = 300_000;
 const HANDLERS = ["ingest", "catalog-fanout", "journey-step", "sweep", "feedback", "unsubscribe"];
 
 beforeAll(() => {
