@@ -44,8 +44,8 @@ let engine: EngineFixture;
 let resources: Record<string, Resource>;
 
 // Bundling six functions with esbuild (the AWS SDK included) and validating the template: well over 30 s
-// on a shared, busy machine, and about 3 minutes when it is loaded.
-const SYNTH_TIMEOUT_MS = 300_000;
+// on a shared, busy machine, and about 5 minutes when it is loaded.
+const SYNTH_TIMEOUT_MS = 600_000;
 const HANDLERS = ["ingest", "catalog-fanout", "journey-step", "sweep", "feedback", "unsubscribe"];
 
 beforeAll(() => {
