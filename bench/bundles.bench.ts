@@ -1,61 +1,181 @@
-// `npx tsx bench/bundles.bench.ts`: each Lambda bundled as the stack bundles it (esbuild, ESM, minified,
-// AWS SDK included), its size, and the cold-start init time measured locally: a fresh `node` process
-// importing the bundle (median of 5), with the campaign files next to it as in the deployed package.
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
+// `npx tsx bench/bundles.bench.ts`: each Lambda bundled exactly as the stack bundles it (the esbuild
+// options come from infra/constructs/lambda-bundle.ts, as the stack's do), the package as deployed (the
+// validated campaigns beside the code, no source map), its size, and its cold start measured locally:
+// fresh `node` processes (median of RUNS) importing the bundle and making a first call. Each first call
+// is a valid input that reaches the function's first AWS request; a local endpoint answers every request
+// at once with an error, so the figure covers the clients' creation and first request, not AWS's time.
+import { execFile } from "node:child_process";
+import { mkdirSync, rmSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import { build } from "esbuild";
+import { writeBundledCampaigns } from "../infra/bundled-campaigns.ts";
+import { esbuildOptions } from "../infra/constructs/lambda-bundle.ts";
 
 const root = join(import.meta.dirname, "..");
-const out = join(root, ".tmp", "bundles");
-const handlers = ["ingest", "catalog-fanout", "journey-step", "sweep", "feedback", "unsubscribe"];
-rmSync(out, { recursive: true, force: true });
+const RUNS = 7;
 
-for (const name of handlers) {
-  const dir = join(out, name);
-  mkdirSync(join(dir, "campaigns"), { recursive: true });
-  await build({
-    entryPoints: [join(root, "functions", "handlers", `${name}.ts`)],
-    outfile: join(dir, "index.mjs"),
-    bundle: true,
-    platform: "node",
-    format: "esm",
-    target: "node22",
-    mainFields: ["module", "main"],
-    minify: true,
-    logLevel: "error",
-    banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+const customerEvent = {
+  id: "bench-1",
+  source: "shop.web",
+  "detail-type": "customer.signed_up",
+  time: "2026-03-02T00:01:19Z",
+  detail: { customerId: "c-1", timezone: "America/New_York", locale: "en-US", newsletter: true },
+};
+
+/** A valid input per handler (file under functions/handlers/), one that reaches its first AWS call. */
+const FIRST_CALLS: Record<string, unknown> = {
+  ingest: customerEvent,
+  "catalog-fanout": {
+    id: "bench-2",
+    source: "shop.catalog",
+    "detail-type": "product.price_changed",
+    time: "2026-03-06T05:58:00Z",
+    detail: {
+      product: { productId: "p-009", name: "Frother", price: 54.99 },
+      price: 54.99,
+      previousPrice: 79,
     },
+  },
+  "journey-step": { customerId: "c-1", instanceId: "welcome:c-1:1" },
+  sweep: { campaignId: "win-back", scheduledTime: "2026-03-02T09:00:00Z" },
+  feedback: {
+    version: "0",
+    id: "bench-3",
+    "detail-type": "Email Delivered",
+    source: "aws.ses",
+    account: "123456789012",
+    time: "2026-03-01T08:00:05Z",
+    region: "us-east-1",
+    resources: [],
+    detail: {
+      eventType: "Delivery",
+      mail: {
+        timestamp: "2026-03-01T08:00:00.000Z",
+        source: "news@shop.example",
+        messageId: "0100018e-bench",
+        destination: ["x@example.com"],
+        tags: { campaign: ["welcome"], step: ["email"], customer: ["c-1"] },
+      },
+      delivery: { timestamp: "2026-03-01T08:00:01.000Z" },
+    },
+  },
+  unsubscribe: {
+    headers: { host: "abc.lambda-url.us-east-1.on.aws", "content-type": "application/x-www-form-urlencoded" },
+    queryStringParameters: { token: "bench.token" },
+    requestContext: { http: { method: "POST" } },
+    body: "List-Unsubscribe=One-Click",
+    isBase64Encoded: false,
+  },
+};
+
+export type BundleMeasure = { name: string; bytes: number; importMs: number; firstCallMs: number };
+
+/** Every function's bundle as deployed: size, and medians of import and of import + first call. */
+export async function measureBundles(): Promise<BundleMeasure[]> {
+  const out = join(root, ".tmp", "bundles");
+  rmSync(out, { recursive: true, force: true });
+  const endpoint = await errorEndpoint();
+  try {
+    const results: BundleMeasure[] = [];
+    for (const [name, input] of Object.entries(FIRST_CALLS)) {
+      const dir = join(out, name);
+      mkdirSync(dir, { recursive: true });
+      const bundle = join(dir, "index.mjs");
+      await build(esbuildOptions(join(root, "functions", "handlers", `${name}.ts`), bundle));
+      // The stack moves the map out of the package; so does the bench.
+      rmSync(`${bundle}.map`);
+      writeBundledCampaigns(join(root, "campaigns"), dir);
+      const runs: { importMs: number; firstCallMs: number }[] = [];
+      for (let run = 0; run < RUNS; run++) {
+        const requests = endpoint.requests();
+        runs.push(await coldStart(bundle, input, endpoint.url));
+        if (endpoint.requests() === requests)
+          throw new Error(`${name}: the first call made no AWS request (its input was rejected?)`);
+      }
+      results.push({
+        name,
+        bytes: statSync(bundle).size,
+        importMs: median(runs.map((r) => r.importMs)),
+        firstCallMs: median(runs.map((r) => r.firstCallMs)),
+      });
+    }
+    return results;
+  } finally {
+    endpoint.close();
+  }
+}
+
+/** One fresh `node` process: the time to import the bundle, and to import it and make the first call. */
+async function coldStart(bundle: string, input: unknown, endpointUrl: string) {
+  const script = `const t=performance.now(); const m=await import(${JSON.stringify(bundle)}); const i=performance.now(); try { await m.handler(${JSON.stringify(input)}); } catch {} console.log("TIMING", i-t, performance.now()-t)`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
+    env: functionEnvironment(endpointUrl),
   });
-  for (const file of readdirSync(join(root, "campaigns")).filter((f) => f.endsWith(".json")))
-    cpSync(join(root, "campaigns", file), join(dir, "campaigns", file));
-  const bytes = statSync(join(dir, "index.mjs")).size;
-  const env = {
-    POWERTOOLS_LOG_LEVEL: "SILENT",
+  const [importMs, firstCallMs] = stdout
+    .split("\n")
+    .find((line) => line.startsWith("TIMING"))!
+    .split(" ")
+    .slice(1)
+    .map(Number);
+  return { importMs: importMs!, firstCallMs: firstCallMs! };
+}
+
+/** What the stack sets (infra/constructs/engine-functions.ts), the SDK pointed at the local endpoint. */
+function functionEnvironment(endpointUrl: string): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    POWERTOOLS_SERVICE_NAME: "engage",
     POWERTOOLS_METRICS_NAMESPACE: "Engage",
-    ...process.env,
-    STATE_TABLE: "t",
-    INTEREST_TABLE: "t",
-    EVENT_BUS_NAME: "b",
+    POWERTOOLS_LOG_LEVEL: "SILENT",
+    STATE_TABLE: "state",
+    INTEREST_TABLE: "interest",
+    EVENT_BUS_NAME: "engage",
+    JOURNEY_STATE_MACHINE_ARN: "arn:aws:states:us-east-1:123456789012:stateMachine:journey",
+    FANOUT_QUEUE_URL: "https://sqs.us-east-1.amazonaws.com/123456789012/fanout",
+    SES_CONFIGURATION_SET: "engage",
+    FROM_ADDRESS: "Shop <news@shop.example>",
+    UNSUBSCRIBE_URL: "https://unsubscribe.shop.example/",
+    UNSUBSCRIBE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unsubscribe",
     AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "bench",
+    AWS_SECRET_ACCESS_KEY: "bench",
+    AWS_ENDPOINT_URL: endpointUrl,
+    // Lambda runs Node.js 22; the SDK warns on older versions.
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
   };
-  // The first call builds the runtime (clients, campaign files validated and compiled) and is given an
-  // input it rejects before any AWS call, so the figure is init work only.
-  const script = `const t=performance.now(); const m=await import(${JSON.stringify(join(dir, "index.mjs"))}); const i=performance.now(); try { await m.handler({}); } catch {} console.log("TIMING", i-t, performance.now()-t)`;
-  const runs = Array.from({ length: 5 }, () =>
-    execFileSync(process.execPath, ["--input-type=module", "-e", script], { env })
-      .toString()
-      .split("\n")
-      .find((line) => line.startsWith("TIMING"))!
-      .split(" ")
-      .slice(1)
-      .map(Number),
-  );
-  const median = (values: number[]) => values.sort((a, b) => a - b)[2]!.toFixed(0);
-  console.log(
-    `${name.padEnd(15)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB  import ${median(runs.map((r) => r[0]!))} ms, ` +
-      `import + first call ${median(runs.map((r) => r[1]!))} ms (medians of 5)`,
-  );
+}
+
+/** An endpoint answering every AWS request at once with a client error (not retried). */
+async function errorEndpoint() {
+  let requests = 0;
+  const server = createServer((request, response) => {
+    requests++;
+    request.resume();
+    request.on("end", () => {
+      response.writeHead(400, {
+        "content-type": "application/x-amz-json-1.0",
+        "x-amzn-errortype": "ValidationException",
+      });
+      response.end(JSON.stringify({ __type: "ValidationException", message: "bench endpoint" }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => server.close() };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+if (process.argv[1] === import.meta.filename) {
+  for (const { name, bytes, importMs, firstCallMs } of await measureBundles())
+    console.log(
+      `${name.padEnd(15)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB  import ${importMs.toFixed(0)} ms, ` +
+        `import + first call ${firstCallMs.toFixed(0)} ms (medians of ${RUNS})`,
+    );
 }

@@ -11,12 +11,14 @@ import { DynamoDbInterestIndex } from "./adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
 import { EventBridgeAuditPublisher } from "./adapters/eventbridge-publisher.ts";
+import { lazyClient } from "./adapters/lazy-client.ts";
 import { sdkClientSettings } from "./adapters/sdk-client-settings.ts";
 import { cachedSecret } from "./adapters/secrets-manager-secret.ts";
 import { SesEmailSender } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
 import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
+import { loadCampaignDirectory } from "./config/campaign-files.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
@@ -43,18 +45,20 @@ export type AwsClients = {
   secrets: SecretsManagerClient;
 };
 
-/** The clients, each with request timeouts and retries bounded below the effect lease. */
+/** The clients, each with request timeouts and retries bounded below the effect lease, created on first use. */
 export function defaultClients(): AwsClients {
   const settings = sdkClientSettings();
   return {
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
-    ses: new SESv2Client(settings),
-    sns: new SNSClient(settings),
-    sfn: new SFNClient(settings),
-    eventbridge: new EventBridgeClient(settings),
-    secrets: new SecretsManagerClient(settings),
+    dynamodb: lazyClient(() =>
+      DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
+        marshallOptions: { removeUndefinedValues: true },
+      }),
+    ),
+    ses: lazyClient(() => new SESv2Client(settings)),
+    sns: lazyClient(() => new SNSClient(settings)),
+    sfn: lazyClient(() => new SFNClient(settings)),
+    eventbridge: lazyClient(() => new EventBridgeClient(settings)),
+    secrets: lazyClient(() => new SecretsManagerClient(settings)),
   };
 }
 
@@ -100,8 +104,9 @@ export function awsRuntime(
   effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
 ): RuntimeDeps {
   const now = () => Date.now();
+  const campaignsDir = env.CAMPAIGNS_DIR;
   return {
-    engine: bundledEngine(env.CAMPAIGNS_DIR),
+    engine: bundledEngine(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined),
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
     ports: awsEffectPorts({
       now,
@@ -144,8 +149,8 @@ export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient }
 export function defaultFanoutClients(): FanoutClients {
   const settings = sdkClientSettings();
   return {
-    dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(settings)),
-    sqs: new SQSClient(settings),
+    dynamodb: lazyClient(() => DynamoDBDocumentClient.from(new DynamoDBClient(settings))),
+    sqs: lazyClient(() => new SQSClient(settings)),
   };
 }
 

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { App } from "aws-cdk-lib";
+import { writeBundledCampaigns } from "./bundled-campaigns.ts";
 import { loadCampaignSummaries } from "./campaign-config.ts";
 import { EngineStack } from "./engine-stack.ts";
 
@@ -26,7 +27,10 @@ export interface EngineAppOptions {
   readonly campaignsDir?: string;
 }
 
-/** Validates the campaign files (throws CampaignFilesError), then adds the engine stack to the app. */
+/**
+ * Validates the campaign files (throws CampaignFilesError) into the one file every function ships, then
+ * adds the engine stack to the app.
+ */
 export function addEngineStack(app: App, options: EngineAppOptions): EngineStack {
   const campaignsDir = options.campaignsDir ?? join(options.projectRoot, "campaigns");
   const campaigns = loadCampaignSummaries(campaignsDir);
@@ -37,7 +41,12 @@ export function addEngineStack(app: App, options: EngineAppOptions): EngineStack
     alarmEmail: optionalContext(app, CONTEXT_KEYS.alarmEmail),
     unsubscribeConcurrency: concurrencyContext(app, CONTEXT_KEYS.unsubscribeConcurrency),
     campaigns,
-    sources: { projectRoot: options.projectRoot, campaignsDir },
+    sources: {
+      projectRoot: options.projectRoot,
+      campaignsFile: writeBundledCampaigns(campaignsDir, app.outdir),
+      // Source maps are an artifact of the cloud assembly, not part of any function's package.
+      sourceMapsDir: join(app.outdir, "sourcemaps"),
+    },
   });
 }
 

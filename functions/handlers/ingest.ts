@@ -1,7 +1,7 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import { z } from "zod";
+import * as z from "zod";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
 import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type IngestOutcome, ingestEvent } from "../use-cases/ingest.ts";

@@ -1,19 +1,28 @@
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadCampaignDirectory } from "../config/campaign-files.ts";
+import type { CampaignDirectory } from "../config/campaign-files.ts";
 import { compileEngine, type Engine } from "../core/engine/compile.ts";
+
+/** The campaign directory, validated when the functions are bundled, in the package beside the code. */
+export const BUNDLED_CAMPAIGNS_FILE = "campaigns.json";
 
 let engine: Engine | undefined;
 
 /**
- * The campaigns bundled next to the function code (validated again at cold start: a bad file
- * fails the deployment's first invocation loudly instead of sending wrong messages).
+ * The campaigns the package ships, compiled once per container. They were validated by the bundling
+ * (infra/bundled-campaigns.ts), which fails the deployment on a bad file: the cold start only reads them.
+ * `loadDirectory` serves a directory of campaign files instead (tests, CAMPAIGNS_DIR).
  */
-export function bundledEngine(campaignsDir?: string): Engine {
+export function bundledEngine(loadDirectory?: () => CampaignDirectory): Engine {
   if (!engine) {
-    const dir = campaignsDir ?? join(dirname(fileURLToPath(import.meta.url)), "campaigns");
-    const { campaigns, engine: config } = loadCampaignDirectory(dir);
+    const { campaigns, engine: config } = loadDirectory ? loadDirectory() : readBundledCampaigns();
     engine = compileEngine(campaigns, config, { renderBodies: true });
   }
   return engine;
+}
+
+function readBundledCampaigns(): CampaignDirectory {
+  const file = join(dirname(fileURLToPath(import.meta.url)), BUNDLED_CAMPAIGNS_FILE);
+  return JSON.parse(readFileSync(file, "utf8")) as CampaignDirectory;
 }

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** What the stack gives every function; each handler reads only what it uses, validated at cold start. */
 const EnvironmentSchema = z.object({

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { customerIdOfTags } from "../adapters/ses-sender.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
 

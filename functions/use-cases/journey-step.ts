@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { RetryableError, TransientError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../adapters/errors.ts";
 import { dueDecisions } from "../core/engine/schedule.ts";

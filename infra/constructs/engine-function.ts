@@ -6,13 +6,18 @@ import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
 import type { EnvironmentName } from "../../functions/runtime/environment.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
+import { cdkBundling } from "./lambda-bundle.ts";
 
-/** Where the sources live: the handler entries, the lock file, the campaign files to ship. */
+/** Where the sources live: the handler entries, the lock file, the validated campaigns to ship. */
 export interface FunctionSources {
   readonly projectRoot: string;
-  readonly campaignsDir: string;
+  /** The campaign directory validated into one file (infra/bundled-campaigns.ts), copied into every package. */
+  readonly campaignsFile: string;
+  /** Where each function's source map goes (`<handler>.mjs.map`), outside the package Lambda loads. */
+  readonly sourceMapsDir: string;
 }
 
 export const METRICS_NAMESPACE = "Engage";
@@ -39,9 +44,10 @@ export interface EngineFunctionProps {
 }
 
 /**
- * One Lambda handler: bundled locally with esbuild (ESM, arm64, Node.js 22), with the campaign files
- * copied beside the code, its own log group with a retention, X-Ray, and a role that starts empty
- * (only writing to its own log group) so every other permission is a visible grant.
+ * One Lambda handler: bundled locally with esbuild (lambda-bundle.ts: ESM, the AWS SDK included, no
+ * source map in the package), arm64, Node.js 22, with the validated campaigns beside the code, its own
+ * log group with a retention, X-Ray, and a role that starts empty (only writing to its own log group)
+ * so every other permission is a visible grant.
  */
 export class EngineFunction extends Construct {
   readonly function: nodejs.NodejsFunction;
@@ -86,7 +92,6 @@ export class EngineFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        NODE_OPTIONS: "--enable-source-maps",
         ...props.environment,
       },
       ...(this.failedInvocations && {
@@ -94,33 +99,25 @@ export class EngineFunction extends Construct {
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
       }),
-      bundling: {
-        format: nodejs.OutputFormat.ESM,
-        target: "node22",
-        mainFields: ["module", "main"],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        logLevel: nodejs.LogLevel.WARNING,
-        // Some CommonJS dependencies call require(); an ESM bundle has to provide it.
-        banner:
-          "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
-        commandHooks: campaignFilesCopy(props.sources.campaignsDir),
-      },
+      bundling: cdkBundling(packageHooks(props.sources, props.handlerFile.replace(/\.ts$/, ""))),
     });
 
     acknowledgeCommonFindings(this, props);
   }
 }
 
-/** Ships the (already validated) campaign files with every function, as config beside the code. */
-function campaignFilesCopy(campaignsDir: string): nodejs.ICommandHooks {
+/**
+ * After esbuild: the validated campaigns beside the code (the function reads them without validating
+ * again), and the source map moved out of the package into the artifacts.
+ */
+function packageHooks(sources: FunctionSources, name: string): nodejs.ICommandHooks {
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
     afterBundling: (_inputDir, outputDir) => [
-      `mkdir -p "${outputDir}/campaigns"`,
-      `find "${campaignsDir}" -maxdepth 1 -name '*.json' -exec cp {} "${outputDir}/campaigns/" \\;`,
+      `cp "${sources.campaignsFile}" "${outputDir}/${BUNDLED_CAMPAIGNS_FILE}"`,
+      `mkdir -p "${sources.sourceMapsDir}"`,
+      `mv "${outputDir}/index.mjs.map" "${join(sources.sourceMapsDir, `${name}.mjs.map`)}"`,
     ],
   };
 }

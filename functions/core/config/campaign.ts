@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ChannelSchema } from "../events/channels.ts";
 import { catalogEventTypes, eventTypes } from "../events/details.ts";
 import { ConditionSchema, PathSchema } from "./condition.ts";

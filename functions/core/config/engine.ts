@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { TimeZoneSchema } from "../events/item.ts";
 import { DurationSchema } from "./duration.ts";
 import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Names every plain object already answers through its prototype (__proto__, constructor,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { z } from "zod";
+import * as z from "zod";
 import { describeIssues, type FieldProblem } from "../validation/describe-issue.ts";
 import {
   type CatalogEventType,

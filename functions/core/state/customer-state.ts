@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 import { ChannelSchema } from "../events/channels.ts";
 import { ItemSchema } from "../events/item.ts";
 import { dataRecord, dataRecordSchema } from "./data-record.ts";

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /**
  * Maps keyed by data (product ids, cart ids, brands, topics, journey ids …) are plain JSON objects

@@ -1,0 +1,61 @@
+// How every Lambda is bundled, in one place: the stack's NodejsFunction options and the esbuild options
+// bench/bundles.bench.ts builds with are both derived from LAMBDA_BUNDLE, so the bench measures the
+// bundle the stack deploys (test/infra/lambda-bundle.test.ts compares the two bundles byte for byte).
+
+import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
+import type { BuildOptions } from "esbuild";
+
+export const LAMBDA_BUNDLE = {
+  format: "esm",
+  target: "node22",
+  mainFields: ["module", "main"],
+  minify: true,
+  // The AWS SDK is bundled: the version the lockfile pins, tree-shaken, in one file (the runtime's own
+  // SDK is a different version and costs a few hundred files to load at cold start).
+  external: [] as string[],
+  // Source maps are written beside the bundle without a sourceMappingURL comment, then moved out of the
+  // function's package (an artifact for decoding stack traces): nothing loads them at runtime.
+  sourcemap: "external",
+  sourcesContent: false,
+  // Some CommonJS dependencies call require(); an ESM bundle has to provide it (under a name no bundled
+  // module imports: the SDK imports createRequire itself).
+  banner:
+    "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+} as const;
+
+/** The NodejsFunction bundling options for LAMBDA_BUNDLE, with the function's command hooks. */
+export function cdkBundling(commandHooks: nodejs.ICommandHooks): nodejs.BundlingOptions {
+  return {
+    format: nodejs.OutputFormat.ESM,
+    target: LAMBDA_BUNDLE.target,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    minify: LAMBDA_BUNDLE.minify,
+    bundleAwsSDK: true,
+    externalModules: LAMBDA_BUNDLE.external,
+    sourceMap: true,
+    sourceMapMode: nodejs.SourceMapMode.EXTERNAL,
+    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+    logLevel: nodejs.LogLevel.WARNING,
+    banner: LAMBDA_BUNDLE.banner,
+    commandHooks,
+  };
+}
+
+/** The same bundle through esbuild's API (the bench), written to `outfile`. */
+export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+  return {
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    platform: "node",
+    format: LAMBDA_BUNDLE.format,
+    target: LAMBDA_BUNDLE.target,
+    mainFields: [...LAMBDA_BUNDLE.mainFields],
+    minify: LAMBDA_BUNDLE.minify,
+    external: LAMBDA_BUNDLE.external,
+    sourcemap: LAMBDA_BUNDLE.sourcemap,
+    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
+    banner: { js: LAMBDA_BUNDLE.banner },
+    logLevel: "error",
+  };
+}

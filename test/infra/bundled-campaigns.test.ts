@@ -1,0 +1,31 @@
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, expect, it } from "vitest";
+import { CampaignFilesError, loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
+import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
+import { writeBundledCampaigns } from "../../infra/bundled-campaigns.ts";
+import { CAMPAIGNS_DIR } from "../support/scenario.ts";
+import { FIXTURE_CAMPAIGNS, scratchDir, writeCampaignDir } from "./engine-app-fixture.ts";
+
+const scratch: string[] = [];
+afterEach(() => {
+  for (const dir of scratch.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+it("ships the shipped campaigns exactly as the validating loader reads them", () => {
+  const out = scratchDir("bundled-campaigns-");
+  scratch.push(out);
+  writeBundledCampaigns(CAMPAIGNS_DIR, out);
+  // Strict: no value JSON cannot carry (undefined, Map, Date) is lost on the way to the function.
+  expect(JSON.parse(readFileSync(join(out, BUNDLED_CAMPAIGNS_FILE), "utf8"))).toStrictEqual(
+    loadCampaignDirectory(CAMPAIGNS_DIR),
+  );
+});
+
+it("stops the bundling on a bad campaign file, writing nothing", () => {
+  const campaigns = writeCampaignDir({ ...FIXTURE_CAMPAIGNS, "welcome.json": { id: "welcome" } });
+  const out = scratchDir("bundled-campaigns-");
+  scratch.push(campaigns, out);
+  expect(() => writeBundledCampaigns(campaigns, out)).toThrow(CampaignFilesError);
+  expect(() => readFileSync(join(out, BUNDLED_CAMPAIGNS_FILE))).toThrow();
+});
