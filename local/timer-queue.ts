@@ -7,16 +7,24 @@ export class TimerQueue<T> {
     return this.heap.length;
   }
 
-  push(at: number, value: T): void {
-    this.heap.push({ at, seq: this.seq++, value });
+  /** `seq` places the timer in the insertion order: one taken by reserve(), or the next one. */
+  push(at: number, value: T, seq: number = this.seq++): void {
+    this.heap.push({ at, seq, value });
     this.up(this.heap.length - 1);
+  }
+
+  /** Reserves `count` places in the insertion order, for timers pushed later as if pushed now. */
+  reserve(count: number): number {
+    const first = this.seq;
+    this.seq += count;
+    return first;
   }
 
   peekTime(): number | undefined {
     return this.heap[0]?.at;
   }
 
-  pop(): { at: number; value: T } | undefined {
+  pop(): { at: number; seq: number; value: T } | undefined {
     const top = this.heap[0];
     const last = this.heap.pop();
     if (top && last && this.heap.length > 0) {

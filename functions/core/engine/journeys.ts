@@ -308,7 +308,7 @@ function waitLength(
 }
 
 /** The fixed waits before a journey's first send: the earliest it can send after starting. */
-function leadTime(campaign: Campaign, startIndex: number): number {
+export function leadTime(campaign: Campaign, startIndex: number): number {
   let total = 0;
   for (let i = startIndex; i < campaign.steps.length; i++) {
     const step = campaign.steps[i]!;
@@ -318,7 +318,7 @@ function leadTime(campaign: Campaign, startIndex: number): number {
   return total;
 }
 
-function onceKey(campaignId: string, triggerId: string, key: string, reentry: Reentry): string {
+export function onceKey(campaignId: string, triggerId: string, key: string, reentry: Reentry): string {
   return reentry.scope === "customer" ? `${campaignId}|*` : `${campaignId}|${triggerId}:${key}`;
 }
 

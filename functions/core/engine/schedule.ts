@@ -56,6 +56,30 @@ export function scheduleOccurrences(
   return occurrences.length > 1 ? occurrences.sort((a, b) => a.at - b.at) : occurrences;
 }
 
+/** The occurrences of one schedule trigger whose local time falls in [from, to), in time order. */
+export function triggerOccurrences(
+  engine: Engine,
+  state: CustomerState,
+  bound: Bound<"schedule">,
+  from: number,
+  to: number,
+): Occurrence[] {
+  const zone = customerZone(state, engine.config);
+  const first = localParts(from, zone).dayNumber;
+  const last = localParts(to, zone).dayNumber;
+  const { campaign, trigger } = bound;
+  const found: Occurrence[] = [];
+  if (trigger.dates) {
+    for (const dated of datedOccurrences(bound, state, zone, first, last))
+      if (dated.at >= from && dated.at < to)
+        found.push({ campaignId: campaign.id, triggerId: trigger.id, ...dated });
+  } else {
+    const minute = minuteOfSend(bound, state, engine);
+    if (minute !== undefined) pushDaily(found, bound, zone, from, to, first, last, minute);
+  }
+  return found.length > 1 ? found.sort((a, b) => a.at - b.at) : found;
+}
+
 const sharedCache = new WeakMap<Engine, Map<string, readonly Occurrence[]>>();
 
 /**
