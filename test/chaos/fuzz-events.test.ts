@@ -12,7 +12,7 @@ vi.hoisted(() => {
 import { handler as ingestHandler, useRuntime } from "../../functions/handlers/ingest.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { type HandlerRuntime, messageLines, startHandlerRuntime } from "../handlers/handler-runtime.ts";
-import { customerSignedUp, productViewed } from "../support/events.ts";
+import { customerSignedUp, productViewed, wishlistAdded } from "../support/events.ts";
 import { toJsonLines } from "../support/scenario.ts";
 import { checkProperty } from "./check-property.ts";
 import { HOSTILE_IDS, hostileIdEnvelope, hostileTimeEnvelope, hugeValueEnvelope } from "./hostile-events.ts";
@@ -144,9 +144,14 @@ describe("fuzzed events through ingest: applied or rejected with a reason, never
         async (poison) => {
           sample++;
           const good = [`batch-${sample}-a`, `batch-${sample}-b`];
-          rt.clock.now = T0;
-          for (const customerId of good)
+          // A wishlisted product, so the restock decides a message: a run that decides nothing writes nothing.
+          for (const customerId of good) {
+            rt.clock.now = T0;
             await rt.ingest({ ...customerSignedUp(customerId, iso(T0)), id: `${customerId}-signup` });
+            rt.clock.now = T0 + 60_000;
+            const wish = wishlistAdded(customerId, iso(T0 + 60_000), { product: { productId: PRODUCT } });
+            await rt.ingest({ ...wish, id: `${customerId}-wish` });
+          }
           const goodRecords = good.map((customerId) => ({
             messageId: `${customerId}-message`,
             body: JSON.stringify({ customerId, event: restock(`${customerId}-restock`) }),
