@@ -180,9 +180,10 @@ export function awsFanoutPorts(
 export function awsSweepRuntime(
   clients: AwsClients = defaultClients(),
   env: Environment = readEnvironment(),
+  now: () => number = () => Date.now(),
 ): SweepRuntime {
   return {
-    deps: awsRuntime(clients, env, FUNCTION_EFFECTS.sweep),
+    deps: awsRuntime(clients, env, FUNCTION_EFFECTS.sweep, now),
     scan: dynamoDbStateScan(clients.dynamodb, env.STATE_TABLE),
     options: { dueIndex: dynamoDbDueIndex(clients.dynamodb, env.STATE_TABLE) },
   };

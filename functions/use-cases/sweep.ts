@@ -97,10 +97,8 @@ export type SweepOutcome =
  * The scan is eventually consistent and only finds who is due: each due customer is decided on again,
  * on the state read consistently inside runForCustomer. Customers with nothing due are not written.
  *
- * Known scale limit: this is a full table scan per campaign per hour, the same customers read again
- * for every swept campaign (3 today), and it must finish within the function's timeout. The next step
- * is an index of due times (customer, next local occurrence) kept up to date with each write of the
- * state, queried for the hour, so the sweep reads only the customers due in it.
+ * On AWS it reads the due-time index (`options.dueIndex`, docs/state.md): only the customers filed
+ * under this hour and the catch-up window before it. Without it, it scans the whole table.
  */
 export async function sweepCampaign(
   deps: RuntimeDeps,
