@@ -159,10 +159,15 @@ export async function measureAwsCosts(
   const time = new VirtualTime(Date.parse(envelopes[0]!.time));
   const now = () => time.now;
   const lambda = { ingest: 0, catalogFanout: 0, journeyStep: 0, sweep: 0 };
-  ingest.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest), now, log: silentLog });
-  journeyStep.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.journeyStep), now, log: silentLog });
+  // `now` also files each write in the due-time index on the virtual clock.
+  ingest.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now), now, log: silentLog });
+  journeyStep.useRuntime({
+    ...awsRuntime(clients, env, FUNCTION_EFFECTS.journeyStep, now),
+    now,
+    log: silentLog,
+  });
   catalogFanout.useRuntime({ ...awsFanoutPorts(clients, env), now, log: silentLog });
-  const sweepRuntime = awsSweepRuntime(clients, env);
+  const sweepRuntime = awsSweepRuntime(clients, env, now);
   sweep.useRuntime({ ...sweepRuntime, deps: { ...sweepRuntime.deps, now, log: silentLog } });
 
   // Step Functions: StartExecution runs the journey ASL locally; its Step task is the handler.

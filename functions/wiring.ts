@@ -7,6 +7,7 @@ import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dynamoDbDueIndex } from "./adapters/dynamodb-due-index.ts";
 import { DynamoDbInterestIndex } from "./adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
@@ -29,7 +30,7 @@ import { type Environment, readEnvironment, required } from "./runtime/environme
 import { logger, metrics } from "./runtime/handler-shell.ts";
 import type { RuntimeLog } from "./runtime/runtime-log.ts";
 import type { FanoutPorts } from "./use-cases/catalog-fanout.ts";
-import type { SweepRuntime } from "./use-cases/sweep.ts";
+import { type SweepRuntime, sweepDueAt } from "./use-cases/sweep.ts";
 import type { UnsubscribeDeps } from "./use-cases/unsubscribe.ts";
 
 // The one composition root: each handler's runtime built from its environment and the AWS clients,
@@ -102,12 +103,16 @@ export function awsRuntime(
   clients: AwsClients = defaultClients(),
   env: Environment = readEnvironment(),
   effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
+  now: () => number = () => Date.now(),
 ): RuntimeDeps {
-  const now = () => Date.now();
   const campaignsDir = env.CAMPAIGNS_DIR;
+  const engine = bundledEngine(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined);
   return {
-    engine: bundledEngine(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined),
-    store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE),
+    engine,
+    // Every write files the customer in the sweep's due-time index, in the same conditional put.
+    store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE, {
+      dueAt: (state) => sweepDueAt(engine, state, now()),
+    }),
     ports: awsEffectPorts({
       now,
       effects,
@@ -168,14 +173,19 @@ export function awsFanoutPorts(
   };
 }
 
-/** The sweep's runtime on AWS: the common one, and a scan of the same CustomerState table. */
+/**
+ * The sweep's runtime on AWS: the common one, reading the due-time index of the CustomerState table
+ * (the scan stays for tests and comparisons).
+ */
 export function awsSweepRuntime(
   clients: AwsClients = defaultClients(),
   env: Environment = readEnvironment(),
+  now: () => number = () => Date.now(),
 ): SweepRuntime {
   return {
-    deps: awsRuntime(clients, env, FUNCTION_EFFECTS.sweep),
+    deps: awsRuntime(clients, env, FUNCTION_EFFECTS.sweep, now),
     scan: dynamoDbStateScan(clients.dynamodb, env.STATE_TABLE),
+    options: { dueIndex: dynamoDbDueIndex(clients.dynamodb, env.STATE_TABLE) },
   };
 }
 

@@ -4,7 +4,13 @@ import { parseStoredItem } from "./dynamodb-state-store.ts";
 import { translateAwsError } from "./errors.ts";
 
 /** One stored customer item as a scan returns it: its state, or none if the item is not a valid one. */
-export type ScannedCustomer = { customerId: string; state: CustomerState | undefined };
+export type ScannedCustomer = {
+  customerId: string;
+  state: CustomerState | undefined;
+  /** As the due-time index reads it: the item's version and the due time it is filed under. */
+  version?: number;
+  dueAt?: number;
+};
 
 /** Pages of one segment of a parallel scan of the CustomerState table. */
 export type StateScan = (segment: number, totalSegments: number) => AsyncIterable<ScannedCustomer[]>;

@@ -10,6 +10,7 @@ import {
   type UpdateOutcome,
   VersionConflictError,
 } from "./customer-state-store.ts";
+import { dueIndexAttributes } from "./dynamodb-due-index.ts";
 import { isAwsError, translateAwsError } from "./errors.ts";
 import { decodeStateAttribute, encodeStateJson } from "./state-item-codec.ts";
 
@@ -21,6 +22,11 @@ export type DynamoDbStateStoreOptions = {
   maxAttempts?: number;
   /** Refuse to write a larger item (default the DynamoDB limit). */
   maxItemBytes?: number;
+  /**
+   * When the sweep should next read this customer (undefined: never): written with the state, in the
+   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts).
+   */
+  dueAt?: (state: CustomerState) => number | undefined;
 };
 
 /**
@@ -37,6 +43,7 @@ export type DynamoDbStateStoreOptions = {
 export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;
   private readonly maxItemBytes: number;
+  private readonly dueAt: DynamoDbStateStoreOptions["dueAt"];
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -45,6 +52,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   ) {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxItemBytes = options.maxItemBytes ?? DYNAMODB_MAX_ITEM_BYTES;
+    this.dueAt = options.dueAt;
   }
 
   async load(customerId: string): Promise<LoadedState> {
@@ -71,7 +79,12 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { customerId: state.customerId, version, state: encoded },
+          Item: {
+            customerId: state.customerId,
+            version,
+            state: encoded,
+            ...(this.dueAt && dueIndexAttributes(state.customerId, this.dueAt(state))),
+          },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(customerId)" }
             : {

@@ -1,6 +1,9 @@
 import * as z from "zod";
+import type { DueIndex } from "../adapters/dynamodb-due-index.ts";
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../adapters/errors.ts";
+import type { Engine } from "../core/engine/compile.ts";
+import { nextDueAt } from "../core/engine/due.ts";
 import { dueDecisions } from "../core/engine/schedule.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
@@ -28,7 +31,35 @@ export type SweepOptions = {
   segments?: number;
   /** Customers of a page decided on at once (default 8). */
   concurrency?: number;
+  /** Read the due-time index instead of scanning the table. */
+  dueIndex?: Pick<DueIndex, "customersDue" | "refile">;
+  /**
+   * Hours before this one whose index entries are read too (default 48): a customer filed under an
+   * hour whose sweeps did not run (an outage) is still found, and filed again.
+   */
+  catchUpHours?: number;
 };
+
+/**
+ * When the sweep should next read this customer, written with each state (the due-time index): the
+ * first hour a swept campaign may decide something (nextDueAt, counted from the start of the current
+ * hour, so that a write during an hour keeps the customer in that hour's sweeps), or sooner when effects
+ * wait in the outbox (when their claim goes stale or their quiet hours end: the sweep's backstop).
+ * Undefined (not indexed) when no campaign is swept and the outbox is empty.
+ */
+export function sweepDueAt(engine: Engine, state: CustomerState, now: number): number | undefined {
+  const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+  let due = engine.scheduleTriggers.length > 0 ? nextDueAt(engine, state, hour) : undefined;
+  for (const entry of state.outbox) {
+    const at = Math.max(
+      hour,
+      entry.claimedAt + STALE_CLAIM_MS,
+      (entry.kind === "message" && entry.notBefore) || 0,
+    );
+    if (due === undefined || at < due) due = at;
+  }
+  return due;
+}
 
 export type SweepCounts = {
   /** Customer items read. */
@@ -47,6 +78,8 @@ export type SweepCounts = {
   retryable: number;
   /** Customers that failed for good (corrupt or oversized state, a refused message). */
   failed: number;
+  /** Customers read from the index whose due time had passed with nothing decided: filed again (a write). */
+  refiled: number;
 };
 
 export type SweepOutcome =
@@ -64,10 +97,8 @@ export type SweepOutcome =
  * The scan is eventually consistent and only finds who is due: each due customer is decided on again,
  * on the state read consistently inside runForCustomer. Customers with nothing due are not written.
  *
- * Known scale limit: this is a full table scan per campaign per hour, the same customers read again
- * for every swept campaign (3 today), and it must finish within the function's timeout. The next step
- * is an index of due times (customer, next local occurrence) kept up to date with each write of the
- * state, queried for the hour, so the sweep reads only the customers due in it.
+ * On AWS it reads the due-time index (`options.dueIndex`, docs/state.md): only the customers filed
+ * under this hour and the catch-up window before it. Without it, it scans the whole table.
  */
 export async function sweepCampaign(
   deps: RuntimeDeps,
@@ -107,14 +138,18 @@ export async function sweepCampaign(
     finished: 0,
     retryable: 0,
     failed: 0,
+    refiled: 0,
   };
-  const window = { campaignId, from, to, eventId };
+  const window = { campaignId, from, to, eventId, dueIndex: options.dueIndex };
 
   const segments = Math.max(1, options.segments ?? 4);
   const concurrency = Math.max(1, options.concurrency ?? 8);
+  const read = options.dueIndex
+    ? options.dueIndex.customersDue(from - Math.max(0, options.catchUpHours ?? 48) * HOUR_MS, to)
+    : scan;
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
-      for await (const page of scan(segment, segments))
+      for await (const page of read(segment, segments))
         await forEachLimited(page, concurrency, (customer) => sweepCustomer(deps, window, customer, counts));
     }),
   );
@@ -127,7 +162,13 @@ export async function sweepCampaign(
   return { outcome: "swept", campaignId, hour, eventId, ...counts };
 }
 
-type SweepWindow = { campaignId: string; from: number; to: number; eventId: string };
+type SweepWindow = {
+  campaignId: string;
+  from: number;
+  to: number;
+  eventId: string;
+  dueIndex: SweepOptions["dueIndex"];
+};
 
 async function sweepCustomer(
   deps: RuntimeDeps,
@@ -150,7 +191,7 @@ async function sweepCustomer(
   // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
   const due = !alreadyApplied && dueDecisions(engine, stored, campaignId, from, to).length > 0;
   const leftovers = !due && hasLeftovers(deps, stored, window, alreadyApplied);
-  if (!due && !leftovers) return;
+  if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts);
   if (due) counts.due++;
   try {
     const { decisions } = due
@@ -169,6 +210,31 @@ async function sweepCustomer(
       campaignId,
       reason: (error as { reason?: string }).reason ?? (error as Error).name,
     });
+  }
+}
+
+/**
+ * A customer filed under an hour before the last one, with nothing for this sweep: the hour's sweeps
+ * have had their turn (a state written since would have been filed anew), so it is filed under its next
+ * due time from this hour on, or it would stay in a past bucket until it drops out of the window.
+ * The last hour is left alone: its sweeps of other campaigns may not have run yet.
+ */
+async function refileIfPast(
+  deps: RuntimeDeps,
+  window: SweepWindow,
+  scanned: ScannedCustomer,
+  stored: CustomerState,
+  counts: SweepCounts,
+): Promise<void> {
+  const { dueIndex, from } = window;
+  if (!dueIndex || scanned.dueAt === undefined || scanned.version === undefined) return;
+  if (scanned.dueAt >= from - HOUR_MS) return;
+  const next = sweepDueAt(deps.engine, stored, from) ?? from + HOUR_MS;
+  try {
+    if (await dueIndex.refile(scanned.customerId, scanned.version, next)) counts.refiled++;
+  } catch (error) {
+    if (error instanceof RetryableError) counts.retryable++;
+    else counts.failed++;
   }
 }
 

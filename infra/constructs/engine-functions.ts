@@ -4,6 +4,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
+import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import type { EmailSending } from "./email-sending.ts";
 import { EngineFunction, type FunctionEnvironment, type FunctionSources } from "./engine-function.ts";
 import type { EngineTables } from "./engine-tables.ts";
@@ -128,10 +129,15 @@ export class EngineFunctions extends Construct {
     // Who may do what: each grant names its actions; the resource is the table, queue or bus itself.
     const { customerState, interestIndex } = tables;
     const { ingest, catalogFanout, journeyStep, sweep, feedback, unsubscribe } = this;
+    // Statements on the table ARN alone: Table.grant would add `index/*` now that the table has an index.
+    const grantState = (role: iam.IRole, actions: string[], resource = customerState.tableArn) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [resource] }));
     for (const fn of [ingest, journeyStep, sweep, feedback, unsubscribe]) {
-      customerState.grant(fn.role, ...STATE_ITEM_ACCESS);
+      grantState(fn.role, STATE_ITEM_ACCESS);
     }
-    customerState.grant(sweep.role, "dynamodb:Scan");
+    // The sweep reads who is due from the due-time index, then their items, and never scans the table.
+    grantState(sweep.role, ["dynamodb:Query"], `${customerState.tableArn}/index/${DUE_INDEX_NAME}`);
+    grantState(sweep.role, ["dynamodb:BatchGetItem"]);
     for (const fn of [ingest, journeyStep, sweep, feedback]) bus.grantPutEventsTo(fn.role);
     for (const fn of [ingest, journeyStep, sweep]) this.grantSending(fn, props);
     interestIndex.grant(ingest.role, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");

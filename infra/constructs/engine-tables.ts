@@ -1,6 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
+import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 
 export const TTL_ATTRIBUTE = "expiresAt";
 
@@ -20,6 +21,14 @@ export class EngineTables extends Construct {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.customerState = this.table("CustomerState", { partitionKey: stringKey("customerId") });
+    // The sweep's due-time index (functions/adapters/dynamodb-due-index.ts): sparse, one partition per
+    // hour and shard, keys only, so a state write that keeps its due time costs the index nothing.
+    this.customerState.addGlobalSecondaryIndex({
+      indexName: DUE_INDEX_NAME,
+      partitionKey: stringKey("dueBucket"),
+      sortKey: { name: "dueAt", type: dynamodb.AttributeType.NUMBER },
+      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
+    });
     this.interestIndex = this.table("InterestIndex", {
       partitionKey: stringKey("productId"),
       sortKey: stringKey("customerId"),

@@ -37,14 +37,43 @@ export async function createTable(
   tableName: string,
   partitionKey: string,
   sortKey?: string,
+  /** A keys-only global secondary index: a string partition key and a number sort key. */
+  index?: { name: string; partitionKey: string; sortKey: string },
 ): Promise<void> {
   const keys = sortKey ? [partitionKey, sortKey] : [partitionKey];
+  const keySchema = (names: string[]) =>
+    names.map((name, i) => ({
+      AttributeName: name,
+      KeyType: i === 0 ? ("HASH" as const) : ("RANGE" as const),
+    }));
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: "PAY_PER_REQUEST",
-      AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: "S" })),
-      KeySchema: keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? "HASH" : "RANGE" })),
+      AttributeDefinitions: [
+        ...keys.map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
+        ...(index
+          ? [
+              { AttributeName: index.partitionKey, AttributeType: "S" as const },
+              { AttributeName: index.sortKey, AttributeType: "N" as const },
+            ]
+          : []),
+      ],
+      KeySchema: keySchema(keys),
+      ...(index
+        ? {
+            GlobalSecondaryIndexes: [
+              {
+                IndexName: index.name,
+                KeySchema: keySchema([index.partitionKey, index.sortKey]),
+                Projection: { ProjectionType: "KEYS_ONLY" as const },
+              },
+            ],
+          }
+        : {}),
     }),
   );
 }
+
+/** The CustomerState table's due-time index as the stack defines it (infra/constructs/engine-tables.ts). */
+export const DUE_INDEX_TABLE_INDEX = { name: "DueIndex", partitionKey: "dueBucket", sortKey: "dueAt" };

@@ -18,7 +18,12 @@ import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/custom
 import type { Environment } from "../../functions/runtime/environment.ts";
 import { silentLog } from "../../functions/runtime/runtime-log.ts";
 import { type AwsClients, awsRuntime } from "../../functions/wiring.ts";
-import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import {
+  createTable,
+  DUE_INDEX_TABLE_INDEX,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
 
 export const SECRET = "s".repeat(64);
@@ -42,7 +47,7 @@ export const ENV: Environment = {
  */
 export async function startHandlerRuntime() {
   const db: LocalDynamoDb = await startLocalDynamoDb();
-  await createTable(db.client, ENV.STATE_TABLE, "customerId");
+  await createTable(db.client, ENV.STATE_TABLE, "customerId", undefined, DUE_INDEX_TABLE_INDEX);
   await createTable(db.client, ENV.INTEREST_TABLE, "productId", "customerId");
   const clients: AwsClients = {
     dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),
@@ -69,7 +74,8 @@ export async function startHandlerRuntime() {
   };
   resetMocks();
   const clock = { now: Date.parse("2026-03-01T08:00:00Z") };
-  const deps: RuntimeDeps = { ...awsRuntime(clients, ENV), now: () => clock.now, log: silentLog };
+  const now = () => clock.now;
+  const deps: RuntimeDeps = { ...awsRuntime(clients, ENV, undefined, now), now, log: silentLog };
   const store = new DynamoDbCustomerStateStore(clients.dynamodb, ENV.STATE_TABLE);
 
   /** A customer event through the ingest path (runForCustomer + decide); its decisions. */

@@ -6,6 +6,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
 import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
@@ -368,6 +369,45 @@ describe("tables", () => {
       { AttributeName: "productId", KeyType: "HASH" },
       { AttributeName: "customerId", KeyType: "RANGE" },
     ]);
+  });
+
+  it("index the customers' due times for the sweep, keys only, and let the sweep Query that index and nothing else", () => {
+    const { customerState } = engine.stack.tables;
+    const table = resources[logicalId(customerState)]!.Properties;
+    expect(table.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: DUE_INDEX_NAME,
+        KeySchema: [
+          { AttributeName: "dueBucket", KeyType: "HASH" },
+          { AttributeName: "dueAt", KeyType: "RANGE" },
+        ],
+        Projection: { ProjectionType: "KEYS_ONLY" },
+      },
+    ]);
+    expect(table.AttributeDefinitions).toEqual(
+      expect.arrayContaining([
+        { AttributeName: "dueBucket", AttributeType: "S" },
+        { AttributeName: "dueAt", AttributeType: "N" },
+      ]),
+    );
+    const tableArn = arnOf(customerState);
+    const statements = ofType("AWS::IAM::Policy").flatMap(([, p]) =>
+      ((p.Properties.PolicyDocument as PolicyDocument).Statement as Statement[]).map((s) => ({
+        ...s,
+        roles: p.Properties.Roles,
+      })),
+    );
+    const granting = (action: string) =>
+      statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action));
+    const query = granting("dynamodb:Query").filter((s) =>
+      JSON.stringify(s.Resource).includes(logicalId(customerState)),
+    );
+    expect(query).toHaveLength(1);
+    expect(query[0]!.Resource).toEqual({ "Fn::Join": ["", [tableArn, `/index/${DUE_INDEX_NAME}`]] });
+    expect(query[0]!.roles).toEqual([{ Ref: logicalId(engine.stack.functions.sweep.role) }]);
+    expect(granting("dynamodb:Scan")).toEqual([]);
+    // No statement reaches every index of the state table.
+    expect(JSON.stringify(statements)).not.toContain("/index/*");
   });
 });
 

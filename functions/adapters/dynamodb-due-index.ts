@@ -1,0 +1,199 @@
+import {
+  BatchGetCommand,
+  type BatchGetCommandOutput,
+  type DynamoDBDocumentClient,
+  QueryCommand,
+  type QueryCommandOutput,
+  ScanCommand,
+  type ScanCommandOutput,
+  UpdateCommand,
+} from "@aws-sdk/lib-dynamodb";
+import type { ScannedCustomer, StateScan } from "./dynamodb-state-scan.ts";
+import { parseStoredItem } from "./dynamodb-state-store.ts";
+import { isAwsError, RetryableError, translateAwsError } from "./errors.ts";
+
+const HOUR_MS = 3_600_000;
+/** The CustomerState table's global secondary index of due times (infra/constructs/engine-tables.ts). */
+export const DUE_INDEX_NAME = "DueIndex";
+/** Index partitions per hour: a busy hour (10:00 in a big zone) is spread over this many partition keys. */
+export const DUE_SHARDS = 8;
+
+/** The item attributes the index is keyed by: the hour (UTC) and shard, and the instant itself. */
+export type DueIndexAttributes = { dueBucket: string; dueAt: number };
+
+/** The index attributes for a due time; none (the index is sparse) when nothing is due. */
+export function dueIndexAttributes(
+  customerId: string,
+  dueAt: number | undefined,
+): DueIndexAttributes | undefined {
+  return dueAt === undefined ? undefined : { dueBucket: dueBucket(dueAt, shardOf(customerId)), dueAt };
+}
+
+/** `YYYY-MM-DDTHH#shard`: one partition key per hour and shard. */
+export function dueBucket(at: number, shard: number): string {
+  return `${new Date(Math.floor(at / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13)}#${shard}`;
+}
+
+/** A stable shard of the customer id (FNV-1a). */
+export function shardOf(customerId: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < customerId.length; i++) hash = Math.imul(hash ^ customerId.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % DUE_SHARDS;
+}
+
+/** The customers filed under the hours [from, to), with their stored state: pages of one share of the shards. */
+export type DueQuery = (from: number, to: number) => StateScan;
+
+/**
+ * The due-time index on DynamoDB: a sparse GSI keyed by `dueBucket` (hour and shard) and `dueAt`,
+ * projecting keys only (a state write that leaves the due time as it was costs the index nothing).
+ * Reading it is a Query per hour and shard, then a BatchGetItem of the states found.
+ */
+export function dynamoDbDueIndex(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  options: { pageSize?: number } = {},
+) {
+  /** Queries the buckets of [from, to); a segment takes every `totalSegments`-th shard. */
+  const customersDue: DueQuery = (from, to) =>
+    async function* query(segment, totalSegments) {
+      for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS)
+        for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments) {
+          let startKey: Record<string, unknown> | undefined;
+          do {
+            let output: QueryCommandOutput;
+            try {
+              output = await client.send(
+                new QueryCommand({
+                  TableName: tableName,
+                  IndexName: DUE_INDEX_NAME,
+                  KeyConditionExpression: "dueBucket = :bucket",
+                  ExpressionAttributeValues: { ":bucket": dueBucket(hour, shard) },
+                  ExclusiveStartKey: startKey,
+                  Limit: options.pageSize,
+                }),
+              );
+            } catch (error) {
+              throw translateAwsError(error, "DynamoDB Query (due-time index)");
+            }
+            const ids = (output.Items ?? []).flatMap((item) =>
+              typeof item.customerId === "string" ? [item.customerId] : [],
+            );
+            const page = await getStates(client, tableName, ids);
+            if (page.length > 0) yield page;
+            startKey = output.LastEvaluatedKey;
+          } while (startKey);
+        }
+    };
+
+  /**
+   * Files a customer under a new due time, if its item is still at `version` (a later write has
+   * filed it already). Leaves the state and its version as they are.
+   */
+  const refile = async (customerId: string, version: number, dueAt: number): Promise<boolean> => {
+    const attributes = dueIndexAttributes(customerId, dueAt)!;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { customerId },
+          UpdateExpression: "SET dueBucket = :bucket, dueAt = :at",
+          ConditionExpression: "#v = :version",
+          ExpressionAttributeNames: { "#v": "version" },
+          ExpressionAttributeValues: { ":bucket": attributes.dueBucket, ":at": dueAt, ":version": version },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isAwsError(error, "ConditionalCheckFailedException")) return false;
+      throw translateAwsError(error, "DynamoDB UpdateItem (due-time index)");
+    }
+  };
+
+  /**
+   * Pages of the items filed under no due time (written before the index) or under one before
+   * `before` (an outage longer than the sweep's catch-up window): a Scan, for the one-off backfill
+   * (use-cases/backfill-due-index.ts), which files each with `refile`.
+   */
+  const filedBefore = (before: number): StateScan =>
+    async function* scan(segment, totalSegments) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        let output: ScanCommandOutput;
+        try {
+          output = await client.send(
+            new ScanCommand({
+              TableName: tableName,
+              FilterExpression: "attribute_not_exists(dueAt) OR dueAt < :before",
+              ExpressionAttributeValues: { ":before": before },
+              ExclusiveStartKey: startKey,
+              Limit: options.pageSize,
+              ...(totalSegments > 1 ? { Segment: segment, TotalSegments: totalSegments } : {}),
+            }),
+          );
+        } catch (error) {
+          throw translateAwsError(error, "DynamoDB Scan (due-time backfill)");
+        }
+        const page = (output.Items ?? []).flatMap((item) =>
+          typeof item.customerId === "string" ? [scannedCustomer(item.customerId, item)] : [],
+        );
+        if (page.length > 0) yield page;
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
+    };
+
+  return { customersDue, refile, filedBefore };
+}
+
+export type DueIndex = ReturnType<typeof dynamoDbDueIndex>;
+
+/** The stored states of these customers (eventually consistent: the sweep decides again on a consistent read). */
+async function getStates(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  customerIds: readonly string[],
+): Promise<ScannedCustomer[]> {
+  const found: ScannedCustomer[] = [];
+  for (let start = 0; start < customerIds.length; start += 100) {
+    let keys: Record<string, unknown>[] | undefined = customerIds
+      .slice(start, start + 100)
+      .map((customerId) => ({ customerId }));
+    for (let attempt = 0; keys && keys.length > 0; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 20 * 2 ** attempt)));
+      let output: BatchGetCommandOutput;
+      try {
+        output = await client.send(
+          new BatchGetCommand({
+            RequestItems: {
+              [tableName]: {
+                Keys: keys,
+                ProjectionExpression: "customerId, #version, #state, dueAt",
+                ExpressionAttributeNames: { "#version": "version", "#state": "state" },
+              },
+            },
+          }),
+        );
+      } catch (error) {
+        throw translateAwsError(error, "DynamoDB BatchGetItem (customer state)");
+      }
+      for (const item of output.Responses?.[tableName] ?? [])
+        if (typeof item.customerId === "string") found.push(scannedCustomer(item.customerId, item));
+      keys = output.UnprocessedKeys?.[tableName]?.Keys;
+      if (keys && keys.length > 0 && attempt >= 8)
+        throw new RetryableError(
+          "DynamoDB BatchGetItem (customer state): keys left unprocessed",
+          "throttled",
+        );
+    }
+  }
+  return found;
+}
+
+function scannedCustomer(customerId: string, item: Record<string, unknown>): ScannedCustomer {
+  try {
+    const { state, version } = parseStoredItem(customerId, item);
+    return { customerId, state, version, ...(typeof item.dueAt === "number" ? { dueAt: item.dueAt } : {}) };
+  } catch {
+    return { customerId, state: undefined };
+  }
+}

@@ -1,0 +1,20 @@
+// One-off: files every customer of the CustomerState table in the sweep's due-time index (items written
+// before the index existed, or left behind by an outage longer than the sweep's catch-up window).
+// Usage, with credentials for the account: STATE_TABLE=<table name> npx tsx scripts/backfill-due-index.ts
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { dynamoDbDueIndex } from "../functions/adapters/dynamodb-due-index.ts";
+import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
+import { compileEngine } from "../functions/core/engine/compile.ts";
+import { backfillDueIndex } from "../functions/use-cases/backfill-due-index.ts";
+
+const tableName = process.env.STATE_TABLE;
+if (!tableName) throw new Error("STATE_TABLE: the CustomerState table's name");
+const { campaigns, engine: config } = loadCampaignDirectory(process.env.CAMPAIGNS_DIR ?? "campaigns");
+const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
+const counts = await backfillDueIndex(
+  compileEngine(campaigns, config),
+  dynamoDbDueIndex(client, tableName),
+  Date.now(),
+);
+console.log(JSON.stringify(counts));

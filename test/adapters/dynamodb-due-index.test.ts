@@ -1,0 +1,92 @@
+import { GetCommand } from "@aws-sdk/lib-dynamodb";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
+import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
+import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
+import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { nextDueAt } from "../../functions/core/engine/due.ts";
+import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
+import { sweepDueAt } from "../../functions/use-cases/sweep.ts";
+import { CAMPAIGNS_DIR } from "../support/scenario.ts";
+import {
+  createTable,
+  DUE_INDEX_TABLE_INDEX,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from "./local-dynamodb.ts";
+
+const TABLE = "CustomerState";
+const HOUR = 3_600_000;
+const NOW = Date.parse("2026-03-01T08:20:00Z");
+let db: LocalDynamoDb;
+const { campaigns, engine: config } = loadCampaignDirectory(CAMPAIGNS_DIR);
+const engine = compileEngine(campaigns, config);
+
+beforeAll(async () => {
+  db = await startLocalDynamoDb();
+  await createTable(db.client, TABLE, "customerId", undefined, DUE_INDEX_TABLE_INDEX);
+});
+afterAll(async () => db?.stop());
+
+const item = async (customerId: string) =>
+  (await db.documents.send(new GetCommand({ TableName: TABLE, Key: { customerId } }))).Item!;
+
+describe("the due-time index attributes", () => {
+  it("are written in the state's own put, and removed by the next one when nothing is due (sparse)", async () => {
+    let due: number | undefined = NOW + 5 * HOUR;
+    const store = new DynamoDbCustomerStateStore(db.documents, TABLE, { dueAt: () => due });
+    const state = emptyCustomerState("ada");
+    await store.save(state, 0);
+    expect(await item("ada")).toMatchObject({
+      version: 1,
+      dueAt: NOW + 5 * HOUR,
+      dueBucket: `2026-03-01T13#${shardOf("ada")}`,
+    });
+    due = undefined;
+    await store.save(state, 1);
+    const written = await item("ada");
+    expect(written.version).toBe(2);
+    expect(written).not.toHaveProperty("dueAt");
+    expect(written).not.toHaveProperty("dueBucket");
+  });
+
+  it("spread one hour over every shard", () => {
+    const shards = new Set(Array.from({ length: 200 }, (_, i) => shardOf(`customer-${i}`)));
+    expect(shards.size).toBe(DUE_SHARDS);
+    expect(dueBucket(Date.parse("2026-03-01T13:59:59Z"), 3)).toBe("2026-03-01T13#3");
+  });
+});
+
+describe("sweepDueAt", () => {
+  const withOutbox = (claimedAt: number, notBefore?: number): CustomerState => {
+    const state = emptyCustomerState("grace");
+    state.outbox.push({
+      kind: "message",
+      id: "m1",
+      journeyId: "j1",
+      campaign: "win-back",
+      step: "s",
+      template: "t",
+      channel: "email",
+      to: "x",
+      body: "b",
+      marketing: true,
+      claimedAt,
+      ...(notBefore ? { notBefore } : {}),
+    } as CustomerState["outbox"][number]);
+    return state;
+  };
+
+  it("counts from the start of the hour, so a write during an hour keeps that hour's sweeps", () => {
+    const state = emptyCustomerState("lin");
+    expect(sweepDueAt(engine, state, NOW)).toBe(nextDueAt(engine, state, NOW - 20 * 60_000));
+  });
+
+  it("files a customer with effects left in the outbox for when their claim goes stale (the backstop)", () => {
+    expect(sweepDueAt(engine, withOutbox(NOW), NOW)).toBe(NOW + 15 * 60_000);
+    // Left by a function that could not perform it (claim 0): due this hour.
+    expect(sweepDueAt(engine, withOutbox(0), NOW)).toBe(NOW - 20 * 60_000);
+    // Deferred by quiet hours: due when they end.
+    expect(sweepDueAt(engine, withOutbox(0, NOW + 3 * HOUR), NOW)).toBe(NOW + 3 * HOUR);
+  });
+});
