@@ -5,8 +5,12 @@ export const DAY = 24 * HOUR;
 const MINUTE = 60_000;
 
 const zones = new Map<string, IANAZone>();
-/** Per zone and UTC hour: the offset through that hour, or NaN when it changes inside the hour. */
-const offsets = new Map<string, number>();
+/**
+ * Per zone, per UTC hour: the offset through that hour, or NaN when it changes inside the hour.
+ * Keyed by number within a zone: a string key per call was the simulator's hottest allocation.
+ */
+const offsets = new Map<string, Map<number, number>>();
+let memoized = 0;
 
 function ianaZone(zone: string): IANAZone {
   let found = zones.get(zone);
@@ -24,14 +28,23 @@ function ianaZone(zone: string): IANAZone {
  */
 export function offsetMinutes(zone: string, at: number): number {
   const bucket = Math.floor(at / HOUR);
-  const memoKey = `${zone}|${bucket}`;
-  let offset = offsets.get(memoKey);
+  let hours = offsets.get(zone);
+  let offset = hours?.get(bucket);
   if (offset === undefined) {
     const iana = ianaZone(zone);
     const start = iana.offset(bucket * HOUR);
     offset = start === iana.offset(bucket * HOUR + HOUR - 1) ? start : Number.NaN;
-    if (offsets.size > 200_000) offsets.clear();
-    offsets.set(memoKey, offset);
+    if (memoized > 200_000) {
+      offsets.clear();
+      memoized = 0;
+      hours = undefined;
+    }
+    if (!hours) {
+      hours = new Map();
+      offsets.set(zone, hours);
+    }
+    hours.set(bucket, offset);
+    memoized++;
   }
   return Number.isNaN(offset) ? ianaZone(zone).offset(at) : offset;
 }
