@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { compileTemplates, renderBody, renderSubject } from "../../functions/core/templates/templates.ts";
 import { defineCampaign } from "../support/scenario.ts";
 
@@ -22,6 +22,18 @@ describe("templates render under limits", () => {
     expect(() => renderBody(template, { journey: { n: 30_000_000 } })).toThrow(/memory alloc limit exceeded/);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(renderBody(template, { journey: { n: 3 } })).toBe("xxx");
+  });
+
+  it("the outcome does not depend on the clock: a slow machine renders the same body", () => {
+    const template = oneTemplate("{% for i in (1..journey.n) %}{{ i }}{% endfor %}");
+    let clock = 0;
+    // Every reading of the clock 600 ms later than the last, as on a loaded machine or in a GC pause.
+    const slow = vi.spyOn(performance, "now").mockImplementation(() => (clock += 600));
+    try {
+      expect(renderBody(template, { journey: { n: 20 } })).toBe("1234567891011121314151617181920");
+    } finally {
+      slow.mockRestore();
+    }
   });
 });
 

@@ -5,10 +5,12 @@ import { oneLine, safeUrls } from "./safe-text.ts";
 /**
  * liquidjs's DoS limits, per parse or render call. A template is at most 100,000 characters; a
  * render allocates at most 1,000,000 units (range elements, characters built by filters, …), which
- * bounds loops deterministically (a 30-million-step loop fails at once instead of taking 7 s); 1 s
- * of rendering is a backstop for what the allocation count does not see.
+ * bounds loops deterministically (a 30-million-step loop fails at once instead of taking 7 s). No
+ * time limit (`renderLimit`): it reads the wall clock, so a slow or loaded machine turned a sent
+ * message into `render_failed` and the same input gave different output. Lambda's timeout is the
+ * backstop for time.
  */
-export const TEMPLATE_LIMITS = { parseLimit: 100_000, memoryLimit: 1_000_000, renderLimit: 1_000 } as const;
+export const TEMPLATE_LIMITS = { parseLimit: 100_000, memoryLimit: 1_000_000 } as const;
 
 /** Tags that read other templates from the file system: a campaign's text is all in its file. */
 const FILE_TAGS = ["include", "render", "layout"] as const;
