@@ -8,8 +8,8 @@ import { canPerform } from "../runtime/effect-ports.ts";
 import { deferred } from "../runtime/finish-effects.ts";
 
 const HOUR_MS = 3_600_000;
-/** An effect claimed this long ago belongs to an invocation that has ended (Lambda runs 15 min at most). */
-const STALE_CLAIM_MS = 15 * 60_000;
+/** The longest a Lambda invocation lives: an entry claimed longer ago than this has no live claimant. */
+const MAX_INVOCATION_MS = 15 * 60_000;
 
 export const SweepInputSchema = z.object({
   campaignId: z.string().min(1),
@@ -54,20 +54,9 @@ export type SweepOutcome =
   | { outcome: "rejected"; campaignId: string | undefined; problems: string };
 
 /**
- * The sends of one scheduled campaign (win-back, birthdays, weekly newsletters…) due this hour:
- * for each customer, the campaign's occurrences whose local time falls in [hourStart, hourStart + 1 h)
- * are run through runForCustomer with the event id `sweep:<campaignId>:<hour>`, so a repeated or retried
- * invocation for the same hour does not run them twice. Hourly, because "10:00" is each customer's
- * local time: a zone with a half-hour offset gets its 10:00 sends in the hour that contains them,
- * i.e. up to 45 minutes early.
- *
- * The scan is eventually consistent and only finds who is due: each due customer is decided on again,
- * on the state read consistently inside runForCustomer. Customers with nothing due are not written.
- *
- * Known scale limit: this is a full table scan per campaign per hour, the same customers read again
- * for every swept campaign (3 today), and it must finish within the function's timeout. The next step
- * is an index of due times (customer, next local occurrence) kept up to date with each write of the
- * state, queried for the hour, so the sweep reads only the customers due in it.
+ * The sends of one scheduled campaign due this hour, each customer's run under the event id
+ * `sweep:<campaignId>:<hour>` so a retried invocation runs nothing twice. Why hourly, and the scan's
+ * scale limit: docs/architecture.md, "Scheduled campaigns".
  */
 export async function sweepCampaign(
   deps: RuntimeDeps,
@@ -189,7 +178,7 @@ function hasLeftovers(
     (entry) =>
       canPerform(deps.ports, entry) &&
       !deferred(entry, now) &&
-      (now - entry.claimedAt > STALE_CLAIM_MS ||
+      (now - entry.claimedAt > MAX_INVOCATION_MS ||
         (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
   );
 }
