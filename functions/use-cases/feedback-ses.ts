@@ -88,14 +88,8 @@ export type SesTranslation =
   | { kind: "rejected"; problems: string };
 
 /**
- * Translates one SES event (event publishing, as EventBridge delivers it) into the core's feedback
- * events for the customer named by the message's `customer` tag. Bounce Permanent: `email.bounced`
- * permanent for each bounced recipient (the core suppresses the address for good); Transient and
- * Undetermined: transient (no suppression); Complaint: `email.complained` for each complainant;
- * Delivery, Open, Click: `email.engaged`. Send, Reject, DeliveryDelay… are ignored.
- *
- * The event id the customer runner dedupes on is the SES message id and the event type, which SES
- * reports once per message; opens and clicks can come many times, so theirs adds the event's time.
+ * One SES event as the core's feedback events for the customer of its `customer` tag (the mapping:
+ * docs/architecture.md, "Feedback"). Opens and clicks repeat, so their event id adds the event's time.
  */
 export function translateSesEvent(envelope: {
   "detail-type"?: unknown;

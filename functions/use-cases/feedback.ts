@@ -27,18 +27,9 @@ export type FeedbackOutcome =
   | { outcome: "rejected"; id: string | undefined; detailType: string | undefined; problems: string };
 
 /**
- * One event of the feedback rule: SES event publishing (bounce, complaint, delivery, open, click),
- * or a core feedback event (`sms.opted_out`, `email.bounced`…) should a rule route one here. Each
- * becomes the core's feedback events for one customer, decided on through runForCustomer. Never
- * throws for a bad or unknown event (retrying cannot mend it); throws RetryableError when the
- * state could not be written.
- *
- * SMS opt-outs: the engine sends SMS with SNS Publish, which publishes no event to EventBridge; a
- * STOP reply puts the number on the account's opt-out list, which SNS enforces on every later send.
- * The `aws.sms-voice` events the infra forwards (End User Messaging delivery status) name a phone
- * number but no customer (the engine sends no message context), so they are reported as ignored.
- * An app or a bridge that knows the customer can publish `sms.opted_out` { customerId, phone }:
- * the customer-events rule takes it to ingest, and it is accepted here too.
+ * One event of the feedback rule (SES event publishing, or a core feedback event) as the core's
+ * feedback events for one customer. Never throws for a bad event: retrying cannot mend it.
+ * Why SMS opt-outs arrive unattributed: docs/architecture.md, "Feedback".
  */
 export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<FeedbackOutcome> {
   const envelope = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
