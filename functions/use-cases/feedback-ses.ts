@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { customerIdOfTags } from "../adapters/ses-sender.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
+import { SES_SOURCE } from "./feedback-sources.ts";
 
 /**
  * An open this soon after the message left SES is taken for a machine's. Security gateways
@@ -159,7 +160,7 @@ export function translateSesEvent(envelope: {
   const envelopes = made.map(
     (event, index): FeedbackEnvelope => ({
       id: made.length > 1 ? `${eventId}:${index}` : eventId,
-      source: "aws.ses",
+      source: SES_SOURCE,
       "detail-type": event.type,
       time: event.at ?? envelopeTime ?? record.mail.timestamp ?? new Date(0).toISOString(),
       detail: {

@@ -3,6 +3,7 @@ import type { EventType } from "../core/events/details.ts";
 import { type CustomerEvent, describeProblems, parseEnvelope } from "../core/events/envelope.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { translateSesEvent } from "./feedback-ses.ts";
+import { SES_SOURCE, SMS_VOICE_SOURCE } from "./feedback-sources.ts";
 
 /** The core's feedback events; one of them arriving as such (not from SES) is run as it is. */
 const CORE_FEEDBACK_TYPES: ReadonlySet<string> = new Set<EventType>([
@@ -37,7 +38,7 @@ export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<
   const detailType = typeof envelope["detail-type"] === "string" ? envelope["detail-type"] : undefined;
   const source = typeof envelope.source === "string" ? envelope.source : undefined;
 
-  if (source === "aws.ses") return sesFeedback(deps, envelope, id, detailType ?? "");
+  if (source === SES_SOURCE) return sesFeedback(deps, envelope, id, detailType ?? "");
   if (detailType !== undefined && CORE_FEEDBACK_TYPES.has(detailType)) {
     const parsed = parseEnvelope(input);
     if (parsed.kind !== "event")
@@ -59,7 +60,7 @@ export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<
       events: [summary(event)],
     };
   }
-  if (source === "aws.sms-voice")
+  if (source === SMS_VOICE_SOURCE)
     return {
       outcome: "ignored",
       id,
@@ -102,7 +103,7 @@ async function sesFeedback(
   return {
     outcome: "applied",
     id: translated.eventId,
-    source: "aws.ses",
+    source: SES_SOURCE,
     customerId: translated.customerId,
     events: events.map(summary),
   };
