@@ -7,9 +7,9 @@
 // and the difference is the engines. Triggers with `forEach` (one) are left out of both sides.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
+import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
 import type { Condition } from "../functions/core/config/condition.ts";
-import { type Engine as CoreEngine, compileEngine } from "../functions/core/engine/compile.ts";
+import { type CompiledCampaigns, compileCampaigns } from "../functions/core/engine/compile.ts";
 import { decide, decideCatalog } from "../functions/core/engine/decide.ts";
 import type { CatalogEvent, CustomerEvent } from "../functions/core/events/envelope.ts";
 import { parseJsonLine } from "../functions/core/events/envelope.ts";
@@ -36,7 +36,7 @@ export type RulesResult = {
 };
 
 /** Every event of the sample, each with its customer's state at the end of the stream (catalog: each candidate). */
-function buildCases(engine: CoreEngine, lines: string[]): Case[] {
+function buildCases(engine: CompiledCampaigns, lines: string[]): Case[] {
   const states = new Map<string, CustomerState>();
   const events: (CustomerEvent | CatalogEvent)[] = [];
   for (const line of lines) {
@@ -73,7 +73,7 @@ function buildCases(engine: CoreEngine, lines: string[]): Case[] {
   return cases;
 }
 
-function rulesOf(engine: CoreEngine): Rule[] {
+function rulesOf(engine: CompiledCampaigns): Rule[] {
   const rules: Rule[] = [];
   for (const campaign of engine.campaigns.values())
     for (const trigger of campaign.triggers)
@@ -171,7 +171,7 @@ function medianOf(values: number[]): number {
 
 export async function measureRules(options: { lines?: number; repeats?: number } = {}): Promise<RulesResult> {
   const { campaigns, engine: config } = loadCampaignDirectory(join(root, "campaigns"));
-  const engine = compileEngine(campaigns, config);
+  const engine = compileCampaigns(campaigns, config);
   const lines = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")

@@ -8,8 +8,8 @@ import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } fro
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateShopStream } from "../examples/shop-stream.ts";
-import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
-import { compileEngine } from "../functions/core/engine/compile.ts";
+import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
+import { compileCampaigns } from "../functions/core/engine/compile.ts";
 import { streamFromFile } from "../local/event-source.ts";
 import { simulate } from "../local/simulator.ts";
 
@@ -56,7 +56,7 @@ if (!existsSync(file)) {
 const generatedIn = (performance.now() - started) / 1000;
 if (values["generate-only"]) process.exit(0);
 const { campaigns, engine: config } = loadCampaignDirectory(join(import.meta.dirname, "..", "campaigns"));
-const engine = compileEngine(campaigns, config);
+const engine = compileCampaigns(campaigns, config);
 
 global.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;

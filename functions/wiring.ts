@@ -19,7 +19,7 @@ import { SesEmailSender } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
 import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
-import { loadCampaignDirectory } from "./config/campaign-files.ts";
+import { loadCampaignDirectory } from "./campaign-files/load.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";

@@ -4,7 +4,7 @@
 // (functions/runtime/bundled-engine.ts).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
+import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
 import { BUNDLED_CAMPAIGNS_FILE } from "../functions/runtime/bundled-engine.ts";
 
 /** Writes `<outputDir>/campaigns.json`; returns its path. */

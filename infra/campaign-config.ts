@@ -1,8 +1,8 @@
 // The one place the infrastructure reads campaign files: the loader validates every file and
 // throws a CampaignFilesError listing every problem, which stops the synth before anything is built.
-import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
+import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
 
-export { CampaignFilesError } from "../functions/config/campaign-files.ts";
+export { CampaignFilesError } from "../functions/campaign-files/load.ts";
 
 export interface CampaignTrigger {
   readonly type: string;

@@ -1,4 +1,4 @@
-import { CampaignFilesError, formatProblem } from "../functions/config/campaign-files.ts";
+import { CampaignFilesError, formatProblem } from "../functions/campaign-files/load.ts";
 
 /** A problem with what the user asked for: reported as one line, with an exit code, never a stack. */
 export class CliError extends Error {

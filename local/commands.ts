@@ -5,8 +5,8 @@ import {
   formatProblem,
   loadCampaignDirectory,
   readCampaignDirectory,
-} from "../functions/config/campaign-files.ts";
-import { compileEngine } from "../functions/core/engine/compile.ts";
+} from "../functions/campaign-files/load.ts";
+import { compileCampaigns } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
 import { CliError, describeFailure, fileErrorReason } from "./cli-error.ts";
 import { DEFAULT_MAX_DAYS_FROM_BULK, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
@@ -93,7 +93,7 @@ function simulateCommand(args: string[]): number {
   requireDirectory(campaignDir, "campaign directory");
   requireFile(input);
   const { campaigns, engine: config } = loadCampaignDirectory(campaignDir);
-  const engine = compileEngine(campaigns, config);
+  const engine = compileCampaigns(campaigns, config);
   const stream = streamFromFile(input, { maxDistanceFromBulk: maxDays * DAY });
   const latestUntil = (stream.lastAt ?? 0) + MAX_DAYS_AFTER_LAST_EVENT * DAY;
   if (until !== undefined && until > latestUntil) {

@@ -1,4 +1,4 @@
-import type { Engine } from "../functions/core/engine/compile.ts";
+import type { CompiledCampaigns } from "../functions/core/engine/compile.ts";
 import { nextDueAt } from "../functions/core/engine/due.ts";
 import { type Occurrence, scheduleOccurrences } from "../functions/core/engine/schedule.ts";
 import type { CustomerState } from "../functions/core/state/customer-state.ts";
@@ -33,7 +33,7 @@ export class SimulatedSweep {
   materialized = 0;
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: CompiledCampaigns,
     private readonly states: Map<string, CustomerState>,
     private readonly timers: OccurrenceTimers,
     private readonly full = false,

@@ -1,4 +1,4 @@
-import type { Engine } from "../functions/core/engine/compile.ts";
+import type { CompiledCampaigns } from "../functions/core/engine/compile.ts";
 import { advance, decide, decideCatalog } from "../functions/core/engine/decide.ts";
 import type { Decision, MessageDecision, MessageLine } from "../functions/core/engine/decisions.ts";
 import { type Occurrence, runOccurrence } from "../functions/core/engine/schedule.ts";
@@ -51,7 +51,7 @@ const DEFAULT_RUN_ON = 30 * DAY;
  * daily sweeps of scheduled campaigns at their virtual times, up to `until`.
  */
 export function simulate(
-  engine: Engine,
+  engine: CompiledCampaigns,
   input: Iterable<string> | EventStream,
   options: SimulationOptions = {},
 ): SimulationReport {

@@ -4,8 +4,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoDbDueIndex } from "../functions/adapters/dynamodb-due-index.ts";
-import { loadCampaignDirectory } from "../functions/config/campaign-files.ts";
-import { compileEngine } from "../functions/core/engine/compile.ts";
+import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
+import { compileCampaigns } from "../functions/core/engine/compile.ts";
 import { backfillDueIndex } from "../functions/use-cases/backfill-due-index.ts";
 
 const tableName = process.env.STATE_TABLE;
@@ -13,7 +13,7 @@ if (!tableName) throw new Error("STATE_TABLE: the CustomerState table's name");
 const { campaigns, engine: config } = loadCampaignDirectory(process.env.CAMPAIGNS_DIR ?? "campaigns");
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const counts = await backfillDueIndex(
-  compileEngine(campaigns, config),
+  compileCampaigns(campaigns, config),
   dynamoDbDueIndex(client, tableName),
   Date.now(),
 );

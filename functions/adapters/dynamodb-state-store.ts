@@ -30,15 +30,9 @@ export type DynamoDbStateStoreOptions = {
 };
 
 /**
- * CustomerStateStore on one table keyed by `customerId`; the item is
- * `{ customerId, version, state }`, where `state` is the CustomerState as gzipped JSON (binary;
- * state-item-codec.ts), or as a JSON string in items written before.
- *
- * JSON rather than a map: the state is always read and written whole (one conditional put per
- * change, never a partial update or a query into it), JSON.parse/stringify are several times faster
- * than marshalling a deep map of records and tuples, undefined fields need no special handling, and
- * the item size is the attribute's byte length plus a few constant bytes, so the 400 KB guard is exact.
- * Gzipped because a write is billed per started KB: it makes every write about 4x cheaper.
+ * CustomerStateStore on one table keyed by `customerId`: the item is `{ customerId, version, state }`,
+ * `state` the CustomerState as gzipped JSON (state-item-codec.ts). Why JSON rather than a map, and
+ * gzipped: docs/architecture.md, "The stored item".
  */
 export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;

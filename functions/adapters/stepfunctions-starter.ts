@@ -21,7 +21,7 @@ export type StartedJourney = { executionName: string; executionArn?: string; alr
 
 /**
  * Starts the generic journey workflow for one journey instance. The execution name is derived from
- * the instance id, so a repeated start (a redelivered event, a retried batch) names the same
+ * the journey id, so a repeated start (a redelivered event, a retried batch) names the same
  * execution and Step Functions refuses the duplicate: that refusal is success.
  */
 export class StepFunctionsJourneyStarter {

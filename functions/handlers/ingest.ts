@@ -43,7 +43,7 @@ async function fanoutRecord(runtime: RuntimeDeps, record: SQSRecord): Promise<vo
 
 function report(outcome: IngestOutcome): void {
   if (outcome.outcome === "applied") return;
-  // Counted per campaign as Failed with the decisions; the log says which instance.
+  // Counted per campaign as Failed with the decisions; the log says which journey.
   if (outcome.outcome === "journey_failed") {
     logger.warn("journey failed", { ...outcome });
     return;

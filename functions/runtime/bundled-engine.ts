@@ -1,23 +1,23 @@
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import type { CampaignDirectory } from "../config/campaign-files.ts";
-import { compileEngine, type Engine } from "../core/engine/compile.ts";
+import type { CampaignDirectory } from "../campaign-files/load.ts";
+import { type CompiledCampaigns, compileCampaigns } from "../core/engine/compile.ts";
 
 /** The campaign directory, validated when the functions are bundled, in the package beside the code. */
 export const BUNDLED_CAMPAIGNS_FILE = "campaigns.json";
 
-let engine: Engine | undefined;
+let engine: CompiledCampaigns | undefined;
 
 /**
  * The campaigns the package ships, compiled once per container. They were validated by the bundling
  * (infra/bundled-campaigns.ts), which fails the deployment on a bad file: the cold start only reads them.
  * `loadDirectory` serves a directory of campaign files instead (tests, CAMPAIGNS_DIR).
  */
-export function bundledEngine(loadDirectory?: () => CampaignDirectory): Engine {
+export function bundledEngine(loadDirectory?: () => CampaignDirectory): CompiledCampaigns {
   if (!engine) {
     const { campaigns, engine: config } = loadDirectory ? loadDirectory() : readBundledCampaigns();
-    engine = compileEngine(campaigns, config, { renderBodies: true });
+    engine = compileCampaigns(campaigns, config, { renderBodies: true });
   }
   return engine;
 }

@@ -1,6 +1,6 @@
 import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
 import { type CampaignCount, campaignCounts } from "../core/engine/campaign-counts.ts";
-import type { Engine } from "../core/engine/compile.ts";
+import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
@@ -12,7 +12,7 @@ import { performEntry } from "./perform-outbox.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 export type RuntimeDeps = {
-  engine: Engine;
+  engine: CompiledCampaigns;
   store: CustomerStateStore;
   ports: EffectPorts;
   /** Audit events for other tools (message.sent …); best effort, after the state is safe. */

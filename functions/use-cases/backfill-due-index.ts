@@ -1,5 +1,5 @@
 import type { DueIndex } from "../adapters/dynamodb-due-index.ts";
-import type { Engine } from "../core/engine/compile.ts";
+import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import { sweepDueAt } from "./sweep.ts";
 
 const HOUR_MS = 3_600_000;
@@ -14,7 +14,7 @@ export type BackfillCounts = { read: number; refiled: number; skipped: number };
  * A customer written meanwhile is skipped: its write filed it.
  */
 export async function backfillDueIndex(
-  engine: Engine,
+  engine: CompiledCampaigns,
   index: Pick<DueIndex, "filedBefore" | "refile">,
   now: number,
   options: { before?: number; segments?: number } = {},

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { customerIdOfTags } from "../adapters/ses-sender.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
+import { SES_SOURCE } from "./feedback-sources.ts";
 
 /**
  * An open this soon after the message left SES is taken for a machine's. Security gateways
@@ -88,14 +89,8 @@ export type SesTranslation =
   | { kind: "rejected"; problems: string };
 
 /**
- * Translates one SES event (event publishing, as EventBridge delivers it) into the core's feedback
- * events for the customer named by the message's `customer` tag. Bounce Permanent: `email.bounced`
- * permanent for each bounced recipient (the core suppresses the address for good); Transient and
- * Undetermined: transient (no suppression); Complaint: `email.complained` for each complainant;
- * Delivery, Open, Click: `email.engaged`. Send, Reject, DeliveryDelay… are ignored.
- *
- * The event id the customer runner dedupes on is the SES message id and the event type, which SES
- * reports once per message; opens and clicks can come many times, so theirs adds the event's time.
+ * One SES event as the core's feedback events for the customer of its `customer` tag (the mapping:
+ * docs/architecture.md, "Feedback"). Opens and clicks repeat, so their event id adds the event's time.
  */
 export function translateSesEvent(envelope: {
   "detail-type"?: unknown;
@@ -165,7 +160,7 @@ export function translateSesEvent(envelope: {
   const envelopes = made.map(
     (event, index): FeedbackEnvelope => ({
       id: made.length > 1 ? `${eventId}:${index}` : eventId,
-      source: "aws.ses",
+      source: SES_SOURCE,
       "detail-type": event.type,
       time: event.at ?? envelopeTime ?? record.mail.timestamp ?? new Date(0).toISOString(),
       detail: {

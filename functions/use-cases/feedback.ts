@@ -3,6 +3,7 @@ import type { EventType } from "../core/events/details.ts";
 import { type CustomerEvent, describeProblems, parseEnvelope } from "../core/events/envelope.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { translateSesEvent } from "./feedback-ses.ts";
+import { SES_SOURCE, SMS_VOICE_SOURCE } from "./feedback-sources.ts";
 
 /** The core's feedback events; one of them arriving as such (not from SES) is run as it is. */
 const CORE_FEEDBACK_TYPES: ReadonlySet<string> = new Set<EventType>([
@@ -27,18 +28,9 @@ export type FeedbackOutcome =
   | { outcome: "rejected"; id: string | undefined; detailType: string | undefined; problems: string };
 
 /**
- * One event of the feedback rule: SES event publishing (bounce, complaint, delivery, open, click),
- * or a core feedback event (`sms.opted_out`, `email.bounced`…) should a rule route one here. Each
- * becomes the core's feedback events for one customer, decided on through runForCustomer. Never
- * throws for a bad or unknown event (retrying cannot mend it); throws RetryableError when the
- * state could not be written.
- *
- * SMS opt-outs: the engine sends SMS with SNS Publish, which publishes no event to EventBridge; a
- * STOP reply puts the number on the account's opt-out list, which SNS enforces on every later send.
- * The `aws.sms-voice` events the infra forwards (End User Messaging delivery status) name a phone
- * number but no customer (the engine sends no message context), so they are reported as ignored.
- * An app or a bridge that knows the customer can publish `sms.opted_out` { customerId, phone }:
- * the customer-events rule takes it to ingest, and it is accepted here too.
+ * One event of the feedback rule (SES event publishing, or a core feedback event) as the core's
+ * feedback events for one customer. Never throws for a bad event: retrying cannot mend it.
+ * Why SMS opt-outs arrive unattributed: docs/architecture.md, "Feedback".
  */
 export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<FeedbackOutcome> {
   const envelope = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
@@ -46,7 +38,7 @@ export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<
   const detailType = typeof envelope["detail-type"] === "string" ? envelope["detail-type"] : undefined;
   const source = typeof envelope.source === "string" ? envelope.source : undefined;
 
-  if (source === "aws.ses") return sesFeedback(deps, envelope, id, detailType ?? "");
+  if (source === SES_SOURCE) return sesFeedback(deps, envelope, id, detailType ?? "");
   if (detailType !== undefined && CORE_FEEDBACK_TYPES.has(detailType)) {
     const parsed = parseEnvelope(input);
     if (parsed.kind !== "event")
@@ -68,7 +60,7 @@ export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<
       events: [summary(event)],
     };
   }
-  if (source === "aws.sms-voice")
+  if (source === SMS_VOICE_SOURCE)
     return {
       outcome: "ignored",
       id,
@@ -111,7 +103,7 @@ async function sesFeedback(
   return {
     outcome: "applied",
     id: translated.eventId,
-    source: "aws.ses",
+    source: SES_SOURCE,
     customerId: translated.customerId,
     events: events.map(summary),
   };

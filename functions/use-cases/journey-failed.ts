@@ -27,11 +27,11 @@ export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Pro
           : describeIssues(envelope.error!),
       ),
     };
-  const { customerId, instanceId } = detail.data;
+  const { customerId, instanceId: journeyId } = detail.data;
   const at = Date.parse(envelope.data.time);
-  const id = envelope.data.id ?? `journey-failed:${instanceId}`;
+  const id = envelope.data.id ?? `journey-failed:${journeyId}`;
   const { decisions } = await runForCustomer(deps, customerId, id, (state) =>
-    failJourney(deps.engine, state, instanceId, at),
+    failJourney(deps.engine, state, journeyId, at),
   );
   return { outcome: "journey_failed", id, ended: decisions.length > 0 };
 }

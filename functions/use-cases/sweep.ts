@@ -2,7 +2,7 @@ import * as z from "zod";
 import type { DueIndex } from "../adapters/dynamodb-due-index.ts";
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../adapters/errors.ts";
-import type { Engine } from "../core/engine/compile.ts";
+import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import { nextDueAt } from "../core/engine/due.ts";
 import { dueDecisions } from "../core/engine/schedule.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
@@ -11,8 +11,8 @@ import { canPerform } from "../runtime/effect-ports.ts";
 import { deferred } from "../runtime/finish-effects.ts";
 
 const HOUR_MS = 3_600_000;
-/** An effect claimed this long ago belongs to an invocation that has ended (Lambda runs 15 min at most). */
-const STALE_CLAIM_MS = 15 * 60_000;
+/** The longest a Lambda invocation lives: an entry claimed longer ago than this has no live claimant. */
+const MAX_INVOCATION_MS = 15 * 60_000;
 
 export const SweepInputSchema = z.object({
   campaignId: z.string().min(1),
@@ -47,13 +47,13 @@ export type SweepOptions = {
  * wait in the outbox (when their claim goes stale or their quiet hours end: the sweep's backstop).
  * Undefined (not indexed) when no campaign is swept and the outbox is empty.
  */
-export function sweepDueAt(engine: Engine, state: CustomerState, now: number): number | undefined {
+export function sweepDueAt(engine: CompiledCampaigns, state: CustomerState, now: number): number | undefined {
   const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
   let due = engine.scheduleTriggers.length > 0 ? nextDueAt(engine, state, hour) : undefined;
   for (const entry of state.outbox) {
     const at = Math.max(
       hour,
-      entry.claimedAt + STALE_CLAIM_MS,
+      entry.claimedAt + MAX_INVOCATION_MS,
       (entry.kind === "message" && entry.notBefore) || 0,
     );
     if (due === undefined || at < due) due = at;
@@ -87,18 +87,10 @@ export type SweepOutcome =
   | { outcome: "rejected"; campaignId: string | undefined; problems: string };
 
 /**
- * The sends of one scheduled campaign (win-back, birthdays, weekly newsletters…) due this hour:
- * for each customer, the campaign's occurrences whose local time falls in [hourStart, hourStart + 1 h)
- * are run through runForCustomer with the event id `sweep:<campaignId>:<hour>`, so a repeated or retried
- * invocation for the same hour does not run them twice. Hourly, because "10:00" is each customer's
- * local time: a zone with a half-hour offset gets its 10:00 sends in the hour that contains them,
- * i.e. up to 45 minutes early.
- *
- * The scan is eventually consistent and only finds who is due: each due customer is decided on again,
- * on the state read consistently inside runForCustomer. Customers with nothing due are not written.
- *
- * On AWS it reads the due-time index (`options.dueIndex`, docs/state.md): only the customers filed
- * under this hour and the catch-up window before it. Without it, it scans the whole table.
+ * The sends of one scheduled campaign due this hour, each customer's run under the event id
+ * `sweep:<campaignId>:<hour>` so a retried invocation runs nothing twice. On AWS it reads only the
+ * customers the due-time index files under this hour and its catch-up window (`options.dueIndex`);
+ * without it, it scans the table. Why hourly, and the index: docs/architecture.md, docs/state.md.
  */
 export async function sweepCampaign(
   deps: RuntimeDeps,
@@ -255,7 +247,7 @@ function hasLeftovers(
     (entry) =>
       canPerform(deps.ports, entry) &&
       !deferred(entry, now) &&
-      (now - entry.claimedAt > STALE_CLAIM_MS ||
+      (now - entry.claimedAt > MAX_INVOCATION_MS ||
         (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
   );
 }

@@ -32,13 +32,9 @@ const ONE_CLICK_VALUE = "One-Click";
 const MAX_BODY_BYTES = 16 * 1024;
 
 /**
- * The one-click unsubscribe endpoint (RFC 8058) behind the function URL.
- * GET (a person following the link, or a mail scanner prefetching it) changes nothing: it shows a page
- * whose form POSTs the same request a mail client's one-click button sends. POST with
- * `List-Unsubscribe=One-Click` (form-urlencoded or multipart, the token in the query as in the
- * List-Unsubscribe header, or in the form) opts the customer out through runForCustomer, with the event
- * id `unsubscribe:<token hash>` so a replay changes nothing more. A bad, tampered or expired link gets
- * a 400 page that does not say why. Pages and logs carry no personal data.
+ * The one-click unsubscribe endpoint (RFC 8058). GET changes nothing, since mail scanners prefetch
+ * links; POST opts out under the event id `unsubscribe:<token hash>`, so a replay changes nothing more.
+ * A bad link gets a 400 page that does not say why. More: docs/architecture.md, "Unsubscribe".
  */
 export async function handleUnsubscribe(
   deps: UnsubscribeDeps,

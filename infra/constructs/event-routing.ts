@@ -6,26 +6,21 @@ import type * as lambda from "aws-cdk-lib/aws-lambda";
 import { Construct } from "constructs";
 import { AUDIT_SOURCE } from "../../functions/adapters/audit-events.ts";
 import { catalogEventTypes } from "../../functions/core/events/details.ts";
+import {
+  FEEDBACK_SOURCES,
+  SES_FEEDBACK_DETAIL_TYPES,
+  SES_SOURCE,
+  SMS_FEEDBACK_DETAIL_TYPES,
+  SMS_VOICE_SOURCE,
+} from "../../functions/use-cases/feedback-sources.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 
-export const FEEDBACK_SOURCES = ["aws.ses", "aws.sms-voice"];
 /**
  * What the engine itself puts on the bus for analytics (message.sent, journey.started, …): never
  * its own input. (journey.failed comes from the workflow with its own source, and ingest ends the
  * journey with it.)
  */
 export const ENGINE_AUDIT_SOURCES = [AUDIT_SOURCE];
-/** The SES event-publishing detail-types of the events the configuration set publishes. */
-export const SES_FEEDBACK_DETAIL_TYPES = [
-  "Email Bounced",
-  "Email Complaint Received",
-  "Email Delivered",
-  "Email Opened",
-  "Email Clicked",
-  "Email Rejected",
-];
-/** AWS End User Messaging SMS reports delivery outcomes, opt-outs included, with this detail-type. */
-export const SMS_FEEDBACK_DETAIL_TYPES = ["Text Message Delivery Status Updated"];
 
 /** EventBridge keeps trying a target for a day, which covers a regional Lambda hiccup. */
 const TARGET_RETRY = { retryAttempts: 185, maxEventAge: Duration.hours(24) };
@@ -93,14 +88,14 @@ export class EventRouting extends Construct {
     this.sesFeedbackForwardRule = new events.Rule(this, "SesFeedbackToEngineBus", {
       description: "SES events of the engine's configuration set, from the default bus to the engine bus",
       eventPattern: {
-        source: ["aws.ses"],
+        source: [SES_SOURCE],
         detailType: SES_FEEDBACK_DETAIL_TYPES,
         detail: { mail: { tags: { "ses:configuration-set": [props.sesConfigurationSetName] } } },
       },
     });
     this.smsFeedbackForwardRule = new events.Rule(this, "SmsFeedbackToEngineBus", {
       description: "SMS delivery and opt-out events, from the default bus to the engine bus",
-      eventPattern: { source: ["aws.sms-voice"], detailType: SMS_FEEDBACK_DETAIL_TYPES },
+      eventPattern: { source: [SMS_VOICE_SOURCE], detailType: SMS_FEEDBACK_DETAIL_TYPES },
     });
     const forwardRole = new iam.Role(this, "ForwardRole", {
       assumedBy: new iam.ServicePrincipal("events.amazonaws.com"),

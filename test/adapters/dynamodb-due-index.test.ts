@@ -2,8 +2,8 @@ import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
-import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { nextDueAt } from "../../functions/core/engine/due.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { sweepDueAt } from "../../functions/use-cases/sweep.ts";
@@ -20,7 +20,7 @@ const HOUR = 3_600_000;
 const NOW = Date.parse("2026-03-01T08:20:00Z");
 let db: LocalDynamoDb;
 const { campaigns, engine: config } = loadCampaignDirectory(CAMPAIGNS_DIR);
-const engine = compileEngine(campaigns, config);
+const engine = compileCampaigns(campaigns, config);
 
 beforeAll(async () => {
   db = await startLocalDynamoDb();

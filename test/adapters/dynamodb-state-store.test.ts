@@ -12,8 +12,8 @@ import {
 import { DynamoDbCustomerStateStore, stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
 import { encodeStateJson } from "../../functions/adapters/state-item-codec.ts";
-import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import { isCatalogEventType } from "../../functions/core/events/details.ts";
 import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
@@ -37,7 +37,7 @@ function stateWithEmail(customerId: string): CustomerState {
   state.profile.timezone = "Europe/Paris";
   state.brandAffinity.acme = [2.5, 1_700_000_000_000];
   state.orders.spendHistory.push([1_700_000_000_000, 42.5]);
-  state.onceKeys["welcome|customer"] = -1;
+  state.reentryLocks["welcome|customer"] = -1;
   return state;
 }
 
@@ -213,6 +213,23 @@ describe("DynamoDbCustomerStateStore", () => {
     expect((await store.load("legacy")).state.version).toBe(4);
   });
 
+  it("reads the re-entry locks of an item written when they were stored as onceKeys", async () => {
+    const { reentryLocks, ...rest } = { ...stateWithEmail("once-keys"), version: 2 };
+    const stored = encodeStateJson(JSON.stringify({ ...rest, onceKeys: reentryLocks }));
+    await db.documents.send(
+      new PutCommand({ TableName: TABLE, Item: { customerId: "once-keys", version: 2, state: stored } }),
+    );
+    const loaded = await store.load("once-keys");
+    expect(loaded.state.reentryLocks["welcome|customer"]).toBe(-1);
+    await store.save(loaded.state, 2);
+    const { Item } = await db.documents.send(
+      new GetCommand({ TableName: TABLE, Key: { customerId: "once-keys" } }),
+    );
+    const rewritten = JSON.parse(gunzipSync(Item?.state as Uint8Array).toString("utf8"));
+    expect(rewritten).not.toHaveProperty("onceKeys");
+    expect(rewritten.reentryLocks).toEqual({ "welcome|customer": -1 });
+  });
+
   it("translates AWS errors: a missing table is permanent", async () => {
     const lost = new DynamoDbCustomerStateStore(db.documents, "NoSuchTable");
     await expect(lost.load("c1")).rejects.toMatchObject({
@@ -224,7 +241,7 @@ describe("DynamoDbCustomerStateStore", () => {
   it("carries the engine's real states through the store unchanged (shop stream)", async () => {
     const root = join(import.meta.dirname, "..", "..");
     const { campaigns, engine: config } = loadCampaignDirectory(join(root, "campaigns"));
-    const engine = compileEngine(campaigns, config);
+    const engine = compileCampaigns(campaigns, config);
     const customerEvents = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
       .split("\n")
       .filter((line) => line.trim())

@@ -14,7 +14,7 @@ import { dynamoDbStateScan, type ScannedCustomer } from "../../functions/adapter
 import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import { decodeStateAttribute } from "../../functions/adapters/state-item-codec.ts";
-import type { Engine } from "../../functions/core/engine/compile.ts";
+import type { CompiledCampaigns } from "../../functions/core/engine/compile.ts";
 import {
   handler as fanoutHandler,
   useRuntime as useFanoutRuntime,
@@ -175,7 +175,7 @@ export type ChaosRunOptions = {
   events: readonly StreamEvent[];
   /** Virtual end of the run (journeys still waiting then are stopped). */
   until: number;
-  engine?: Engine;
+  engine?: CompiledCampaigns;
   /**
    * What each sweep reads: the whole table as deployed today (a Scan per campaign per hour), or only the
    * customers DueCustomers lists for its campaign and hour, as the due-time index of issue 9 will

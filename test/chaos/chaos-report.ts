@@ -10,7 +10,7 @@ export type ChaosReport = {
   baseline: RunFigures;
   faulted: RunFigures;
   /**
-   * The same (campaign, customer, step, trigger instance) accepted twice, outside the one window
+   * The same (campaign, customer, step, journey) accepted twice, outside the one window
    * that remains by design (the provider accepted, the process died before recording it): must be 0.
    */
   duplicates: number;

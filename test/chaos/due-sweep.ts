@@ -1,7 +1,7 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { ScannedCustomer } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { parseStoredItem } from "../../functions/adapters/dynamodb-state-store.ts";
-import type { Engine } from "../../functions/core/engine/compile.ts";
+import type { CompiledCampaigns } from "../../functions/core/engine/compile.ts";
 import { type Occurrence, scheduleOccurrences } from "../../functions/core/engine/schedule.ts";
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
 
@@ -30,7 +30,7 @@ export class DueCustomers {
   private readonly written = new Set<string>();
 
   constructor(
-    private readonly engine: Engine,
+    private readonly engine: CompiledCampaigns,
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readCampaignDirectory } from "../../functions/config/campaign-files.ts";
+import { readCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import { checkProperty } from "./check-property.ts";
 import { HOSTILE_IDS } from "./hostile-events.ts";

@@ -117,7 +117,7 @@ describe(`the engine's promises under faults (${stream.length} events, ${CUSTOME
       expect(report.faultsInjected[kind], kind).toBeGreaterThan(0);
   });
 
-  it("sends no message twice: one per (campaign, customer, step, trigger instance)", () => {
+  it("sends no message twice: one per (campaign, customer, step, journey)", () => {
     expect(report.examples.duplicates ?? []).toEqual([]);
     expect(report.duplicates).toBe(0);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { campaignCounts } from "../../functions/core/engine/campaign-counts.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import type { Decision } from "../../functions/core/engine/decisions.ts";
 import { failJourney } from "../../functions/core/engine/fail-journey.ts";
@@ -8,10 +8,10 @@ import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/e
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { CampaignSummary } from "../../local/summary.ts";
 import { cartUpdated, customerSignedUp, orderPlaced } from "../support/events.ts";
-import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 
 const CAMPAIGNS = ["welcome", "cart-abandonment", "order-confirmation"];
-const engine = compileEngine(CAMPAIGNS.map(shippedCampaign), shippedEngineConfig());
+const engine = compileCampaigns(CAMPAIGNS.map(shippedCampaign), shippedEngineSettings());
 const cart = [{ productId: "p1", price: 20 }];
 
 function parsed(event: TestEvent, id: string): CustomerEvent {

@@ -2,10 +2,10 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkCampaign } from "../../functions/config/campaign-files.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { checkCampaign } from "../../functions/campaign-files/load.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { simulate } from "../../local/simulator.ts";
-import { CAMPAIGNS_DIR, customer, shippedEngineConfig, toJsonLines } from "../support/scenario.ts";
+import { CAMPAIGNS_DIR, customer, shippedEngineSettings, toJsonLines } from "../support/scenario.ts";
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -68,7 +68,7 @@ describe("campaign files, fuzzed", () => {
       fc.assert(
         fc.property(fc.nat({ max: all.length - 1 }), hostile, (index, value) => {
           const json = replaced(original, all[index]!, value);
-          const { campaign, problems } = checkCampaign(file, json, shippedEngineConfig());
+          const { campaign, problems } = checkCampaign(file, json, shippedEngineSettings());
           for (const problem of problems) {
             expect(problem.file).toBe(file);
             expect(problem.path).not.toBe("");
@@ -78,7 +78,7 @@ describe("campaign files, fuzzed", () => {
             expect(problems.length).toBeGreaterThan(0);
             return;
           }
-          const engine = compileEngine([campaign], shippedEngineConfig());
+          const engine = compileCampaigns([campaign], shippedEngineSettings());
           simulate(engine, events, { until: Date.parse("2026-04-01T00:00:00Z") });
         }),
         { numRuns: 100 },

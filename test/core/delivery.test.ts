@@ -81,7 +81,7 @@ describe("at-least-once delivery and ordering", () => {
 });
 
 describe("properties over random streams", () => {
-  it("never two sent lines for the same (campaign, customer, step, trigger instance)", () => {
+  it("never two sent lines for the same (campaign, customer, step, journey)", () => {
     let sentSeen = 0;
     fc.assert(
       fc.property(validStream, (events) => {

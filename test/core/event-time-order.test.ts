@@ -1,16 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import type { MessageDecision } from "../../functions/core/engine/decisions.ts";
 import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
 import { appliedStatus } from "../../functions/core/state/applied-events.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { consentUpdated, customerSignedUp, customerUpdated, productViewed } from "../support/events.ts";
-import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 
-const engine = compileEngine(
+const engine = compileCampaigns(
   [shippedCampaign("welcome"), shippedCampaign("browse-abandonment")],
-  shippedEngineConfig(),
+  shippedEngineSettings(),
 );
 
 function events(list: TestEvent[]): CustomerEvent[] {

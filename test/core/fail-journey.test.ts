@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import { failJourney } from "../../functions/core/engine/fail-journey.ts";
 import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/envelope.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
-import { defineCampaign, shippedEngineConfig } from "../support/scenario.ts";
+import { defineCampaign, shippedEngineSettings } from "../support/scenario.ts";
 
 // One journey per customer at a time, again a day after the last one: a journey that no workflow
 // will ever advance must not hold that slot for good.
@@ -20,7 +20,7 @@ const nudge = defineCampaign({
   ],
   templates: { note: { subject: "Hello", body: "<p>Hello</p>" } },
 });
-const engine = compileEngine([nudge], shippedEngineConfig());
+const engine = compileCampaigns([nudge], shippedEngineSettings());
 
 const opened = (at: string, id: string) => {
   const parsed = parseEnvelope({
@@ -35,7 +35,7 @@ const opened = (at: string, id: string) => {
 };
 
 describe("failJourney", () => {
-  it("ends a failed journey: finished, counted as failed, its slot free for the next trigger instance", () => {
+  it("ends a failed journey: finished, counted as failed, its slot free for the next journey of its trigger", () => {
     const state = emptyCustomerState("c1");
     decide(engine, state, opened("2026-03-02T10:00:00Z", "e1"));
     const [journey] = state.journeys;

@@ -36,10 +36,10 @@ describe("messages per journey", () => {
 
 describe("a wait read from event data", () => {
   it("is bounded like a wait written in a file: the wake-up is a valid time", async () => {
-    const { compileEngine } = await import("../../functions/core/engine/compile.ts");
+    const { compileCampaigns } = await import("../../functions/core/engine/compile.ts");
     const { decide } = await import("../../functions/core/engine/decide.ts");
     const { emptyCustomerState } = await import("../../functions/core/state/customer-state.ts");
-    const { shippedEngineConfig } = await import("../support/scenario.ts");
+    const { shippedEngineSettings } = await import("../support/scenario.ts");
     const { MAX_DURATION_MS } = await import("../../functions/core/config/duration.ts");
     const campaign = defineCampaign({
       id: "later",
@@ -52,7 +52,7 @@ describe("a wait read from event data", () => {
       ],
       templates: { t: { subject: "Hi", body: "Hi" } },
     });
-    const engine = compileEngine([campaign], shippedEngineConfig());
+    const engine = compileCampaigns([campaign], shippedEngineSettings());
     const at = Date.parse("2026-03-01T08:00:00Z");
     const decisions = decide(engine, emptyCustomerState("c1"), {
       id: "e1",

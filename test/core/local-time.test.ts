@@ -13,7 +13,7 @@ import {
   nextLocalTime,
   offsetMinutes,
 } from "../../functions/core/time/local-time.ts";
-import { shippedEngineConfig } from "../support/scenario.ts";
+import { shippedEngineSettings } from "../support/scenario.ts";
 
 const zones = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney", "Asia/Kolkata", "UTC"];
 
@@ -106,7 +106,7 @@ describe("quiet hours that end in a daylight-saving gap", () => {
   state.profile.phone = "+12125550123";
   state.consent.sms = "opted_in";
   const config = {
-    ...shippedEngineConfig(),
+    ...shippedEngineSettings(),
     quietHours: { start: "21:00", end: "02:30", channels: ["sms" as const] },
   };
 

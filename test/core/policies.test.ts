@@ -305,11 +305,13 @@ describe("holdout", () => {
 
 describe("marketing SMS says how to opt out", () => {
   it("appends the opt-out text to a rendered SMS body", async () => {
-    const { compileEngine } = await import("../../functions/core/engine/compile.ts");
+    const { compileCampaigns } = await import("../../functions/core/engine/compile.ts");
     const { advance, decide } = await import("../../functions/core/engine/decide.ts");
     const { emptyCustomerState } = await import("../../functions/core/state/customer-state.ts");
-    const { shippedEngineConfig } = await import("../support/scenario.ts");
-    const engine = compileEngine([oneSend({}, "sms", "PT1M")], shippedEngineConfig(), { renderBodies: true });
+    const { shippedEngineSettings } = await import("../support/scenario.ts");
+    const engine = compileCampaigns([oneSend({}, "sms", "PT1M")], shippedEngineSettings(), {
+      renderBodies: true,
+    });
     const state = emptyCustomerState("c1");
     const at = Date.parse("2026-03-02T16:00:00Z"); // 11:00 in New York, the default zone
     decide(engine, state, {

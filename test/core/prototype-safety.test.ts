@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { afterEach, describe, expect, it } from "vitest";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
 import { CustomerStateSchema, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
@@ -22,7 +22,7 @@ import {
   CAMPAIGNS_DIR,
   runScenario,
   shippedCampaign,
-  shippedEngineConfig,
+  shippedEngineSettings,
   type TestEvent,
   toJsonLines,
 } from "../support/scenario.ts";
@@ -100,7 +100,7 @@ describe("ids that are also Object.prototype's keys are plain data", () => {
   });
 
   it("a state stored and parsed again keeps such ids as own keys of prototype-free records", () => {
-    const engine = compileEngine([shippedCampaign("back-in-stock")], shippedEngineConfig());
+    const engine = compileCampaigns([shippedCampaign("back-in-stock")], shippedEngineSettings());
     const state = emptyCustomerState("a");
     for (const event of toJsonLines([
       ...attack.slice(2, 6),

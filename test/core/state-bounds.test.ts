@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { compileEngine, type Engine } from "../../functions/core/engine/compile.ts";
+import { type CompiledCampaigns, compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { advance, decide } from "../../functions/core/engine/decide.ts";
 import { runOccurrence, scheduleOccurrences } from "../../functions/core/engine/schedule.ts";
 import { type CustomerEvent, parseJsonLine } from "../../functions/core/events/envelope.ts";
@@ -14,16 +14,16 @@ import { DAY } from "../../functions/core/time/local-time.ts";
 import {
   CAMPAIGNS_DIR,
   shippedCampaign,
-  shippedEngineConfig,
+  shippedEngineSettings,
   type TestEvent,
   toJsonLines,
 } from "../support/scenario.ts";
 
-const engine = compileEngine(
+const engine = compileCampaigns(
   readdirSync(CAMPAIGNS_DIR)
     .filter((f) => f.endsWith(".json") && f !== "engine.json")
     .map((f) => shippedCampaign(f.replace(/\.json$/, ""))),
-  shippedEngineConfig(),
+  shippedEngineSettings(),
 );
 const DYNAMODB_LIMIT = 400 * 1024;
 const DAYS = Number(process.env.DAYS ?? 5 * 365);
@@ -46,7 +46,7 @@ class Customer {
   private changes = 0;
   constructor(
     readonly id: string,
-    private readonly engine: Engine,
+    private readonly engine: CompiledCampaigns,
   ) {
     this.state = emptyCustomerState(id);
   }

@@ -3,9 +3,9 @@ import type { CustomerEvent } from "../../functions/core/events/envelope.ts";
 import { applyEvent } from "../../functions/core/state/apply-event.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { brandAffinityNow, computeTraits } from "../../functions/core/state/traits.ts";
-import { shippedEngineConfig } from "../support/scenario.ts";
+import { shippedEngineSettings } from "../support/scenario.ts";
 
-const config = shippedEngineConfig();
+const config = shippedEngineSettings();
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-03-02T12:00:00Z");
 

@@ -1,10 +1,10 @@
 import { readdirSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { cartUpdated, customerSignedUp } from "../support/events.ts";
 import { expectedLines } from "../support/lines.ts";
-import { CAMPAIGNS_DIR, runScenario, shippedCampaign, shippedEngineConfig } from "../support/scenario.ts";
+import { CAMPAIGNS_DIR, runScenario, shippedCampaign, shippedEngineSettings } from "../support/scenario.ts";
 import { type LocalEngine, startLocalEngine } from "./local-engine.ts";
 
 // Before the handlers' modules load: Powertools Metrics needs a namespace, and prints nothing in tests.
@@ -61,7 +61,7 @@ async function expectCleanRun(engine: LocalEngine) {
 
 describe("cart abandonment end to end: ingest -> dynalite -> Step Functions (local) -> journey-step -> SES", () => {
   it("sends what `engage simulate` sends: reminder 1 h after the last update, offer 23 h later", async () => {
-    const cartOnly = compileEngine([shippedCampaign("cart-abandonment")], shippedEngineConfig(), {
+    const cartOnly = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings(), {
       renderBodies: true,
     });
     local = await startLocalEngine({ db, start: "2026-03-01T00:00:00Z", engine: cartOnly });

@@ -1,11 +1,11 @@
 import { TooManyRequestsException } from "@aws-sdk/client-sesv2";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { verifyUnsubscribeToken } from "../../functions/unsubscribe/token.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { cartUpdated, customerSignedUp, orderPlaced } from "../support/events.ts";
-import { shippedCampaign, shippedEngineConfig } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings } from "../support/scenario.ts";
 import { type LocalEngine, startLocalEngine, UNSUBSCRIBE_SECRET } from "./local-engine.ts";
 
 // Before the handlers' modules load: Powertools Metrics needs a namespace, and prints nothing in tests.
@@ -15,7 +15,7 @@ vi.hoisted(() => {
 });
 
 const { step, doneOrWait, waitUntilWakeAt, done } = JOURNEY_STATES;
-const cartOnly = compileEngine([shippedCampaign("cart-abandonment")], shippedEngineConfig(), {
+const cartOnly = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings(), {
   renderBodies: true,
 });
 

@@ -7,7 +7,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
-import type { Engine } from "../../functions/core/engine/compile.ts";
+import type { CompiledCampaigns } from "../../functions/core/engine/compile.ts";
 import type { MessageLine } from "../../functions/core/engine/decisions.ts";
 import { handler as ingestHandler, useRuntime as useIngestRuntime } from "../../functions/handlers/ingest.ts";
 import {
@@ -120,7 +120,7 @@ export type LocalEngineOptions = {
   /** The virtual time the run starts at. */
   start: string;
   /** Campaigns to run; default the shipped ones, as bundled with the functions. */
-  engine?: Engine;
+  engine?: CompiledCampaigns;
 };
 
 /**

@@ -8,7 +8,7 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
-import { loadCampaignDirectory } from "../../functions/config/campaign-files.ts";
+import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
 import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
 import { ENVIRONMENT_NAMES, readEnvironment } from "../../functions/runtime/environment.ts";

@@ -40,7 +40,7 @@ describe("import direction", () => {
     "functions/runtime": [
       "functions/core",
       "functions/adapters",
-      "functions/config",
+      "functions/campaign-files",
       "functions/unsubscribe",
     ],
     "functions/use-cases": [

@@ -2,13 +2,13 @@ import { readdirSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { generateShopStream } from "../../examples/shop-stream.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { formatMessageLine } from "../../local/message-line.ts";
 import { simulate } from "../../local/simulator.ts";
 import {
   CAMPAIGNS_DIR,
   shippedCampaign,
-  shippedEngineConfig,
+  shippedEngineSettings,
   type TestEvent,
   toJsonLines,
 } from "../support/scenario.ts";
@@ -16,7 +16,7 @@ import {
 const campaignIds = readdirSync(CAMPAIGNS_DIR)
   .filter((file) => file.endsWith(".json") && file !== "engine.json")
   .map((file) => file.replace(/\.json$/, ""));
-const engine = compileEngine(campaignIds.map(shippedCampaign), shippedEngineConfig());
+const engine = compileCampaigns(campaignIds.map(shippedCampaign), shippedEngineSettings());
 
 /** Every message line, in order, and the summary: what a sweep of every customer every day gives. */
 function run(lines: string[], fullSweep: boolean, until?: number) {

@@ -8,14 +8,14 @@ import { mockClient } from "aws-sdk-client-mock";
 import { beforeEach, describe, expect, it } from "vitest";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { SesEmailSender } from "../../functions/adapters/ses-sender.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { awsEffectPorts } from "../../functions/runtime/aws-effect-ports.ts";
 import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { EffectPorts } from "../../functions/runtime/effect-ports.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { customerSignedUp, orderPlaced } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
-import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
 
 const runner = useRunnerOnDynalite();
@@ -159,7 +159,7 @@ describe("runForCustomer with SES mocked (awsEffectPorts)", () => {
   beforeEach(() => ses.reset());
 
   // Order confirmation alone: the sign-up gives the address and sends nothing.
-  const confirmations = compileEngine([shippedCampaign("order-confirmation")], shippedEngineConfig(), {
+  const confirmations = compileCampaigns([shippedCampaign("order-confirmation")], shippedEngineSettings(), {
     renderBodies: true,
   });
   const customerWithOrder = async (deps: RuntimeDeps) => {

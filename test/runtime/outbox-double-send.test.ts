@@ -3,7 +3,7 @@ import type { SavedState } from "../../functions/adapters/customer-state-store.t
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { SDK_CALL_BUDGET_MS } from "../../functions/adapters/sdk-client-settings.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import {
@@ -17,10 +17,12 @@ import { defaultClients } from "../../functions/wiring.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { customerSignedUp } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
-import { shippedCampaign, shippedEngineConfig, toJsonLines } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings, toJsonLines } from "../support/scenario.ts";
 
 const TABLE = "customer-state";
-const engine = compileEngine([shippedCampaign("welcome")], shippedEngineConfig(), { renderBodies: true });
+const engine = compileCampaigns([shippedCampaign("welcome")], shippedEngineSettings(), {
+  renderBodies: true,
+});
 
 /**
  * The state store with faults injected on its writes: `conflicts` writes lose their version race to

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import type { CampaignCount } from "../../functions/core/engine/campaign-counts.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { recheckSend } from "../../functions/core/engine/recheck-send.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
@@ -9,7 +9,7 @@ import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/custom
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
-import { shippedCampaign, shippedEngineConfig, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
 
 const HOUR = 3_600_000;
@@ -146,7 +146,7 @@ describe("a message performed later than it was decided is judged again (issue 7
   });
 });
 
-const carts = compileEngine([shippedCampaign("cart-abandonment")], shippedEngineConfig());
+const carts = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings());
 
 describe("recheckSend (the core's judgement of a pending message)", () => {
   const sms = (decidedAt: number): MessageEntry => ({

@@ -1,7 +1,7 @@
 import { readdirSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
@@ -17,17 +17,17 @@ import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import {
   CAMPAIGNS_DIR,
   shippedCampaign,
-  shippedEngineConfig,
+  shippedEngineSettings,
   type TestEvent,
   toJsonLines,
 } from "../support/scenario.ts";
 
 const TABLE = "customer-state";
-const engine = compileEngine(
+const engine = compileCampaigns(
   readdirSync(CAMPAIGNS_DIR)
     .filter((f) => f.endsWith(".json") && f !== "engine.json")
     .map((f) => shippedCampaign(f.replace(/\.json$/, ""))),
-  shippedEngineConfig(),
+  shippedEngineSettings(),
   { renderBodies: true },
 );
 

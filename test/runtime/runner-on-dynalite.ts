@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
-import { shippedCampaign, shippedEngineConfig } from "../support/scenario.ts";
+import { shippedCampaign, shippedEngineSettings } from "../support/scenario.ts";
 
 /** welcome (marketing) and order-confirmation (transactional) as shipped, with bodies rendered. */
-export const runnerEngine = compileEngine(
+export const runnerEngine = compileCampaigns(
   [shippedCampaign("welcome"), shippedCampaign("order-confirmation")],
-  shippedEngineConfig(),
+  shippedEngineSettings(),
   { renderBodies: true },
 );
 

@@ -1,14 +1,14 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Campaign, type CampaignInput, CampaignSchema } from "../../functions/core/config/campaign.ts";
-import { type EngineConfig, EngineConfigSchema } from "../../functions/core/config/engine.ts";
-import { compileEngine } from "../../functions/core/engine/compile.ts";
+import { type EngineSettings, EngineSettingsSchema } from "../../functions/core/config/engine.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import type { MessageDecision, MessageLine } from "../../functions/core/engine/decisions.ts";
 import { formatMessageLine } from "../../local/message-line.ts";
 import { type SimulationReport, simulate } from "../../local/simulator.ts";
 
 export const CAMPAIGNS_DIR = join(import.meta.dirname, "..", "..", "campaigns");
-const engineConfig = EngineConfigSchema.parse(
+const engineSettings = EngineSettingsSchema.parse(
   JSON.parse(readFileSync(join(CAMPAIGNS_DIR, "engine.json"), "utf8")),
 );
 const campaignCache = new Map<string, Campaign>();
@@ -25,7 +25,7 @@ export type TestEvent = {
 export type ScenarioOptions = {
   until?: string;
   /** Changes to the shipped engine.json, merged shallowly. */
-  engine?: Partial<EngineConfig>;
+  engine?: Partial<EngineSettings>;
   /** Changes to the shipped campaigns, by id, merged shallowly. */
   campaigns?: Record<string, Partial<Campaign>>;
   /** Sees each message with the decision behind it (journey id, marketing or not). */
@@ -76,7 +76,7 @@ export function runCampaigns(
   events: TestEvent[] | string[],
   options: ScenarioOptions = {},
 ) {
-  const engine = compileEngine(campaigns, { ...engineConfig, ...options.engine });
+  const engine = compileCampaigns(campaigns, { ...engineSettings, ...options.engine });
   const lines: MessageLine[] = [];
   const input = typeof events[0] === "string" ? (events as string[]) : toJsonLines(events as TestEvent[]);
   const report: SimulationReport = simulate(engine, input, {
@@ -105,6 +105,6 @@ export const customer = (id: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-export function shippedEngineConfig(): EngineConfig {
-  return engineConfig;
+export function shippedEngineSettings(): EngineSettings {
+  return engineSettings;
 }

@@ -50,7 +50,7 @@ export interface JourneyStateMachineProps {
 /**
  * The one generic journey workflow: Step -> done? -> Wait until wakeAt -> Step ... A campaign's
  * steps live in its JSON file; this is only a durable timer loop. Execution input is
- * { customerId, instanceId }, and the execution name is the instance id (set by the starter).
+ * { customerId, instanceId }, and the execution name is the journey id (set by the starter).
  */
 export class JourneyStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;

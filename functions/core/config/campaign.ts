@@ -54,9 +54,7 @@ export const ProductsSchema = z
   .describe("the products a message is about");
 
 const triggerCommon = {
-  id: stepId
-    .default("main")
-    .describe("names the trigger in instance ids and in step conditions (trigger.id)"),
+  id: stepId.default("main").describe("names the trigger in journey ids and in step conditions (trigger.id)"),
   where: ConditionSchema.optional(),
   startAt: stepId
     .optional()

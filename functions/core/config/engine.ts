@@ -6,7 +6,7 @@ import { SafeKeySchema } from "./safe-key.ts";
 
 const count = z.number().int().positive();
 
-export const EngineConfigSchema = z.strictObject({
+export const EngineSettingsSchema = z.strictObject({
   $schema: z.string().optional(),
   defaultTimezone: TimeZoneSchema,
   holdoutPercent: z.number().min(0).max(100),
@@ -95,5 +95,5 @@ export const EngineConfigSchema = z.strictObject({
     "how far past its arrival an event's own time may be (clock skew); an event dated later is rejected at ingest",
   ).default(24 * 3_600_000),
 });
-export type EngineConfig = z.infer<typeof EngineConfigSchema>;
-export type EngineConfigInput = z.input<typeof EngineConfigSchema>;
+export type EngineSettings = z.infer<typeof EngineSettingsSchema>;
+export type EngineSettingsInput = z.input<typeof EngineSettingsSchema>;

@@ -1,5 +1,5 @@
 import type { Campaign, Trigger } from "../config/campaign.ts";
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import type { EventType } from "../events/details.ts";
 import { type CompiledTemplate, compileTemplates } from "../templates/templates.ts";
 
@@ -7,8 +7,8 @@ export type TriggerOf<T extends Trigger["type"]> = Extract<Trigger, { type: T }>
 export type Bound<T extends Trigger["type"]> = { campaign: Campaign; trigger: TriggerOf<T> };
 
 /** Campaigns compiled once: dispatch by event type, templates parsed, step ids indexed. */
-export type Engine = {
-  config: EngineConfig;
+export type CompiledCampaigns = {
+  config: EngineSettings;
   campaigns: Map<string, Campaign>;
   stepIndex: Map<string, Map<string, number>>;
   templates: Map<string, Map<string, CompiledTemplate>>;
@@ -29,12 +29,12 @@ export type Engine = {
   renderBodies: boolean;
 };
 
-export function compileEngine(
+export function compileCampaigns(
   campaigns: Campaign[],
-  config: EngineConfig,
+  config: EngineSettings,
   options: { renderBodies?: boolean } = {},
-): Engine {
-  const engine: Engine = {
+): CompiledCampaigns {
+  const engine: CompiledCampaigns = {
     config,
     campaigns: new Map(),
     stepIndex: new Map(),

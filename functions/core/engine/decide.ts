@@ -8,13 +8,13 @@ import { appliedStatus, rememberApplied } from "../state/applied-events.ts";
 import { applyEvent } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { applyOrderedFields } from "../state/ordered-fields.ts";
-import type { Bound, Engine } from "./compile.ts";
+import type { Bound, CompiledCampaigns } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
 import {
   advanceJourney,
+  type DecisionAccumulator,
   finishJourney,
   journeyKey,
-  type Run,
   refreshJourney,
   resumeWaitingJourney,
   runningJourney,
@@ -31,7 +31,7 @@ import { startTraitJourneys, traitSnapshot } from "./trait-triggers.ts";
  * concerns, starts the journeys it triggers (directly or through a trait crossing). The state is
  * changed in place; the decisions say what to apply outside (messages, wake-ups, index updates).
  */
-export function decide(engine: Engine, state: CustomerState, event: CustomerEvent): Decision[] {
+export function decide(engine: CompiledCampaigns, state: CustomerState, event: CustomerEvent): Decision[] {
   const applied = appliedStatus(state, event.id, event.at);
   if (applied === "applied") return [];
   // Maybe a replay of an event applied and forgotten: only what cannot move backwards is applied.
@@ -40,63 +40,73 @@ export function decide(engine: Engine, state: CustomerState, event: CustomerEven
     return [];
   }
   rememberApplied(state, event.id, event.at, engine.config.retention.appliedEvents);
-  const run: Run = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
   const now = event.at;
   const before = traitSnapshot(engine, state, event, now);
   applyEvent(state, event, engine.config);
   const scopeEvent = toScopeEvent(event);
   const touched = touchedProducts(event);
   if (touched.length > 0)
-    run.decisions.push({
+    accumulator.decisions.push({
       type: "interest",
       customerId: state.customerId,
       productIds: touched,
       ...(event.type === "product.viewed" ? { until: now + engine.config.traits.viewedInterestWindow } : {}),
     });
 
-  if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(run, scopeEvent, now);
+  if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(accumulator, scopeEvent, now);
   for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])
-    startFromEvent(run, campaign, trigger, scopeEvent, now);
+    startFromEvent(accumulator, campaign, trigger, scopeEvent, now);
   for (const refresh of engine.refreshTriggers.get(event.type) ?? [])
-    refreshFromEvent(run, refresh, scopeEvent, now);
-  if (before) startTraitJourneys(run, before, traitSnapshot(engine, state, event, now)!, scopeEvent, now);
+    refreshFromEvent(accumulator, refresh, scopeEvent, now);
+  if (before)
+    startTraitJourneys(accumulator, before, traitSnapshot(engine, state, event, now)!, scopeEvent, now);
   pruneState(engine, state, now);
   state.version++;
-  return run.decisions;
+  return accumulator.decisions;
 }
 
 /** A catalog event (price, inventory) for one candidate customer from the interest index. */
-export function decideCatalog(engine: Engine, state: CustomerState, event: CatalogEvent): Decision[] {
-  const run: Run = { engine, state, decisions: [] };
+export function decideCatalog(
+  engine: CompiledCampaigns,
+  state: CustomerState,
+  event: CatalogEvent,
+): Decision[] {
+  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
   const scopeEvent = toScopeEvent(event);
   for (const { campaign, trigger } of engine.catalogTriggers.get(event.type) ?? [])
-    startFromEvent(run, campaign, trigger, scopeEvent, event.at);
-  if (run.decisions.length > 0) {
+    startFromEvent(accumulator, campaign, trigger, scopeEvent, event.at);
+  if (accumulator.decisions.length > 0) {
     pruneState(engine, state, event.at);
     state.version++;
   }
-  return run.decisions;
+  return accumulator.decisions;
 }
 
 /** A journey's wake-up: runs its due steps. A stale wake-up (the journey moved or ended) does nothing. */
-export function advance(engine: Engine, state: CustomerState, journeyId: string, now: number): Decision[] {
-  const run: Run = { engine, state, decisions: [] };
+export function advance(
+  engine: CompiledCampaigns,
+  state: CustomerState,
+  journeyId: string,
+  now: number,
+): Decision[] {
+  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
   const journey = state.journeys.find((j) => j.id === journeyId);
-  if (!journey || journey.wakeAt > now) return run.decisions;
-  advanceJourney(run, journey, now);
+  if (!journey || journey.wakeAt > now) return accumulator.decisions;
+  advanceJourney(accumulator, journey, now);
   pruneState(engine, state, now);
   state.version++;
-  return run.decisions;
+  return accumulator.decisions;
 }
 
 export function startFromEvent(
-  run: Run,
+  accumulator: DecisionAccumulator,
   campaign: Campaign,
   trigger: Trigger,
   event: ScopeEvent,
   now: number,
 ): void {
-  const scope = scopeAt(run, now, undefined, event);
+  const scope = scopeAt(accumulator, now, undefined, event);
   scope.facts.trigger = { id: trigger.id };
   const elements: unknown[] =
     trigger.type === "event" && trigger.forEach ? readValues(scope.facts, trigger.forEach) : [undefined];
@@ -107,7 +117,7 @@ export function startFromEvent(
       scope.facts,
       trigger.type === "event" || trigger.type === "catalog" ? trigger.key : [],
     );
-    const open = runningJourney(run.state, campaign.id, trigger.id, key);
+    const open = runningJourney(accumulator.state, campaign.id, trigger.id, key);
     const debounced = trigger.type === "event" && trigger.debounce;
     // A running journey that is not debounced takes nothing from a repeat: no context to build.
     if (open && !debounced) continue;
@@ -116,40 +126,40 @@ export function startFromEvent(
     if (trigger.products) context.products = selectProducts(trigger.products, scope);
     if (open)
       refreshJourney(
-        run,
+        accumulator,
         open,
         now,
         context,
         trigger.products?.accumulate ? trigger.products.max : undefined,
       );
-    else startJourney(run, { campaign, trigger, key, at: now, context });
+    else startJourney(accumulator, { campaign, trigger, key, at: now, context });
   }
 }
 
 /** Activity that is not the trigger itself (checkout.started for a cart) moves the running journey's wait. */
 function refreshFromEvent(
-  run: Run,
+  accumulator: DecisionAccumulator,
   { campaign, trigger, key: keyPaths }: Bound<"event"> & { key: string[] },
   event: ScopeEvent,
   now: number,
 ): void {
-  const key = journeyKey(scopeAt(run, now, undefined, event).facts, keyPaths);
-  const open = runningJourney(run.state, campaign.id, trigger.id, key);
-  if (open) refreshJourney(run, open, now, {}, undefined);
+  const key = journeyKey(scopeAt(accumulator, now, undefined, event).facts, keyPaths);
+  const open = runningJourney(accumulator.state, campaign.id, trigger.id, key);
+  if (open) refreshJourney(accumulator, open, now, {}, undefined);
 }
 
-function endOrResumeJourneys(run: Run, event: ScopeEvent, now: number): void {
-  const listening = run.engine.journeyEventTypes.get(event.type as EventType);
-  for (const journey of [...run.state.journeys]) {
+function endOrResumeJourneys(accumulator: DecisionAccumulator, event: ScopeEvent, now: number): void {
+  const listening = accumulator.engine.journeyEventTypes.get(event.type as EventType);
+  for (const journey of [...accumulator.state.journeys]) {
     if (!listening?.has(journey.campaign)) continue;
-    const campaign = run.engine.campaigns.get(journey.campaign);
+    const campaign = accumulator.engine.campaigns.get(journey.campaign);
     if (!campaign) continue;
-    const scope = scopeAt(run, now, journey, event);
+    const scope = scopeAt(accumulator, now, journey, event);
     const exit = campaign.exitOn.find(
       (rule) => rule.event === event.type && holds(rule.where, scope) && matches(rule.match, scope.facts),
     );
     if (exit) {
-      finishJourney(run, journey, now, "exited", { event: event.type, conversion: exit.conversion });
+      finishJourney(accumulator, journey, now, "exited", { event: event.type, conversion: exit.conversion });
       continue;
     }
     const step = campaign.steps[journey.step];
@@ -160,7 +170,7 @@ function endOrResumeJourneys(run: Run, event: ScopeEvent, now: number): void {
       holds(step.where, scope) &&
       matches(step.match, scope.facts)
     )
-      resumeWaitingJourney(run, journey, event, now);
+      resumeWaitingJourney(accumulator, journey, event, now);
   }
 }
 

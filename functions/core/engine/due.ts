@@ -5,8 +5,8 @@ import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { DAY, instantOfLocal, localParts } from "../time/local-time.ts";
-import type { Bound, Engine } from "./compile.ts";
-import { leadTime, onceKey, type Run, scopeAt } from "./journeys.ts";
+import type { Bound, CompiledCampaigns } from "./compile.ts";
+import { type DecisionAccumulator, leadTime, reentryLockKey, scopeAt } from "./journeys.ts";
 import { triggerOccurrences } from "./schedule.ts";
 
 /**
@@ -23,7 +23,7 @@ export const DUE_HORIZON = 400 * DAY;
  * they hold (dates, "days ago", "within", spend leaving its window), and any condition it cannot
  * read that way is taken to hold.
  */
-export function nextDueAt(engine: Engine, state: CustomerState, from: number): number {
+export function nextDueAt(engine: CompiledCampaigns, state: CustomerState, from: number): number {
   let due = from + DUE_HORIZON;
   for (const bound of engine.scheduleTriggers) {
     const at = firstDueOccurrence(engine, state, bound, from, due);
@@ -34,7 +34,7 @@ export function nextDueAt(engine: Engine, state: CustomerState, from: number): n
 
 /** The first occurrence of the trigger in [from, to) that re-entry allows and whose conditions may hold. */
 function firstDueOccurrence(
-  engine: Engine,
+  engine: CompiledCampaigns,
   state: CustomerState,
   bound: Bound<"schedule">,
   from: number,
@@ -46,14 +46,14 @@ function firstDueOccurrence(
   const lead = leadTime(campaign, startIndex);
   let start = from;
   if (reentry?.scope === "customer") {
-    const until = getOwn(state.onceKeys, onceKey(campaign.id, trigger.id, "", reentry));
+    const until = getOwn(state.reentryLocks, reentryLockKey(campaign.id, trigger.id, "", reentry));
     if (until !== undefined && until < 0) return undefined;
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  const run: Run = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
   const read = (at: number) => {
-    const scope = scopeAt(run, at);
+    const scope = scopeAt(accumulator, at);
     scope.facts.trigger = { id: trigger.id };
     return scope;
   };
@@ -73,7 +73,10 @@ function firstDueOccurrence(
       const end = Math.min(high, low + chunk);
       for (const occurrence of triggerOccurrences(engine, state, bound, low, end)) {
         if (reentry?.scope !== "key") return occurrence.at;
-        const until = getOwn(state.onceKeys, onceKey(campaign.id, trigger.id, occurrence.key, reentry));
+        const until = getOwn(
+          state.reentryLocks,
+          reentryLockKey(campaign.id, trigger.id, occurrence.key, reentry),
+        );
         if (until === undefined || (until >= 0 && until <= occurrence.at + lead)) return occurrence.at;
       }
       low = end;

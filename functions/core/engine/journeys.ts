@@ -10,12 +10,12 @@ import { compactItem } from "../state/compact-item.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { dataRecord, getOwn, setOwn } from "../state/data-record.ts";
 import { type CompiledTemplate, renderBody, renderSubject } from "../templates/templates.ts";
-import type { Engine } from "./compile.ts";
+import type { CompiledCampaigns } from "./compile.ts";
 import type { Decision, MessageLine } from "./decisions.ts";
 import { mergeProducts } from "./products.ts";
 
-/** One call into the core: the engine, the customer's state it may change, and the decisions made. */
-export type Run = { engine: Engine; state: CustomerState; decisions: Decision[] };
+/** One call into the core: the compiled campaigns, the customer's state it may change, the decisions so far. */
+export type DecisionAccumulator = { engine: CompiledCampaigns; state: CustomerState; decisions: Decision[] };
 
 const MAX_STEPS_PER_ADVANCE = 64;
 /** Stands in a rendered body for the signed one-click link, which only the sender can sign. */
@@ -41,8 +41,13 @@ export function journeyId(campaignId: string, customerId: string, triggerId: str
   return `${campaignId}:${customerId}:${triggerId}:${key}`;
 }
 
-export function scopeAt(run: Run, now: number, journey?: Journey, event?: ScopeEvent): ConditionScope {
-  const { state, engine } = run;
+export function scopeAt(
+  accumulator: DecisionAccumulator,
+  now: number,
+  journey?: Journey,
+  event?: ScopeEvent,
+): ConditionScope {
+  const { state, engine } = accumulator;
   return {
     facts: buildFacts({
       state,
@@ -69,23 +74,25 @@ export type StartRequest = {
 };
 
 /**
- * Starts a journey unless one runs for this key, it ran for this trigger instance, or re-entry forbids it.
+ * Starts a journey unless one runs for this key, a journey of the same id ran, or re-entry forbids it.
  * Under a re-entry window (not "forever") the same key may run again once the window allows: each run
- * is its own trigger instance, its id suffixed with its start time (a redelivery starts nothing).
+ * is its own journey, its id suffixed with its start time (a redelivery starts nothing).
  */
-export function startJourney(run: Run, request: StartRequest): Journey | undefined {
-  const { state, decisions } = run;
+export function startJourney(accumulator: DecisionAccumulator, request: StartRequest): Journey | undefined {
+  const { state, decisions } = accumulator;
   const { campaign, trigger, key, at } = request;
-  const context = keptContext(run, campaign.id, request.context);
+  const context = keptContext(accumulator, campaign.id, request.context);
   const reentry = trigger.reentry ?? campaign.reentry;
   const base = journeyId(campaign.id, state.customerId, trigger.id, key);
   const id = reentry !== undefined && reentry.window !== "forever" ? `${base}@${at}` : base;
   if (getOwn(state.finished, id) !== undefined || runningJourney(state, campaign.id, trigger.id, key))
     return undefined;
-  const startIndex = trigger.startAt ? (run.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
+  const startIndex = trigger.startAt
+    ? (accumulator.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0)
+    : 0;
   // The lock is judged when the first message could go: a lock that ends before then does not block.
   const firstSendAt = at + leadTime(campaign, startIndex);
-  if (reentry && isLocked(state, onceKey(campaign.id, trigger.id, key, reentry), firstSendAt))
+  if (reentry && isLocked(state, reentryLockKey(campaign.id, trigger.id, key, reentry), firstSendAt))
     return undefined;
   const journey: Journey = {
     id,
@@ -108,13 +115,13 @@ export function startJourney(run: Run, request: StartRequest): Journey | undefin
     customerId: state.customerId,
     at,
   });
-  advanceJourney(run, journey, at);
+  advanceJourney(accumulator, journey, at);
   return journey;
 }
 
 /** A repeat of a debounced trigger: waits anchored to the last trigger move, the context takes the news. */
 export function refreshJourney(
-  run: Run,
+  accumulator: DecisionAccumulator,
   journey: Journey,
   at: number,
   context: Record<string, unknown>,
@@ -122,31 +129,31 @@ export function refreshJourney(
 ): void {
   const previous = journey.context.products as Item[] | undefined;
   const incoming = context.products as Item[] | undefined;
-  journey.context = { ...journey.context, ...keptContext(run, journey.campaign, context) };
+  journey.context = { ...journey.context, ...keptContext(accumulator, journey.campaign, context) };
   if (maxProducts !== undefined && incoming && previous)
     journey.context.products = mergeProducts(incoming, previous, maxProducts);
   journey.lastTriggerAt = Math.max(journey.lastTriggerAt, at);
   if (journey.debounceMs !== undefined) {
     journey.wakeAt = journey.lastTriggerAt + journey.debounceMs;
-    wake(run, journey);
+    wake(accumulator, journey);
   }
 }
 
 /** Runs every step that is due at `now`, stopping at the next wait. */
-export function advanceJourney(run: Run, journey: Journey, now: number): void {
-  const campaign = run.engine.campaigns.get(journey.campaign);
+export function advanceJourney(accumulator: DecisionAccumulator, journey: Journey, now: number): void {
+  const campaign = accumulator.engine.campaigns.get(journey.campaign);
   if (!campaign) {
-    finishJourney(run, journey, now, "completed");
+    finishJourney(accumulator, journey, now, "completed");
     return;
   }
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE; guard++) {
     if (journey.wakeAt > now) {
-      wake(run, journey);
+      wake(accumulator, journey);
       return;
     }
     const step = campaign.steps[journey.step];
     if (!step) {
-      finishJourney(run, journey, now, "completed");
+      finishJourney(accumulator, journey, now, "completed");
       return;
     }
     if (step.type !== "send") journey.debounceMs = undefined;
@@ -154,23 +161,23 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
     let next: string | undefined;
     switch (step.type) {
       case "send": {
-        const outcome = sendStep(run, campaign, journey, step, now);
+        const outcome = sendStep(accumulator, campaign, journey, step, now);
         if (outcome === "deferred") {
-          wake(run, journey);
+          wake(accumulator, journey);
           return;
         }
         // Re-entry locked, or the journey's messages are used up.
         if (outcome === "locked") {
-          finishJourney(run, journey, now, "completed");
+          finishJourney(accumulator, journey, now, "completed");
           return;
         }
         next = step.next;
         break;
       }
       case "wait": {
-        const length = waitLength(run, journey, step, now);
+        const length = waitLength(accumulator, journey, step, now);
         if (length === undefined) {
-          finishJourney(run, journey, now, "completed");
+          finishJourney(accumulator, journey, now, "completed");
           return;
         }
         if (step.from === "lastTrigger") {
@@ -184,49 +191,56 @@ export function advanceJourney(run: Run, journey: Journey, now: number): void {
         if (journey.awaitingSince === undefined) {
           journey.awaitingSince = dueAt;
           journey.wakeAt = dueAt + step.timeout;
-          wake(run, journey);
+          wake(accumulator, journey);
           return;
         }
         journey.awaitingSince = undefined;
         next = step.onTimeout;
         break;
       case "branch":
-        next = holds(step.if, scopeAt(run, now, journey)) ? step.then : step.else;
+        next = holds(step.if, scopeAt(accumulator, now, journey)) ? step.then : step.else;
         break;
     }
     if (next === "end") {
-      finishJourney(run, journey, now, "completed");
+      finishJourney(accumulator, journey, now, "completed");
       return;
     }
     journey.step =
-      next === undefined ? journey.step + 1 : (run.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
+      next === undefined
+        ? journey.step + 1
+        : (accumulator.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
     if (journey.step < 0) {
-      finishJourney(run, journey, now, "completed");
+      finishJourney(accumulator, journey, now, "completed");
       return;
     }
   }
   // A loop of branches with no wait: end the journey rather than spin.
-  finishJourney(run, journey, now, "completed");
+  finishJourney(accumulator, journey, now, "completed");
 }
 
 /** Resumes a journey waiting for this event: the event is kept as journey.awaited. */
-export function resumeWaitingJourney(run: Run, journey: Journey, event: ScopeEvent, at: number): void {
+export function resumeWaitingJourney(
+  accumulator: DecisionAccumulator,
+  journey: Journey,
+  event: ScopeEvent,
+  at: number,
+): void {
   journey.awaitingSince = undefined;
-  const fields = run.engine.journeyFields.get(journey.campaign);
+  const fields = accumulator.engine.journeyFields.get(journey.campaign);
   const awaited = fields?.awaited ? pick(event.detail, fields.awaited) : event.detail;
   journey.context = fields?.top.has("awaited") === false ? journey.context : { ...journey.context, awaited };
   journey.step++;
-  const campaign = run.engine.campaigns.get(journey.campaign);
+  const campaign = accumulator.engine.campaigns.get(journey.campaign);
   const step = campaign?.steps[journey.step - 1];
   if (step && step.type === "waitForEvent" && step.next) {
     if (step.next === "end") {
-      finishJourney(run, journey, at, "completed");
+      finishJourney(accumulator, journey, at, "completed");
       return;
     }
-    journey.step = run.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? journey.step;
+    journey.step = accumulator.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? journey.step;
   }
   journey.wakeAt = at;
-  advanceJourney(run, journey, at);
+  advanceJourney(accumulator, journey, at);
 }
 
 /** What the engine itself reads from a context, whatever the campaign's files say. */
@@ -234,17 +248,17 @@ const CONTEXT_ALWAYS_KEPT = new Set(["products", "item", "orderId"]);
 
 /** The part of a trigger's context the campaign reads: a journey keeps no copy of the whole event. */
 function keptContext(
-  run: Run,
+  accumulator: DecisionAccumulator,
   campaignId: string,
   context: Record<string, unknown>,
 ): Record<string, unknown> {
-  const fields = run.engine.journeyFields.get(campaignId);
+  const fields = accumulator.engine.journeyFields.get(campaignId);
   if (!fields) return context;
   const kept = dataRecord<unknown>();
   for (const key of Object.keys(context))
     if (fields.top.has(key) || CONTEXT_ALWAYS_KEPT.has(key)) setOwn(kept, key, context[key]);
   // Items keep the fields templates and conditions read, like the state's own copies.
-  const config = run.engine.config;
+  const config = accumulator.engine.config;
   if (isItem(kept.item)) kept.item = compactItem(kept.item, config);
   if (Array.isArray(kept.products))
     kept.products = kept.products.map((p) => (isItem(p) ? compactItem(p, config) : p));
@@ -262,13 +276,13 @@ function pick(source: Record<string, unknown>, keys: ReadonlySet<string>): Recor
 }
 
 export function finishJourney(
-  run: Run,
+  accumulator: DecisionAccumulator,
   journey: Journey,
   at: number,
   change: "completed" | "exited" | "failed",
   exit?: { event: string; conversion: boolean },
 ): void {
-  const { state, decisions } = run;
+  const { state, decisions } = accumulator;
   state.journeys = state.journeys.filter((j) => j !== journey);
   setOwn(state.finished, journey.id, at);
   decisions.push({
@@ -282,17 +296,17 @@ export function finishJourney(
   });
 }
 
-function wake(run: Run, journey: Journey): void {
-  run.decisions.push({
+function wake(accumulator: DecisionAccumulator, journey: Journey): void {
+  accumulator.decisions.push({
     type: "wake",
     journeyId: journey.id,
-    customerId: run.state.customerId,
+    customerId: accumulator.state.customerId,
     at: journey.wakeAt,
   });
 }
 
 function waitLength(
-  run: Run,
+  accumulator: DecisionAccumulator,
   journey: Journey,
   step: Extract<Step, { type: "wait" }>,
   now: number,
@@ -300,7 +314,7 @@ function waitLength(
   if (step.duration !== undefined) return step.duration;
   const spec = step.durationFrom;
   if (!spec) return undefined;
-  const value = readPath(scopeAt(run, now, journey).facts, spec.path);
+  const value = readPath(scopeAt(accumulator, now, journey).facts, spec.path);
   if (typeof value !== "number") return undefined;
   const length = (value + spec.add) * (spec.unit === "days" ? 24 * HOUR : HOUR);
   // The value comes from event data: bounded like a duration written in a file.
@@ -318,20 +332,26 @@ export function leadTime(campaign: Campaign, startIndex: number): number {
   return total;
 }
 
-export function onceKey(campaignId: string, triggerId: string, key: string, reentry: Reentry): string {
+export function reentryLockKey(campaignId: string, triggerId: string, key: string, reentry: Reentry): string {
   return reentry.scope === "customer" ? `${campaignId}|*` : `${campaignId}|${triggerId}:${key}`;
 }
 
 function isLocked(state: CustomerState, key: string, at: number): boolean {
-  const until = getOwn(state.onceKeys, key);
+  const until = getOwn(state.reentryLocks, key);
   return until !== undefined && (until < 0 || until > at);
 }
 
 type SendOutcome = "next" | "deferred" | "locked";
 
-function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep, now: number): SendOutcome {
-  const { state, engine, decisions } = run;
-  const scope = scopeAt(run, now, journey);
+function sendStep(
+  accumulator: DecisionAccumulator,
+  campaign: Campaign,
+  journey: Journey,
+  step: SendStep,
+  now: number,
+): SendOutcome {
+  const { state, engine, decisions } = accumulator;
+  const scope = scopeAt(accumulator, now, journey);
   if (!holds(step.when, scope)) return "next";
 
   const trigger = campaign.triggers.find((t) => t.id === journey.trigger);
@@ -348,10 +368,14 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
   if (!journey.reachedSend) {
     const reentry = trigger?.reentry ?? campaign.reentry;
     if (reentry) {
-      const key = onceKey(campaign.id, journey.trigger, journey.key, reentry);
+      const key = reentryLockKey(campaign.id, journey.trigger, journey.key, reentry);
       if (isLocked(state, key, now)) return "locked";
       // "forever" is kept as minus the time it was set, so the oldest can go when there are too many.
-      setOwn(state.onceKeys, key, reentry.window === "forever" ? -Math.max(now, 1) : now + reentry.window);
+      setOwn(
+        state.reentryLocks,
+        key,
+        reentry.window === "forever" ? -Math.max(now, 1) : now + reentry.window,
+      );
     }
     journey.reachedSend = true;
   }
@@ -399,7 +423,7 @@ function sendStep(run: Run, campaign: Campaign, journey: Journey, step: SendStep
     } else {
       line.to = verdict.to;
       if (rendered.subject !== undefined) line.subject = rendered.subject;
-      if (rendered.body !== undefined) body = withSmsOptOut(rendered.body, step, campaign, run);
+      if (rendered.body !== undefined) body = withSmsOptOut(rendered.body, step, campaign, accumulator);
       if (countsTowardCap(campaign, step)) state.marketingSends.push(now);
     }
   }
@@ -434,7 +458,12 @@ function renderMessage(
 }
 
 /** Marketing SMS must say how to opt out. */
-function withSmsOptOut(body: string, step: SendStep, campaign: Campaign, run: Run): string {
+function withSmsOptOut(
+  body: string,
+  step: SendStep,
+  campaign: Campaign,
+  accumulator: DecisionAccumulator,
+): string {
   if (step.channel !== "sms" || !isMarketing(campaign, step) || /\bSTOP\b/.test(body)) return body;
-  return `${body.trimEnd()} ${run.engine.config.smsOptOutText}`;
+  return `${body.trimEnd()} ${accumulator.engine.config.smsOptOutText}`;
 }

@@ -3,13 +3,13 @@ import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { getOwn, setOwn } from "../state/data-record.ts";
 import { forgetField } from "../state/field-order.ts";
 import { decayedAffinity } from "../state/traits.ts";
-import type { Engine } from "./compile.ts";
+import type { CompiledCampaigns } from "./compile.ts";
 
 /**
  * Keeps the customer item bounded (docs/state.md): every part has a count, age or size limit from
  * engine.json's `retention`, and the whole item a size backstop, so any customer stays writable.
  */
-export function pruneState(engine: Engine, state: CustomerState, now: number): void {
+export function pruneState(engine: CompiledCampaigns, state: CustomerState, now: number): void {
   const { config } = engine;
   const limits = config.retention;
   const capWindow = config.frequencyCap.window;
@@ -18,8 +18,8 @@ export function pruneState(engine: Engine, state: CustomerState, now: number): v
   keepTopBrands(state, limits.brands, now, config.traits.affinityHalfLifeDays);
   // The maps are scanned every 16th change: expired entries are harmless meanwhile (readers check times).
   if (state.version % 16 === 0) {
-    for (const [key, until] of Object.entries(state.onceKeys))
-      if (until > 0 && until <= now) delete state.onceKeys[key];
+    for (const [key, until] of Object.entries(state.reentryLocks))
+      if (until > 0 && until <= now) delete state.reentryLocks[key];
     const keepFinished = now - limits.finishedJourneys;
     for (const [id, at] of Object.entries(state.finished)) if (at < keepFinished) delete state.finished[id];
     dropOldCarts(state, limits.carts.max, now - limits.carts.maxAge);
@@ -27,13 +27,13 @@ export function pruneState(engine: Engine, state: CustomerState, now: number): v
   }
   // Counts are checked on every change, against a slack of 16 so the sort runs rarely.
   keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
-  const forever = Object.entries(state.onceKeys).filter(([, until]) => until < 0);
+  const forever = Object.entries(state.reentryLocks).filter(([, until]) => until < 0);
   if (forever.length > limits.foreverLocks + 16)
     forever
       .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
       .slice(limits.foreverLocks)
       .forEach(([key]) => {
-        delete state.onceKeys[key];
+        delete state.reentryLocks[key];
       });
   enforceSizeBackstop(engine, state, limits.stateBytes);
 }
@@ -82,7 +82,7 @@ function dropUnusedTopics(state: CustomerState, used: ReadonlySet<string>, max: 
  * Last, the oldest running journeys of marketing campaigns end (remembered as finished, so they
  * do not start again). Consent, suppressions, transactional journeys and the outbox are never dropped.
  */
-function enforceSizeBackstop(engine: Engine, state: CustomerState, maxBytes: number): void {
+function enforceSizeBackstop(engine: CompiledCampaigns, state: CustomerState, maxBytes: number): void {
   // Measuring is a JSON.stringify: a small state is measured every 4th change only (one change
   // adds at most tens of KB, bounded by the item caps, so the 400 KB limit is not reached between).
   const measured = measuredBytes.get(state);
@@ -96,7 +96,7 @@ function enforceSizeBackstop(engine: Engine, state: CustomerState, maxBytes: num
       return true;
     },
     () => halve(state.finished, (at) => at),
-    () => halve(state.onceKeys, (until) => Math.abs(until)),
+    () => halve(state.reentryLocks, (until) => Math.abs(until)),
     () => halve(state.carts, (cart) => cart.at),
     () => dropOldestMarketingJourney(engine, state),
   ];
@@ -111,7 +111,7 @@ function enforceSizeBackstop(engine: Engine, state: CustomerState, maxBytes: num
 
 const measuredBytes = new WeakMap<CustomerState, number>();
 
-function dropOldestMarketingJourney(engine: Engine, state: CustomerState): boolean {
+function dropOldestMarketingJourney(engine: CompiledCampaigns, state: CustomerState): boolean {
   let oldest: Journey | undefined;
   for (const journey of state.journeys) {
     const campaign = engine.campaigns.get(journey.campaign);

@@ -1,7 +1,7 @@
 import { countsTowardCap, judgeSend, type SuppressionReason } from "../policies/judge-send.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState, OutboxEntry } from "../state/customer-state.ts";
-import type { Engine } from "./compile.ts";
+import type { CompiledCampaigns } from "./compile.ts";
 
 type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;
 
@@ -18,7 +18,12 @@ export type Recheck =
  * back. A marketing message decided more than `outbox.marketingExpiry` ago is dropped as expired; a
  * transactional one never expires. Its own count toward the cap is left out of the judgement.
  */
-export function recheckSend(engine: Engine, state: CustomerState, entry: MessageEntry, now: number): Recheck {
+export function recheckSend(
+  engine: CompiledCampaigns,
+  state: CustomerState,
+  entry: MessageEntry,
+  now: number,
+): Recheck {
   const { config } = engine;
   const campaign = engine.campaigns.get(entry.campaign);
   const step = campaign?.steps.find((s) => s.id === entry.step);

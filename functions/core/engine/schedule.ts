@@ -11,9 +11,9 @@ import {
   localDate,
   localParts,
 } from "../time/local-time.ts";
-import type { Bound, Engine } from "./compile.ts";
+import type { Bound, CompiledCampaigns } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
-import { type Run, scopeAt, startJourney } from "./journeys.ts";
+import { type DecisionAccumulator, scopeAt, startJourney } from "./journeys.ts";
 import { selectProducts } from "./products.ts";
 import { pruneState } from "./prune.ts";
 
@@ -33,7 +33,7 @@ const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "satur
  * window must run (the simulator sweeps a day at a time, the AWS sweep an hour at a time).
  */
 export function scheduleOccurrences(
-  engine: Engine,
+  engine: CompiledCampaigns,
   state: CustomerState,
   from: number,
   to: number,
@@ -58,7 +58,7 @@ export function scheduleOccurrences(
 
 /** The occurrences of one schedule trigger whose local time falls in [from, to), in time order. */
 export function triggerOccurrences(
-  engine: Engine,
+  engine: CompiledCampaigns,
   state: CustomerState,
   bound: Bound<"schedule">,
   from: number,
@@ -80,14 +80,14 @@ export function triggerOccurrences(
   return found.length > 1 ? found.sort((a, b) => a.at - b.at) : found;
 }
 
-const sharedCache = new WeakMap<Engine, Map<string, readonly Occurrence[]>>();
+const sharedCache = new WeakMap<CompiledCampaigns, Map<string, readonly Occurrence[]>>();
 
 /**
  * Occurrences that depend only on the zone (every day / week at a fixed local time): the same for
  * every customer of that zone in that window, so a sweep computes them once per zone.
  */
 function sharedOccurrences(
-  engine: Engine,
+  engine: CompiledCampaigns,
   zone: string,
   from: number,
   to: number,
@@ -139,33 +139,37 @@ function pushDaily(
 }
 
 /** Runs one occurrence at its time: its conditions are checked then, and the journey starts. */
-export function runOccurrence(engine: Engine, state: CustomerState, occurrence: Occurrence): Decision[] {
-  const run: Run = { engine, state, decisions: [] };
+export function runOccurrence(
+  engine: CompiledCampaigns,
+  state: CustomerState,
+  occurrence: Occurrence,
+): Decision[] {
+  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
   const campaign = engine.campaigns.get(occurrence.campaignId);
   const trigger = campaign?.triggers.find((t) => t.id === occurrence.triggerId);
-  if (!campaign || !trigger) return run.decisions;
-  const scope = scopeAt(run, occurrence.at);
+  if (!campaign || !trigger) return accumulator.decisions;
+  const scope = scopeAt(accumulator, occurrence.at);
   scope.facts.trigger = { id: trigger.id };
   scope.facts.journey = occurrence.context;
-  if (!holds(trigger.where, scope)) return run.decisions;
+  if (!holds(trigger.where, scope)) return accumulator.decisions;
   const context: Record<string, unknown> = { ...occurrence.context, occurrence: occurrence.key };
   if (trigger.products) context.products = selectProducts(trigger.products, scope);
-  startJourney(run, { campaign, trigger, key: occurrence.key, at: occurrence.at, context });
-  if (run.decisions.length > 0) {
+  startJourney(accumulator, { campaign, trigger, key: occurrence.key, at: occurrence.at, context });
+  if (accumulator.decisions.length > 0) {
     pruneState(engine, state, occurrence.at);
     state.version++;
   }
-  return run.decisions;
+  return accumulator.decisions;
 }
 
 function minuteOfSend(
   { trigger }: Bound<"schedule">,
   state: CustomerState,
-  engine: Engine,
+  engine: CompiledCampaigns,
 ): number | undefined {
   if (!trigger.atHourFrom) return clockTimeToMinutes(trigger.at);
-  const run: Run = { engine, state, decisions: [] };
-  const hour = readPath(scopeAt(run, 0).facts, trigger.atHourFrom);
+  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  const hour = readPath(scopeAt(accumulator, 0).facts, trigger.atHourFrom);
   return typeof hour === "number" && hour >= 0 && hour < 24 ? hour * 60 : undefined;
 }
 
@@ -203,10 +207,10 @@ function datedOccurrences(
 
 /** Profile dates by name: YYYY-MM-DD strings, maps of them (profile.dates), or timestamps (signedUpAt). */
 function namedDates(state: CustomerState, paths: string[], zone: string): [string, string][] {
-  const run = { profile: state.profile, traits: {} };
+  const scope = { profile: state.profile, traits: {} };
   const named: [string, string][] = [];
   for (const path of paths) {
-    const value = readPath(run, path);
+    const value = readPath(scope, path);
     const name = path.split(".").at(-1) ?? path;
     if (typeof value === "string" && !Number.isNaN(dayNumberOfDate(value))) named.push([name, value]);
     else if (typeof value === "number") named.push([name, localDate(value, zone)]);
@@ -219,7 +223,7 @@ function namedDates(state: CustomerState, paths: string[], zone: string): [strin
 
 /** The decisions of the campaign's occurrences in the window, run on `state` (which they change). */
 export function dueDecisions(
-  engine: Engine,
+  engine: CompiledCampaigns,
   state: CustomerState,
   campaignId: string,
   from: number,

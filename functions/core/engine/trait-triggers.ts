@@ -3,8 +3,8 @@ import { holds } from "../rules/conditions.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { brandAffinityNow, propensity, spendCohort } from "../state/traits.ts";
-import type { Engine } from "./compile.ts";
-import { type Run, type ScopeEvent, scopeAt, startJourney } from "./journeys.ts";
+import type { CompiledCampaigns } from "./compile.ts";
+import { type DecisionAccumulator, type ScopeEvent, scopeAt, startJourney } from "./journeys.ts";
 
 export type TraitSnapshot = {
   numbers: Record<string, number>;
@@ -15,7 +15,7 @@ export type TraitSnapshot = {
 
 /** The trait values trait triggers compare, before and after an event; undefined when no campaign has one. */
 export function traitSnapshot(
-  engine: Engine,
+  engine: CompiledCampaigns,
   state: CustomerState,
   event: CustomerEvent,
   now: number,
@@ -46,15 +46,22 @@ export function traitSnapshot(
 }
 
 export function startTraitJourneys(
-  run: Run,
+  accumulator: DecisionAccumulator,
   before: TraitSnapshot,
   after: TraitSnapshot,
   event: ScopeEvent,
   now: number,
 ): void {
-  for (const { campaign, trigger } of run.engine.traitTriggers) {
-    for (const key of crossings(run, trigger.trait, trigger.crossesAbove, trigger.movesUp, before, after)) {
-      const scope = scopeAt(run, now, undefined, event);
+  for (const { campaign, trigger } of accumulator.engine.traitTriggers) {
+    for (const key of crossings(
+      accumulator,
+      trigger.trait,
+      trigger.crossesAbove,
+      trigger.movesUp,
+      before,
+      after,
+    )) {
+      const scope = scopeAt(accumulator, now, undefined, event);
       scope.facts.trigger = { id: trigger.id };
       if (!holds(trigger.where, scope)) continue;
       const context: Record<string, unknown> = {
@@ -63,13 +70,13 @@ export function startTraitJourneys(
         traitKey: key,
         ...keyFields(trigger.trait, key),
       };
-      startJourney(run, { campaign, trigger, key, at: now, context });
+      startJourney(accumulator, { campaign, trigger, key, at: now, context });
     }
   }
 }
 
 function crossings(
-  run: Run,
+  accumulator: DecisionAccumulator,
   trait: string,
   crossesAbove: number | number[] | undefined,
   movesUp: string | undefined,
@@ -77,7 +84,7 @@ function crossings(
   after: TraitSnapshot,
 ): string[] {
   if (movesUp !== undefined) {
-    const ranking = getOwn(run.engine.config.rankings, movesUp) ?? [];
+    const ranking = getOwn(accumulator.engine.config.rankings, movesUp) ?? [];
     const from = trait === "spendCohort" ? before.cohort : String(getOwn(before.numbers, trait));
     const to = trait === "spendCohort" ? after.cohort : String(getOwn(after.numbers, trait));
     return ranking.indexOf(to) > ranking.indexOf(from) ? [to] : [];

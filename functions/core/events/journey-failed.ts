@@ -10,7 +10,7 @@ export const JOURNEY_FAILED_EVENT = { source: "engage.journey", detailType: "jou
 
 export const JourneyFailedDetailSchema = z.looseObject({
   customerId: IdSchema,
-  // A journey id joins the campaign, customer, trigger and key ids (each bounded at the edge).
+  // The journey id (its wire name, from the workflow's input): campaign, customer, trigger and key ids.
   instanceId: z.string().min(1).max(4096, "a journey id of at most 4096 characters"),
   error: z.string().optional(),
   cause: z.string().optional(),

@@ -1,6 +1,6 @@
 import type { Campaign, Channel, SendStep } from "../config/campaign.ts";
 import { clockTimeToMinutes } from "../config/duration.ts";
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { inLocalWindow, nextLocalTime } from "../time/local-time.ts";
@@ -30,7 +30,7 @@ export type SendRequest = {
   step: SendStep;
   now: number;
   zone: string;
-  config: EngineConfig;
+  config: EngineSettings;
 };
 
 export function isMarketing(campaign: Campaign, step: SendStep): boolean {

@@ -1,5 +1,5 @@
 import type { Condition } from "../config/condition.ts";
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import { isInterested } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
@@ -12,7 +12,7 @@ export type ConditionScope = {
   state: CustomerState;
   now: number;
   zone: string;
-  config: EngineConfig;
+  config: EngineSettings;
 };
 
 export function holds(condition: Condition | undefined, scope: ConditionScope): boolean {

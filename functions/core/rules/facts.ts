@@ -1,4 +1,4 @@
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { mergedRecord } from "../state/data-record.ts";
 import { computeTraits, type Traits } from "../state/traits.ts";
@@ -20,7 +20,7 @@ export type Facts = {
 export type FactsInput = {
   state: CustomerState;
   now: number;
-  config: EngineConfig;
+  config: EngineSettings;
   event?: { type: string; detail: Record<string, unknown> } | undefined;
   journey?: Record<string, unknown> | undefined;
   triggerId?: string | undefined;
@@ -40,7 +40,7 @@ class FactsView implements Facts {
   constructor(
     private readonly state: CustomerState,
     private readonly now: number,
-    private readonly config: EngineConfig,
+    private readonly config: EngineSettings,
     readonly event: Record<string, unknown> | undefined,
     readonly journey: Record<string, unknown> | undefined,
     triggerId: string | undefined,

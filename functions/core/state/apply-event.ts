@@ -1,4 +1,4 @@
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
 import { localParts } from "../time/local-time.ts";
@@ -10,12 +10,12 @@ import { decayedAffinity } from "./traits.ts";
 
 const VIEW_TIMES_KEPT = 50;
 
-export function customerZone(state: CustomerState, config: EngineConfig): string {
+export function customerZone(state: CustomerState, config: EngineSettings): string {
   return state.profile.timezone ?? config.defaultTimezone;
 }
 
 /** Folds one customer event into the state: profile, consent, activity, orders, interest, traits' inputs. */
-export function applyEvent(state: CustomerState, event: CustomerEvent, config: EngineConfig): void {
+export function applyEvent(state: CustomerState, event: CustomerEvent, config: EngineSettings): void {
   applyOrderedFields(state, event, config);
   const at = event.at;
   if (!event.type.startsWith("email.") && !event.type.startsWith("sms.")) {
@@ -97,7 +97,7 @@ function recordUnknownOrder(
   orderId: string,
   at: number,
   status: CustomerState["orders"]["recent"][number]["status"],
-  config: EngineConfig,
+  config: EngineSettings,
 ): void {
   state.orders.recent.push({ orderId, at, total: 0, items: [], fulfillment: "unknown", status });
   if (state.orders.recent.length > config.retention.orders) state.orders.recent.shift();
@@ -109,7 +109,7 @@ function updateCart(
   items: Item[],
   total: number,
   at: number,
-  config: EngineConfig,
+  config: EngineSettings,
 ): void {
   const previous = getOwn(state.carts, cartId)?.items ?? [];
   for (const item of previous) {
@@ -152,7 +152,7 @@ function recordOrder(
   state: CustomerState,
   detail: Extract<CustomerEvent, { type: "order.placed" }>["detail"],
   at: number,
-  config: EngineConfig,
+  config: EngineSettings,
 ): void {
   const { orders } = state;
   if (orders.recent.some((o) => o.orderId === detail.orderId)) return;
@@ -187,7 +187,7 @@ function addAffinity(
   brand: string | undefined,
   weight: number,
   at: number,
-  config: EngineConfig,
+  config: EngineSettings,
 ): void {
   if (!brand) return;
   const entry = getOwn(state.brandAffinity, brand);
@@ -195,14 +195,14 @@ function addAffinity(
   setOwn(state.brandAffinity, brand, [current + weight, at]);
 }
 
-function touchProduct(state: CustomerState, item: Item, config: EngineConfig): ProductInterest {
+function touchProduct(state: CustomerState, item: Item, config: EngineSettings): ProductInterest {
   const interest = productInterest(state, item.productId, config);
   interest.item = compactItem({ ...interest.item, ...item }, config, true);
   if (item.brand) interest.brand = item.brand;
   return interest;
 }
 
-function productInterest(state: CustomerState, productId: string, config: EngineConfig): ProductInterest {
+function productInterest(state: CustomerState, productId: string, config: EngineSettings): ProductInterest {
   let interest = getOwn(state.products, productId);
   if (!interest) {
     interest = {};
@@ -239,7 +239,7 @@ export function isInterested(
   kinds: readonly ("wishlist" | "alert" | "cart" | "viewed")[],
   alertKind: "back_in_stock" | "price_drop" | undefined,
   now: number,
-  config: EngineConfig,
+  config: EngineSettings,
 ): boolean {
   if (!interest) return false;
   const since: number[] = [];

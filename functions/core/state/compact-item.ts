@@ -1,4 +1,4 @@
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import type { Item } from "../events/item.ts";
 
 const TEXT_FIELDS = ["name", "brand", "category", "url", "imageUrl"] as const;
@@ -10,7 +10,7 @@ const NUMBER_FIELDS = ["quantity", "price", "replenishAfterDays"] as const;
  * The fields of an item that conditions and templates read, as the state keeps it: no extra fields
  * of the event, no text longer than the setting, a bounded list of upsell ids.
  */
-export function compactItem(item: Item, config: EngineConfig, stored = false): Item {
+export function compactItem(item: Item, config: EngineSettings, stored = false): Item {
   const { itemTextChars, listItems } = config.retention;
   const kept: Item = { productId: item.productId };
   for (const field of TEXT_FIELDS) {
@@ -24,6 +24,6 @@ export function compactItem(item: Item, config: EngineConfig, stored = false): I
 }
 
 /** The first items of a list (an order, a cart), compacted for the state. */
-export function compactItems(items: readonly Item[], config: EngineConfig): Item[] {
+export function compactItems(items: readonly Item[], config: EngineSettings): Item[] {
   return items.slice(0, config.retention.listItems).map((item) => compactItem(item, config, true));
 }

@@ -86,7 +86,7 @@ export const OutboxEntrySchema = z.discriminatedUnion("kind", [
 ]);
 export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
 
-export const CustomerStateSchema = z.object({
+const CustomerStateFields = z.object({
   customerId: z.string(),
   version: z.number().int().nonnegative(),
   profile: z
@@ -136,9 +136,9 @@ export const CustomerStateSchema = z.object({
   /** brand -> [score, at]: the decayed score as of `at`. */
   brandAffinity: dataRecordSchema(z.tuple([z.number(), epochMs])),
   journeys: z.array(JourneySchema),
-  /** campaign|scope -> until (epoch ms), or for "forever" minus when it was set: re-entry locks. */
-  onceKeys: dataRecordSchema(z.number()),
-  /** journey id -> finished at: a finished journey is never run again for the same trigger instance. */
+  /** campaign|scope -> until (epoch ms), or for "forever" minus when it was set. */
+  reentryLocks: dataRecordSchema(z.number()),
+  /** journey id -> finished at: a finished journey is never run again under the same id. */
   finished: dataRecordSchema(epochMs),
   /** Marketing sends that count toward the frequency cap. */
   marketingSends: z.array(epochMs),
@@ -153,6 +153,20 @@ export const CustomerStateSchema = z.object({
   /** field -> stamp (event time and id) of its last writer: consent and profile follow event time. */
   fieldStamps: dataRecordSchema(z.number()).default(() => dataRecord<number>()),
 });
+/** Items written before the rename hold the re-entry locks as `onceKeys`: read them as reentryLocks. */
+function readLegacyFields(raw: unknown): unknown {
+  if (
+    typeof raw !== "object" ||
+    raw === null ||
+    !Object.hasOwn(raw, "onceKeys") ||
+    Object.hasOwn(raw, "reentryLocks")
+  )
+    return raw;
+  const { onceKeys, ...rest } = raw as { onceKeys: unknown };
+  return { ...rest, reentryLocks: onceKeys };
+}
+
+export const CustomerStateSchema = z.preprocess(readLegacyFields, CustomerStateFields);
 export type CustomerState = z.infer<typeof CustomerStateSchema>;
 
 export function emptyCustomerState(customerId: string): CustomerState {
@@ -177,7 +191,7 @@ export function emptyCustomerState(customerId: string): CustomerState {
     products: dataRecord(),
     brandAffinity: dataRecord(),
     journeys: [],
-    onceKeys: dataRecord(),
+    reentryLocks: dataRecord(),
     finished: dataRecord(),
     marketingSends: [],
     outbox: [],

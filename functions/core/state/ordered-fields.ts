@@ -1,4 +1,4 @@
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerEvent } from "../events/envelope.ts";
 import type { CustomerState } from "./customer-state.ts";
 import { getOwn, mergedRecord, setOwn } from "./data-record.ts";
@@ -23,7 +23,7 @@ type Status = "opted_in" | "opted_out";
  * Applying it again, or late, or out of order, leaves each field with its latest writer's value, so
  * a replay may always apply it (see applied-events.ts).
  */
-export function applyOrderedFields(state: CustomerState, event: CustomerEvent, config: EngineConfig): void {
+export function applyOrderedFields(state: CustomerState, event: CustomerEvent, config: EngineSettings): void {
   const stamp = writeStamp(event.at, event.id);
   const write = (field: string, apply: () => void) => {
     if (claimField(state, field, stamp)) apply();
@@ -88,7 +88,7 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent, c
 }
 
 /** The profile's own addresses are always kept; other suppressed addresses up to the setting, newest kept. */
-function suppressAddress(state: CustomerState, address: string, config: EngineConfig): void {
+function suppressAddress(state: CustomerState, address: string, config: EngineSettings): void {
   const normalized = address.toLowerCase();
   const list = state.suppressedAddresses;
   if (!list.includes(normalized)) list.push(normalized);
@@ -103,7 +103,7 @@ function suppressAddress(state: CustomerState, address: string, config: EngineCo
 }
 
 /** At most `max` attribute keys and `maxBytes` of JSON: the least recently written go first. */
-function boundAttributes(state: CustomerState, config: EngineConfig): void {
+function boundAttributes(state: CustomerState, config: EngineSettings): void {
   const attributes = state.profile.attributes;
   if (!attributes) return;
   const { max, maxBytes } = config.retention.attributes;

@@ -1,4 +1,4 @@
-import type { EngineConfig } from "../config/engine.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import { DAY } from "../time/local-time.ts";
 import type { CustomerState } from "./customer-state.ts";
 import { getOwn } from "./data-record.ts";
@@ -6,7 +6,7 @@ import { getOwn } from "./data-record.ts";
 export type Traits = TraitView;
 
 /** The computed traits of CAMPAIGNS.md as of `now`, each computed when first read (conditions read few). */
-export function computeTraits(state: CustomerState, now: number, config: EngineConfig): Traits {
+export function computeTraits(state: CustomerState, now: number, config: EngineSettings): Traits {
   return new TraitView(state, now, config);
 }
 
@@ -16,7 +16,7 @@ export class TraitView {
   constructor(
     private readonly state: CustomerState,
     private readonly now: number,
-    private readonly config: EngineConfig,
+    private readonly config: EngineSettings,
   ) {}
 
   get ordersCount() {
@@ -96,13 +96,13 @@ export function brandAffinityNow(
   state: CustomerState,
   brand: string,
   now: number,
-  config: EngineConfig,
+  config: EngineSettings,
 ): number {
   const entry = getOwn(state.brandAffinity, brand);
   return entry ? decayedAffinity(entry, now, config.traits.affinityHalfLifeDays) : 0;
 }
 
-function topBrands(state: CustomerState, now: number, config: EngineConfig, count: number): string[] {
+function topBrands(state: CustomerState, now: number, config: EngineSettings, count: number): string[] {
   return Object.entries(state.brandAffinity)
     .map(
       ([brand, entry]) => [brand, decayedAffinity(entry, now, config.traits.affinityHalfLifeDays)] as const,
@@ -112,7 +112,7 @@ function topBrands(state: CustomerState, now: number, config: EngineConfig, coun
     .map(([brand]) => brand);
 }
 
-export function propensity(state: CustomerState, now: number, config: EngineConfig): number {
+export function propensity(state: CustomerState, now: number, config: EngineSettings): number {
   const rules = config.traits.propensity;
   const { lastActiveAt, lastCartUpdateAt, viewTimes } = state.activity;
   let score = 0;
@@ -129,7 +129,7 @@ export function propensity(state: CustomerState, now: number, config: EngineConf
   return Math.min(1, Math.round(score * 1e6) / 1e6);
 }
 
-export function spendCohort(state: CustomerState, now: number, config: EngineConfig): string {
+export function spendCohort(state: CustomerState, now: number, config: EngineSettings): string {
   const since = now - config.traits.spendWindow;
   let spend = 0;
   for (const [at, total] of state.orders.spendHistory) if (at > since && at <= now) spend += total;
@@ -138,7 +138,7 @@ export function spendCohort(state: CustomerState, now: number, config: EngineCon
   return cohort;
 }
 
-function preferredHour(state: CustomerState, config: EngineConfig): number | undefined {
+function preferredHour(state: CustomerState, config: EngineSettings): number | undefined {
   if (state.orders.count < config.traits.preferredHourFromOrder) return undefined;
   let best = -1;
   let bestCount = 0;

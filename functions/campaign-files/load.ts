@@ -3,7 +3,7 @@ import { basename, join } from "node:path";
 import type { z } from "zod";
 import { type Campaign, CampaignSchema } from "../core/config/campaign.ts";
 import type { Condition } from "../core/config/condition.ts";
-import { type EngineConfig, EngineConfigSchema } from "../core/config/engine.ts";
+import { type EngineSettings, EngineSettingsSchema } from "../core/config/engine.ts";
 import { templateProblems, unquotedAttributeProblems } from "../core/templates/templates.ts";
 import { describeIssues, formatPath } from "../core/validation/describe-issue.ts";
 import { rawJsonProblem } from "../core/validation/raw-json.ts";
@@ -24,7 +24,7 @@ export function formatProblem(problem: CampaignFileProblem): string {
   return `${problem.file}: ${problem.path}: expected ${problem.expected}`;
 }
 
-export type CampaignDirectory = { campaigns: Campaign[]; engine: EngineConfig };
+export type CampaignDirectory = { campaigns: Campaign[]; engine: EngineSettings };
 
 /** Reads and validates a campaign directory; throws CampaignFilesError listing every problem. */
 export function loadCampaignDirectory(dir: string): CampaignDirectory {
@@ -36,7 +36,7 @@ export function loadCampaignDirectory(dir: string): CampaignDirectory {
 /** Every problem of every file in the directory, for `engage validate`. */
 export function readCampaignDirectory(dir: string): {
   campaigns: Campaign[];
-  engine: EngineConfig | undefined;
+  engine: EngineSettings | undefined;
   problems: CampaignFileProblem[];
 } {
   const problems: CampaignFileProblem[] = [];
@@ -46,7 +46,7 @@ export function readCampaignDirectory(dir: string): {
     .sort();
   const enginePath = join(dir, ENGINE_FILE);
   const engine = files.includes(ENGINE_FILE)
-    ? parseFile(enginePath, EngineConfigSchema, problems)
+    ? parseFile(enginePath, EngineSettingsSchema, problems)
     : undefined;
   if (!files.includes(ENGINE_FILE))
     problems.push({
@@ -73,7 +73,7 @@ export function readCampaignDirectory(dir: string): {
 export function checkCampaign(
   file: string,
   json: unknown,
-  engine: EngineConfig | undefined,
+  engine: EngineSettings | undefined,
 ): { campaign?: Campaign; problems: CampaignFileProblem[] } {
   const problems: CampaignFileProblem[] = [];
   const campaign = parseJson(file, json, CampaignSchema, problems);
@@ -123,7 +123,7 @@ function readJson(file: string, problems: CampaignFileProblem[]): unknown {
   }
 }
 
-function rankingProblems(campaign: Campaign, engine: EngineConfig): { path: string; expected: string }[] {
+function rankingProblems(campaign: Campaign, engine: EngineSettings): { path: string; expected: string }[] {
   const problems: { path: string; expected: string }[] = [];
   const known = Object.keys(engine.rankings);
   const isRanking = (name: string) => Object.hasOwn(engine.rankings, name);
