@@ -4,12 +4,14 @@ import {
   type DynamoDBDocumentClient,
   QueryCommand,
   type QueryCommandOutput,
-  ScanCommand,
-  type ScanCommandOutput,
   UpdateCommand,
 } from "@aws-sdk/lib-dynamodb";
-import type { ScannedCustomer, StateScan } from "./dynamodb-state-scan.ts";
-import { parseStoredItem } from "./dynamodb-state-store.ts";
+import {
+  dynamoDbStateScan,
+  type ScannedCustomer,
+  type StateScan,
+  scannedCustomer,
+} from "./dynamodb-state-scan.ts";
 import { isAwsError, RetryableError, translateAwsError } from "./errors.ts";
 
 const HOUR_MS = 3_600_000;
@@ -116,31 +118,14 @@ export function dynamoDbDueIndex(
    * (use-cases/backfill-due-index.ts), which files each with `refile`.
    */
   const filedBefore = (before: number): StateScan =>
-    async function* scan(segment, totalSegments) {
-      let startKey: Record<string, unknown> | undefined;
-      do {
-        let output: ScanCommandOutput;
-        try {
-          output = await client.send(
-            new ScanCommand({
-              TableName: tableName,
-              FilterExpression: "attribute_not_exists(dueAt) OR dueAt < :before",
-              ExpressionAttributeValues: { ":before": before },
-              ExclusiveStartKey: startKey,
-              Limit: options.pageSize,
-              ...(totalSegments > 1 ? { Segment: segment, TotalSegments: totalSegments } : {}),
-            }),
-          );
-        } catch (error) {
-          throw translateAwsError(error, "DynamoDB Scan (due-time backfill)");
-        }
-        const page = (output.Items ?? []).flatMap((item) =>
-          typeof item.customerId === "string" ? [scannedCustomer(item.customerId, item)] : [],
-        );
-        if (page.length > 0) yield page;
-        startKey = output.LastEvaluatedKey;
-      } while (startKey);
-    };
+    dynamoDbStateScan(client, tableName, {
+      ...options,
+      filter: {
+        expression: "attribute_not_exists(dueAt) OR dueAt < :before",
+        values: { ":before": before },
+        purpose: "due-time backfill",
+      },
+    });
 
   return { customersDue, refile, filedBefore };
 }
@@ -187,13 +172,4 @@ async function getStates(
     }
   }
   return found;
-}
-
-function scannedCustomer(customerId: string, item: Record<string, unknown>): ScannedCustomer {
-  try {
-    const { state, version } = parseStoredItem(customerId, item);
-    return { customerId, state, version, ...(typeof item.dueAt === "number" ? { dueAt: item.dueAt } : {}) };
-  } catch {
-    return { customerId, state: undefined };
-  }
 }

@@ -23,8 +23,9 @@ export type StateScan = (segment: number, totalSegments: number) => AsyncIterabl
 export function dynamoDbStateScan(
   client: DynamoDBDocumentClient,
   tableName: string,
-  options: { pageSize?: number } = {},
+  options: { pageSize?: number; filter?: ScanFilter } = {},
 ): StateScan {
+  const { filter } = options;
   return async function* scan(segment, totalSegments) {
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -33,30 +34,38 @@ export function dynamoDbStateScan(
         output = await client.send(
           new ScanCommand({
             TableName: tableName,
-            ProjectionExpression: "customerId, #version, #state",
+            ProjectionExpression: "customerId, #version, #state, dueAt",
             ExpressionAttributeNames: { "#version": "version", "#state": "state" },
+            ...(filter
+              ? { FilterExpression: filter.expression, ExpressionAttributeValues: filter.values }
+              : {}),
             ExclusiveStartKey: startKey,
             Limit: options.pageSize,
             ...(totalSegments > 1 ? { Segment: segment, TotalSegments: totalSegments } : {}),
           }),
         );
       } catch (error) {
-        throw translateAwsError(error, "DynamoDB Scan (customer state)");
+        throw translateAwsError(error, `DynamoDB Scan (${filter?.purpose ?? "customer state"})`);
       }
       const page: ScannedCustomer[] = [];
       for (const item of output.Items ?? [])
         if (typeof item.customerId === "string" && item.state !== undefined)
-          page.push({ customerId: item.customerId, state: storedState(item.customerId, item) });
+          page.push(scannedCustomer(item.customerId, item));
       if (page.length > 0) yield page;
       startKey = output.LastEvaluatedKey;
     } while (startKey);
   };
 }
 
-function storedState(customerId: string, item: Record<string, unknown>): CustomerState | undefined {
+/** A Scan that returns only some items (e.g. the due-time backfill's); `purpose` names it in errors. */
+export type ScanFilter = { expression: string; values: Record<string, unknown>; purpose: string };
+
+/** A stored item as the sweep reads it: its state, version and due time, or no state if it is not valid. */
+export function scannedCustomer(customerId: string, item: Record<string, unknown>): ScannedCustomer {
   try {
-    return parseStoredItem(customerId, item).state;
+    const { state, version } = parseStoredItem(customerId, item);
+    return { customerId, state, version, ...(typeof item.dueAt === "number" ? { dueAt: item.dueAt } : {}) };
   } catch {
-    return undefined;
+    return { customerId, state: undefined };
   }
 }

@@ -1,6 +1,5 @@
 import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import type { ScannedCustomer } from "../../functions/adapters/dynamodb-state-scan.ts";
-import { parseStoredItem } from "../../functions/adapters/dynamodb-state-store.ts";
+import { type ScannedCustomer, scannedCustomer } from "../../functions/adapters/dynamodb-state-scan.ts";
 import type { CompiledCampaigns } from "../../functions/core/engine/compile.ts";
 import { type Occurrence, scheduleOccurrences } from "../../functions/core/engine/schedule.ts";
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
@@ -74,17 +73,9 @@ export class DueCustomers {
         );
         for (const item of output.Responses?.[this.table] ?? [])
           if (typeof item.customerId === "string")
-            this.known.set(item.customerId, { state: storedState(item) });
+            this.known.set(item.customerId, { state: scannedCustomer(item.customerId, item).state });
         keys = output.UnprocessedKeys?.[this.table]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
-  }
-}
-
-function storedState(item: Record<string, unknown>): CustomerState | undefined {
-  try {
-    return parseStoredItem(String(item.customerId), item).state;
-  } catch {
-    return undefined;
   }
 }
