@@ -179,20 +179,22 @@ function renderSuppressions(suppressions) {
   );
 }
 
-async function redrive(queueName, button, result) {
-  button.disabled = true;
-  result.textContent = "redriving…";
+// Redrive outcomes by queue: the redrive itself changes the view, and the queues are drawn again.
+const redriveResults = new Map();
+
+async function redrive(queueName) {
+  redriveResults.set(queueName, "redriving…");
   try {
     const response = await fetch(`/api/dead-letters/${encodeURIComponent(queueName)}/redrive`, {
       method: "POST",
       headers: { "content-type": "application/json" },
     });
     const body = await response.json();
-    result.textContent = response.ok ? `${body.redriven} redriven` : `failed: ${body.error}`;
+    redriveResults.set(queueName, response.ok ? `${body.redriven} redriven` : `failed: ${body.error}`);
   } catch (error) {
-    result.textContent = `failed: ${error.message}`;
+    redriveResults.set(queueName, `failed: ${error.message}`);
   }
-  button.disabled = false;
+  await refresh();
 }
 
 function renderDeadLetters(queues) {
@@ -202,10 +204,10 @@ function renderDeadLetters(queues) {
   }
   $("dead-letters").replaceChildren(
     ...queues.map((queue) => {
-      const result = el("span", { className: "muted redrive-result" });
+      const result = el("span", { className: "muted redrive-result" }, redriveResults.get(queue.name));
       const button = el("button", { type: "button", className: "redrive" }, "redrive");
-      button.disabled = queue.messages.length === 0;
-      button.addEventListener("click", () => redrive(queue.name, button, result));
+      button.disabled = queue.messages.length === 0 || redriveResults.get(queue.name) === "redriving…";
+      button.addEventListener("click", () => redrive(queue.name));
       const table = el(
         "table",
         {},
