@@ -8,6 +8,7 @@ import {
 } from "../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
+import { diffCampaigns, formatCampaignDiff } from "./campaign-diff.ts";
 import { CliError, describeFailure, fileErrorReason } from "./cli-error.ts";
 import { DEFAULT_MAX_DAYS_FROM_BULK, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
@@ -17,7 +18,8 @@ import { describeRejection, simulate } from "./simulator.ts";
 const USAGE = `usage:
   engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
                   [--max-days-from-bulk DAYS]
-  engage validate [DIR]`;
+  engage validate [DIR]
+  engage diff <old campaigns DIR> <new campaigns DIR> --events <events.jsonl>`;
 
 const DEFAULT_CAMPAIGNS = "campaigns";
 const DAY = 86_400_000;
@@ -27,7 +29,12 @@ const MAX_DAYS_AFTER_LAST_EVENT = 366;
 /** Runs one `engage` command; returns the exit code. A failure is one line on stderr, not a stack. */
 export function main(argv: string[]): number {
   const [command, ...rest] = argv;
-  const run = command === "simulate" ? simulateCommand : command === "validate" ? validateCommand : undefined;
+  const commands: Record<string, (args: string[]) => number> = {
+    simulate: simulateCommand,
+    validate: validateCommand,
+    diff: diffCommand,
+  };
+  const run = command !== undefined && Object.hasOwn(commands, command) ? commands[command] : undefined;
   if (!run) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
@@ -144,6 +151,39 @@ function simulateCommand(args: string[]): number {
     `${report.messages} message decisions${values.out ? ` written to ${values.out}` : ""} in ${seconds.toFixed(2)} s ` +
       `(${Math.round(report.events / seconds)} events/s)`,
   );
+  return 0;
+}
+
+/** What deploying NEW in place of OLD does to the journeys the events leave running (campaign-diff.ts). */
+function diffCommand(args: string[]): number {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { events: { type: "string" }, "max-days-from-bulk": { type: "string" } },
+  });
+  if (positionals.length !== 2)
+    throw new CliError(`expected two campaign directories (old, then new), got ${positionals.length}`);
+  if (!values.events) throw new CliError("--events: expected the JSON Lines file of events to replay");
+  const [oldDir, newDir] = positionals.map((dir) => resolve(dir)) as [string, string];
+  requireDirectory(oldDir, "old campaign directory");
+  requireDirectory(newDir, "new campaign directory");
+  requireFile(values.events);
+  const maxDays = Number(values["max-days-from-bulk"] ?? DEFAULT_MAX_DAYS_FROM_BULK);
+  if (!Number.isInteger(maxDays) || maxDays < 1)
+    throw new CliError(
+      `--max-days-from-bulk: expected a whole number of days (1 or more), got "${values["max-days-from-bulk"]}"`,
+    );
+  const compile = (dir: string) => {
+    const { campaigns, engine } = loadCampaignDirectory(dir);
+    return compileCampaigns(campaigns, engine);
+  };
+  const before = compile(oldDir);
+  const after = compile(newDir);
+  const stream = streamFromFile(values.events, { maxDistanceFromBulk: maxDays * DAY });
+  const diff = diffCampaigns(before, after, stream);
+  if (stream.rejectedCount > 0)
+    process.stderr.write(`${stream.rejectedCount} rejected lines (engage simulate lists them)\n`);
+  process.stdout.write(`${formatCampaignDiff(diff)}\n`);
   return 0;
 }
 

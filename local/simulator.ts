@@ -37,6 +37,11 @@ export type SimulationOptions = {
   onMessage?: (line: MessageLine, decision: MessageDecision) => void;
   /** Sweep every customer every day instead of those the due-time index names (same outcome, slower). */
   fullSweep?: boolean;
+  /**
+   * Customers' states to continue from (changed in place; new customers are added): their running
+   * journeys wake as they would have. How a run with other campaigns picks up where one left off.
+   */
+  states?: Map<string, CustomerState>;
 };
 
 type Timer =
@@ -60,7 +65,7 @@ export function simulate(
   const lastAt = stream.lastAt ?? 0;
   const until = options.until ?? lastAt + DEFAULT_RUN_ON;
   const summary = new CampaignSummary(engine.campaigns.keys());
-  const states = new Map<string, CustomerState>();
+  const states = options.states ?? new Map<string, CustomerState>();
   const interestIndex = new Map<string, Map<string, number>>();
   const timers = new TimerQueue<Timer>();
   const scheduledWake = new Map<string, number>();
@@ -136,6 +141,11 @@ export function simulate(
     }
   }
 
+  for (const state of states.values())
+    for (const journey of state.journeys) {
+      scheduledWake.set(journey.id, journey.wakeAt);
+      timers.push(journey.wakeAt, { kind: "wake", customerId: state.customerId, journeyId: journey.id });
+    }
   if (stream.firstAt !== undefined && engine.scheduleTriggers.length > 0)
     timers.push(startOfUtcDay(stream.firstAt), { kind: "sweep" });
 

@@ -7,6 +7,8 @@ export type CampaignCounts = {
   suppressed: Record<string, number>;
   exited: number;
   conversions: number;
+  /** Journeys a live edit ended (campaign changed, disabled or deleted), by reason. */
+  stopped: Record<string, number>;
 };
 
 /** Per-campaign counts of what the engine decided, for the simulator's summary table. */
@@ -23,12 +25,9 @@ export class CampaignSummary {
   }
 
   format(): string {
-    const rows = [["campaign", "triggered", "sent", "suppressed", "exited", "conversions"]];
+    const rows = [["campaign", "triggered", "sent", "suppressed", "exited", "conversions", "stopped"]];
     for (const [id, c] of this.byCampaign) {
-      const suppressed = Object.entries(c.suppressed)
-        .sort()
-        .map(([reason, n]) => `${reason}=${n}`)
-        .join(" ");
+      const suppressed = byReason(c.suppressed);
       rows.push([
         id,
         String(c.triggered),
@@ -36,6 +35,7 @@ export class CampaignSummary {
         suppressed || "-",
         String(c.exited),
         String(c.conversions),
+        byReason(c.stopped) || "-",
       ]);
     }
     const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
@@ -58,6 +58,10 @@ export class CampaignSummary {
       counts.suppressed[why] = (counts.suppressed[why] ?? 0) + 1;
     } else if (name === "Exited") counts.exited++;
     else if (name === "Converted") counts.conversions++;
+    else if (name === "Stopped") {
+      const why = reason ?? "unknown";
+      counts.stopped[why] = (counts.stopped[why] ?? 0) + 1;
+    }
   }
 
   private countsOf(campaign: string): CampaignCounts {
@@ -71,5 +75,12 @@ export class CampaignSummary {
 }
 
 function emptyCounts(): CampaignCounts {
-  return { triggered: 0, sent: 0, suppressed: {}, exited: 0, conversions: 0 };
+  return { triggered: 0, sent: 0, suppressed: {}, exited: 0, conversions: 0, stopped: {} };
+}
+
+function byReason(counts: Record<string, number>): string {
+  return Object.entries(counts)
+    .sort()
+    .map(([reason, n]) => `${reason}=${n}`)
+    .join(" ");
 }

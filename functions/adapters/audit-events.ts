@@ -8,5 +8,6 @@ export const AUDIT_EVENT_TYPES = [
   "journey.exited",
   "journey.completed",
   "journey.failed",
+  "journey.stopped",
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];

@@ -132,6 +132,7 @@ export function auditEventOf(decision: Decision): AuditEvent | undefined {
           customerId: decision.customerId,
           exitEvent: decision.exitEvent,
           conversion: decision.conversion,
+          reason: decision.reason,
         }),
       };
     default:

@@ -112,7 +112,7 @@ export async function sweepCampaign(
     return {
       outcome: "rejected",
       campaignId,
-      problems: deps.engine.campaigns.has(campaignId)
+      problems: deps.engine.campaigns.get(campaignId)?.enabled
         ? "the campaign has no schedule trigger"
         : "no such campaign (or it is disabled)",
     };

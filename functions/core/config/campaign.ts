@@ -230,7 +230,23 @@ export const CampaignSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     kind: z.enum(["marketing", "transactional"]),
-    enabled: z.boolean().default(true),
+    enabled: z.boolean().default(true).describe("false pauses the campaign: it starts no journey"),
+    whenDisabled: z
+      .enum(["finish", "stop"])
+      .default("stop")
+      .describe(
+        "while enabled is false, running journeys finish their steps, or stop at their next step (reason campaign_disabled)",
+      ),
+    onEdit: z
+      .strictObject({
+        removedSteps: z
+          .record(stepId, stepRef)
+          .describe(
+            "removed step id -> the step its running journeys continue at, or end; a removed step not listed ends them (reason campaign_changed)",
+          ),
+      })
+      .optional()
+      .describe("what a new version of this file does to journeys that started on an older one"),
     triggers: z.array(TriggerSchema).min(1),
     exitOn: z.array(ExitRuleSchema).default([]),
     reentry: ReentrySchema.optional(),
@@ -278,6 +294,15 @@ export const CampaignSchema = z
           });
       }
     });
+    for (const [removed, target] of Object.entries(campaign.onEdit?.removedSteps ?? {})) {
+      if (ids.has(removed))
+        ctx.addIssue({
+          code: "custom",
+          path: ["onEdit", "removedSteps", removed],
+          message: `the id of a step no longer in steps ("${removed}" is still a step)`,
+        });
+      checkRef(target, ["onEdit", "removedSteps", removed]);
+    }
     const triggerIds = new Set<string>();
     campaign.triggers.forEach((trigger, index) => {
       if (triggerIds.has(trigger.id))

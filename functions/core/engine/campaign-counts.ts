@@ -11,6 +11,7 @@ export const CAMPAIGN_COUNT_NAMES = [
   "Exited",
   "Converted",
   "Failed",
+  "Stopped",
 ] as const;
 export type CampaignCountName = (typeof CAMPAIGN_COUNT_NAMES)[number];
 
@@ -24,7 +25,8 @@ export type CampaignCount = {
 /**
  * What the decisions count: a started journey is Triggered; a journey ended by one of its campaign's
  * exit events is Exited, and also Converted when that exit is a conversion; a workflow failure is
- * Failed; a message is Sent or Suppressed (with its reason). A completed journey counts nothing.
+ * Failed; a journey a live edit ended is Stopped (with its reason); a message is Sent or Suppressed
+ * (with its reason). A completed journey counts nothing.
  */
 export function campaignCounts(decisions: readonly Decision[]): CampaignCount[] {
   const counts: CampaignCount[] = [];
@@ -33,6 +35,8 @@ export function campaignCounts(decisions: readonly Decision[]): CampaignCount[] 
       const { campaign } = decision;
       if (decision.change === "started") counts.push({ name: "Triggered", campaign });
       else if (decision.change === "failed") counts.push({ name: "Failed", campaign });
+      else if (decision.change === "stopped")
+        counts.push({ name: "Stopped", campaign, reason: decision.reason ?? "unknown" });
       else if (decision.change === "exited") {
         counts.push({ name: "Exited", campaign });
         if (decision.conversion) counts.push({ name: "Converted", campaign });

@@ -2,6 +2,7 @@ import type { Campaign, Trigger } from "../config/campaign.ts";
 import type { EngineSettings } from "../config/engine.ts";
 import type { EventType } from "../events/details.ts";
 import { type CompiledTemplate, compileTemplates } from "../templates/templates.ts";
+import { campaignVersion } from "./campaign-version.ts";
 
 export type TriggerOf<T extends Trigger["type"]> = Extract<Trigger, { type: T }>;
 export type Bound<T extends Trigger["type"]> = { campaign: Campaign; trigger: TriggerOf<T> };
@@ -9,7 +10,10 @@ export type Bound<T extends Trigger["type"]> = { campaign: Campaign; trigger: Tr
 /** Campaigns compiled once: dispatch by event type, templates parsed, step ids indexed. */
 export type CompiledCampaigns = {
   config: EngineSettings;
+  /** Every campaign, disabled ones too (their running journeys finish or stop); only enabled ones have triggers. */
   campaigns: Map<string, Campaign>;
+  /** Campaign -> its content hash (campaignVersion): journeys started on another version crossed an edit. */
+  versions: Map<string, string>;
   stepIndex: Map<string, Map<string, number>>;
   templates: Map<string, Map<string, CompiledTemplate>>;
   eventTriggers: Map<EventType, Bound<"event">[]>;
@@ -37,6 +41,7 @@ export function compileCampaigns(
   const engine: CompiledCampaigns = {
     config,
     campaigns: new Map(),
+    versions: new Map(),
     stepIndex: new Map(),
     templates: new Map(),
     eventTriggers: new Map(),
@@ -52,12 +57,13 @@ export function compileCampaigns(
     renderBodies: options.renderBodies ?? true,
   };
   for (const campaign of campaigns) {
-    if (!campaign.enabled) continue;
     engine.campaigns.set(campaign.id, campaign);
+    engine.versions.set(campaign.id, campaignVersion(campaign));
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
     engine.templates.set(campaign.id, compileTemplates(campaign));
     engine.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
-    for (const trigger of campaign.triggers) {
+    // A paused campaign starts nothing; its exits and awaited events still reach its running journeys.
+    for (const trigger of campaign.enabled ? campaign.triggers : []) {
       if (trigger.type === "event") {
         push(engine.eventTriggers, trigger.event, { campaign, trigger });
         for (const refresh of trigger.refreshOn)

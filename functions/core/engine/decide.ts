@@ -21,7 +21,9 @@ import {
   type ScopeEvent,
   scopeAt,
   startJourney,
+  stopJourney,
 } from "./journeys.ts";
+import { journeyPosition } from "./live-edits.ts";
 import { selectProducts } from "./products.ts";
 import { pruneState } from "./prune.ts";
 import { startTraitJourneys, traitSnapshot } from "./trait-triggers.ts";
@@ -162,15 +164,21 @@ function endOrResumeJourneys(accumulator: DecisionAccumulator, event: ScopeEvent
       finishJourney(accumulator, journey, now, "exited", { event: event.type, conversion: exit.conversion });
       continue;
     }
-    const step = campaign.steps[journey.step];
+    const position = journeyPosition(accumulator.engine, journey);
+    if (position.kind === "stop") {
+      stopJourney(accumulator, journey, now, position.reason);
+      continue;
+    }
+    const step = position.kind === "step" ? campaign.steps[position.index] : undefined;
     if (
+      position.kind === "step" &&
       step?.type === "waitForEvent" &&
       journey.awaitingSince !== undefined &&
       step.event === event.type &&
       holds(step.where, scope) &&
       matches(step.match, scope.facts)
     )
-      resumeWaitingJourney(accumulator, journey, event, now);
+      resumeWaitingJourney(accumulator, journey, event, now, campaign, position.index);
   }
 }
 

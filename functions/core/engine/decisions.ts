@@ -1,5 +1,6 @@
 import type { Channel } from "../config/campaign.ts";
 import type { SuppressionReason } from "../policies/judge-send.ts";
+import type { StopReason } from "./live-edits.ts";
 
 /** One line of `engage simulate`'s output: a message sent, or suppressed with its reason. */
 export type MessageLine = {
@@ -30,7 +31,7 @@ export type MessageDecision = {
 
 export type JourneyDecision = {
   type: "journey";
-  change: "started" | "exited" | "completed" | "failed";
+  change: "started" | "exited" | "completed" | "failed" | "stopped";
   campaign: string;
   journeyId: string;
   customerId: string;
@@ -38,6 +39,8 @@ export type JourneyDecision = {
   /** For exits: the event type that ended the journey, and whether it counts as a conversion. */
   exitEvent?: string;
   conversion?: boolean;
+  /** For stops: why the journey ended before its steps did (a live edit of its campaign). */
+  reason?: StopReason;
 };
 
 /** The journey needs to be advanced at `at` (a timer, or a Step Functions wait). */

@@ -12,6 +12,13 @@ import { dataRecord, getOwn, setOwn } from "../state/data-record.ts";
 import { type CompiledTemplate, renderBody, renderSubject } from "../templates/templates.ts";
 import type { CompiledCampaigns } from "./compile.ts";
 import type { Decision, MessageLine } from "./decisions.ts";
+import {
+  alreadySentAcrossEdit,
+  journeyPosition,
+  recordSentStep,
+  type StopReason,
+  stepIdAt,
+} from "./live-edits.ts";
 import { mergeProducts } from "./products.ts";
 
 /** One call into the core: the compiled campaigns, the customer's state it may change, the decisions so far. */
@@ -81,6 +88,7 @@ export type StartRequest = {
 export function startJourney(accumulator: DecisionAccumulator, request: StartRequest): Journey | undefined {
   const { state, decisions } = accumulator;
   const { campaign, trigger, key, at } = request;
+  if (!campaign.enabled) return undefined;
   const context = keptContext(accumulator, campaign.id, request.context);
   const reentry = trigger.reentry ?? campaign.reentry;
   const base = journeyId(campaign.id, state.customerId, trigger.id, key);
@@ -101,7 +109,8 @@ export function startJourney(accumulator: DecisionAccumulator, request: StartReq
     key,
     startedAt: at,
     lastTriggerAt: at,
-    step: startIndex,
+    step: stepIdAt(campaign, startIndex),
+    version: accumulator.engine.versions.get(campaign.id),
     wakeAt: at,
     reachedSend: false,
     context,
@@ -141,17 +150,19 @@ export function refreshJourney(
 
 /** Runs every step that is due at `now`, stopping at the next wait. */
 export function advanceJourney(accumulator: DecisionAccumulator, journey: Journey, now: number): void {
-  const campaign = accumulator.engine.campaigns.get(journey.campaign);
-  if (!campaign) {
-    finishJourney(accumulator, journey, now, "completed");
+  const position = journeyPosition(accumulator.engine, journey);
+  if (position.kind === "stop") {
+    stopJourney(accumulator, journey, now, position.reason);
     return;
   }
+  const { campaign } = position;
+  let index = position.kind === "step" ? position.index : campaign.steps.length;
   for (let guard = 0; guard < MAX_STEPS_PER_ADVANCE; guard++) {
     if (journey.wakeAt > now) {
       wake(accumulator, journey);
       return;
     }
-    const step = campaign.steps[journey.step];
+    const step = campaign.steps[index];
     if (!step) {
       finishJourney(accumulator, journey, now, "completed");
       return;
@@ -205,40 +216,40 @@ export function advanceJourney(accumulator: DecisionAccumulator, journey: Journe
       finishJourney(accumulator, journey, now, "completed");
       return;
     }
-    journey.step =
-      next === undefined
-        ? journey.step + 1
-        : (accumulator.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
-    if (journey.step < 0) {
+    index = next === undefined ? index + 1 : (accumulator.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
+    if (index < 0) {
       finishJourney(accumulator, journey, now, "completed");
       return;
     }
+    journey.step = stepIdAt(campaign, index);
   }
   // A loop of branches with no wait: end the journey rather than spin.
   finishJourney(accumulator, journey, now, "completed");
 }
 
-/** Resumes a journey waiting for this event: the event is kept as journey.awaited. */
+/** Resumes a journey waiting for this event at step `index`: the event is kept as journey.awaited. */
 export function resumeWaitingJourney(
   accumulator: DecisionAccumulator,
   journey: Journey,
   event: ScopeEvent,
   at: number,
+  campaign: Campaign,
+  index: number,
 ): void {
   journey.awaitingSince = undefined;
   const fields = accumulator.engine.journeyFields.get(journey.campaign);
   const awaited = fields?.awaited ? pick(event.detail, fields.awaited) : event.detail;
   journey.context = fields?.top.has("awaited") === false ? journey.context : { ...journey.context, awaited };
-  journey.step++;
-  const campaign = accumulator.engine.campaigns.get(journey.campaign);
-  const step = campaign?.steps[journey.step - 1];
+  const step = campaign.steps[index];
+  let nextIndex = index + 1;
   if (step && step.type === "waitForEvent" && step.next) {
     if (step.next === "end") {
       finishJourney(accumulator, journey, at, "completed");
       return;
     }
-    journey.step = accumulator.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? journey.step;
+    nextIndex = accumulator.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? nextIndex;
   }
+  journey.step = stepIdAt(campaign, nextIndex);
   journey.wakeAt = at;
   advanceJourney(accumulator, journey, at);
 }
@@ -293,6 +304,27 @@ export function finishJourney(
     customerId: state.customerId,
     at,
     ...(exit ? { exitEvent: exit.event, conversion: exit.conversion } : {}),
+  });
+}
+
+/** Ends a journey before its steps did, for a reason other than an exit event: never silently. */
+export function stopJourney(
+  accumulator: DecisionAccumulator,
+  journey: Journey,
+  at: number,
+  reason: StopReason,
+): void {
+  const { state, decisions } = accumulator;
+  state.journeys = state.journeys.filter((j) => j !== journey);
+  setOwn(state.finished, journey.id, at);
+  decisions.push({
+    type: "journey",
+    change: "stopped",
+    campaign: journey.campaign,
+    journeyId: journey.id,
+    customerId: state.customerId,
+    at,
+    reason,
   });
 }
 
@@ -353,6 +385,7 @@ function sendStep(
   const { state, engine, decisions } = accumulator;
   const scope = scopeAt(accumulator, now, journey);
   if (!holds(step.when, scope)) return "next";
+  if (alreadySentAcrossEdit(engine, journey, step.id)) return "next";
 
   const trigger = campaign.triggers.find((t) => t.id === journey.trigger);
   let products = journey.context.products as Item[] | undefined;
@@ -431,6 +464,7 @@ function sendStep(
   if (journey.deferredFrom !== undefined) line.deferredFrom = new Date(journey.deferredFrom).toISOString();
   journey.deferredFrom = undefined;
   journey.sends = (journey.sends ?? 0) + 1;
+  recordSentStep(journey, step.id);
   decisions.push({
     type: "message",
     journeyId: journey.id,

@@ -13,7 +13,15 @@ export const JourneySchema = z.object({
   key: z.string(),
   startedAt: epochMs,
   lastTriggerAt: epochMs,
-  step: z.number().int().nonnegative(),
+  /**
+   * The id of the step to run next. Items written before step ids hold its index in the campaign as
+   * then deployed: read as the step at that index of the campaign as now deployed (journeyStep).
+   */
+  step: z.union([z.string(), z.number().int().nonnegative()]),
+  /** The content hash of the campaign the journey started on (campaignVersion); absent in older items. */
+  version: z.string().optional(),
+  /** Ids of the send steps this journey decided (bounded by maxSendsPerJourney): none is sent twice across an edit. */
+  sentSteps: z.array(z.string()).optional(),
   /** When the current step is due (for a wait for an event: its timeout). */
   wakeAt: epochMs,
   /** Set while the journey waits for an event: since when. */
