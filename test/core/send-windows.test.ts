@@ -15,6 +15,7 @@ import { localParts } from "../../functions/core/time/local-time.ts";
 import {
   customer,
   defineCampaign,
+  messages,
   runCampaigns,
   shippedEngineSettings,
   type TestEvent,
@@ -434,4 +435,23 @@ describe("property: every marketing send is inside its window and outside quiet 
       { numRuns: 150 },
     );
   }, 120_000);
+});
+
+describe("the worked example of docs/campaign-program.md", () => {
+  it("Camille (Paris, orders at 18:40 and 18:10, app opens at 07:30) gets the Monday recommendations at 18:00", () => {
+    const lines = messages(
+      ["recommendations"],
+      [
+        signup(),
+        order("2026-02-10T17:40:00Z", "o1"),
+        order("2026-02-12T17:10:00Z", "o2"),
+        ...["25", "26", "27"].map((d) => event("app.opened", `2026-02-${d}T06:30:00Z`)),
+        event("product.viewed", "2026-02-27T12:00:00Z", { product: { productId: "p9", brand: "acme" } }),
+      ],
+      { until: "2026-03-03T00:00:00Z" },
+    );
+    expect(lines.map((l) => [l.at, l.status, l.deferredFrom])).toEqual([
+      ["2026-03-02T17:00:00.000Z", "sent", "2026-03-02T09:00:00.000Z"],
+    ]);
+  });
 });
