@@ -392,7 +392,7 @@ describe("property: every marketing send is inside its window and outside quiet 
       ),
       { numRuns: 2000 },
     );
-  });
+  }, 60_000);
 
   it("through the engine: random due times, windows and quiet hours", () => {
     fc.assert(

@@ -26,5 +26,6 @@ describe("the sample shop of npm start", () => {
     expect(report.rejected).toHaveLength(5);
     expect(report.duplicates).toBe(4);
     expect([...report.ignored.values()].reduce((a, b) => a + b, 0)).toBe(5);
-  });
+    // The whole sample shop: about 30 s on a loaded machine.
+  }, 180_000);
 });
