@@ -1135,7 +1135,7 @@ class Shopper {
     return at < from ? from + rng.int(20, 180) * MINUTE : at;
   }
 
-  /** Around their habitual hour half the time, which gives the buying-time affinity something to find. */
+  /** Around their habitual hour half the time, which gives the best send hour something to learn. */
   private sessionHour(): number {
     const { rng } = this;
     if (rng.chance(0.55)) {

@@ -56,7 +56,7 @@ const SesEventSchema = z.looseObject({
     .optional(),
   delivery: z.looseObject({ timestamp: Timestamp.optional() }).optional(),
   open: z.looseObject({ timestamp: Timestamp.optional(), userAgent: z.string().optional() }).optional(),
-  click: z.looseObject({ timestamp: Timestamp.optional() }).optional(),
+  click: z.looseObject({ timestamp: Timestamp.optional(), userAgent: z.string().optional() }).optional(),
 });
 
 /** SES's EventBridge detail-types, for a record that lacks `eventType`. */
@@ -147,10 +147,22 @@ export function translateSesEvent(envelope: {
       eventId += `:${at ?? ""}`;
       break;
     }
-    case "Click":
-      made = [{ type: "email.engaged", detail: { kind: "clicked" }, at: record.click?.timestamp }];
+    case "Click": {
+      // Gateways follow links as the message arrives, like they fetch images: the same rule.
+      const at = record.click?.timestamp ?? envelopeTime;
+      const clickedAt = at ? Date.parse(at) : Number.NaN;
+      const machine =
+        !Number.isNaN(clickedAt) && isLikelyMachineOpen(sentAt, clickedAt, record.click?.userAgent);
+      made = [
+        {
+          type: "email.engaged",
+          detail: { kind: "clicked", likelyMachineClick: machine },
+          at: record.click?.timestamp,
+        },
+      ];
       eventId += `:${record.click?.timestamp ?? envelopeTime ?? ""}`;
       break;
+    }
     default:
       return { kind: "ignored", sesType, messageId };
   }

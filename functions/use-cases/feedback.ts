@@ -19,6 +19,7 @@ export type FeedbackSummary = {
   bounceType?: string;
   kind?: string;
   likelyMachineOpen?: boolean;
+  likelyMachineClick?: boolean;
 };
 
 export type FeedbackOutcome =
@@ -110,11 +111,17 @@ async function sesFeedback(
 }
 
 function summary(event: CustomerEvent): FeedbackSummary {
-  const detail = event.detail as { bounceType?: string; kind?: string; likelyMachineOpen?: boolean };
+  const detail = event.detail as {
+    bounceType?: string;
+    kind?: string;
+    likelyMachineOpen?: boolean;
+    likelyMachineClick?: boolean;
+  };
   return {
     type: event.type,
     ...(detail.bounceType ? { bounceType: detail.bounceType } : {}),
     ...(detail.kind ? { kind: detail.kind } : {}),
     ...(detail.likelyMachineOpen !== undefined ? { likelyMachineOpen: detail.likelyMachineOpen } : {}),
+    ...(detail.likelyMachineClick !== undefined ? { likelyMachineClick: detail.likelyMachineClick } : {}),
   };
 }

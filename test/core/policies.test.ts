@@ -243,8 +243,9 @@ describe("quiet hours", () => {
     ]);
   });
 
-  it("email has no quiet hours", () => {
-    const { lines } = runCampaigns([oneSend()], [signup(), opened("2026-03-02T20:30:00Z")]);
+  it("email has no quiet hours (its send window is its own rule)", () => {
+    const noWindow = oneSend({ policies: { sendWindows: { email: false } } });
+    const { lines } = runCampaigns([noWindow], [signup(), opened("2026-03-02T20:30:00Z")]);
     expect(lines.map((l) => [l.at, l.deferredFrom])).toEqual([["2026-03-02T21:30:00.000Z", undefined]]);
   });
 

@@ -190,6 +190,22 @@ describe("feedback: engagement", () => {
     expect(tags.campaign).toEqual(["welcome"]);
   });
 
+  it("flags a click within seconds of sending as a link scanner's; only the reader's click teaches the best hour", async () => {
+    const tags = await welcomed("scanned");
+    const clickAt = (timestamp: string) => ({
+      click: { timestamp, link: "https://shop.example/", userAgent: HUMAN_AGENT },
+    });
+    expect(await handler(sesEvent("Click", tags, clickAt("2026-03-01T08:00:03.000Z")))).toMatchObject({
+      events: [{ type: "email.engaged", kind: "clicked", likelyMachineClick: true }],
+    });
+    expect(await handler(sesEvent("Click", tags, clickAt("2026-03-01T09:30:00.000Z")))).toMatchObject({
+      events: [{ type: "email.engaged", kind: "clicked", likelyMachineClick: false }],
+    });
+    const { state } = await rt.store.load("scanned");
+    const clicks = state.activity.clickHours ?? [];
+    expect(clicks.reduce((a, b) => a + b, 0)).toBe(1);
+  });
+
   it("the machine-open rule", () => {
     const sent = Date.parse(SENT_AT);
     expect(isLikelyMachineOpen(sent, sent + 5_000, HUMAN_AGENT)).toBe(true);

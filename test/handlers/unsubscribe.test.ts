@@ -20,9 +20,9 @@ beforeEach(() => {
   useRuntime({ runtime: rt.deps, secret: cachedSecret(rt.clients.secrets, ENV.UNSUBSCRIBE_SECRET_ARN!) });
 });
 
-/** A signed-up customer, and the token of the one-click link in the List-Unsubscribe header of their welcome email. */
+/** A signed-up customer (09:59 in Paris: inside the email send window), and the token of the one-click link in the List-Unsubscribe header of their welcome email. */
 async function welcomed(customerId: string): Promise<string> {
-  await rt.ingest({ ...customerSignedUp(customerId, "2026-03-01T07:59:00Z"), id: `${customerId}-signup` });
+  await rt.ingest({ ...customerSignedUp(customerId, "2026-03-01T08:59:00Z"), id: `${customerId}-signup` });
   const headers =
     rt.mocks.ses.commandCalls(SendEmailCommand)[0]!.args[0].input.Content?.Simple?.Headers ?? [];
   const link = headers.find((header) => header.Name === "List-Unsubscribe")!.Value!.slice(1, -1);

@@ -415,7 +415,6 @@ describe("sweep schedules", () => {
   it("cover every shipped campaign with a schedule trigger", () => {
     const { campaigns } = loadCampaignDirectory(join(PROJECT_ROOT, "campaigns"));
     expect(sweptCampaignIds(campaigns).sort()).toEqual([
-      "buying-time-affinity",
       "milestones",
       "newsletters",
       "personal-offers",

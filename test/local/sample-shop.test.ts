@@ -16,15 +16,16 @@ describe("the sample shop of npm start", () => {
     expect(lines).toEqual(generateShopStream().map((envelope) => JSON.stringify(envelope)));
   });
 
-  it("makes every one of the 30 campaigns send, and reports the bad lines", () => {
+  it("makes every one of the 29 campaigns send, and reports the bad lines", () => {
     const { lines: messages, report } = runScenario(campaignIds, lines);
     const sentBy = new Map<string, number>();
     for (const line of messages)
       if (line.status === "sent") sentBy.set(line.campaign, (sentBy.get(line.campaign) ?? 0) + 1);
-    expect(campaignIds).toHaveLength(30);
+    expect(campaignIds).toHaveLength(29);
     expect(campaignIds.filter((id) => !sentBy.has(id))).toEqual([]);
     expect(report.rejected).toHaveLength(5);
     expect(report.duplicates).toBe(4);
     expect([...report.ignored.values()].reduce((a, b) => a + b, 0)).toBe(5);
-  });
+    // The whole sample shop: about 30 s on a loaded machine.
+  }, 180_000);
 });

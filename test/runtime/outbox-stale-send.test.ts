@@ -182,6 +182,25 @@ describe("recheckSend (the core's judgement of a pending message)", () => {
     });
   });
 
+  it("defers to the window's next opening a pending marketing email that would now go out after 20:00", () => {
+    const decided = Date.parse("2026-03-02T18:50:00Z"); // 19:50 in Paris
+    const state = { ...customer(), profile: { email: "q1@example.com", timezone: "Europe/Paris" } };
+    state.marketingSends = [decided];
+    const email: MessageEntry = {
+      ...sms(decided),
+      id: "j|reminder-email|x",
+      step: "reminder-email",
+      template: "reminder",
+      channel: "email",
+      to: "q1@example.com",
+    };
+
+    expect(recheckSend(carts, state, email, decided + HOUR)).toEqual({
+      outcome: "defer",
+      until: Date.parse("2026-03-03T08:00:00Z"), // 09:00 in Paris
+    });
+  });
+
   it("leaves the message's own count out of the frequency cap, and suppresses past it", () => {
     const decided = Date.parse("2026-03-02T10:00:00Z");
     const state = customer();

@@ -179,6 +179,12 @@ const SendStepSchema = z.strictObject({
   kind: z.enum(["marketing", "transactional"]).optional().describe("default: the campaign's kind"),
   topic: z.string().min(1).optional().describe("a subscription topic that needs an explicit opt-in"),
   when: ConditionSchema.optional().describe("skip this step unless the condition holds at send time"),
+  sendTime: z
+    .enum(["due", "best"])
+    .optional()
+    .describe(
+      "due (default): when the step is reached; best: at the customer's best local hour within the next 24 h (marketing only)",
+    ),
   ...stepCommon,
 });
 

@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { TimeZoneSchema } from "../events/item.ts";
-import { DurationSchema } from "./duration.ts";
-import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
+import { ClockTimeSchema, DurationSchema } from "./duration.ts";
+import { FrequencyCapSchema, QuietHoursSchema, SendWindowsSchema } from "./policies.ts";
 import { SafeKeySchema } from "./safe-key.ts";
 
 const count = z.number().int().positive();
@@ -12,6 +12,28 @@ export const EngineSettingsSchema = z.strictObject({
   holdoutPercent: z.number().min(0).max(100),
   frequencyCap: FrequencyCapSchema,
   quietHours: QuietHoursSchema,
+  sendWindows: SendWindowsSchema.describe(
+    "per channel, the local hours in which marketing messages go; one due outside waits for the next opening",
+  ).default({ email: { start: "09:00", end: "20:00" } }),
+  sendTime: z
+    .strictObject({
+      defaultAt: ClockTimeSchema.describe(
+        'the local time "best" sends go at while a customer\'s best hour is unknown',
+      ),
+      weights: z
+        .strictObject({
+          order: z.number().nonnegative(),
+          click: z.number().nonnegative(),
+          appOpen: z.number().nonnegative(),
+        })
+        .describe("what one order, one human email click, one app open adds to the score of its local hour"),
+      knownFrom: z
+        .number()
+        .positive()
+        .describe("the best hour is known once the scores of all hours add up to this"),
+    })
+    .describe('send steps with "sendTime": "best" go at the customer\'s best local hour within 24 h')
+    .default({ defaultAt: "10:00", weights: { order: 3, click: 2, appOpen: 1 }, knownFrom: 4 }),
   maxSendsPerJourney: z
     .number()
     .int()

@@ -413,7 +413,15 @@ function sendStep(
     journey.reachedSend = true;
   }
 
-  const verdict = judgeSend({ state, campaign, step, now, zone: scope.zone, config: engine.config });
+  const verdict = judgeSend({
+    state,
+    campaign,
+    step,
+    now,
+    zone: scope.zone,
+    config: engine.config,
+    dueAt: journey.deferredFrom ?? journey.wakeAt,
+  });
   if (verdict.outcome === "defer") {
     journey.deferredFrom ??= journey.wakeAt;
     journey.wakeAt = verdict.until;

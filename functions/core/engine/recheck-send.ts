@@ -14,9 +14,10 @@ export type Recheck =
 /**
  * A message performed later than it was decided (a failed send retried, a crashed run's entry taken
  * over) is judged again, on the customer's state as it is now, by the policies of the decision
- * (judgeSend): an opt-out, a bounce, a support ticket, the cap or quiet hours that came since hold it
- * back. A marketing message decided more than `outbox.marketingExpiry` ago is dropped as expired; a
- * transactional one never expires. Its own count toward the cap is left out of the judgement.
+ * (judgeSend): an opt-out, a bounce, a support ticket, the cap, quiet hours or the send window that
+ * came since hold it back (not the best hour: it was decided at it). A marketing message decided
+ * more than `outbox.marketingExpiry` ago is dropped as expired; a transactional one never expires.
+ * Its own count toward the cap is left out of the judgement.
  */
 export function recheckSend(
   engine: CompiledCampaigns,

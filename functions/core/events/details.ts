@@ -189,6 +189,8 @@ export const detailSchemas = {
     kind: z.enum(["delivered", "opened", "clicked"]),
     campaign: IdSchema.optional(),
     likelyMachineOpen: z.boolean().optional(),
+    /** A link scanner's click (security gateway, prefetch), not the reader's. */
+    likelyMachineClick: z.boolean().optional(),
   }),
 } as const;
 

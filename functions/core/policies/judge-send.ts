@@ -1,10 +1,10 @@
 import type { Campaign, Channel, SendStep } from "../config/campaign.ts";
-import { clockTimeToMinutes } from "../config/duration.ts";
 import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
-import { inLocalWindow, nextLocalTime } from "../time/local-time.ts";
+import { bestSendHour } from "../state/traits.ts";
 import { inHoldout } from "./holdout.ts";
+import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
 export const suppressionReasons = [
   "opted_out",
@@ -31,6 +31,8 @@ export type SendRequest = {
   now: number;
   zone: string;
   config: EngineSettings;
+  /** When the step first became due: a "best" send time is counted from it (absent: not moved). */
+  dueAt?: number;
 };
 
 export function isMarketing(campaign: Campaign, step: SendStep): boolean {
@@ -46,9 +48,9 @@ export function addressFor(state: CustomerState, channel: Channel): string | und
 /**
  * The policies of CAMPAIGNS.md, at the moment of sending. Transactional messages meet only the
  * hard ones (no address, suppressed address). Order matters for the reason reported: holdout
- * first (an assignment, not a state), then address, consent, support, cap; quiet hours defer last.
+ * first (an assignment, not a state), then address, consent, support, cap; the send time (best hour, send window, quiet hours) defers last.
  */
-export function judgeSend({ state, campaign, step, now, zone, config }: SendRequest): SendVerdict {
+export function judgeSend({ state, campaign, step, now, zone, config, dueAt }: SendRequest): SendVerdict {
   const marketing = isMarketing(campaign, step);
   const overrides = campaign.policies;
   if (
@@ -75,13 +77,13 @@ export function judgeSend({ state, campaign, step, now, zone, config }: SendRequ
     if (recent >= cap.max) return { outcome: "suppress", reason: "frequency_cap" };
   }
 
-  const quiet = overrides.quietHours ?? config.quietHours;
-  if (quiet !== false && quiet.channels.includes(step.channel)) {
-    const start = clockTimeToMinutes(quiet.start);
-    const end = clockTimeToMinutes(quiet.end);
-    if (inLocalWindow(now, zone, start, end))
-      return { outcome: "defer", until: nextLocalTime(now, zone, end) };
-  }
+  const hours = sendHoursOf(campaign, step, config);
+  const earliest =
+    step.sendTime === "best" && dueAt !== undefined
+      ? bestSendAt(dueAt, zone, hours, bestSendHour(state, config), config)
+      : now;
+  const sendAt = nextSendableAt(Math.max(earliest, now), zone, hours);
+  if (sendAt > now) return { outcome: "defer", until: sendAt };
   return { outcome: "send", to };
 }
 

@@ -84,12 +84,32 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       if (!state.openTickets.includes(event.detail.ticketId)) state.openTickets.push(event.detail.ticketId);
       if (state.openTickets.length > config.retention.openTickets) state.openTickets.shift();
       return;
+    case "app.opened":
+      countLocalHour(state, "appOpenHours", at, config);
+      return;
+    case "email.engaged":
+      if (event.detail.kind === "clicked" && event.detail.likelyMachineClick !== true)
+        countLocalHour(state, "clickHours", at, config);
+      return;
     case "support.ticket_resolved":
       state.openTickets = state.openTickets.filter((id) => id !== event.detail.ticketId);
       return;
     default:
       return;
   }
+}
+
+/** One more engagement at the event's local hour: what the best send hour is learnt from. */
+function countLocalHour(
+  state: CustomerState,
+  field: "clickHours" | "appOpenHours",
+  at: number,
+  config: EngineSettings,
+): void {
+  const hours = state.activity[field] ?? new Array<number>(24).fill(0);
+  const hour = localParts(at, customerZone(state, config)).hour;
+  hours[hour] = (hours[hour] ?? 0) + 1;
+  state.activity[field] = hours;
 }
 
 function recordUnknownOrder(

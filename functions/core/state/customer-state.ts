@@ -127,6 +127,9 @@ const CustomerStateFields = z.object({
     lastCartUpdateAt: epochMs.optional(),
     viewTimes: z.array(epochMs),
     lastSeen: dataRecordSchema(epochMs),
+    /** Per local hour: human email clicks and app opens, for the best send hour (absent until the first). */
+    clickHours: z.array(z.number().int()).length(24).optional(),
+    appOpenHours: z.array(z.number().int()).length(24).optional(),
   }),
   orders: z.object({
     count: z.number().int().nonnegative(),

@@ -156,3 +156,29 @@ function countSince(times: number[], since: number): number {
   for (const at of times) if (at > since) count++;
   return count;
 }
+
+/**
+ * The customer's best local hour to receive marketing: the hour whose orders, human email clicks and
+ * app opens, weighed by `sendTime.weights`, score highest (ties: the earliest); unknown until the
+ * scores of all hours add up to `sendTime.knownFrom`.
+ */
+export function bestSendHour(state: CustomerState, config: EngineSettings): number | undefined {
+  const { weights, knownFrom } = config.sendTime;
+  const orders = state.orders.localHourCounts;
+  const { clickHours, appOpenHours } = state.activity;
+  let best = -1;
+  let bestScore = 0;
+  let total = 0;
+  for (let hour = 0; hour < 24; hour++) {
+    const score =
+      weights.order * (orders[hour] ?? 0) +
+      weights.click * (clickHours?.[hour] ?? 0) +
+      weights.appOpen * (appOpenHours?.[hour] ?? 0);
+    total += score;
+    if (score > bestScore) {
+      best = hour;
+      bestScore = score;
+    }
+  }
+  return best >= 0 && total >= knownFrom ? best : undefined;
+}
