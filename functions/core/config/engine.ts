@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { TimeZoneSchema } from "../events/item.ts";
 import { DurationSchema } from "./duration.ts";
-import { FrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
+import { EngineFrequencyCapSchema, QuietHoursSchema } from "./policies.ts";
 import { SafeKeySchema } from "./safe-key.ts";
 
 const count = z.number().int().positive();
@@ -10,7 +10,7 @@ export const EngineSettingsSchema = z.strictObject({
   $schema: z.string().optional(),
   defaultTimezone: TimeZoneSchema,
   holdoutPercent: z.number().min(0).max(100),
-  frequencyCap: FrequencyCapSchema,
+  frequencyCap: EngineFrequencyCapSchema,
   quietHours: QuietHoursSchema,
   maxSendsPerJourney: z
     .number()

@@ -1,6 +1,7 @@
 import type { Campaign, Trigger } from "../config/campaign.ts";
 import type { EngineSettings } from "../config/engine.ts";
 import type { EventType } from "../events/details.ts";
+import { comparePriority } from "../policies/cap.ts";
 import { type CompiledTemplate, compileTemplates } from "../templates/templates.ts";
 
 export type TriggerOf<T extends Trigger["type"]> = Extract<Trigger, { type: T }>;
@@ -51,7 +52,8 @@ export function compileCampaigns(
     // Every message the engine decides has its body rendered, so a template that fails at render fails there.
     renderBodies: options.renderBodies ?? true,
   };
-  for (const campaign of campaigns) {
+  // In priority order, so every trigger list is: what one event or sweep starts is judged highest first.
+  for (const campaign of [...campaigns].sort((a, b) => comparePriority({ campaign: a }, { campaign: b }))) {
     if (!campaign.enabled) continue;
     engine.campaigns.set(campaign.id, campaign);
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));

@@ -4,6 +4,7 @@ import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { inLocalWindow, nextLocalTime } from "../time/local-time.ts";
+import { capAllows, capClassOf } from "./cap.ts";
 import { inHoldout } from "./holdout.ts";
 
 export const suppressionReasons = [
@@ -68,12 +69,8 @@ export function judgeSend({ state, campaign, step, now, zone, config }: SendRequ
   if (state.openTickets.length > 0) return { outcome: "suppress", reason: "support_ticket_open" };
 
   const cap = overrides.frequencyCap ?? config.frequencyCap;
-  if (cap) {
-    const since = now - cap.window;
-    let recent = 0;
-    for (const at of state.marketingSends) if (at > since) recent++;
-    if (recent >= cap.max) return { outcome: "suppress", reason: "frequency_cap" };
-  }
+  if (cap && !capAllows(state, cap, capClassOf(campaign, step), config, now))
+    return { outcome: "suppress", reason: "frequency_cap" };
 
   const quiet = overrides.quietHours ?? config.quietHours;
   if (quiet !== false && quiet.channels.includes(step.channel)) {
