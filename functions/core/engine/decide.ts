@@ -192,15 +192,14 @@ function dueInPriorityOrder(engine: CompiledCampaigns, state: CustomerState, now
     return journey.wakeAt <= now ? [{ journey, campaign, step: campaign?.steps[journey.step] }] : [];
   });
   // A journey of a removed campaign (it just ends) goes first.
+  const known = (x: (typeof due)[number]) => (x.campaign ? 1 : 0);
   return due
-    .sort((a, b) =>
-      a.campaign && b.campaign
-        ? comparePriority({ campaign: a.campaign, step: a.step }, { campaign: b.campaign, step: b.step })
-        : a.campaign
-          ? 1
-          : b.campaign
-            ? -1
-            : 0,
+    .sort(
+      (a, b) =>
+        known(a) - known(b) ||
+        (a.campaign && b.campaign
+          ? comparePriority({ campaign: a.campaign, step: a.step }, { campaign: b.campaign, step: b.step })
+          : 0),
     )
     .map(({ journey }) => journey);
 }

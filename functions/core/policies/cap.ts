@@ -1,4 +1,4 @@
-import type { Campaign, SendStep, Step } from "../config/campaign.ts";
+import type { Campaign, Step } from "../config/campaign.ts";
 import type { EngineSettings } from "../config/engine.ts";
 import { type CapClass, capClasses } from "../config/policies.ts";
 import type { CustomerState } from "../state/customer-state.ts";
@@ -6,7 +6,7 @@ import { getOwn, setOwn } from "../state/data-record.ts";
 
 /** A send's class under the cap: the step's, else the campaign's, else by kind. */
 export function capClassOf(campaign: Campaign, step?: Step): CapClass {
-  const send = step?.type === "send" ? (step as SendStep) : undefined;
+  const send = step?.type === "send" ? step : undefined;
   if (send?.class) return send.class;
   if (campaign.class) return campaign.class;
   return (send?.kind ?? campaign.kind) === "marketing" ? "lifecycle" : "service";
@@ -103,7 +103,7 @@ export function pruneCapCounts(state: CustomerState, window: number, now: number
   }
 }
 
-export function withoutOne(times: readonly number[], at: number): number[] {
+function withoutOne(times: readonly number[], at: number): number[] {
   const index = times.indexOf(at);
   return index < 0 ? [...times] : [...times.slice(0, index), ...times.slice(index + 1)];
 }
