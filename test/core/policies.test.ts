@@ -277,11 +277,12 @@ describe("support tickets", () => {
         opened("2026-03-03T10:00:00Z"),
       ],
     );
+    // Due at the same instant: the transactional (service) message is judged first.
     expect(lines.map((l) => `${l.campaign} ${l.at.slice(0, 10)} ${l.reason ?? l.status}`)).toEqual([
-      "probe 2026-03-02 support_ticket_open",
       "probe-t 2026-03-02 sent",
-      "probe 2026-03-03 sent",
+      "probe 2026-03-02 support_ticket_open",
       "probe-t 2026-03-03 sent",
+      "probe 2026-03-03 sent",
     ]);
   });
 });

@@ -3,7 +3,7 @@ import { ChannelSchema } from "../events/channels.ts";
 import { catalogEventTypes, eventTypes } from "../events/details.ts";
 import { ConditionSchema, PathSchema } from "./condition.ts";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
-import { PolicyOverridesSchema } from "./policies.ts";
+import { CapClassSchema, PolicyOverridesSchema } from "./policies.ts";
 import { SafeKeySchema } from "./safe-key.ts";
 
 const stepId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "a step id in kebab-case such as first-reminder");
@@ -178,6 +178,7 @@ const SendStepSchema = z.strictObject({
   template: z.string().min(1),
   kind: z.enum(["marketing", "transactional"]).optional().describe("default: the campaign's kind"),
   topic: z.string().min(1).optional().describe("a subscription topic that needs an explicit opt-in"),
+  class: CapClassSchema.optional().describe("default: the campaign's class"),
   when: ConditionSchema.optional().describe("skip this step unless the condition holds at send time"),
   sendTime: z
     .enum(["due", "best"])
@@ -236,6 +237,9 @@ export const CampaignSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     kind: z.enum(["marketing", "transactional"]),
+    class: CapClassSchema.optional().describe(
+      "default: service for a transactional message, lifecycle for a marketing one",
+    ),
     enabled: z.boolean().default(true).describe("false pauses the campaign: it starts no journey"),
     whenDisabled: z
       .enum(["finish", "stop"])

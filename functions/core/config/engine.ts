@@ -1,7 +1,7 @@
 import * as z from "zod";
 import { TimeZoneSchema } from "../events/item.ts";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
-import { FrequencyCapSchema, QuietHoursSchema, SendWindowsSchema } from "./policies.ts";
+import { EngineFrequencyCapSchema, QuietHoursSchema, SendWindowsSchema } from "./policies.ts";
 import { SafeKeySchema } from "./safe-key.ts";
 
 const count = z.number().int().positive();
@@ -10,7 +10,7 @@ export const EngineSettingsSchema = z.strictObject({
   $schema: z.string().optional(),
   defaultTimezone: TimeZoneSchema,
   holdoutPercent: z.number().min(0).max(100),
-  frequencyCap: FrequencyCapSchema,
+  frequencyCap: EngineFrequencyCapSchema,
   quietHours: QuietHoursSchema,
   sendWindows: SendWindowsSchema.describe(
     "per channel, the local hours in which marketing messages go; one due outside waits for the next opening",

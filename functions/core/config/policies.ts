@@ -8,6 +8,52 @@ export const FrequencyCapSchema = z.strictObject({
   max: z.number().int().positive(),
   window: DurationSchema,
 });
+/** Capped message classes, highest priority first: a lower class yields to the ones above it. */
+export const capClasses = ["service", "trigger", "lifecycle", "broadcast"] as const;
+export const CapClassSchema = z
+  .enum(capClasses)
+  .describe(
+    "priority under the frequency cap, highest first: service (transactional, never capped), trigger (high-intent behaviour), lifecycle, broadcast (bulk scheduled sends)",
+  );
+export type CapClass = z.infer<typeof CapClassSchema>;
+
+const CapClassRuleSchema = z.strictObject({
+  reserve: z
+    .number()
+    .int()
+    .nonnegative()
+    .default(0)
+    .describe("slots of the cap's max kept for this class and those above it: lower classes cannot use them"),
+  max: z
+    .number()
+    .int()
+    .positive()
+    .optional()
+    .describe("at most this many messages of this class in the cap's window"),
+});
+export type CapClassRule = z.infer<typeof CapClassRuleSchema>;
+
+/** The engine-wide cap: the shared max, and per class a reserve and an own max. */
+export const EngineFrequencyCapSchema = FrequencyCapSchema.extend({
+  classes: z
+    .strictObject({
+      service: CapClassRuleSchema.default({ reserve: 0 }),
+      trigger: CapClassRuleSchema.default({ reserve: 0 }),
+      lifecycle: CapClassRuleSchema.default({ reserve: 0 }),
+      broadcast: CapClassRuleSchema.default({ reserve: 0 }),
+    })
+    .default({
+      service: { reserve: 0 },
+      trigger: { reserve: 0 },
+      lifecycle: { reserve: 0 },
+      broadcast: { reserve: 0 },
+    })
+    .describe(
+      "a message of a class goes only while the customer's messages in the window are fewer than max minus the reserves of the classes above it, and its class's own are fewer than its max",
+    ),
+});
+export type EngineFrequencyCap = z.infer<typeof EngineFrequencyCapSchema>;
+
 export const QuietHoursSchema = z.strictObject({
   start: ClockTimeSchema,
   end: ClockTimeSchema,

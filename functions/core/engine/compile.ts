@@ -1,6 +1,7 @@
 import type { Campaign, Trigger } from "../config/campaign.ts";
 import type { EngineSettings } from "../config/engine.ts";
 import type { EventType } from "../events/details.ts";
+import { comparePriority } from "../policies/cap.ts";
 import { type CompiledTemplate, compileTemplates } from "../templates/templates.ts";
 import { campaignVersion } from "./campaign-version.ts";
 
@@ -56,7 +57,8 @@ export function compileCampaigns(
     // Every message the engine decides has its body rendered, so a template that fails at render fails there.
     renderBodies: options.renderBodies ?? true,
   };
-  for (const campaign of campaigns) {
+  // In priority order, so every trigger list is: what one event or sweep starts is judged highest first.
+  for (const campaign of [...campaigns].sort((a, b) => comparePriority({ campaign: a }, { campaign: b }))) {
     engine.campaigns.set(campaign.id, campaign);
     engine.versions.set(campaign.id, campaignVersion(campaign));
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));

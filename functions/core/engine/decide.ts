@@ -2,11 +2,12 @@ import type { Campaign, Trigger } from "../config/campaign.ts";
 import type { EventType } from "../events/details.ts";
 import type { CatalogEvent, CustomerEvent } from "../events/envelope.ts";
 import type { Item } from "../events/item.ts";
+import { comparePriority } from "../policies/cap.ts";
 import { holds } from "../rules/conditions.ts";
 import { readValues } from "../rules/paths.ts";
 import { appliedStatus, rememberApplied } from "../state/applied-events.ts";
 import { applyEvent } from "../state/apply-event.ts";
-import type { CustomerState } from "../state/customer-state.ts";
+import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { applyOrderedFields } from "../state/ordered-fields.ts";
 import type { Bound, CompiledCampaigns } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
@@ -57,12 +58,20 @@ export function decide(engine: CompiledCampaigns, state: CustomerState, event: C
     });
 
   if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(accumulator, scopeEvent, now);
+  const after = before ? traitSnapshot(engine, state, event, now) : undefined;
+  const starts: { campaign: Campaign; start: () => void }[] = [];
   for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])
-    startFromEvent(accumulator, campaign, trigger, scopeEvent, now);
+    starts.push({ campaign, start: () => startFromEvent(accumulator, campaign, trigger, scopeEvent, now) });
+  if (before && after)
+    for (const bound of engine.traitTriggers)
+      starts.push({
+        campaign: bound.campaign,
+        start: () => startTraitJourneys(accumulator, before, after, scopeEvent, now, [bound]),
+      });
+  // Each list is in priority order (compileCampaigns); merged, what the event starts is judged highest first.
+  for (const { start } of starts.sort(comparePriority)) start();
   for (const refresh of engine.refreshTriggers.get(event.type) ?? [])
     refreshFromEvent(accumulator, refresh, scopeEvent, now);
-  if (before)
-    startTraitJourneys(accumulator, before, traitSnapshot(engine, state, event, now)!, scopeEvent, now);
   pruneState(engine, state, now);
   state.version++;
   return accumulator.decisions;
@@ -95,7 +104,10 @@ export function advance(
   const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
   const journey = state.journeys.find((j) => j.id === journeyId);
   if (!journey || journey.wakeAt > now) return accumulator.decisions;
-  advanceJourney(accumulator, journey, now);
+  // The customer's other journeys due by now go too, all in priority order, whichever wake-up came
+  // first: their own wake-ups then find them moved on (stale, harmless).
+  for (const due of dueInPriorityOrder(engine, state, now))
+    if (state.journeys.includes(due) && due.wakeAt <= now) advanceJourney(accumulator, due, now);
   pruneState(engine, state, now);
   state.version++;
   return accumulator.decisions;
@@ -180,6 +192,30 @@ function endOrResumeJourneys(accumulator: DecisionAccumulator, event: ScopeEvent
     )
       resumeWaitingJourney(accumulator, journey, event, now, campaign, position.index);
   }
+}
+
+function dueInPriorityOrder(engine: CompiledCampaigns, state: CustomerState, now: number): Journey[] {
+  const due = state.journeys.flatMap((journey) => {
+    const campaign = engine.campaigns.get(journey.campaign);
+    // An item stored before steps had ids holds the index itself.
+    const index =
+      typeof journey.step === "number"
+        ? journey.step
+        : campaign && engine.stepIndex.get(campaign.id)?.get(journey.step);
+    const step = campaign && index !== undefined ? campaign.steps[index] : undefined;
+    return journey.wakeAt <= now ? [{ journey, campaign, step }] : [];
+  });
+  // A journey of a removed campaign (it just ends) goes first.
+  const known = (x: (typeof due)[number]) => (x.campaign ? 1 : 0);
+  return due
+    .sort(
+      (a, b) =>
+        known(a) - known(b) ||
+        (a.campaign && b.campaign
+          ? comparePriority({ campaign: a.campaign, step: a.step }, { campaign: b.campaign, step: b.step })
+          : 0),
+    )
+    .map(({ journey }) => journey);
 }
 
 function matches(match: Record<string, string> | undefined, facts: object): boolean {

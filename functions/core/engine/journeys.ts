@@ -1,6 +1,7 @@
 import type { Campaign, Reentry, SendStep, Step, Trigger } from "../config/campaign.ts";
 import { MAX_DURATION_MS } from "../config/duration.ts";
 import type { Item } from "../events/item.ts";
+import { capClassOf, countSend } from "../policies/cap.ts";
 import { countsTowardCap, isMarketing, judgeSend } from "../policies/judge-send.ts";
 import { type ConditionScope, holds } from "../rules/conditions.ts";
 import { buildFacts } from "../rules/facts.ts";
@@ -465,7 +466,7 @@ function sendStep(
       line.to = verdict.to;
       if (rendered.subject !== undefined) line.subject = rendered.subject;
       if (rendered.body !== undefined) body = withSmsOptOut(rendered.body, step, campaign, accumulator);
-      if (countsTowardCap(campaign, step)) state.marketingSends.push(now);
+      if (countsTowardCap(campaign, step)) countSend(state, capClassOf(campaign, step), now);
     }
   }
   if (products && products.length > 0) line.productIds = products.map((p) => p.productId);

@@ -1,3 +1,4 @@
+import { pruneCapCounts } from "../policies/cap.ts";
 import { dropOldCarts, lastTouch } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { getOwn, setOwn } from "../state/data-record.ts";
@@ -12,9 +13,7 @@ import type { CompiledCampaigns } from "./compile.ts";
 export function pruneState(engine: CompiledCampaigns, state: CustomerState, now: number): void {
   const { config } = engine;
   const limits = config.retention;
-  const capWindow = config.frequencyCap.window;
-  if (state.marketingSends.length > 0 && state.marketingSends[0]! <= now - capWindow)
-    state.marketingSends = state.marketingSends.filter((at) => at > now - capWindow);
+  pruneCapCounts(state, config.frequencyCap.window, now);
   keepTopBrands(state, limits.brands, now, config.traits.affinityHalfLifeDays);
   // The maps are scanned every 16th change: expired entries are harmless meanwhile (readers check times).
   if (state.version % 16 === 0) {

@@ -1,6 +1,9 @@
+import type { CapClass } from "../config/policies.ts";
+import { capClassOf, uncountSendOf } from "../policies/cap.ts";
 import { countsTowardCap, judgeSend, type SuppressionReason } from "../policies/judge-send.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState, OutboxEntry } from "../state/customer-state.ts";
+import { mergedRecord } from "../state/data-record.ts";
 import type { CompiledCampaigns } from "./compile.ts";
 
 type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;
@@ -42,7 +45,7 @@ export function recheckSend(
   if (state.suppressedAddresses.includes(entry.to.toLowerCase())) return suppress("suppressed_address");
   // A campaign or step removed since: only the hard check above applies.
   if (campaign === undefined || send === undefined) return { outcome: "send" };
-  const judged = counted ? { ...state, marketingSends: withoutOne(state.marketingSends, entry.at!) } : state;
+  const judged = counted ? withoutCount(state, entry.at!, capClassOf(campaign, send)) : state;
   const verdict = judgeSend({
     state: judged,
     campaign,
@@ -57,11 +60,17 @@ export function recheckSend(
 }
 
 /** Takes back a suppressed message's count toward the frequency cap: it was never sent. */
-export function uncountSend(state: CustomerState, at: number): void {
-  state.marketingSends = withoutOne(state.marketingSends, at);
+export function uncountSend(state: CustomerState, at: number, capClass?: CapClass): void {
+  uncountSendOf(state, at, capClass);
 }
 
-function withoutOne(times: readonly number[], at: number): number[] {
-  const index = times.indexOf(at);
-  return index < 0 ? [...times] : [...times.slice(0, index), ...times.slice(index + 1)];
+/** The state as if the send counted at `at` had not been: a copy, the state is left as is. */
+function withoutCount(state: CustomerState, at: number, capClass: CapClass): CustomerState {
+  const copy = {
+    ...state,
+    marketingSends: [...state.marketingSends],
+    classSends: mergedRecord(state.classSends, {}),
+  };
+  uncountSendOf(copy, at, capClass);
+  return copy;
 }

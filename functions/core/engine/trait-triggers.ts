@@ -3,7 +3,7 @@ import { holds } from "../rules/conditions.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { brandAffinityNow, propensity, spendCohort } from "../state/traits.ts";
-import type { CompiledCampaigns } from "./compile.ts";
+import type { Bound, CompiledCampaigns } from "./compile.ts";
 import { type DecisionAccumulator, type ScopeEvent, scopeAt, startJourney } from "./journeys.ts";
 
 export type TraitSnapshot = {
@@ -51,8 +51,9 @@ export function startTraitJourneys(
   after: TraitSnapshot,
   event: ScopeEvent,
   now: number,
+  bounds: readonly Bound<"trait">[] = accumulator.engine.traitTriggers,
 ): void {
-  for (const { campaign, trigger } of accumulator.engine.traitTriggers) {
+  for (const { campaign, trigger } of bounds) {
     for (const key of crossings(
       accumulator,
       trigger.trait,

@@ -3,6 +3,7 @@ import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { bestSendHour } from "../state/traits.ts";
+import { capAllows, capClassOf } from "./cap.ts";
 import { inHoldout } from "./holdout.ts";
 import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
@@ -70,12 +71,8 @@ export function judgeSend({ state, campaign, step, now, zone, config, dueAt }: S
   if (state.openTickets.length > 0) return { outcome: "suppress", reason: "support_ticket_open" };
 
   const cap = overrides.frequencyCap ?? config.frequencyCap;
-  if (cap) {
-    const since = now - cap.window;
-    let recent = 0;
-    for (const at of state.marketingSends) if (at > since) recent++;
-    if (recent >= cap.max) return { outcome: "suppress", reason: "frequency_cap" };
-  }
+  if (cap && !capAllows(state, cap, capClassOf(campaign, step), config, now))
+    return { outcome: "suppress", reason: "frequency_cap" };
 
   const hours = sendHoursOf(campaign, step, config);
   const earliest =

@@ -153,6 +153,8 @@ const CustomerStateFields = z.object({
   finished: dataRecordSchema(epochMs),
   /** Marketing sends that count toward the frequency cap. */
   marketingSends: z.array(epochMs),
+  /** Class -> the times of its sends among marketingSends, for the cap's per-class rules. */
+  classSends: dataRecordSchema(z.array(epochMs)).default(() => dataRecord<number[]>()),
   /** Side effects decided and not yet done (AWS runtime only; the simulator applies at once). */
   outbox: z.array(OutboxEntrySchema).default([]),
   /** Ids of the latest events applied (by event time), so a redelivery is not applied twice. */
@@ -205,6 +207,7 @@ export function emptyCustomerState(customerId: string): CustomerState {
     reentryLocks: dataRecord(),
     finished: dataRecord(),
     marketingSends: [],
+    classSends: dataRecord(),
     outbox: [],
     appliedEvents: [],
     appliedEventTimes: [],
