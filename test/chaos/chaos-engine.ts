@@ -453,7 +453,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
 
   /** The workflow runs as an actor of its own, from when the invocation that started it is asleep or done. */
   function launch(input: { customerId: string; instanceId: string }): void {
-    time.spawn(time.now, () => execute(input));
+    time.spawn(time.now, () => execute(input), `workflow ${input.instanceId}`);
   }
 
   function execute(input: { customerId: string; instanceId: string }): Promise<unknown> {
@@ -645,7 +645,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       if (next.value.kind !== "sweep") deliveries++;
       time.now = Math.max(time.now, next.at);
       const delivery = next.value;
-      void time.run(() => deliver(delivery));
+      void time.run(() => deliver(delivery), deliveryName(delivery));
     } else break;
   }
   await time.settled();
@@ -855,6 +855,13 @@ async function readFinalStates(
   } while (ExclusiveStartKey);
   return { outboxLeft, stateItems };
 }
+
+const deliveryName = (delivery: Delivery): string =>
+  delivery.kind === "sweep"
+    ? `sweep ${delivery.campaignId} ${new Date(delivery.hour).toISOString().slice(0, 13)} attempt ${delivery.attempt}`
+    : delivery.kind === "sqs"
+      ? `fan-out message ${delivery.messageId} receive ${delivery.receive}`
+      : `delivery of ${delivery.event.id} attempt ${delivery.attempt}`;
 
 /** The virtual clock's one-actor rule was broken: the run is no longer deterministic, its figures mean nothing. */
 export class OneActorBroken extends Error {

@@ -15,6 +15,8 @@ import { TimerQueue } from "../../local/timer-queue.ts";
 export class VirtualClock {
   private readonly actor = new AsyncLocalStorage<number>();
   private readonly running = new Set<number>();
+  /** What each actor is, for the breach reports. */
+  private readonly names = new Map<number, string>();
   private actorCount = 0;
   private closed = false;
   private idleWaiters: (() => void)[] = [];
@@ -34,21 +36,23 @@ export class VirtualClock {
   }
 
   /** Runs `body` as a new actor, active now, until the promise it returns settles. */
-  run(body: () => Promise<unknown>): Promise<void> {
+  run(body: () => Promise<unknown>, name = "an actor"): Promise<void> {
     const id = ++this.actorCount;
+    this.names.set(id, name);
     this.enter(id);
     return this.actor.run(id, async () => {
       try {
         await body();
       } finally {
         this.leave(id, "ended");
+        this.names.delete(id);
       }
     });
   }
 
   /** Starts `body` as a new actor at `at` (now: once the actors active now are asleep or finished). */
-  spawn(at: number, body: () => Promise<unknown>): void {
-    this.sleepers.push(at, () => void this.run(body));
+  spawn(at: number, body: () => Promise<unknown>, name?: string): void {
+    this.sleepers.push(at, () => void this.run(body, name));
   }
 
   /** The calling actor is inactive until the driver's clock reaches `at`. */
@@ -69,7 +73,7 @@ export class VirtualClock {
     const id = this.actor.getStore();
     if (id === undefined || !this.running.has(id))
       this.violations.push(
-        `${what} by ${id === undefined ? "no actor" : `actor ${id}, asleep`} at ${this.instant()}`,
+        `${what} by ${id === undefined ? "no actor" : `${this.nameOf(id)}, asleep`} at ${this.instant()}`,
       );
   }
 
@@ -104,10 +108,10 @@ export class VirtualClock {
       try {
         await context(check);
       } finally {
-        if (!cancelled) this.spawn(this.now + ms, tick);
+        if (!cancelled) this.spawn(this.now + ms, tick, "a repeating check");
       }
     };
-    this.spawn(this.now + ms, tick);
+    this.spawn(this.now + ms, tick, "a repeating check");
     return () => {
       if (!cancelled) this.liveTimers--;
       cancelled = true;
@@ -125,7 +129,7 @@ export class VirtualClock {
   private enter(id: number): void {
     if (this.running.size > 0 && !this.closed)
       this.violations.push(
-        `actor ${id} started while actor ${[...this.running][0]} was active at ${this.instant()}`,
+        `${this.nameOf(id)} started while ${this.nameOf([...this.running][0] ?? 0)} was active at ${this.instant()}`,
       );
     this.running.add(id);
     if (this.running.size > this.maxActive) this.maxActive = this.running.size;
@@ -133,8 +137,12 @@ export class VirtualClock {
 
   private leave(id: number, how: string): void {
     if (!this.running.delete(id) && !this.closed)
-      this.violations.push(`actor ${id} ${how} while not active at ${this.instant()}`);
+      this.violations.push(`${this.nameOf(id)} ${how} while not active at ${this.instant()}`);
     if (this.running.size === 0) for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+
+  private nameOf(id: number): string {
+    return `actor ${id} (${this.names.get(id) ?? "ended"})`;
   }
 
   private instant(): string {

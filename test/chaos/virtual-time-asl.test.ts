@@ -71,11 +71,11 @@ describe("the virtual clock's one-actor rule", () => {
       const copy = () => time.sleepUntil(time.now + 5);
       void copy();
       await time.sleepUntil(time.now + 10);
-    });
+    }, "workflow j-1");
     await time.settled();
     time.expectActive("GetItemCommand");
     expect(time.violations).toEqual([
-      "actor 1 went to sleep while not active at 1970-01-01T00:00:00.000Z",
+      "actor 1 (workflow j-1) went to sleep while not active at 1970-01-01T00:00:00.000Z",
       "GetItemCommand by no actor at 1970-01-01T00:00:00.000Z",
     ]);
   });
