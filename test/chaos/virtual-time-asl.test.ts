@@ -14,7 +14,7 @@ describe("the journey workflow on the harness's virtual clock", () => {
     const asl = aslOnVirtualTime(synthesizeLocalJourneyAsl());
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     let calls = 0;
-    let finish: (payload: unknown) => void = () => {};
+    let finish: (payload: { Payload: { done: boolean } }) => void = () => {};
     const run = new StateMachine(asl as never).run(
       { customerId: "c-1", instanceId: "j-1" },
       {
