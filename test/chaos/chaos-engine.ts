@@ -240,6 +240,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     dice,
     crash,
     inFlight,
+    onRequest: (command) => time.expectActive(command),
     onStateWrite: (customerId) => {
       dueCustomers?.wrote(customerId);
       const sweep = sweeping.getStore();
@@ -428,9 +429,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   });
 
   // Step Functions: StartExecution runs the journey ASL locally, its Step task bound to the real handler.
-  asl ??= withoutRealTimeTimeouts(synthesizeLocalJourneyAsl());
+  asl ??= aslOnVirtualTime(synthesizeLocalJourneyAsl());
   const machine = new StateMachine(asl as never);
   const executions = new Set<string>();
+  let liveExecutions = 0;
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
   const failedJourneys: ChaosRun["failedJourneys"] = [];
@@ -449,10 +451,15 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       return { executionArn: `${STATE_MACHINE_ARN}:${name}`, startDate: new Date(time.now) };
     });
 
+  /** The workflow runs as an actor of its own, from when the invocation that started it is asleep or done. */
   function launch(input: { customerId: string; instanceId: string }): void {
+    time.spawn(time.now, () => execute(input), `workflow ${input.instanceId}`);
+  }
+
+  function execute(input: { customerId: string; instanceId: string }): Promise<unknown> {
     let nextWake: number | undefined;
     let stalled = 0;
-    time.enter();
+    liveExecutions++;
     const run = machine.run(input, {
       noThrowOnAbort: true,
       overrides: {
@@ -492,23 +499,25 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       },
     });
     aborts.push(run.abort);
-    running.push(
-      run.result
-        .then(
-          (output: unknown) => {
-            const error = (output as { Error?: string } | undefined)?.Error;
-            if (error) failedJourneys.push({ ...input, journeyId: input.instanceId, error });
-          },
-          (error: unknown) => {
-            failedJourneys.push({
-              customerId: input.customerId,
-              journeyId: input.instanceId,
-              error: (error as Error).name ?? String(error),
-            });
-          },
-        )
-        .finally(() => time.leave()),
-    );
+    const ended = run.result
+      .then(
+        (output: unknown) => {
+          const error = (output as { Error?: string } | undefined)?.Error;
+          if (error) failedJourneys.push({ ...input, journeyId: input.instanceId, error });
+        },
+        (error: unknown) => {
+          failedJourneys.push({
+            customerId: input.customerId,
+            journeyId: input.instanceId,
+            error: (error as Error).name ?? String(error),
+          });
+        },
+      )
+      .finally(() => {
+        liveExecutions--;
+      });
+    running.push(ended);
+    return ended;
   }
 
   const deadLetters: DeadLetter[] = [];
@@ -614,8 +623,18 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   for (let hour = Math.ceil(first / HOUR_MS) * HOUR_MS; hour <= until; hour += HOUR_MS)
     for (const campaignId of scheduled) queue.push(hour, { kind: "sweep", campaignId, hour, attempt: 1 });
 
+  const TRACE = process.env.CHAOS_TRACE !== undefined;
+  let tracedDay = 0;
   for (;;) {
     await time.settled();
+    // Two actors at once make the run depend on real time and the machine's load: stop at the first.
+    if (time.violations.length > 0) throw new OneActorBroken(options.label, time.violations);
+    if (TRACE && Math.floor(time.now / 86_400_000) !== tracedDay) {
+      tracedDay = Math.floor(time.now / 86_400_000);
+      console.log(
+        `trace ${options.label} ${new Date(time.now).toISOString().slice(0, 10)} active=${time.active} maxActive=${time.maxActive} sleepers=${time.sleeping} timers=${time.liveTimers} executions=${liveExecutions} inflight=${inFlight.now}/${inFlight.max} deliveries=${deliveries} cpu=${cpuMs(process.cpuUsage(cpuAtStart))} real=${Math.round(performance.now())}`,
+      );
+    }
     const wakeAt = time.nextWakeAt();
     const nextAt = queue.peekTime();
     if (wakeAt !== undefined && wakeAt <= until && (nextAt === undefined || wakeAt <= nextAt)) {
@@ -625,11 +644,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       if (!next) break;
       if (next.value.kind !== "sweep") deliveries++;
       time.now = Math.max(time.now, next.at);
-      time.enter();
-      void deliver(next.value).finally(() => time.leave());
+      const delivery = next.value;
+      void time.run(() => deliver(delivery), deliveryName(delivery));
     } else break;
   }
   await time.settled();
+  if (time.violations.length > 0) throw new OneActorBroken(options.label, time.violations);
+  // Workflows still waiting are stopped: each ends while asleep, which is no breach of the rule.
+  time.close();
   for (const abort of aborts) abort();
   await Promise.all(running);
   removeFaults();
@@ -668,6 +690,8 @@ type DynamoFaultOptions = {
   crash: (invocation: Invocation, point: ProcessCrash["point"]) => never;
   /** Requests in flight now, and at most. */
   inFlight: { now: number; max: number };
+  /** A request is about to be sent: the clock checks an active actor sends it. */
+  onRequest: (command: string) => void;
   /** Any write of a customer's state item is about to be sent (put, update, delete, in a transaction or not). */
   onStateWrite: (customerId: string) => void;
   onStatePut: (customerId: string, bytes: number) => void;
@@ -691,6 +715,7 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
         ConditionExpression?: string;
       };
       const statePut = input.TableName === options.stateTable && input.Item !== undefined;
+      options.onRequest(context.commandName ?? "a DynamoDB request");
       if (invocation?.crashed) throw invocation.crashed;
       for (const customerId of stateWrites(context.commandName, args.input, options.stateTable))
         options.onStateWrite(customerId);
@@ -736,20 +761,29 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
 }
 
 /**
- * The ASL without its task timeouts. aws-local-stepfunctions enforces them in real time, while a Step
- * waits in virtual time for its wake-up: once a run took longer than the Step's 90 s, every waiting
- * Step timed out, was retried by its Retry (States.Timeout) and ran a second time beside the first,
- * which still woke later. That made the fault-free 4,709-event run give up on 247 events with
- * version_conflict, left the virtual clock's count of active actors short (4,695 DynamoDB requests
- * queued at once) and wrote to the table after the run. No Step of the harness takes 90 s of virtual
- * time (the longest is a slow send, the lease + 10 s), so the timeout has nothing to catch here.
+ * Node's longest timer, in whole seconds (about 24.8 days): a longer delay overflows and fires at once.
+ * No run of the harness lasts that long in real time.
  */
-function withoutRealTimeTimeouts(definition: AslDefinition): AslDefinition {
+const LONGEST_REAL_TIMER_S = Math.floor((2 ** 31 - 1) / 1_000);
+
+/**
+ * The ASL with every Task's timeout out of a run's reach. aws-local-stepfunctions enforces a Task's
+ * timeout with a real timer, while a Step waits in virtual time for its wake-up, and a Task with no
+ * TimeoutSeconds gets the library's default of 60 s, not none. Once a run lasted more than that in real
+ * time (90 s with the Step's own timeout, 60 s once it was removed), every Step still asleep timed out,
+ * `States.Timeout` is in its Retry list, and a second copy of the Step ran beside the first, outside the
+ * virtual clock's control: DynamoDB requests queued by the thousand, two runs of one customer at once
+ * (the fault-free run's version_conflict give-ups and duplicates), all depending on the machine's load.
+ * No Step of the harness takes 90 s of virtual time (the longest is a slow send, the lease + 10 s), so
+ * the timeout has nothing to catch here; the clock's one-actor check catches any such copy.
+ */
+export function aslOnVirtualTime(definition: AslDefinition): AslDefinition {
   const { TimeoutSeconds: _machine, ...rest } = definition;
   const states = Object.fromEntries(
     Object.entries(definition.States).map(([name, state]) => {
       const { TimeoutSeconds: _t, TimeoutSecondsPath: _p, HeartbeatSeconds: _h, ...kept } = state;
-      return [name, kept as AslDefinition["States"][string]];
+      const timeout = state.Type === "Task" ? { TimeoutSeconds: LONGEST_REAL_TIMER_S } : {};
+      return [name, { ...kept, ...timeout } as AslDefinition["States"][string]];
     }),
   );
   return { ...rest, States: states };
@@ -820,6 +854,23 @@ async function readFinalStates(
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return { outboxLeft, stateItems };
+}
+
+const deliveryName = (delivery: Delivery): string =>
+  delivery.kind === "sweep"
+    ? `sweep ${delivery.campaignId} ${new Date(delivery.hour).toISOString().slice(0, 13)} attempt ${delivery.attempt}`
+    : delivery.kind === "sqs"
+      ? `fan-out message ${delivery.messageId} receive ${delivery.receive}`
+      : `delivery of ${delivery.event.id} attempt ${delivery.attempt}`;
+
+/** The virtual clock's one-actor rule was broken: the run is no longer deterministic, its figures mean nothing. */
+export class OneActorBroken extends Error {
+  constructor(label: string, violations: readonly string[]) {
+    super(
+      `${label} run: ${violations.length} breach(es) of the one-actor rule, first: ${violations.slice(0, 5).join("; ")}`,
+    );
+    this.name = "OneActorBroken";
+  }
 }
 
 const cpuMs = (usage: NodeJS.CpuUsage) => Math.round((usage.user + usage.system) / 1_000);
