@@ -24,9 +24,10 @@ export type DynamoDbStateStoreOptions = {
   maxItemBytes?: number;
   /**
    * When the sweep should next read this customer (undefined: never): written with the state, in the
-   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts).
+   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts). `filedDueAt` is
+   * the due time the item read by update() was filed under (undefined on save()).
    */
-  dueAt?: (state: CustomerState) => number | undefined;
+  dueAt?: (state: CustomerState, filedDueAt: number | undefined) => number | undefined;
 };
 
 /**
@@ -50,6 +51,11 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   }
 
   async load(customerId: string): Promise<LoadedState> {
+    return (await this.read(customerId)).loaded;
+  }
+
+  /** The stored state, and the due time its item is filed under. */
+  private async read(customerId: string): Promise<{ loaded: LoadedState; filedDueAt?: number }> {
     let item: Record<string, unknown> | undefined;
     try {
       const output = await this.client.send(
@@ -59,11 +65,20 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     } catch (error) {
       throw translateAwsError(error, "DynamoDB GetItem (customer state)");
     }
-    if (!item) return { state: emptyCustomerState(customerId), version: 0, itemBytes: 0 };
-    return parseStoredItem(customerId, item);
+    if (!item) return { loaded: { state: emptyCustomerState(customerId), version: 0, itemBytes: 0 } };
+    const loaded = parseStoredItem(customerId, item);
+    return typeof item.dueAt === "number" ? { loaded, filedDueAt: item.dueAt } : { loaded };
   }
 
-  async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
+  save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
+    return this.write(state, expectedVersion, undefined);
+  }
+
+  private async write(
+    state: CustomerState,
+    expectedVersion: number,
+    filedDueAt: number | undefined,
+  ): Promise<SavedState> {
     const version = expectedVersion + 1;
     const encoded = encodeStateJson(JSON.stringify({ ...state, version }));
     const itemBytes = stateItemBytes(state.customerId, version, encoded);
@@ -77,7 +92,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
             customerId: state.customerId,
             version,
             state: encoded,
-            ...(this.dueAt && dueIndexAttributes(state.customerId, this.dueAt(state))),
+            ...(this.dueAt && dueIndexAttributes(state.customerId, this.dueAt(state, filedDueAt))),
           },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(customerId)" }
@@ -103,7 +118,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     beforeWrite?: () => Promise<void>,
   ): Promise<UpdateOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(customerId);
+      const { loaded, filedDueAt } = await this.read(customerId);
       // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing.
       const before = JSON.stringify(loaded.state);
       const result = fn(loaded.state);
@@ -111,7 +126,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         return { result, ...loaded, saved: false, attempts: attempt };
       await beforeWrite?.();
       try {
-        const saved = await this.save(loaded.state, loaded.version);
+        const saved = await this.write(loaded.state, loaded.version, filedDueAt);
         return { result, state: loaded.state, ...saved, saved: true, attempts: attempt };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= this.maxAttempts) throw error;
