@@ -139,7 +139,7 @@ beforeAll(async () => {
       );
     }
   }
-}, 600_000);
+}, 1_800_000);
 
 afterAll(async () => {
   await scanSide?.db.stop();
