@@ -38,7 +38,7 @@ export function compileCampaigns(
     config,
     campaigns: new Map(),
     stepIndex: new Map(),
-    templates: new Map(),
+    templates: undefined as never,
     eventTriggers: new Map(),
     refreshTriggers: new Map(),
     catalogTriggers: new Map(),
@@ -51,11 +51,11 @@ export function compileCampaigns(
     // Every message the engine decides has its body rendered, so a template that fails at render fails there.
     renderBodies: options.renderBodies ?? true,
   };
+  engine.templates = new TemplatesOnFirstUse(engine.campaigns);
   for (const campaign of campaigns) {
     if (!campaign.enabled) continue;
     engine.campaigns.set(campaign.id, campaign);
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
-    engine.templates.set(campaign.id, compileTemplates(campaign));
     engine.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
     for (const trigger of campaign.triggers) {
       if (trigger.type === "event") {
@@ -114,4 +114,24 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * Each campaign's templates, parsed when first asked for: a cold start parses none of the campaigns it
+ * sends nothing for (the files were checked on load: campaign-files/load.ts, templateProblems).
+ */
+class TemplatesOnFirstUse extends Map<string, Map<string, CompiledTemplate>> {
+  constructor(private readonly campaigns: ReadonlyMap<string, Campaign>) {
+    super();
+  }
+
+  override get(campaignId: string): Map<string, CompiledTemplate> | undefined {
+    let templates = super.get(campaignId);
+    const campaign = templates ? undefined : this.campaigns.get(campaignId);
+    if (campaign) {
+      templates = compileTemplates(campaign);
+      this.set(campaignId, templates);
+    }
+    return templates;
+  }
 }
