@@ -25,7 +25,7 @@ export type DynamoDbStateStoreOptions = {
   /**
    * When the sweep should next read this customer (undefined: never): written with the state, in the
    * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts). `filedDueAt` is
-   * the due time the item read by update() was filed under (undefined on save()).
+   * the due time the item was filed under when `state` was loaded (undefined for a state not loaded).
    */
   dueAt?: (state: CustomerState, filedDueAt: number | undefined) => number | undefined;
 };
@@ -39,6 +39,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;
   private readonly maxItemBytes: number;
   private readonly dueAt: DynamoDbStateStoreOptions["dueAt"];
+  /** The due time each loaded state's item was filed under, for the save that writes it back. */
+  private readonly filedDueAt = new WeakMap<CustomerState, number>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -51,11 +53,6 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   }
 
   async load(customerId: string): Promise<LoadedState> {
-    return (await this.read(customerId)).loaded;
-  }
-
-  /** The stored state, and the due time its item is filed under. */
-  private async read(customerId: string): Promise<{ loaded: LoadedState; filedDueAt?: number }> {
     let item: Record<string, unknown> | undefined;
     try {
       const output = await this.client.send(
@@ -65,20 +62,13 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     } catch (error) {
       throw translateAwsError(error, "DynamoDB GetItem (customer state)");
     }
-    if (!item) return { loaded: { state: emptyCustomerState(customerId), version: 0, itemBytes: 0 } };
+    if (!item) return { state: emptyCustomerState(customerId), version: 0, itemBytes: 0 };
     const loaded = parseStoredItem(customerId, item);
-    return typeof item.dueAt === "number" ? { loaded, filedDueAt: item.dueAt } : { loaded };
+    if (typeof item.dueAt === "number") this.filedDueAt.set(loaded.state, item.dueAt);
+    return loaded;
   }
 
-  save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
-    return this.write(state, expectedVersion, undefined);
-  }
-
-  private async write(
-    state: CustomerState,
-    expectedVersion: number,
-    filedDueAt: number | undefined,
-  ): Promise<SavedState> {
+  async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
     const version = expectedVersion + 1;
     const encoded = encodeStateJson(JSON.stringify({ ...state, version }));
     const itemBytes = stateItemBytes(state.customerId, version, encoded);
@@ -92,7 +82,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
             customerId: state.customerId,
             version,
             state: encoded,
-            ...(this.dueAt && dueIndexAttributes(state.customerId, this.dueAt(state, filedDueAt))),
+            ...(this.dueAt &&
+              dueIndexAttributes(state.customerId, this.dueAt(state, this.filedDueAt.get(state)))),
           },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(customerId)" }
@@ -118,7 +109,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     beforeWrite?: () => Promise<void>,
   ): Promise<UpdateOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
-      const { loaded, filedDueAt } = await this.read(customerId);
+      const loaded = await this.load(customerId);
       // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing.
       const before = JSON.stringify(loaded.state);
       const result = fn(loaded.state);
@@ -126,7 +117,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         return { result, ...loaded, saved: false, attempts: attempt };
       await beforeWrite?.();
       try {
-        const saved = await this.write(loaded.state, loaded.version, filedDueAt);
+        const saved = await this.save(loaded.state, loaded.version);
         return { result, state: loaded.state, ...saved, saved: true, attempts: attempt };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= this.maxAttempts) throw error;
