@@ -16,6 +16,7 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
+import { SWEPT_MARKER_PREFIX } from "../functions/adapters/dynamodb-due-index.ts";
 import { type EventType, isCatalogEventType } from "../functions/core/events/details.ts";
 import * as catalogFanout from "../functions/handlers/catalog-fanout.ts";
 import * as ingest from "../functions/handlers/ingest.ts";
@@ -30,7 +31,13 @@ import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
 import { VirtualTime } from "../test/e2e/local-engine.ts";
 import { synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
-import { type CapacityTotals, countCapacity, emptyTotals, percentile } from "./capacity-counter.ts";
+import {
+  type CapacityTotals,
+  countCapacity,
+  emptyTotals,
+  type Input,
+  percentile,
+} from "./capacity-counter.ts";
 import { createEngineTables } from "./local-tables.ts";
 
 const root = join(import.meta.dirname, "..");
@@ -39,9 +46,20 @@ const HOUR = 3_600_000;
 /** The fan-out queue's event source mapping (infra/constructs/fanout-queue.ts). */
 const FANOUT_BATCH = 10;
 
-/** Who spent the DynamoDB units: the phase of the handler that ran. */
-type Phase = "customerEvent" | "catalogFanout" | "fanoutCandidate" | "journeyStep" | "sweep";
-const phases: Phase[] = ["customerEvent", "catalogFanout", "fanoutCandidate", "journeyStep", "sweep"];
+/**
+ * Who spent the DynamoDB units: the phase of the handler that ran. A sweep's calls that do not depend on
+ * customers (the index's Queries, one per hour and shard of its window, and its marker) are `sweepFixed`:
+ * a cost per swept campaign per hour, whatever the events; the rest of a sweep is `sweep`.
+ */
+type Phase = "customerEvent" | "catalogFanout" | "fanoutCandidate" | "journeyStep" | "sweep" | "sweepFixed";
+const phases: Phase[] = [
+  "customerEvent",
+  "catalogFanout",
+  "fanoutCandidate",
+  "journeyStep",
+  "sweep",
+  "sweepFixed",
+];
 
 export type AwsCostCounts = {
   events: { lines: number; customer: number; catalog: number; fanoutCandidates: number; customers: number };
@@ -50,6 +68,8 @@ export type AwsCostCounts = {
   dynamodb: Record<Phase, Omit<CapacityTotals, "writtenItemBytes">>;
   itemBytesWritten: { p50: number; p99: number; max: number; writes: number };
   lambda: { ingest: number; catalogFanout: number; journeyStep: number; sweep: number };
+  /** The sweeps' fixed units (sweepFixed) of each hour swept, all campaigns: the first hour has no marker yet. */
+  sweepFixedByHour: { readUnits: number; writeUnits: number }[];
   stepFunctions: { executions: number; finished: number; transitions: number; transitionsPerJourney: number };
   eventBridge: { putEventsEntries: number };
   sqs: { sendMessageBatch: number; messages: number };
@@ -60,6 +80,13 @@ export type AwsCostCounts = {
   handlerMs: Record<Phase, number>;
   seconds: number;
 };
+
+/** A sweep's call whose cost does not depend on customers: an index Query, or its marker's read or write. */
+function isSweepFixed(command: string, input: Input): boolean {
+  if (command === "QueryCommand") return true;
+  const key = (input.Key ?? input.Item) as { customerId?: { S?: string } } | undefined;
+  return key?.customerId?.S?.startsWith(SWEPT_MARKER_PREFIX) === true;
+}
 
 /** Keeps one customer in `every` (a stable hash of the id): their events, and every catalog event. */
 function sampled(customerId: string | undefined, every: number): boolean {
@@ -101,8 +128,9 @@ export async function measureAwsCosts(
   // One counter per phase: the middleware adds to the totals of the phase the call runs in.
   const phase = new AsyncLocalStorage<Phase>();
   const byPhase = Object.fromEntries(phases.map((p) => [p, emptyTotals()])) as Record<Phase, CapacityTotals>;
-  const counter = await countCapacity(db.client, () => {
+  const counter = await countCapacity(db.client, (command, input) => {
     const current = phase.getStore();
+    if (current === "sweep" && isSweepFixed(command, input)) return byPhase.sweepFixed;
     return current && byPhase[current];
   });
   const handlerMs = Object.fromEntries(phases.map((p) => [p, 0])) as Record<Phase, number>;
@@ -286,7 +314,9 @@ export async function measureAwsCosts(
   const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
   const sweepStart = Math.ceil((lastAt + 30 * DAY) / HOUR) * HOUR;
   const sweepHours = options.sweepHours ?? 24;
-  for (let hour = 0; hour < sweepHours; hour++)
+  const sweepFixedByHour: AwsCostCounts["sweepFixedByHour"] = [];
+  for (let hour = 0; hour < sweepHours; hour++) {
+    const before = { ...byPhase.sweepFixed };
     for (const campaignId of swept) {
       lambda.sweep++;
       const at = sweepStart + hour * HOUR;
@@ -295,6 +325,11 @@ export async function measureAwsCosts(
       );
       await runUntil(at);
     }
+    sweepFixedByHour.push({
+      readUnits: byPhase.sweepFixed.readUnits - before.readUnits,
+      writeUnits: byPhase.sweepFixed.writeUnits - before.writeUnits,
+    });
+  }
   for (const abort of aborts) abort();
   await Promise.all(running);
 
@@ -315,6 +350,7 @@ export async function measureAwsCosts(
       writes: sizes.length,
     },
     lambda,
+    sweepFixedByHour,
     stepFunctions: {
       executions: executions.length,
       finished: finished.length,

@@ -37,6 +37,7 @@ const FIRST_CALLS: Record<string, unknown> = {
       product: { productId: "p-009", name: "Frother", price: 54.99 },
       price: 54.99,
       previousPrice: 79,
+      currency: "USD",
     },
   },
   "journey-step": { customerId: "c-1", instanceId: "welcome:c-1:1" },

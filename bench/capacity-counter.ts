@@ -4,7 +4,7 @@
 //   boolean 1 byte; a list or map 3 bytes + 1 byte per element + its elements;
 // - a write is 1 unit per started KB of the larger of the item before and after (also when its
 //   condition fails); each global secondary index the item is in (before or after) costs one more
-//   write of its projected entry, two when the index key changes;
+//   write of its projected entry, two when the index key changes, none when the entry stays as it was;
 // - a read is 1 unit per started 4 KB, half when eventually consistent; a Query or Scan rounds the sum
 //   of the items it examined.
 // The item before and after a write is read through a second client that is not counted.
@@ -69,13 +69,17 @@ export const emptyTotals = (): CapacityTotals => ({
   writtenItemBytes: [],
 });
 
-type Input = Record<string, unknown> & { TableName?: string; ConsistentRead?: boolean };
+export type Input = Record<string, unknown> & { TableName?: string; ConsistentRead?: boolean };
 
 /**
  * Adds the counting middleware to `client` (and so to every DocumentClient made from it), a client of
  * a local endpoint (dynalite); a second client on that endpoint reads item sizes around each write.
+ * `alsoInto` picks more totals to add a call to (e.g. those of the phase of a run it is made in).
  */
-export async function countCapacity(client: DynamoDBClient, alsoInto?: () => CapacityTotals | undefined) {
+export async function countCapacity(
+  client: DynamoDBClient,
+  alsoInto?: (command: string, input: Input) => CapacityTotals | undefined,
+) {
   const endpoint = await client.config.endpoint!();
   const inspect = new DynamoDBClient({
     endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}${endpoint.path}`,
@@ -101,15 +105,17 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
   const current = async (tableName: string, key: Item) =>
     (await inspect.send(new GetItemCommand({ TableName: tableName, Key: key, ConsistentRead: true }))).Item;
 
-  /** Adds to the totals, and to those `alsoInto` picks for the call in progress (a phase of a run). */
-  const record = (delta: {
-    reads?: number;
-    readUnits?: number;
-    writeUnits?: number;
-    indexWriteUnits?: number;
-    bytes?: number;
-  }) => {
-    const extra = alsoInto?.();
+  /** Adds to the totals, and to those `alsoInto` picked for the call (`extra`). */
+  const record = (
+    extra: CapacityTotals | undefined,
+    delta: {
+      reads?: number;
+      readUnits?: number;
+      writeUnits?: number;
+      indexWriteUnits?: number;
+      bytes?: number;
+    },
+  ) => {
     for (const into of extra ? [totals, extra] : [totals]) {
       into.reads += delta.reads ?? 0;
       into.readUnits += delta.readUnits ?? 0;
@@ -120,19 +126,25 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
     }
   };
   const recordWrite = async (
+    extra: CapacityTotals | undefined,
     tableName: string,
     before: Item | undefined,
     after: Item | undefined,
     failed: boolean,
   ) =>
-    record({
+    record(extra, {
       writeUnits: writeUnits(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0)),
       // A write whose condition fails changes no index.
       indexWriteUnits: failed ? 0 : indexWriteUnits(await describe(tableName), before, after),
       ...(after && !failed ? { bytes: itemSize(after) } : {}),
     });
 
-  const countWrite = async (tableName: string, key: Item, write: () => Promise<unknown>) => {
+  const countWrite = async (
+    extra: CapacityTotals | undefined,
+    tableName: string,
+    key: Item,
+    write: () => Promise<unknown>,
+  ) => {
     const before = await current(tableName, key);
     let failed = true;
     try {
@@ -140,7 +152,7 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
       failed = false;
       return output;
     } finally {
-      await recordWrite(tableName, before, await current(tableName, key), failed);
+      await recordWrite(extra, tableName, before, await current(tableName, key), failed);
     }
   };
 
@@ -149,14 +161,17 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
       const input = args.input as Input;
       const command = context.commandName ?? "";
       const tableName = input.TableName ?? "";
+      const extra = alsoInto?.(command, input);
       switch (command) {
         case "PutItemCommand": {
           const key = await keyOf(tableName, input.Item as Item);
-          return (await countWrite(tableName, key, () => next(args))) as Awaited<ReturnType<typeof next>>;
+          return (await countWrite(extra, tableName, key, () => next(args))) as Awaited<
+            ReturnType<typeof next>
+          >;
         }
         case "UpdateItemCommand":
         case "DeleteItemCommand":
-          return (await countWrite(tableName, input.Key as Item, () => next(args))) as Awaited<
+          return (await countWrite(extra, tableName, input.Key as Item, () => next(args))) as Awaited<
             ReturnType<typeof next>
           >;
         case "BatchWriteItemCommand": {
@@ -180,13 +195,13 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
           if (unprocessed && Object.values(unprocessed).some((list) => list.length > 0))
             throw new Error("capacity counter: unprocessed batch items are not counted");
           for (const { name, key, before } of befores)
-            await recordWrite(name, before, await current(name, key), false);
+            await recordWrite(extra, name, before, await current(name, key), false);
           return output;
         }
         case "GetItemCommand": {
           const output = await next(args);
           const item = (output.output as { Item?: Item }).Item;
-          record({
+          record(extra, {
             reads: 1,
             readUnits: readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true),
           });
@@ -200,7 +215,7 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
           // filtered or projected Query or Scan cheaper than it is.
           const items = (output.output as { Items?: Item[] }).Items ?? [];
           const bytes = items.reduce((sum, item) => sum + itemSize(item), 0);
-          record({ reads: 1, readUnits: readUnits(bytes, input.ConsistentRead === true) });
+          record(extra, { reads: 1, readUnits: readUnits(bytes, input.ConsistentRead === true) });
           return output;
         }
         case "DescribeTableCommand":
@@ -212,7 +227,13 @@ export async function countCapacity(client: DynamoDBClient, alsoInto?: () => Cap
     },
     { step: "build", name: "benchCapacityCounter" },
   );
-  return { totals, stop: () => inspect.destroy() };
+  return {
+    totals,
+    stop: () => {
+      client.middlewareStack.remove("benchCapacityCounter");
+      inspect.destroy();
+    },
+  };
 }
 
 /** Write units a write spends on the table's global secondary indexes. */
@@ -234,8 +255,11 @@ function indexWriteUnits(table: TableDescription, before: Item | undefined, afte
     const old = entry(before);
     const now = entry(after);
     if (!old && !now) continue;
-    const sameKey = old && now && keys.every((k) => JSON.stringify(old[k]) === JSON.stringify(now[k]));
-    if (old && now && sameKey) units += writeUnits(Math.max(itemSize(old), itemSize(now)));
+    const same = (names: string[]) =>
+      old && now && names.every((k) => JSON.stringify(old[k]) === JSON.stringify(now[k]));
+    // An entry the write leaves as it was (keys and projected attributes) is not written.
+    if (old && now && same([...new Set([...Object.keys(old), ...Object.keys(now)])])) continue;
+    if (old && now && same(keys)) units += writeUnits(Math.max(itemSize(old), itemSize(now)));
     else units += (old ? writeUnits(itemSize(old)) : 0) + (now ? writeUnits(itemSize(now)) : 0);
   }
   return units;

@@ -138,6 +138,10 @@ const full = (() => {
 })();
 const scale = full.customer / aws.events.customer;
 const d = aws.dynamodb;
+// Two kinds of cost. Per event: what the events and their customers cost (ingest, fan-out, journeys, and
+// the sweeps' reads and writes of customers found due), scaled to the whole stream and quoted per 1M
+// events. Fixed: what the hourly sweeps cost whatever the events (their index Queries and markers, their
+// invocations), per swept campaign per hour, quoted per month.
 const sweepHoursInStream = aws.days * 24;
 const sweepScale = scale * (sweepHoursInStream / aws.sweep.hoursSwept);
 const wcu = {
@@ -160,7 +164,6 @@ const lambdaInvocations = {
   ingest: full.customer + Math.ceil(candidates / 10),
   catalogFanout: full.catalog,
   journeyStep: aws.lambda.journeyStep * scale,
-  sweep: (aws.lambda.sweep * sweepHoursInStream) / aws.sweep.hoursSwept,
 };
 const memoryGb = { ingest: 0.5, catalogFanout: 0.5, journeyStep: 0.5, sweep: 1 };
 const msPerCall = {
@@ -169,7 +172,7 @@ const msPerCall = {
   journeyStep: aws.handlerMs.journeyStep / Math.max(1, aws.lambda.journeyStep),
   sweep: aws.handlerMs.sweep / Math.max(1, aws.lambda.sweep),
 };
-const gbSeconds = (Object.keys(memoryGb) as (keyof typeof memoryGb)[]).reduce(
+const gbSeconds = (Object.keys(lambdaInvocations) as (keyof typeof lambdaInvocations)[]).reduce(
   (total, fn) => total + (lambdaInvocations[fn] * memoryGb[fn] * msPerCall[fn]) / 1000,
   0,
 );
@@ -192,9 +195,30 @@ const dollars = {
   sqs: sqsRequests * prices.sqsRequest!.usd * perMillion,
 };
 
+// Fixed: the steady state is an hour after the first (whose sweeps have no marker yet and read their
+// whole catch-up window, once per deployment); the median of those hours.
+const HOURS_PER_MONTH = 730;
+const steady = aws.sweepFixedByHour.slice(1);
+const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+const fixedPerHour = {
+  readUnits: medianOf(steady.map((h) => h.readUnits)),
+  writeUnits: medianOf(steady.map((h) => h.writeUnits)),
+  firstHourReadUnits: aws.sweepFixedByHour[0]?.readUnits ?? 0,
+};
+const fixedPerMonth = {
+  dynamodb:
+    (fixedPerHour.readUnits * prices.dynamodbReadRequestUnit!.usd +
+      fixedPerHour.writeUnits * prices.dynamodbWriteRequestUnit!.usd) *
+    HOURS_PER_MONTH,
+  lambda:
+    aws.sweep.campaigns *
+    HOURS_PER_MONTH *
+    (prices.lambdaRequest!.usd + memoryGb.sweep * (msPerCall.sweep / 1000) * prices.lambdaArmGbSecond!.usd),
+};
+
 row(
   "DynamoDB write units per customer event (ingest, hot path)",
-  fmt(d.customerEvent.writeUnits / aws.events.customer, 1),
+  `${fmt(d.customerEvent.writeUnits / aws.events.customer, 1)} (of which the due-time index ${fmt(d.customerEvent.indexWriteUnits / aws.events.customer, 1)})`,
   "<= 4",
 );
 row(
@@ -207,7 +231,7 @@ row(
   "0 for a candidate that decides nothing",
 );
 row(
-  "DynamoDB write / read units per event, everything (ingest, fan-out, journey steps, sweeps)",
+  "DynamoDB write / read units per event, everything but the sweeps' fixed cost (ingest, fan-out, journey steps, sweeps' customers)",
   `${fmt(sum(wcu) / full.events, 1)} / ${fmt(sum(rcu) / full.events, 1)}`,
 );
 row(
@@ -221,15 +245,19 @@ row(
   `${fmt(aws.itemBytesWritten.p50 / 1024, 1)} / ${fmt(aws.itemBytesWritten.p99 / 1024, 1)} / ${fmt(aws.itemBytesWritten.max / 1024, 1)} KB`,
 );
 row(
-  "hourly sweep, read units per swept campaign per 1,000 customers",
+  "hourly sweep, read units of customers per swept campaign per 1,000 customers",
   fmt((d.sweep.readUnits / (aws.sweep.hoursSwept * aws.sweep.campaigns) / aws.events.customers) * 1000, 1),
   "reads only the customers due that hour",
+);
+row(
+  "hourly sweep, fixed units per swept campaign per hour (index Queries, marker)",
+  `${fmt(fixedPerHour.readUnits / aws.sweep.campaigns, 1)} read / ${fmt(fixedPerHour.writeUnits / aws.sweep.campaigns, 1)} write (first hour, no marker yet: ${fmt(fixedPerHour.firstHourReadUnits / aws.sweep.campaigns, 1)} read)`,
 );
 row(
   "Step Functions transitions per journey",
   `${fmt(aws.stepFunctions.transitionsPerJourney, 1)} (${fmt(aws.stepFunctions.executions)} journeys, ${fmt(aws.stepFunctions.finished)} finished)`,
 );
-row("Lambda invocations per event (all functions)", fmt(sum(lambdaInvocations) / full.events, 2));
+row("Lambda invocations per event (event-driven functions)", fmt(sum(lambdaInvocations) / full.events, 2));
 row(
   "DynamoDB $ per 1M events (on-demand, us-east-1)",
   `$${fmt(dollars.dynamodbWrites + dollars.dynamodbReads, 2)}`,
@@ -240,6 +268,10 @@ row(
   `$${fmt(sum(dollars), 2)} (${Object.entries(dollars)
     .map(([k, v]) => `${k} $${fmt(v, 2)}`)
     .join(", ")})`,
+);
+row(
+  `fixed $ per month, whatever the events (${fmt(aws.sweep.campaigns)} swept campaigns × ${HOURS_PER_MONTH} hourly sweeps)`,
+  `$${fmt(fixedPerMonth.dynamodb + fixedPerMonth.lambda, 2)} (DynamoDB $${fmt(fixedPerMonth.dynamodb, 2)}, Lambda $${fmt(fixedPerMonth.lambda, 2)})`,
 );
 
 // 5. Bundles, as the stack deploys them: bench/bundles.bench.ts's measureBundles when it has one.
@@ -283,7 +315,7 @@ mkdirSync(out, { recursive: true });
 const name = quick ? "quick" : "latest";
 writeFileSync(
   join(out, `${name}.json`),
-  `${JSON.stringify({ machine, rows, rules, simulate, aws, scaled: { scale, wcu, rcu, lambdaInvocations, msPerCall, transitions, busEvents, sqsRequests, full }, dollars, bundles }, null, 2)}\n`,
+  `${JSON.stringify({ machine, rows, rules, simulate, aws, scaled: { scale, wcu, rcu, lambdaInvocations, msPerCall, transitions, busEvents, sqsRequests, full }, dollars, fixedPerHour, fixedPerMonth, bundles }, null, 2)}\n`,
 );
 const md = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}${quick ? " (BENCH_QUICK: smoke run, small sizes)" : ""}; the bench took ${machine.seconds} s.`,

@@ -111,7 +111,7 @@ export function awsRuntime(
     engine,
     // Every write files the customer in the sweep's due-time index, in the same conditional put.
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE, {
-      dueAt: (state) => sweepDueAt(engine, state, now()),
+      dueAt: (state, filedDueAt) => sweepDueAt(engine, state, now(), filedDueAt),
     }),
     ports: awsEffectPorts({
       now,

@@ -2,6 +2,7 @@ import {
   BatchGetCommand,
   type BatchGetCommandOutput,
   type DynamoDBDocumentClient,
+  GetCommand,
   QueryCommand,
   type QueryCommandOutput,
   UpdateCommand,
@@ -127,8 +128,49 @@ export function dynamoDbDueIndex(
       },
     });
 
-  return { customersDue, refile, filedBefore };
+  /**
+   * The last hour whose sweep of the campaign completed, recorded in a small item of the state table
+   * (SWEPT_MARKER_PREFIX + campaign id): no `state`, so scans skip it, and no due time, so the index
+   * does not hold it. Undefined when none is recorded (the sweep then reads its whole catch-up window).
+   */
+  const lastSwept = async (campaignId: string): Promise<number | undefined> => {
+    try {
+      const { Item } = await client.send(
+        new GetCommand({
+          TableName: tableName,
+          Key: { customerId: SWEPT_MARKER_PREFIX + campaignId },
+          ProjectionExpression: "sweptHour",
+        }),
+      );
+      return typeof Item?.sweptHour === "number" ? Item.sweptHour : undefined;
+    } catch (error) {
+      throw translateAwsError(error, "DynamoDB GetItem (sweep marker)");
+    }
+  };
+
+  /** Records that the sweep of `hour` completed, unless a later hour's is recorded (a late retry). */
+  const recordSwept = async (campaignId: string, hour: number): Promise<void> => {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { customerId: SWEPT_MARKER_PREFIX + campaignId },
+          UpdateExpression: "SET sweptHour = :hour",
+          ConditionExpression: "attribute_not_exists(sweptHour) OR sweptHour < :hour",
+          ExpressionAttributeValues: { ":hour": hour },
+        }),
+      );
+    } catch (error) {
+      if (isAwsError(error, "ConditionalCheckFailedException")) return;
+      throw translateAwsError(error, "DynamoDB UpdateItem (sweep marker)");
+    }
+  };
+
+  return { customersDue, refile, filedBefore, lastSwept, recordSwept };
 }
+
+/** The key prefix of the items recording each campaign's last completed sweep (`lastSwept`). */
+export const SWEPT_MARKER_PREFIX = "engage#swept#";
 
 export type DueIndex = ReturnType<typeof dynamoDbDueIndex>;
 

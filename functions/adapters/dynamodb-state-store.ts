@@ -24,9 +24,10 @@ export type DynamoDbStateStoreOptions = {
   maxItemBytes?: number;
   /**
    * When the sweep should next read this customer (undefined: never): written with the state, in the
-   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts).
+   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts). `filedDueAt` is
+   * the due time the item was filed under when `state` was loaded (undefined for a state not loaded).
    */
-  dueAt?: (state: CustomerState) => number | undefined;
+  dueAt?: (state: CustomerState, filedDueAt: number | undefined) => number | undefined;
 };
 
 /**
@@ -38,6 +39,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;
   private readonly maxItemBytes: number;
   private readonly dueAt: DynamoDbStateStoreOptions["dueAt"];
+  /** The due time each loaded state's item was filed under, for the save that writes it back. */
+  private readonly filedDueAt = new WeakMap<CustomerState, number>();
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -60,7 +63,9 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
       throw translateAwsError(error, "DynamoDB GetItem (customer state)");
     }
     if (!item) return { state: emptyCustomerState(customerId), version: 0, itemBytes: 0 };
-    return parseStoredItem(customerId, item);
+    const loaded = parseStoredItem(customerId, item);
+    if (typeof item.dueAt === "number") this.filedDueAt.set(loaded.state, item.dueAt);
+    return loaded;
   }
 
   async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
@@ -77,7 +82,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
             customerId: state.customerId,
             version,
             state: encoded,
-            ...(this.dueAt && dueIndexAttributes(state.customerId, this.dueAt(state))),
+            ...(this.dueAt &&
+              dueIndexAttributes(state.customerId, this.dueAt(state, this.filedDueAt.get(state)))),
           },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(customerId)" }

@@ -31,11 +31,14 @@ export type SweepOptions = {
   segments?: number;
   /** Customers of a page decided on at once (default 8). */
   concurrency?: number;
-  /** Read the due-time index instead of scanning the table. */
-  dueIndex?: Pick<DueIndex, "customersDue" | "refile">;
   /**
-   * Hours before this one whose index entries are read too (default 48): a customer filed under an
-   * hour whose sweeps did not run (an outage) is still found, and filed again.
+   * Read the due-time index instead of scanning the table; with `lastSwept` and `recordSwept`, the
+   * catch-up window starts at the campaign's last completed sweep (catchUpFrom).
+   */
+  dueIndex?: Pick<DueIndex, "customersDue" | "refile"> & Partial<Pick<DueIndex, "lastSwept" | "recordSwept">>;
+  /**
+   * The most hours before this one whose index entries are read too (default 48): a customer filed
+   * under an hour whose sweeps did not run (an outage) is still found, and filed again.
    */
   catchUpHours?: number;
 };
@@ -45,9 +48,15 @@ export type SweepOptions = {
  * first hour a swept campaign may decide something (nextDueAt, counted from the start of the current
  * hour, so that a write during an hour keeps the customer in that hour's sweeps), or sooner when effects
  * wait in the outbox (when their claim goes stale or their quiet hours end: the sweep's backstop).
- * Undefined (not indexed) when no campaign is swept and the outbox is empty.
+ * Undefined (not indexed) when no campaign is swept and the outbox is empty. `filedDueAt`, the time the
+ * item is filed under now, is kept while it is early enough (dueAtToFile).
  */
-export function sweepDueAt(engine: CompiledCampaigns, state: CustomerState, now: number): number | undefined {
+export function sweepDueAt(
+  engine: CompiledCampaigns,
+  state: CustomerState,
+  now: number,
+  filedDueAt?: number,
+): number | undefined {
   const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
   let due = engine.scheduleTriggers.length > 0 ? nextDueAt(engine, state, hour) : undefined;
   for (const entry of state.outbox) {
@@ -58,7 +67,17 @@ export function sweepDueAt(engine: CompiledCampaigns, state: CustomerState, now:
     );
     if (due === undefined || at < due) due = at;
   }
-  return due;
+  return dueAtToFile(filedDueAt, due, hour);
+}
+
+/**
+ * The due time to file: the one filed already while it is still early enough (not after the new one,
+ * in this hour or later), else the new one. A write that does not move the due time earlier then leaves
+ * the index attributes as they are (changing them rewrites the index entry: a delete and a put). Filed
+ * early, a customer is merely swept early, finds nothing due and is filed again (refileIfPast); never late.
+ */
+export function dueAtToFile(filed: number | undefined, due: number | undefined, hour: number) {
+  return filed !== undefined && due !== undefined && filed <= due && filed >= hour ? filed : due;
 }
 
 export type SweepCounts = {
@@ -136,8 +155,12 @@ export async function sweepCampaign(
 
   const segments = Math.max(1, options.segments ?? 4);
   const concurrency = Math.max(1, options.concurrency ?? 8);
-  const read = options.dueIndex
-    ? options.dueIndex.customersDue(from - Math.max(0, options.catchUpHours ?? 48) * HOUR_MS, to)
+  const { dueIndex } = options;
+  const read = dueIndex
+    ? dueIndex.customersDue(
+        catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), options.catchUpHours ?? 48),
+        to,
+      )
     : scan;
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
@@ -151,7 +174,21 @@ export async function sweepCampaign(
       `sweep ${eventId}: ${counts.retryable} customer(s) to retry (${JSON.stringify(counts)})`,
       "customers_to_retry",
     );
+  await dueIndex?.recordSwept?.(campaignId, from);
   return { outcome: "swept", campaignId, hour, eventId, ...counts };
+}
+
+/**
+ * The first hour of the index a sweep of `hour` reads. Normally the two hours before it: a customer is
+ * refiled only once the hour after its own has been swept too (refileIfPast), and a write after an hour's
+ * sweep files the customer in that hour. After missed sweeps, from the hour before the last completed
+ * one (`lastSwept`), so that whoever was filed while none ran is found; at most `maxHours` back, and that
+ * far when no sweep is recorded (the one-off backfill files anyone older: docs/state.md).
+ */
+export function catchUpFrom(hour: number, lastSwept: number | undefined, maxHours: number): number {
+  const earliest = hour - Math.max(0, maxHours) * HOUR_MS;
+  if (lastSwept === undefined) return earliest;
+  return Math.max(earliest, Math.min(lastSwept, hour - HOUR_MS) - HOUR_MS);
 }
 
 type SweepWindow = {
@@ -220,7 +257,7 @@ async function refileIfPast(
 ): Promise<void> {
   const { dueIndex, from } = window;
   if (!dueIndex || scanned.dueAt === undefined || scanned.version === undefined) return;
-  if (scanned.dueAt >= from - HOUR_MS) return;
+  if (!filedInPast(scanned.dueAt, from)) return;
   const next = sweepDueAt(deps.engine, stored, from) ?? from + HOUR_MS;
   try {
     if (await dueIndex.refile(scanned.customerId, scanned.version, next)) counts.refiled++;
@@ -228,6 +265,11 @@ async function refileIfPast(
     if (error instanceof RetryableError) counts.retryable++;
     else counts.failed++;
   }
+}
+
+/** Filed under an hour before the last one: the sweeps of its hour and of the next have run. */
+export function filedInPast(dueAt: number, hour: number): boolean {
+  return dueAt < hour - HOUR_MS;
 }
 
 /**

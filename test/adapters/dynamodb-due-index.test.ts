@@ -6,7 +6,7 @@ import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { nextDueAt } from "../../functions/core/engine/due.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
-import { sweepDueAt } from "../../functions/use-cases/sweep.ts";
+import { dueAtToFile, sweepDueAt } from "../../functions/use-cases/sweep.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import {
   createTable,
@@ -48,6 +48,32 @@ describe("the due-time index attributes", () => {
     expect(written.version).toBe(2);
     expect(written).not.toHaveProperty("dueAt");
     expect(written).not.toHaveProperty("dueBucket");
+  });
+
+  it("stay as filed when a write does not move the due time earlier, and move when it does or the filed hour has passed", async () => {
+    let now = NOW;
+    let due = NOW + 5 * HOUR;
+    const store = new DynamoDbCustomerStateStore(db.documents, TABLE, {
+      dueAt: (_, filedDueAt) => dueAtToFile(filedDueAt, due, Math.floor(now / HOUR) * HOUR),
+    });
+    const write = async (at: number, dueAt: number) => {
+      now = at;
+      due = dueAt;
+      await store.update("kim", (state) => {
+        state.activity.lastActiveAt = at;
+      });
+      const { dueAt: filed, dueBucket: bucket } = await item("kim");
+      return { filed, bucket };
+    };
+    const first = await write(NOW, NOW + 5 * HOUR);
+    expect(first.filed).toBe(NOW + 5 * HOUR);
+    // Later due times (more activity): the index attributes are written as they were.
+    expect(await write(NOW + 60_000, NOW + 9 * HOUR)).toEqual(first);
+    expect(await write(NOW + 2 * HOUR, NOW + 400 * 24 * HOUR)).toEqual(first);
+    // Earlier: filed anew.
+    expect((await write(NOW + 3 * HOUR, NOW + 4 * HOUR)).filed).toBe(NOW + 4 * HOUR);
+    // The filed hour has passed (the customer was swept, nothing was due): filed anew.
+    expect((await write(NOW + 6 * HOUR, NOW + 30 * HOUR)).filed).toBe(NOW + 30 * HOUR);
   });
 
   it("spread one hour over every shard", () => {

@@ -1,7 +1,12 @@
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCapacity, itemSize } from "../../bench/capacity-counter.ts";
-import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import {
+  createTable,
+  DUE_INDEX_TABLE_INDEX,
+  type LocalDynamoDb,
+  startLocalDynamoDb,
+} from "../adapters/local-dynamodb.ts";
 
 describe("bench capacity counter", () => {
   let db: LocalDynamoDb;
@@ -38,6 +43,24 @@ describe("bench capacity counter", () => {
     await documents.send(new GetCommand({ TableName: "state", Key: { customerId: "c-1" } }));
     expect(totals.readUnits).toBe(1.5);
     expect(totals.writes).toBe(2);
+    counter.stop();
+  });
+
+  it("counts a keys-only index's entry when it is added, moved (a delete and a put) or removed, and not when it stays as it was", async () => {
+    await createTable(db.client, "indexed", "customerId", undefined, DUE_INDEX_TABLE_INDEX);
+    const counter = await countCapacity(db.client);
+    const { totals } = counter;
+    const documents = DynamoDBDocumentClient.from(db.client);
+    const put = async (item: Record<string, unknown>) => {
+      const before = totals.indexWriteUnits;
+      await documents.send(new PutCommand({ TableName: "indexed", Item: { customerId: "c-1", ...item } }));
+      return totals.indexWriteUnits - before;
+    };
+    expect(await put({ state: "a", dueBucket: "2026-03-01T10#1", dueAt: 1 })).toBe(1);
+    expect(await put({ state: "b", dueBucket: "2026-03-01T10#1", dueAt: 1 })).toBe(0);
+    expect(await put({ state: "c", dueBucket: "2026-03-01T10#1", dueAt: 2 })).toBe(2);
+    expect(await put({ state: "d" })).toBe(1);
+    expect(await put({ state: "e" })).toBe(0);
     counter.stop();
   });
 });

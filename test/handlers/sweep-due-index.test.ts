@@ -20,7 +20,6 @@ const START = Date.parse("2026-03-01T00:00:00Z");
 const HOURS = 36;
 /** Hours no sweep runs (an outage): the index's catch-up window must still find who was filed then. */
 const OUTAGE = new Set([20, 21, 22]);
-const CATCH_UP_HOURS = 4;
 const ZONES = ["Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Adelaide", "UTC"];
 
 /** A small deterministic generator (mulberry32): the same population on both tables. */
@@ -85,6 +84,8 @@ let scanSide: HandlerRuntime;
 let indexSide: HandlerRuntime;
 let backfill: BackfillCounts | undefined;
 const outcomes: { scan: SweepOutcome[]; index: SweepOutcome[] } = { scan: [], index: [] };
+/** The first hour of the index each sweep read (its catch-up window), in hours before the swept hour. */
+const windows: { h: number; hoursBefore: number }[] = [];
 
 beforeAll(async () => {
   scanSide = await startHandlerRuntime();
@@ -119,20 +120,26 @@ beforeAll(async () => {
           campaignId,
         }),
       );
+      const dueIndex = dynamoDbDueIndex(indexSide.clients.dynamodb, ENV.STATE_TABLE);
       outcomes.index.push(
         await sweepCampaign(
           indexSide.deps,
           dynamoDbStateScan(indexSide.clients.dynamodb, ENV.STATE_TABLE),
           { campaignId },
           {
-            dueIndex: dynamoDbDueIndex(indexSide.clients.dynamodb, ENV.STATE_TABLE),
-            catchUpHours: CATCH_UP_HOURS,
+            dueIndex: {
+              ...dueIndex,
+              customersDue: (from, to) => {
+                windows.push({ h, hoursBefore: (hour - from) / HOUR });
+                return dueIndex.customersDue(from, to);
+              },
+            },
           },
         ),
       );
     }
   }
-}, 600_000);
+}, 1_800_000);
 
 afterAll(async () => {
   await scanSide?.db.stop();
@@ -161,5 +168,11 @@ describe("the sweep over the due-time index (a GSI on dynalite) against the full
       `due-time index: ${outcomes.scan.length} sweeps of ${CUSTOMERS} customers; items read: scan ${read.scan}, index ${read.index}; due ${total(outcomes.scan, "due")}; refiled ${total(outcomes.index, "refiled")}`,
     );
     expect(read.index * 5).toBeLessThan(read.scan);
+  });
+
+  it("reads the index from the hour before each campaign's last completed sweep: two hours back, all 48 the first time, from before the outage after it", () => {
+    const expected = (h: number) => (h === 0 ? 48 : h === 23 ? 5 : 2);
+    expect(windows.length).toBe(outcomes.index.length);
+    expect(windows.filter((w) => w.hoursBefore !== expected(w.h))).toEqual([]);
   });
 });

@@ -44,7 +44,7 @@ export function compileCampaigns(
     campaigns: new Map(),
     versions: new Map(),
     stepIndex: new Map(),
-    templates: new Map(),
+    templates: undefined as never,
     eventTriggers: new Map(),
     refreshTriggers: new Map(),
     catalogTriggers: new Map(),
@@ -57,12 +57,12 @@ export function compileCampaigns(
     // Every message the engine decides has its body rendered, so a template that fails at render fails there.
     renderBodies: options.renderBodies ?? true,
   };
+  engine.templates = new TemplatesOnFirstUse(engine.campaigns);
   // In priority order, so every trigger list is: what one event or sweep starts is judged highest first.
   for (const campaign of [...campaigns].sort((a, b) => comparePriority({ campaign: a }, { campaign: b }))) {
     engine.campaigns.set(campaign.id, campaign);
     engine.versions.set(campaign.id, campaignVersion(campaign));
     engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
-    engine.templates.set(campaign.id, compileTemplates(campaign));
     engine.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
     // A paused campaign starts nothing; its exits and awaited events still reach its running journeys.
     for (const trigger of campaign.enabled ? campaign.triggers : []) {
@@ -122,4 +122,24 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/**
+ * Each campaign's templates, parsed when first asked for: a cold start parses none of the campaigns it
+ * sends nothing for (the files were checked on load: campaign-files/load.ts, templateProblems).
+ */
+class TemplatesOnFirstUse extends Map<string, Map<string, CompiledTemplate>> {
+  constructor(private readonly campaigns: ReadonlyMap<string, Campaign>) {
+    super();
+  }
+
+  override get(campaignId: string): Map<string, CompiledTemplate> | undefined {
+    let templates = super.get(campaignId);
+    const campaign = templates ? undefined : this.campaigns.get(campaignId);
+    if (campaign) {
+      templates = compileTemplates(campaign);
+      this.set(campaignId, templates);
+    }
+    return templates;
+  }
 }

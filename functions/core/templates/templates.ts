@@ -37,8 +37,11 @@ function templateEngine(outputEscape?: "escape"): Liquid {
   return liquid;
 }
 
-const escaped = templateEngine("escape");
-const plain = templateEngine();
+// Made on first use: the first Liquid instance costs tens of ms, which a cold start that renders nothing skips.
+let escapedEngine: Liquid | undefined;
+let plainEngine: Liquid | undefined;
+const escaped = { get: () => (escapedEngine ??= templateEngine("escape")) };
+const plain = { get: () => (plainEngine ??= templateEngine()) };
 
 export type CompiledTemplate = { subject?: LiquidTemplate[]; body: LiquidTemplate[]; bodyEscaped: boolean };
 
@@ -49,8 +52,8 @@ export function compileTemplates(campaign: Campaign): Map<string, CompiledTempla
   for (const [id, template] of Object.entries(campaign.templates)) {
     const isEmail = emailTemplates.has(id);
     compiled.set(id, {
-      subject: template.subject === undefined ? undefined : plain.parse(template.subject),
-      body: (isEmail ? escaped : plain).parse(template.body),
+      subject: template.subject === undefined ? undefined : plain.get().parse(template.subject),
+      body: (isEmail ? escaped : plain).get().parse(template.body),
       bodyEscaped: isEmail,
     });
   }
@@ -59,13 +62,13 @@ export function compileTemplates(campaign: Campaign): Map<string, CompiledTempla
 
 /** One line: no CR/LF or other control character reaches a mail header. */
 export function renderSubject(template: CompiledTemplate, scope: object): string | undefined {
-  return template.subject ? oneLine(String(plain.renderSync(template.subject, scope))) : undefined;
+  return template.subject ? oneLine(String(plain.get().renderSync(template.subject, scope))) : undefined;
 }
 
 /** An email body is HTML: its links and images go only to http(s) or mailto URLs. */
 export function renderBody(template: CompiledTemplate, scope: object): string {
-  if (!template.bodyEscaped) return String(plain.renderSync(template.body, scope));
-  return safeUrls(String(escaped.renderSync(template.body, scope)));
+  if (!template.bodyEscaped) return String(plain.get().renderSync(template.body, scope));
+  return safeUrls(String(escaped.get().renderSync(template.body, scope)));
 }
 
 /**
@@ -85,7 +88,7 @@ export function templateProblems(campaign: unknown): { path: string; message: st
       if (typeof text !== "string") continue;
       let parsed: LiquidTemplate[];
       try {
-        parsed = plain.parse(text);
+        parsed = plain.get().parse(text);
       } catch (error) {
         problems.push({
           path: `templates.${id}.${part}`,
@@ -94,7 +97,7 @@ export function templateProblems(campaign: unknown): { path: string; message: st
         continue;
       }
       try {
-        plain.renderSync(parsed, scope);
+        plain.get().renderSync(parsed, scope);
       } catch (error) {
         problems.push({
           path: `templates.${id}.${part}`,
