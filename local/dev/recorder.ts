@@ -133,7 +133,7 @@ export class Recorder {
     const inFlight = new Map<string, number>();
     for (const execution of this.executions.values()) {
       if (execution.status !== "RUNNING") continue;
-      const campaign = this.campaignOfJourney.get(execution.input.instanceId) ?? "";
+      const campaign = this.campaignOf(execution.input.instanceId);
       inFlight.set(campaign, (inFlight.get(campaign) ?? 0) + 1);
     }
     return [...this.counts.values()]
@@ -146,7 +146,7 @@ export class Recorder {
       .filter((e) => e.status === "RUNNING")
       .map((e) => ({
         customerId: e.input.customerId,
-        campaignId: this.campaignOfJourney.get(e.input.instanceId) ?? "",
+        campaignId: this.campaignOf(e.input.instanceId),
         journeyId: e.input.instanceId,
         stepId: this.sent.findLast((m) => m.journeyId === e.input.instanceId)?.stepId ?? "",
         ...(e.nextWake !== undefined ? { nextWakeAt: iso(e.nextWake) } : {}),
@@ -206,6 +206,11 @@ export class Recorder {
       line,
       ...(rendered ? { rendered } : {}),
     } as Sent);
+  }
+
+  /** Journey ids start with their campaign id (functions/core/engine/journeys.ts), also after a restart. */
+  private campaignOf(journeyId: string): string {
+    return this.campaignOfJourney.get(journeyId) ?? journeyId.split(":")[0] ?? "";
   }
 
   private countsOf(campaignId: string): DevCampaignCount {

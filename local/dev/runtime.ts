@@ -20,6 +20,7 @@ import dynalite from "dynalite";
 import { DUE_INDEX_NAME, dueBucket } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
+import type { CampaignCount } from "../../functions/core/engine/campaign-counts.ts";
 import type { MessageLine } from "../../functions/core/engine/decisions.ts";
 import * as catalogFanout from "../../functions/handlers/catalog-fanout.ts";
 import * as feedback from "../../functions/handlers/feedback.ts";
@@ -33,6 +34,7 @@ import type { StepResult } from "../../functions/use-cases/journey-step.ts";
 import { awsFanoutPorts, awsRuntime, awsSweepRuntime, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { loadCampaignSummaries, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { maskAddress } from "../mask.ts";
+import { CampaignSummary } from "../summary.ts";
 import { AwsError, handleAwsRequest } from "./aws-endpoint.ts";
 import { readClock, writeClock } from "./data-dir.ts";
 import { type EventPattern, matchesPattern } from "./event-pattern.ts";
@@ -98,7 +100,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const bus = new SerialQueue();
   let stopped = false;
   const clock = new RuntimeClock(start, () => {
-    if (!stopped) void bus.run(() => clock.pump());
+    if (!stopped) bus.run(() => clock.pump()).catch(() => {});
   });
   const recorder = new Recorder([
     ...rules.map((rule) => `${rule.name}DeadLetters`),
@@ -157,8 +159,17 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
 
   // Each function's runtime as wiring.ts builds it on AWS, on the runtime clock.
   const now = () => clock.now();
-  const common = { now, log: silentLog };
-  ingest.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now), ...common });
+  const ingestRuntime = awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now);
+  // The per-campaign counts the handlers emit as metrics on AWS, summed as engage simulate sums them.
+  const summary = new CampaignSummary(ingestRuntime.engine.campaigns.keys());
+  const common = {
+    now,
+    log: silentLog,
+    count: (counts: CampaignCount[]) => {
+      for (const count of counts) summary.count(count);
+    },
+  };
+  ingest.useRuntime({ ...ingestRuntime, ...common });
   journeyStep.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.journeyStep, now), ...common });
   feedback.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.feedback, now), ...common });
   const sweepRuntime = awsSweepRuntime(clients, env, now);
@@ -261,6 +272,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   /** The bus: each accepted entry to the targets of the rules it matches, one entry at a time. */
   const publish = (envelope: BusEnvelope) =>
     bus.run(async () => {
+      if (stopped) return;
       const at = Date.parse(envelope.time);
       if (clock.mode === "replay") await clock.advanceTo(at);
       for (const rule of rules)
@@ -316,7 +328,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
         },
         envelope,
       );
-      void publish(envelope);
+      publish(envelope).catch(() => {});
       return { EventId: id };
     });
     return { FailedEntryCount: failed, Entries: results };
@@ -491,6 +503,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     messageLines: (): MessageLine[] => recorder.messageLines(),
     recorder,
     clients,
+    /** Per campaign: triggered, sent, suppressed by reason, exited, conversions (simulate's table). */
+    summary,
     workflows,
     /** Replay: runs everything due up to `until` (events sent so far are delivered first). */
     async advanceTo(until: number): Promise<void> {
@@ -509,10 +523,10 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     goLive: (speed: number) => clock.goLive(speed),
     async stop(): Promise<void> {
       if (stopped) return;
-      await bus.idle();
-      if (dataDir) writeClock(dataDir, clock.now());
       stopped = true;
+      if (dataDir) writeClock(dataDir, clock.now());
       clock.stop();
+      await bus.idle();
       await workflows.stop();
       server.closeAllConnections();
       dynamodbClient.destroy();

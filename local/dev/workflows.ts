@@ -1,3 +1,4 @@
+import "./node20.ts";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { StepResult } from "../../functions/use-cases/journey-step.ts";
