@@ -17,7 +17,7 @@ import { describeRejection, simulate } from "./simulator.ts";
 
 const USAGE = `usage:
   engage dev [--port 4010] [--speed N] [--data DIR] [--campaigns DIR]
-  engage start [--once] [--port 4010] [--speed N] [--days N] [--events FILE]
+  engage start [--once] [--port 4010] [--speed N] [--hours N] [--events FILE]
   engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
                   [--max-days-from-bulk DAYS]
   engage validate [DIR]`;

@@ -42,7 +42,8 @@ import { type BusEnvelope, checkEntry, PutEventsRequestError, requestEntries } f
 import { Recorder } from "./recorder.ts";
 import { RuntimeClock } from "./runtime-clock.ts";
 import { SerialQueue } from "./serial-queue.ts";
-import { type BusRule, SES_CONFIGURATION_SET, synthesizeEngine } from "./synthesized.ts";
+import { synthesizedEngine } from "./synthesis-cache.ts";
+import type { BusRule } from "./synthesized.ts";
 import { createEngineTables } from "./tables.ts";
 import type { DevCustomer, DevView } from "./view.ts";
 import { type Execution, ExecutionAlreadyExistsError, LocalWorkflows } from "./workflows.ts";
@@ -71,6 +72,8 @@ const HOUR = 3_600_000;
 const DELIVERY_ATTEMPTS = 3;
 /** The fan-out queue's event source mapping batch (infra/constructs/fanout-queue.ts). */
 const FANOUT_BATCH = 10;
+/** The configuration set the stack's EventRouting forwards SES events of (synthesized.ts uses the same). */
+const SES_CONFIGURATION_SET = "engage";
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Journey";
 const LOCAL_SECRET = "engage-dev-local-unsubscribe-signing-secret";
 const QUEUES = {
@@ -93,7 +96,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const campaignsDir = resolve(options.campaignsDir ?? "campaigns");
   const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
   if (dataDir) mkdirSync(dataDir, { recursive: true });
-  const synthesized = synthesizeEngine();
+  const synthesized = await synthesizedEngine();
   const rules = synthesized.rules;
 
   const start = (dataDir && readClock(dataDir)) || options.start || Date.now();
@@ -127,6 +130,14 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const at = (server: Server | string) =>
     typeof server === "string" ? server : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const dynamodbClient = new DynamoDBClient({ ...local, endpoint: at(db) });
+  let dynamodbCalls = 0;
+  dynamodbClient.middlewareStack.add(
+    (next) => (args) => {
+      dynamodbCalls++;
+      return next(args);
+    },
+    { step: "initialize", name: "engageDevCountCalls" },
+  );
   const clients = {
     dynamodb: DynamoDBDocumentClient.from(dynamodbClient, {
       marshallOptions: { removeUndefinedValues: true },
@@ -145,7 +156,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     EVENT_BUS_NAME: "engage",
     JOURNEY_STATE_MACHINE_ARN: STATE_MACHINE_ARN,
     FANOUT_QUEUE_URL: `${url}/queue/fanout`,
-    SES_CONFIGURATION_SET,
+    SES_CONFIGURATION_SET: SES_CONFIGURATION_SET,
     FROM_ADDRESS: "shop@example.com",
     UNSUBSCRIBE_URL: "https://unsubscribe.example.com/",
     UNSUBSCRIBE_SECRET_ARN: "arn:aws:secretsmanager:us-east-1:123456789012:secret:unsubscribe",
@@ -438,7 +449,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
       hour += HOUR;
     }
   };
-  if (swept.length > 0) void sweeper();
+  if (swept.length > 0) sweeper().catch(() => {});
 
   const view: DevView = {
     now: () => iso(clock.now()),
@@ -495,6 +506,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     url,
     view,
     clock,
+    /** Entries PutEvents accepted or refused, and DynamoDB calls made, since start. */
+    stats: () => ({ events: eventCount, dynamodbCalls }),
     /** Hourly sweep invocations skipped because nobody was due that hour. */
     sweepsSkipped: () => sweepsSkipped,
     /** Executions started again from --data at start. */
@@ -527,6 +540,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
       if (dataDir) writeClock(dataDir, clock.now());
       clock.stop();
       await bus.idle();
+      // Let the actors still running finish their calls before the servers go (bounded: a sleeper never will).
+      await Promise.race([clock.time.settled(), new Promise((resolve) => setTimeout(resolve, 2000))]);
       await workflows.stop();
       server.closeAllConnections();
       dynamodbClient.destroy();
