@@ -27,8 +27,9 @@ import { silentLog } from "../functions/runtime/runtime-log.ts";
 import type { StepResult } from "../functions/use-cases/journey-step.ts";
 import { awsFanoutPorts, awsRuntime, awsSweepRuntime, FUNCTION_EFFECTS } from "../functions/wiring.ts";
 import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-config.ts";
+import { createEngineTables } from "../local/dev/tables.ts";
+import { VirtualTime } from "../local/dev/virtual-time.ts";
 import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
-import { VirtualTime } from "../test/e2e/local-engine.ts";
 import { synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
 import {
@@ -38,7 +39,6 @@ import {
   type Input,
   percentile,
 } from "./capacity-counter.ts";
-import { createEngineTables } from "./local-tables.ts";
 
 const root = join(import.meta.dirname, "..");
 const DAY = 86_400_000;

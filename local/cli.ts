@@ -1,3 +1,3 @@
 import { main } from "./commands.ts";
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -10,12 +10,15 @@ import { compileCampaigns } from "../functions/core/engine/compile.ts";
 import type { MessageLine } from "../functions/core/engine/decisions.ts";
 import { diffCampaigns, formatCampaignDiff } from "./campaign-diff.ts";
 import { CliError, describeFailure, fileErrorReason } from "./cli-error.ts";
+import { devMain } from "./dev/command.ts";
 import { DEFAULT_MAX_DAYS_FROM_BULK, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
 import { maskAddress } from "./mask.ts";
 import { formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
 
 const USAGE = `usage:
+  engage dev [--port 4010] [--speed N] [--data DIR] [--campaigns DIR]
+  engage start [--once] [--port 4010] [--speed N] [--hours N] [--events FILE]
   engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
                   [--max-days-from-bulk DAYS]
   engage validate [DIR]
@@ -27,8 +30,14 @@ const DAY = 86_400_000;
 const MAX_DAYS_AFTER_LAST_EVENT = 366;
 
 /** Runs one `engage` command; returns the exit code. A failure is one line on stderr, not a stack. */
-export function main(argv: string[]): number {
+export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "dev" || command === "start")
+    return devMain(command, rest).catch((error: unknown) => {
+      const { text, exitCode } = describeFailure(command, error);
+      if (text) process.stderr.write(`${text}\n`);
+      return exitCode;
+    });
   const commands: Record<string, (args: string[]) => number> = {
     simulate: simulateCommand,
     validate: validateCommand,

@@ -24,6 +24,11 @@ export class CampaignSummary {
     for (const count of campaignCounts([decision])) this.add(count);
   }
 
+  /** One count as a handler reports it (RuntimeDeps.count), for a summary of a live runtime. */
+  count(count: CampaignCount): void {
+    this.add(count);
+  }
+
   format(): string {
     const rows = [["campaign", "triggered", "sent", "suppressed", "exited", "conversions", "stopped"]];
     for (const [id, c] of this.byCampaign) {

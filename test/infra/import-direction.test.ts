@@ -5,6 +5,8 @@ import { PROJECT_ROOT } from "./engine-app-fixture.ts";
 
 /** Folders that infra/ builds on: none of them may import infra/, so the arrows point one way. */
 const BELOW_INFRA = ["functions", "workflows", "local", "examples"];
+/** engage dev stands in for the deployed stack: it reads the stack's constructs (tables, rules, ASL, schedules) by design (issue 11). */
+const READS_THE_STACK = join("local", "dev");
 
 const IMPORT_SPECIFIER = /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"|import\(\s*"([^"]+)"\s*\)/g;
 
@@ -23,12 +25,14 @@ describe("import direction", () => {
   it("no file of functions/, workflows/, local/ or examples/ imports from infra/", () => {
     const infra = join(PROJECT_ROOT, "infra");
     const upward = BELOW_INFRA.flatMap((folder) =>
-      sourceFiles(join(PROJECT_ROOT, folder)).flatMap((file) =>
-        importsOf(file)
-          .filter((specifier) => specifier.startsWith("."))
-          .filter((specifier) => !relative(infra, resolve(dirname(file), specifier)).startsWith(".."))
-          .map((specifier) => `${relative(PROJECT_ROOT, file)} imports ${specifier}`),
-      ),
+      sourceFiles(join(PROJECT_ROOT, folder))
+        .filter((file) => !relative(PROJECT_ROOT, file).startsWith(READS_THE_STACK))
+        .flatMap((file) =>
+          importsOf(file)
+            .filter((specifier) => specifier.startsWith("."))
+            .filter((specifier) => !relative(infra, resolve(dirname(file), specifier)).startsWith(".."))
+            .map((specifier) => `${relative(PROJECT_ROOT, file)} imports ${specifier}`),
+        ),
     );
     expect(upward).toEqual([]);
   });

@@ -35,7 +35,7 @@ function runValidate(target: string): { code: number; stderr: string; stdout: st
     stdout += String(chunk);
     return true;
   });
-  const code = main(["validate", target]);
+  const code = main(["validate", target]) as number;
   vi.restoreAllMocks();
   return { code, stderr, stdout };
 }

@@ -1,5 +1,5 @@
 // The engine's DynamoDB tables created on dynalite exactly as the stack defines them (keys and global
-// secondary indexes read from EngineTables synthesized alone), so an index added there is measured too.
+// secondary indexes read from EngineTables synthesized alone), for engage dev, the bench and the e2e tests.
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,20 +7,21 @@ import {
   CreateTableCommand,
   type CreateTableCommandInput,
   type DynamoDBClient,
+  ListTablesCommand,
 } from "@aws-sdk/client-dynamodb";
 import { App, Stack } from "aws-cdk-lib";
-import { EngineTables } from "../infra/constructs/engine-tables.ts";
+import { EngineTables } from "../../infra/constructs/engine-tables.ts";
 
-type TableProperties = Pick<CreateTableCommandInput, "KeySchema" | "AttributeDefinitions"> & {
+export type TableProperties = Pick<CreateTableCommandInput, "KeySchema" | "AttributeDefinitions"> & {
   GlobalSecondaryIndexes?: CreateTableCommandInput["GlobalSecondaryIndexes"];
 };
 
 /** The stack's table definitions, by the construct id of each table ("CustomerState", "InterestIndex"). */
 export function engineTableDefinitions(): Map<string, TableProperties> {
-  const outdir = mkdtempSync(join(tmpdir(), "bench-tables-"));
+  const outdir = mkdtempSync(join(tmpdir(), "engine-tables-"));
   try {
     const app = new App({ outdir, builtinCloudFormationValidation: false });
-    const stack = new Stack(app, "BenchTables");
+    const stack = new Stack(app, "LocalTables");
     const tables = new EngineTables(stack, "Tables");
     const template = app.synth().getStackByName(stack.stackName).template as {
       Resources: Record<string, { Type: string; Properties: TableProperties }>;
@@ -36,13 +37,16 @@ export function engineTableDefinitions(): Map<string, TableProperties> {
   }
 }
 
+/** Creates the tables (a table that already exists, as in a persisted --data directory, is kept). */
 export async function createEngineTables(
   client: DynamoDBClient,
   names: { CustomerState: string; InterestIndex: string },
+  definitions: Map<string, TableProperties> = engineTableDefinitions(),
 ): Promise<void> {
-  for (const [id, properties] of engineTableDefinitions()) {
+  const { TableNames: existing = [] } = await client.send(new ListTablesCommand({}));
+  for (const [id, properties] of definitions) {
     const name = names[id as keyof typeof names];
-    if (!name) continue;
+    if (!name || existing.includes(name)) continue;
     await client.send(
       new CreateTableCommand({
         TableName: name,

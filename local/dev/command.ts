@@ -1,0 +1,162 @@
+// `engage dev` (the live runtime until Ctrl-C) and `engage start` (npm start: the runtime with a fast
+// clock, the sample shop replayed through its PutEvents endpoint, the per-campaign summary).
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { CliError } from "../cli-error.ts";
+import { maskAddress } from "../mask.ts";
+import { handlePageRequest } from "./page/handler.ts";
+
+const DEFAULT_PORT = 4010;
+const DAY = 86_400_000;
+const HOUR = 3_600_000;
+/** npm start's clock once the replay is over: an hour of runtime time per real second. */
+const START_SPEED = 3600;
+/**
+ * npm start replays the shop's first hours: every event goes through PutEvents, the handlers and
+ * dynalite (about 13 DynamoDB calls per event), so the whole shop (10,756 events, 66 days) takes
+ * minutes; `--hours` replays more.
+ */
+const START_HOURS = 12;
+
+export async function devMain(command: "dev" | "start", args: string[]): Promise<number> {
+  // Before the handlers' modules load: Powertools reads these once.
+  process.env.POWERTOOLS_METRICS_NAMESPACE ??= "Engage";
+  process.env.POWERTOOLS_METRICS_DISABLED ??= "true";
+  process.env.POWERTOOLS_LOG_LEVEL ??= "ERROR";
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+  const code = await (command === "dev" ? dev(args) : start(args));
+  // Stopped: what a stand-in left open (a leveldb handle, a keep-alive socket) must not keep the CLI up.
+  process.exit(code);
+}
+
+async function dev(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      port: { type: "string" },
+      speed: { type: "string" },
+      data: { type: "string" },
+      campaigns: { type: "string" },
+    },
+  });
+  const { startDevRuntime } = await import("./runtime.ts");
+  const runtime = await startDevRuntime({
+    port: portOf(values.port),
+    speed: speedOf(values.speed),
+    ...(values.data ? { dataDir: values.data } : {}),
+    ...(values.campaigns ? { campaignsDir: values.campaigns } : {}),
+    page: handlePageRequest,
+  });
+  runtime.goLive(speedOf(values.speed));
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  out(`engage dev on ${runtime.url} (runtime clock ${runtime.view.now()}, ${speedOf(values.speed)}x)`);
+  if (runtime.resumed > 0) out(`resumed ${runtime.resumed} journey workflow(s) from ${values.data}`);
+  out(`  EventBridge: aws events put-events --endpoint-url ${runtime.url} --entries file://events.json`);
+  out(`  SDK: new EventBridgeClient({ endpoint: "${runtime.url}" })`);
+  out("Ctrl-C to stop");
+  await untilInterrupted();
+  await runtime.stop();
+  return 0;
+}
+
+async function start(args: string[]): Promise<number> {
+  const started = performance.now();
+  const { values } = parseArgs({
+    args,
+    options: {
+      once: { type: "boolean", default: false },
+      port: { type: "string" },
+      speed: { type: "string" },
+      events: { type: "string", default: "examples/shop.jsonl" },
+      hours: { type: "string" },
+    },
+  });
+  const hours = Number(values.hours ?? START_HOURS);
+  if (!Number.isFinite(hours) || hours <= 0)
+    throw new CliError(`--hours: expected a number of hours, got "${values.hours}"`);
+  const all = readFileSync(resolve(values.events), "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "");
+  const timeOf = (line: string) => Date.parse((JSON.parse(line) as { time: string }).time);
+  const first = Math.min(...all.slice(0, 100).map(timeOf));
+  const end = first + hours * HOUR;
+  const lines = all.filter((line) => timeOf(line) < end).sort((a, b) => timeOf(a) - timeOf(b));
+
+  const { startDevRuntime } = await import("./runtime.ts");
+  const { localEventBridgeClient, replayLines } = await import("./replay.ts");
+  const runtime = await startDevRuntime({
+    port: portOf(values.port),
+    replay: true,
+    start: Math.floor(first / DAY) * DAY,
+    page: handlePageRequest,
+  });
+  const err = (text: string) => process.stderr.write(`${text}\n`);
+  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  err(
+    `engage dev on ${runtime.url}: replaying ${lines.length} of ${all.length} events (the first ${hours} hours of ${values.events}) through PutEvents`,
+  );
+  let firstMessage: string | undefined;
+  const replayStarted = performance.now();
+  await replayLines(localEventBridgeClient(runtime.url), lines, () => {
+    if (firstMessage === undefined && runtime.recorder.sent.length > 0) {
+      firstMessage = seconds();
+      err(`first message after ${firstMessage} s`);
+    }
+  });
+  await runtime.advanceTo(end);
+  const replaySeconds = (performance.now() - replayStarted) / 1000;
+  err(runtime.summary.format());
+  err("\nthe first message each campaign sent (addresses masked):");
+  const firsts = new Map<string, DevMessageLine>();
+  for (const line of runtime.messageLines())
+    if (line.status === "sent" && !firsts.has(line.campaign)) firsts.set(line.campaign, line);
+  for (const line of [...firsts.values()].sort((a, b) => a.campaign.localeCompare(b.campaign)))
+    err(
+      `  ${line.at.slice(0, 16)}  ${line.campaign.padEnd(27)} ${line.channel.padEnd(5)} ${maskAddress(line.to ?? "").padEnd(20)} ${line.template}`,
+    );
+  const sent = runtime.recorder.sent.length;
+  const { dynamodbCalls } = runtime.stats();
+  err(
+    `${lines.length} events in ${replaySeconds.toFixed(1)} s (${(lines.length / replaySeconds).toFixed(1)} events/s through PutEvents, ` +
+      `${(dynamodbCalls / lines.length).toFixed(1)} DynamoDB calls per event), ${sent} messages sent, ` +
+      `runtime clock at ${runtime.view.now()}; ${seconds()} s since start`,
+  );
+  if (values.once) {
+    await runtime.stop();
+    return 0;
+  }
+  const speed = speedOf(values.speed ?? String(START_SPEED));
+  runtime.goLive(speed);
+  err(
+    `\nthe page: ${runtime.url}/  (the runtime clock now runs ${speed}x; send events to ${runtime.url}; Ctrl-C to stop)`,
+  );
+  await untilInterrupted();
+  await runtime.stop();
+  return 0;
+}
+
+type DevMessageLine = { at: string; campaign: string; channel: string; to?: string; template?: string };
+
+function portOf(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_PORT;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new CliError(`--port: expected a port number (0 for any free port), got "${text}"`);
+  return port;
+}
+
+function speedOf(text: string | undefined): number {
+  if (text === undefined) return 1;
+  const speed = Number(text);
+  if (!Number.isFinite(speed) || speed <= 0)
+    throw new CliError(`--speed: expected a positive number, got "${text}"`);
+  return speed;
+}
+
+function untilInterrupted(): Promise<void> {
+  return new Promise((resolve) => {
+    process.once("SIGINT", () => resolve());
+    process.once("SIGTERM", () => resolve());
+  });
+}
