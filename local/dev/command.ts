@@ -122,7 +122,10 @@ async function start(args: string[]): Promise<number> {
       `${(dynamodbCalls / lines.length).toFixed(1)} DynamoDB calls per event), ${sent} messages sent, ` +
       `runtime clock at ${runtime.view.now()}; ${seconds()} s since start`,
   );
-  if (values.once) {
+  // Nobody can press Ctrl-C in a pipe or CI: there the summary is the end, as with --once.
+  if (values.once || !process.stdout.isTTY) {
+    if (!values.once)
+      err("(output is not a terminal: exiting after the summary; run it in a terminal to keep the page up)");
     await runtime.stop();
     return 0;
   }
