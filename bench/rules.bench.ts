@@ -36,7 +36,7 @@ export type RulesResult = {
 };
 
 /** Every event of the sample, each with its customer's state at the end of the stream (catalog: each candidate). */
-function buildCases(engine: CompiledCampaigns, lines: string[]): Case[] {
+function buildCases(compiled: CompiledCampaigns, lines: string[]): Case[] {
   const states = new Map<string, CustomerState>();
   const events: (CustomerEvent | CatalogEvent)[] = [];
   for (const line of lines) {
@@ -48,8 +48,8 @@ function buildCases(engine: CompiledCampaigns, lines: string[]): Case[] {
       const id = (event as CustomerEvent).detail.customerId;
       const state = states.get(id) ?? emptyCustomerState(id);
       states.set(id, state);
-      decide(engine, state, event as CustomerEvent);
-    } else for (const state of states.values()) decideCatalog(engine, state, event as CatalogEvent);
+      decide(compiled, state, event as CustomerEvent);
+    } else for (const state of states.values()) decideCatalog(compiled, state, event as CatalogEvent);
   }
   const cases: Case[] = [];
   for (const event of events) {
@@ -62,20 +62,20 @@ function buildCases(engine: CompiledCampaigns, lines: string[]): Case[] {
       cases.push({
         type: event.type,
         scope: {
-          facts: buildFacts({ state, now: event.at, config: engine.config, event: scopeEvent }),
+          facts: buildFacts({ state, now: event.at, settings: compiled.settings, event: scopeEvent }),
           state,
           now: event.at,
-          zone: customerZone(state, engine.config),
-          config: engine.config,
+          zone: customerZone(state, compiled.settings),
+          settings: compiled.settings,
         },
       });
   }
   return cases;
 }
 
-function rulesOf(engine: CompiledCampaigns): Rule[] {
+function rulesOf(compiled: CompiledCampaigns): Rule[] {
   const rules: Rule[] = [];
-  for (const campaign of engine.campaigns.values())
+  for (const campaign of compiled.campaigns.values())
     for (const trigger of campaign.triggers)
       if ((trigger.type === "event" && !trigger.forEach) || trigger.type === "catalog")
         rules.push({ campaign: campaign.id, type: trigger.event, where: trigger.where });
@@ -170,14 +170,14 @@ function medianOf(values: number[]): number {
 }
 
 export async function measureRules(options: { lines?: number; repeats?: number } = {}): Promise<RulesResult> {
-  const { campaigns, engine: config } = loadCampaignDirectory(join(root, "campaigns"));
-  const engine = compileCampaigns(campaigns, config);
+  const { campaigns, settings } = loadCampaignDirectory(join(root, "campaigns"));
+  const compiled = compileCampaigns(campaigns, settings);
   const lines = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
     .split("\n")
     .filter((l) => l.trim() !== "")
     .slice(0, options.lines);
-  const cases = buildCases(engine, lines);
-  const rules = rulesOf(engine);
+  const cases = buildCases(compiled, lines);
+  const rules = rulesOf(compiled);
   const rulesByType = new Map<string, Rule[]>();
   for (const rule of rules) rulesByType.set(rule.type, [...(rulesByType.get(rule.type) ?? []), rule]);
   const repeats = options.repeats ?? 5;

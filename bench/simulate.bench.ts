@@ -55,14 +55,14 @@ if (!existsSync(file)) {
 }
 const generatedIn = (performance.now() - started) / 1000;
 if (values["generate-only"]) process.exit(0);
-const { campaigns, engine: config } = loadCampaignDirectory(join(import.meta.dirname, "..", "campaigns"));
-const engine = compileCampaigns(campaigns, config);
+const { campaigns, settings } = loadCampaignDirectory(join(import.meta.dirname, "..", "campaigns"));
+const compiled = compileCampaigns(campaigns, settings);
 
 global.gc?.();
 const heapBefore = process.memoryUsage().heapUsed;
 started = performance.now();
 let sent = 0;
-const report = simulate(engine, streamFromFile(file), {
+const report = simulate(compiled, streamFromFile(file), {
   onMessage: (line) => {
     if (line.status === "sent") sent++;
   },

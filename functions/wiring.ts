@@ -23,7 +23,7 @@ import { loadCampaignDirectory } from "./campaign-files/load.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
-import { bundledEngine } from "./runtime/bundled-engine.ts";
+import { bundledCampaigns } from "./runtime/bundled-campaigns.ts";
 import type { RuntimeDeps } from "./runtime/customer-runner.ts";
 import { type EffectKind, effectKinds } from "./runtime/effect-ports.ts";
 import { type Environment, readEnvironment, required } from "./runtime/environment.ts";
@@ -48,18 +48,18 @@ export type AwsClients = {
 
 /** The clients, each with request timeouts and retries bounded below the effect lease, created on first use. */
 export function defaultClients(): AwsClients {
-  const settings = sdkClientSettings();
+  const clientSettings = sdkClientSettings();
   return {
     dynamodb: lazyClient(() =>
-      DynamoDBDocumentClient.from(new DynamoDBClient(settings), {
+      DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings), {
         marshallOptions: { removeUndefinedValues: true },
       }),
     ),
-    ses: lazyClient(() => new SESv2Client(settings)),
-    sns: lazyClient(() => new SNSClient(settings)),
-    sfn: lazyClient(() => new SFNClient(settings)),
-    eventbridge: lazyClient(() => new EventBridgeClient(settings)),
-    secrets: lazyClient(() => new SecretsManagerClient(settings)),
+    ses: lazyClient(() => new SESv2Client(clientSettings)),
+    sns: lazyClient(() => new SNSClient(clientSettings)),
+    sfn: lazyClient(() => new SFNClient(clientSettings)),
+    eventbridge: lazyClient(() => new EventBridgeClient(clientSettings)),
+    secrets: lazyClient(() => new SecretsManagerClient(clientSettings)),
   };
 }
 
@@ -106,12 +106,12 @@ export function awsRuntime(
   now: () => number = () => Date.now(),
 ): RuntimeDeps {
   const campaignsDir = env.CAMPAIGNS_DIR;
-  const engine = bundledEngine(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined);
+  const compiled = bundledCampaigns(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined);
   return {
-    engine,
+    compiled,
     // Every write files the customer in the sweep's due-time index, in the same conditional put.
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE, {
-      dueAt: (state, filedDueAt) => sweepDueAt(engine, state, now(), filedDueAt),
+      dueAt: (state, filedDueAt) => sweepDueAt(compiled, state, now(), filedDueAt),
     }),
     ports: awsEffectPorts({
       now,
@@ -152,10 +152,10 @@ export function awsRuntime(
 export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient };
 
 export function defaultFanoutClients(): FanoutClients {
-  const settings = sdkClientSettings();
+  const clientSettings = sdkClientSettings();
   return {
-    dynamodb: lazyClient(() => DynamoDBDocumentClient.from(new DynamoDBClient(settings))),
-    sqs: lazyClient(() => new SQSClient(settings)),
+    dynamodb: lazyClient(() => DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings))),
+    sqs: lazyClient(() => new SQSClient(clientSettings)),
   };
 }
 

@@ -107,7 +107,7 @@ type Sent = { campaign: string; step: string; customerId: string };
 
 /** The messages the running journeys send until they end, under these campaigns, on a copy of the states. */
 function followJourneys(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   states: Map<string, CustomerState>,
   from: number,
 ): Map<string, Sent> {
@@ -115,7 +115,7 @@ function followJourneys(
     [...states].map(([id, state]) => [id, CustomerStateSchema.parse(JSON.parse(JSON.stringify(state)))]),
   );
   const sent = new Map<string, Sent>();
-  simulate(engine, [], {
+  simulate(compiled, [], {
     until: from + FOLLOW_FOR,
     states: copies,
     onMessage: (line, decision) => {
@@ -130,8 +130,8 @@ function followJourneys(
   return sent;
 }
 
-function outcomeUnder(engine: CompiledCampaigns, journey: Journey): string {
-  const position = journeyPosition(engine, journey);
+function outcomeUnder(compiled: CompiledCampaigns, journey: Journey): string {
+  const position = journeyPosition(compiled, journey);
   switch (position.kind) {
     case "stop":
       return `stops: ${position.reason}`;

@@ -108,8 +108,8 @@ function simulateCommand(args: string[]): number {
   const campaignDir = resolve(values.campaigns ?? DEFAULT_CAMPAIGNS);
   requireDirectory(campaignDir, "campaign directory");
   requireFile(input);
-  const { campaigns, engine: config } = loadCampaignDirectory(campaignDir);
-  const engine = compileCampaigns(campaigns, config);
+  const { campaigns, settings } = loadCampaignDirectory(campaignDir);
+  const compiled = compileCampaigns(campaigns, settings);
   const stream = streamFromFile(input, { maxDistanceFromBulk: maxDays * DAY });
   const latestUntil = (stream.lastAt ?? 0) + MAX_DAYS_AFTER_LAST_EVENT * DAY;
   if (until !== undefined && until > latestUntil) {
@@ -126,7 +126,7 @@ function simulateCommand(args: string[]): number {
     if (buffered.length > 0) writeSync(out, `${buffered.join("\n")}\n`);
     buffered = [];
   };
-  const report = simulate(engine, stream, {
+  const report = simulate(compiled, stream, {
     ...(until !== undefined ? { until } : {}),
     onMessage: (line) => {
       if (values.examples && line.status === "sent" && !examples.has(line.campaign))
@@ -183,8 +183,8 @@ function diffCommand(args: string[]): number {
       `--max-days-from-bulk: expected a whole number of days (1 or more), got "${values["max-days-from-bulk"]}"`,
     );
   const compile = (dir: string) => {
-    const { campaigns, engine } = loadCampaignDirectory(dir);
-    return compileCampaigns(campaigns, engine);
+    const { campaigns, settings } = loadCampaignDirectory(dir);
+    return compileCampaigns(campaigns, settings);
   };
   const before = compile(oldDir);
   const after = compile(newDir);

@@ -33,7 +33,7 @@ export class SimulatedSweep {
   materialized = 0;
 
   constructor(
-    private readonly engine: CompiledCampaigns,
+    private readonly compiled: CompiledCampaigns,
     private readonly states: Map<string, CustomerState>,
     private readonly timers: OccurrenceTimers,
     private readonly full = false,
@@ -52,7 +52,7 @@ export class SimulatedSweep {
     for (const customerId of this.changed) {
       const state = this.states.get(customerId);
       if (!state) continue;
-      const due = Math.floor(nextDueAt(this.engine, state, day) / DAY) * DAY;
+      const due = Math.floor(nextDueAt(this.compiled, state, day) / DAY) * DAY;
       this.dueDay.set(customerId, due);
       let bucket = this.buckets.get(due);
       if (!bucket) {
@@ -93,7 +93,7 @@ export class SimulatedSweep {
     if (!state) return;
     this.materialized++;
     const ordinal = this.ordinalOf(customerId);
-    const occurrences = scheduleOccurrences(this.engine, state, this.day, this.day + DAY);
+    const occurrences = scheduleOccurrences(this.compiled, state, this.day, this.day + DAY);
     if (occurrences.length > PLACES_PER_CUSTOMER)
       throw new Error(`customer ${customerId}: more than ${PLACES_PER_CUSTOMER} occurrences in a day`);
     const first = this.firstPlace + ordinal * PLACES_PER_CUSTOMER;

@@ -56,7 +56,7 @@ const DEFAULT_RUN_ON = 30 * DAY;
  * daily sweeps of scheduled campaigns at their virtual times, up to `until`.
  */
 export function simulate(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   input: Iterable<string> | EventStream,
   options: SimulationOptions = {},
 ): SimulationReport {
@@ -64,14 +64,14 @@ export function simulate(
   const { ignored, rejected } = stream;
   const lastAt = stream.lastAt ?? 0;
   const until = options.until ?? lastAt + DEFAULT_RUN_ON;
-  const summary = new CampaignSummary(engine.campaigns.keys());
+  const summary = new CampaignSummary(compiled.campaigns.keys());
   const states = options.states ?? new Map<string, CustomerState>();
   const interestIndex = new Map<string, Map<string, number>>();
   const timers = new TimerQueue<Timer>();
   const scheduledWake = new Map<string, number>();
   let messages = 0;
   const sweep = new SimulatedSweep(
-    engine,
+    compiled,
     states,
     {
       reserve: (count) => timers.reserve(count),
@@ -128,10 +128,10 @@ export function simulate(
     const state = states.get(timer.customerId);
     if (!state) return;
     sweep.beforeChange(timer.customerId, at, seq);
-    if (timer.kind === "occurrence") return apply(runOccurrence(engine, state, timer.occurrence));
+    if (timer.kind === "occurrence") return apply(runOccurrence(compiled, state, timer.occurrence));
     if (scheduledWake.get(timer.journeyId) !== at) return;
     scheduledWake.delete(timer.journeyId);
-    apply(advance(engine, state, timer.journeyId, at));
+    apply(advance(compiled, state, timer.journeyId, at));
   }
 
   function runTimersUpTo(time: number) {
@@ -146,7 +146,7 @@ export function simulate(
       scheduledWake.set(journey.id, journey.wakeAt);
       timers.push(journey.wakeAt, { kind: "wake", customerId: state.customerId, journeyId: journey.id });
     }
-  if (stream.firstAt !== undefined && engine.scheduleTriggers.length > 0)
+  if (stream.firstAt !== undefined && compiled.scheduleTriggers.length > 0)
     timers.push(startOfUtcDay(stream.firstAt), { kind: "sweep" });
 
   let eventCount = 0;
@@ -160,13 +160,13 @@ export function simulate(
         if (until < event.at) candidates?.delete(customerId);
         else {
           sweep.beforeChange(customerId, event.at, Number.POSITIVE_INFINITY);
-          apply(decideCatalog(engine, stateOf(customerId), event as CatalogEvent));
+          apply(decideCatalog(compiled, stateOf(customerId), event as CatalogEvent));
         }
       }
     } else {
       const customerEvent = event as CustomerEvent;
       sweep.beforeChange(customerEvent.detail.customerId, event.at, Number.POSITIVE_INFINITY);
-      apply(decide(engine, stateOf(customerEvent.detail.customerId), customerEvent));
+      apply(decide(compiled, stateOf(customerEvent.detail.customerId), customerEvent));
     }
   }
   runTimersUpTo(until);

@@ -10,10 +10,10 @@ import { backfillDueIndex } from "../functions/use-cases/backfill-due-index.ts";
 
 const tableName = process.env.STATE_TABLE;
 if (!tableName) throw new Error("STATE_TABLE: the CustomerState table's name");
-const { campaigns, engine: config } = loadCampaignDirectory(process.env.CAMPAIGNS_DIR ?? "campaigns");
+const { campaigns, settings } = loadCampaignDirectory(process.env.CAMPAIGNS_DIR ?? "campaigns");
 const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 const counts = await backfillDueIndex(
-  compileCampaigns(campaigns, config),
+  compileCampaigns(campaigns, settings),
   dynamoDbDueIndex(client, tableName),
   Date.now(),
 );

@@ -24,19 +24,19 @@ export function formatProblem(problem: CampaignFileProblem): string {
   return `${problem.file}: ${problem.path}: expected ${problem.expected}`;
 }
 
-export type CampaignDirectory = { campaigns: Campaign[]; engine: EngineSettings };
+export type CampaignDirectory = { campaigns: Campaign[]; settings: EngineSettings };
 
 /** Reads and validates a campaign directory; throws CampaignFilesError listing every problem. */
 export function loadCampaignDirectory(dir: string): CampaignDirectory {
-  const { campaigns, engine, problems } = readCampaignDirectory(dir);
-  if (problems.length > 0 || !engine) throw new CampaignFilesError(problems);
-  return { campaigns, engine };
+  const { campaigns, settings, problems } = readCampaignDirectory(dir);
+  if (problems.length > 0 || !settings) throw new CampaignFilesError(problems);
+  return { campaigns, settings };
 }
 
 /** Every problem of every file in the directory, for `engage validate`. */
 export function readCampaignDirectory(dir: string): {
   campaigns: Campaign[];
-  engine: EngineSettings | undefined;
+  settings: EngineSettings | undefined;
   problems: CampaignFileProblem[];
 } {
   const problems: CampaignFileProblem[] = [];
@@ -45,7 +45,7 @@ export function readCampaignDirectory(dir: string): {
     .map((entry) => entry.name)
     .sort();
   const enginePath = join(dir, ENGINE_FILE);
-  const engine = files.includes(ENGINE_FILE)
+  const settings = files.includes(ENGINE_FILE)
     ? parseFile(enginePath, EngineSettingsSchema, problems)
     : undefined;
   if (!files.includes(ENGINE_FILE))
@@ -59,11 +59,11 @@ export function readCampaignDirectory(dir: string): {
     const file = join(dir, name);
     const json = readJson(file, problems);
     if (json === undefined) continue;
-    const checked = checkCampaign(file, json, engine);
+    const checked = checkCampaign(file, json, settings);
     problems.push(...checked.problems);
     if (checked.campaign) campaigns.push(checked.campaign);
   }
-  return { campaigns, engine, problems };
+  return { campaigns, settings, problems };
 }
 
 /**
@@ -73,7 +73,7 @@ export function readCampaignDirectory(dir: string): {
 export function checkCampaign(
   file: string,
   json: unknown,
-  engine: EngineSettings | undefined,
+  settings: EngineSettings | undefined,
 ): { campaign?: Campaign; problems: CampaignFileProblem[] } {
   const problems: CampaignFileProblem[] = [];
   const campaign = parseJson(file, json, CampaignSchema, problems);
@@ -85,9 +85,9 @@ export function checkCampaign(
     problems.push({ file, path: "id", expected: `"${name}" (the file name without .json)` });
   for (const problem of unquotedAttributeProblems(campaign))
     problems.push({ file, path: problem.path, expected: problem.message });
-  if (engine) {
-    for (const problem of rankingProblems(campaign, engine)) problems.push({ file, ...problem });
-    for (const problem of loopProblems(campaign, engine.minLoopWait)) problems.push({ file, ...problem });
+  if (settings) {
+    for (const problem of rankingProblems(campaign, settings)) problems.push({ file, ...problem });
+    for (const problem of loopProblems(campaign, settings.minLoopWait)) problems.push({ file, ...problem });
   }
   return problems.length > 0 ? { problems } : { campaign, problems };
 }
@@ -123,10 +123,10 @@ function readJson(file: string, problems: CampaignFileProblem[]): unknown {
   }
 }
 
-function rankingProblems(campaign: Campaign, engine: EngineSettings): { path: string; expected: string }[] {
+function rankingProblems(campaign: Campaign, settings: EngineSettings): { path: string; expected: string }[] {
   const problems: { path: string; expected: string }[] = [];
-  const known = Object.keys(engine.rankings);
-  const isRanking = (name: string) => Object.hasOwn(engine.rankings, name);
+  const known = Object.keys(settings.rankings);
+  const isRanking = (name: string) => Object.hasOwn(settings.rankings, name);
   const expected = `a ranking defined in engine.json (${known.join(", ")})`;
   campaign.triggers.forEach((trigger, index) => {
     if (trigger.type === "trait" && trigger.movesUp && !isRanking(trigger.movesUp))

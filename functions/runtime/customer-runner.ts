@@ -12,7 +12,7 @@ import { performEntry } from "./perform-outbox.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 export type RuntimeDeps = {
-  engine: CompiledCampaigns;
+  compiled: CompiledCampaigns;
   store: CustomerStateStore;
   ports: EffectPorts;
   /** Audit events for other tools (message.sent …); best effort, after the state is safe. */
@@ -68,7 +68,7 @@ export async function runForCustomer(
     if (decisions.length === 0 && state.version === version) return decisions;
     // decide() remembers a customer event by its own time; other ids (catalog, sweep, unsubscribe) by now.
     if (eventId !== undefined)
-      rememberApplied(state, eventId, now, deps.engine.config.retention.appliedEvents);
+      rememberApplied(state, eventId, now, deps.compiled.settings.retention.appliedEvents);
     const before = state.outbox.length;
     claimEffects(state, decisions, now);
     const added = state.outbox.splice(before);

@@ -93,7 +93,7 @@ export async function finishEffects(
     }
     // Decided by an earlier run: judged again on the state as it is now (after this run's event).
     if (entry.kind === "message" && entry.decidedAt !== now) {
-      const verdict = recheckSend(deps.engine, state, entry, now);
+      const verdict = recheckSend(deps.compiled, state, entry, now);
       if (verdict.outcome !== "send") {
         lease.let(entry.id);
         if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);

@@ -14,7 +14,7 @@ export type BackfillCounts = { read: number; refiled: number; skipped: number };
  * A customer written meanwhile is skipped: its write filed it.
  */
 export async function backfillDueIndex(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   index: Pick<DueIndex, "filedBefore" | "refile">,
   now: number,
   options: { before?: number; segments?: number } = {},
@@ -27,7 +27,7 @@ export async function backfillDueIndex(
       for await (const page of index.filedBefore(before)(segment, segments))
         for (const { customerId, state, version } of page) {
           counts.read++;
-          const dueAt = state && version !== undefined ? sweepDueAt(engine, state, now) : undefined;
+          const dueAt = state && version !== undefined ? sweepDueAt(compiled, state, now) : undefined;
           if (dueAt !== undefined && (await index.refile(customerId, version!, dueAt))) counts.refiled++;
           else counts.skipped++;
         }

@@ -51,7 +51,7 @@ export async function feedbackEvent(deps: RuntimeDeps, input: unknown): Promise<
       };
     const event = parsed.event as CustomerEvent;
     await runForCustomer(deps, event.detail.customerId, event.id, (state) =>
-      decide(deps.engine, state, event),
+      decide(deps.compiled, state, event),
     );
     return {
       outcome: "applied",
@@ -99,7 +99,7 @@ async function sesFeedback(
     events.push(parsed.event as CustomerEvent);
   }
   await runForCustomer(deps, translated.customerId, translated.eventId, (state) =>
-    events.flatMap((event) => decide(deps.engine, state, event)),
+    events.flatMap((event) => decide(deps.compiled, state, event)),
   );
   return {
     outcome: "applied",

@@ -23,7 +23,7 @@ export async function ingestEvent(
   const edge = eventAtEdge(envelope);
   if ("notRun" in edge) return edge.notRun;
   const { event } = edge;
-  const latest = deps.now() + deps.engine.config.futureEventTolerance;
+  const latest = deps.now() + deps.compiled.settings.futureEventTolerance;
   if (event.at > latest)
     return {
       outcome: "rejected",
@@ -40,7 +40,7 @@ export async function ingestEvent(
         problems: "a catalog event reaches ingest through the fan-out queue only",
       };
     const { decisions } = await runForCustomer(deps, forCustomer, event.id, (state) =>
-      decideCatalog(deps.engine, state, event as CatalogEvent),
+      decideCatalog(deps.compiled, state, event as CatalogEvent),
     );
     return {
       outcome: "applied",
@@ -50,7 +50,7 @@ export async function ingestEvent(
   }
   const customerEvent = event as CustomerEvent;
   const { decisions } = await runForCustomer(deps, customerEvent.detail.customerId, event.id, (state) =>
-    decide(deps.engine, state, customerEvent),
+    decide(deps.compiled, state, customerEvent),
   );
   return { outcome: "applied", id: event.id, messages: decisions.filter((d) => d.type === "message").length };
 }

@@ -31,7 +31,7 @@ export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Pro
   const at = Date.parse(envelope.data.time);
   const id = envelope.data.id ?? `journey-failed:${journeyId}`;
   const { decisions } = await runForCustomer(deps, customerId, id, (state) =>
-    failJourney(deps.engine, state, journeyId, at),
+    failJourney(deps.compiled, state, journeyId, at),
   );
   return { outcome: "journey_failed", id, ended: decisions.length > 0 };
 }

@@ -18,7 +18,7 @@ export async function journeyStep(deps: RuntimeDeps, input: unknown): Promise<St
   const { customerId, instanceId: journeyId } = StepInputSchema.parse(input);
   try {
     const { state } = await runForCustomer(deps, customerId, undefined, (fresh, now) =>
-      advance(deps.engine, fresh, journeyId, now),
+      advance(deps.compiled, fresh, journeyId, now),
     );
     const journey = state.journeys.find((j) => j.id === journeyId);
     if (!journey) return { customerId, instanceId: journeyId, done: true };

@@ -52,13 +52,13 @@ export type SweepOptions = {
  * item is filed under now, is kept while it is early enough (dueAtToFile).
  */
 export function sweepDueAt(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   now: number,
   filedDueAt?: number,
 ): number | undefined {
   const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
-  let due = engine.scheduleTriggers.length > 0 ? nextDueAt(engine, state, hour) : undefined;
+  let due = compiled.scheduleTriggers.length > 0 ? nextDueAt(compiled, state, hour) : undefined;
   for (const entry of state.outbox) {
     const at = Math.max(
       hour,
@@ -127,11 +127,11 @@ export async function sweepCampaign(
     };
   }
   const { campaignId, scheduledTime } = parsed.data;
-  if (!deps.engine.scheduleTriggers.some((bound) => bound.campaign.id === campaignId))
+  if (!deps.compiled.scheduleTriggers.some((bound) => bound.campaign.id === campaignId))
     return {
       outcome: "rejected",
       campaignId,
-      problems: deps.engine.campaigns.get(campaignId)?.enabled
+      problems: deps.compiled.campaigns.get(campaignId)?.enabled
         ? "the campaign has no schedule trigger"
         : "no such campaign (or it is disabled)",
     };
@@ -213,19 +213,19 @@ async function sweepCustomer(
     deps.log.warn("sweep: stored state is invalid", { customerId, campaignId: window.campaignId });
     return;
   }
-  const { engine } = deps;
+  const { compiled } = deps;
   const { campaignId, from, to, eventId } = window;
   const alreadyApplied = stored.appliedEvents.includes(eventId);
   if (alreadyApplied) counts.alreadyApplied++;
   // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
-  const due = !alreadyApplied && dueDecisions(engine, stored, campaignId, from, to).length > 0;
+  const due = !alreadyApplied && dueDecisions(compiled, stored, campaignId, from, to).length > 0;
   const leftovers = !due && hasLeftovers(deps, stored, window, alreadyApplied);
   if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts);
   if (due) counts.due++;
   try {
     const { decisions } = due
       ? await runForCustomer(deps, customerId, eventId, (fresh) =>
-          dueDecisions(engine, fresh, campaignId, from, to),
+          dueDecisions(compiled, fresh, campaignId, from, to),
         )
       : await runForCustomer(deps, customerId, undefined, () => []);
     if (leftovers) counts.finished++;
@@ -258,7 +258,7 @@ async function refileIfPast(
   const { dueIndex, from } = window;
   if (!dueIndex || scanned.dueAt === undefined || scanned.version === undefined) return;
   if (!filedInPast(scanned.dueAt, from)) return;
-  const next = sweepDueAt(deps.engine, stored, from) ?? from + HOUR_MS;
+  const next = sweepDueAt(deps.compiled, stored, from) ?? from + HOUR_MS;
   try {
     if (await dueIndex.refile(scanned.customerId, scanned.version, next)) counts.refiled++;
   } catch (error) {

@@ -87,7 +87,7 @@ export async function handleUnsubscribe(
   const event = parsed.event as CustomerEvent;
   try {
     await runForCustomer(deps.runtime, claims.customerId, eventId, (state) =>
-      decide(deps.runtime.engine, state, event),
+      decide(deps.runtime.compiled, state, event),
     );
   } catch (error) {
     return unavailable(error);

@@ -6,7 +6,7 @@ import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
+import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-campaigns.ts";
 import type { EnvironmentName } from "../../functions/runtime/environment.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
 import { cdkBundling } from "./lambda-bundle.ts";

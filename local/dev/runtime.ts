@@ -172,7 +172,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const now = () => clock.now();
   const ingestRuntime = awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now);
   // The per-campaign counts the handlers emit as metrics on AWS, summed as engage simulate sums them.
-  const summary = new CampaignSummary(ingestRuntime.engine.campaigns.keys());
+  const summary = new CampaignSummary(ingestRuntime.compiled.campaigns.keys());
   const common = {
     now,
     log: silentLog,

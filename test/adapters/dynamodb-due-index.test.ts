@@ -19,8 +19,8 @@ const TABLE = "CustomerState";
 const HOUR = 3_600_000;
 const NOW = Date.parse("2026-03-01T08:20:00Z");
 let db: LocalDynamoDb;
-const { campaigns, engine: config } = loadCampaignDirectory(CAMPAIGNS_DIR);
-const engine = compileCampaigns(campaigns, config);
+const { campaigns, settings } = loadCampaignDirectory(CAMPAIGNS_DIR);
+const compiled = compileCampaigns(campaigns, settings);
 
 beforeAll(async () => {
   db = await startLocalDynamoDb();
@@ -105,14 +105,14 @@ describe("sweepDueAt", () => {
 
   it("counts from the start of the hour, so a write during an hour keeps that hour's sweeps", () => {
     const state = emptyCustomerState("lin");
-    expect(sweepDueAt(engine, state, NOW)).toBe(nextDueAt(engine, state, NOW - 20 * 60_000));
+    expect(sweepDueAt(compiled, state, NOW)).toBe(nextDueAt(compiled, state, NOW - 20 * 60_000));
   });
 
   it("files a customer with effects left in the outbox for when their claim goes stale (the backstop)", () => {
-    expect(sweepDueAt(engine, withOutbox(NOW), NOW)).toBe(NOW + 15 * 60_000);
+    expect(sweepDueAt(compiled, withOutbox(NOW), NOW)).toBe(NOW + 15 * 60_000);
     // Left by a function that could not perform it (claim 0): due this hour.
-    expect(sweepDueAt(engine, withOutbox(0), NOW)).toBe(NOW - 20 * 60_000);
+    expect(sweepDueAt(compiled, withOutbox(0), NOW)).toBe(NOW - 20 * 60_000);
     // Deferred by quiet hours: due when they end.
-    expect(sweepDueAt(engine, withOutbox(0, NOW + 3 * HOUR), NOW)).toBe(NOW + 3 * HOUR);
+    expect(sweepDueAt(compiled, withOutbox(0, NOW + 3 * HOUR), NOW)).toBe(NOW + 3 * HOUR);
   });
 });

@@ -240,8 +240,8 @@ describe("DynamoDbCustomerStateStore", () => {
 
   it("carries the engine's real states through the store unchanged (shop stream)", async () => {
     const root = join(import.meta.dirname, "..", "..");
-    const { campaigns, engine: config } = loadCampaignDirectory(join(root, "campaigns"));
-    const engine = compileCampaigns(campaigns, config);
+    const { campaigns, settings } = loadCampaignDirectory(join(root, "campaigns"));
+    const compiled = compileCampaigns(campaigns, settings);
     const customerEvents = readFileSync(join(root, "examples", "shop.jsonl"), "utf8")
       .split("\n")
       .filter((line) => line.trim())
@@ -262,8 +262,8 @@ describe("DynamoDbCustomerStateStore", () => {
       const scoped = { ...event, detail: { ...event.detail, customerId } } as CustomerEvent;
       const expected = inMemory.get(customerId) ?? emptyCustomerState(customerId);
       inMemory.set(customerId, expected);
-      const expectedDecisions = decide(engine, expected, scoped);
-      const outcome = await shop.update(customerId, (state) => decide(engine, state, scoped));
+      const expectedDecisions = decide(compiled, expected, scoped);
+      const outcome = await shop.update(customerId, (state) => decide(compiled, state, scoped));
       expect(outcome.result).toEqual(expectedDecisions);
     }
     expect(applied).toBeGreaterThan(100);

@@ -175,7 +175,7 @@ export type ChaosRunOptions = {
   events: readonly StreamEvent[];
   /** Virtual end of the run (journeys still waiting then are stopped). */
   until: number;
-  engine?: CompiledCampaigns;
+  compiled?: CompiledCampaigns;
   /**
    * What each sweep reads: the whole table as deployed today (a Scan per campaign per hour), or only the
    * customers DueCustomers lists for its campaign and hour, as the due-time index of issue 9 will
@@ -368,7 +368,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     const base = awsRuntime(clients, env, effects);
     return {
       ...base,
-      ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.compiled ? { compiled: options.compiled } : {}),
       // The message an SDK call belongs to, so the SES/SNS mocks know which entry they accept.
       ports: {
         ...base.ports,
@@ -390,7 +390,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   // One scan segment, one customer at a time: the virtual clock runs one actor's calls in a fixed order.
   const sweepDeps = functionDeps(FUNCTION_EFFECTS.sweep);
   const sweepScan = options.sweepScan ?? "due";
-  dueCustomers = new DueCustomers(sweepDeps.engine, dynamodb, env.STATE_TABLE);
+  dueCustomers = new DueCustomers(sweepDeps.compiled, dynamodb, env.STATE_TABLE);
   const tableScan = dynamoDbStateScan(dynamodb, env.STATE_TABLE);
   useSweepRuntime({
     deps: sweepDeps,
@@ -619,7 +619,9 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
 
   // The hourly sweep of every scheduled campaign (win-back, birthdays, newsletters; and the backstop
   // that finishes outbox entries no later run of their customer takes), as Scheduler invokes it.
-  const scheduled = [...new Set(sweepDeps.engine.scheduleTriggers.map((bound) => bound.campaign.id))].sort();
+  const scheduled = [
+    ...new Set(sweepDeps.compiled.scheduleTriggers.map((bound) => bound.campaign.id)),
+  ].sort();
   for (let hour = Math.ceil(first / HOUR_MS) * HOUR_MS; hour <= until; hour += HOUR_MS)
     for (const campaignId of scheduled) queue.push(hour, { kind: "sweep", campaignId, hour, attempt: 1 });
 

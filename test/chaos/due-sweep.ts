@@ -29,7 +29,7 @@ export class DueCustomers {
   private readonly written = new Set<string>();
 
   constructor(
-    private readonly engine: CompiledCampaigns,
+    private readonly compiled: CompiledCampaigns,
     private readonly documents: DynamoDBDocumentClient,
     private readonly table: string,
   ) {}
@@ -54,7 +54,7 @@ export class DueCustomers {
     const day = Math.floor(from / DAY_MS) * DAY_MS;
     if (known.day !== day || !known.occurrences) {
       // A whole day at once (as the simulator sweeps), then the hour's part of it.
-      known.occurrences = scheduleOccurrences(this.engine, structuredClone(state), day, day + DAY_MS);
+      known.occurrences = scheduleOccurrences(this.compiled, structuredClone(state), day, day + DAY_MS);
       known.day = day;
     }
     return known.occurrences.some((o) => o.campaignId === campaignId && o.at >= from && o.at < to);

@@ -11,7 +11,7 @@ import { cartUpdated, customerSignedUp, orderPlaced } from "../support/events.ts
 import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 
 const CAMPAIGNS = ["welcome", "cart-abandonment", "order-confirmation"];
-const engine = compileCampaigns(CAMPAIGNS.map(shippedCampaign), shippedEngineSettings());
+const compiled = compileCampaigns(CAMPAIGNS.map(shippedCampaign), shippedEngineSettings());
 const cart = [{ productId: "p1", price: 20 }];
 
 function parsed(event: TestEvent, id: string): CustomerEvent {
@@ -27,22 +27,28 @@ function parsed(event: TestEvent, id: string): CustomerEvent {
 function decisionsWithEveryEnding(): Decision[] {
   const decisions: Decision[] = [];
   const c1 = emptyCustomerState("c1");
-  decisions.push(...decide(engine, c1, parsed(customerSignedUp("c1", "2026-03-01T08:00:00Z"), "c1-signup")));
   decisions.push(
-    ...decide(engine, c1, parsed(orderPlaced("c1", "2026-03-01T09:00:00Z", { items: cart }), "c1-order")),
+    ...decide(compiled, c1, parsed(customerSignedUp("c1", "2026-03-01T08:00:00Z"), "c1-signup")),
+  );
+  decisions.push(
+    ...decide(compiled, c1, parsed(orderPlaced("c1", "2026-03-01T09:00:00Z", { items: cart }), "c1-order")),
   );
   const c2 = emptyCustomerState("c2");
-  decisions.push(...decide(engine, c2, parsed(customerSignedUp("c2", "2026-03-01T08:00:00Z"), "c2-signup")));
   decisions.push(
-    ...decide(engine, c2, parsed(cartUpdated("c2", "2026-03-01T08:10:00Z", { items: cart }), "c2-cart")),
+    ...decide(compiled, c2, parsed(customerSignedUp("c2", "2026-03-01T08:00:00Z"), "c2-signup")),
   );
   decisions.push(
-    ...decide(engine, c2, parsed(cartUpdated("c2", "2026-03-01T08:20:00Z", { items: [] }), "c2-empty")),
+    ...decide(compiled, c2, parsed(cartUpdated("c2", "2026-03-01T08:10:00Z", { items: cart }), "c2-cart")),
+  );
+  decisions.push(
+    ...decide(compiled, c2, parsed(cartUpdated("c2", "2026-03-01T08:20:00Z", { items: [] }), "c2-empty")),
   );
   const c3 = emptyCustomerState("c3");
-  decisions.push(...decide(engine, c3, parsed(customerSignedUp("c3", "2026-03-01T08:00:00Z"), "c3-signup")));
+  decisions.push(
+    ...decide(compiled, c3, parsed(customerSignedUp("c3", "2026-03-01T08:00:00Z"), "c3-signup")),
+  );
   const welcome = c3.journeys.find((journey) => journey.campaign === "welcome")!;
-  decisions.push(...failJourney(engine, c3, welcome.id, Date.parse("2026-03-02T08:00:00Z")));
+  decisions.push(...failJourney(compiled, c3, welcome.id, Date.parse("2026-03-02T08:00:00Z")));
   return decisions;
 }
 

@@ -78,8 +78,8 @@ describe("campaign files, fuzzed", () => {
             expect(problems.length).toBeGreaterThan(0);
             return;
           }
-          const engine = compileCampaigns([campaign], shippedEngineSettings());
-          simulate(engine, events, { until: Date.parse("2026-04-01T00:00:00Z") });
+          const compiled = compileCampaigns([campaign], shippedEngineSettings());
+          simulate(compiled, events, { until: Date.parse("2026-04-01T00:00:00Z") });
         }),
         { numRuns: 100 },
       );

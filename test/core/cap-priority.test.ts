@@ -155,9 +155,9 @@ describe("same instant: judged by class, then campaign id, then step id", () => 
     },
   ];
   /** 3 a week, no reserve: after the two filler sends, whichever is judged first takes the last slot. */
-  const engine = capWith(3, {});
+  const settings = capWith(3, {});
   const outcome = (campaigns: ReturnType<typeof contender>[]) =>
-    runCampaigns([filler, ...campaigns], events, { engine })
+    runCampaigns([filler, ...campaigns], events, { settings })
       .lines.filter((line) => line.campaign !== "filler")
       .map((line) => `${line.campaign} ${line.reason ?? line.status}`)
       .sort();
@@ -194,7 +194,7 @@ describe("same instant: judged by class, then campaign id, then step id", () => 
       at: "2026-03-03T09:00:00Z",
       detail: { customerId: "c1", cartId: "k1" },
     });
-    const lines = runCampaigns([filler, early, late], stream, { engine }).lines.filter(
+    const lines = runCampaigns([filler, early, late], stream, { settings }).lines.filter(
       (line) => line.campaign !== "filler",
     );
     expect(lines.map((line) => `${line.at} ${line.campaign} ${line.reason ?? line.status}`)).toEqual([

@@ -8,7 +8,7 @@ import { type CustomerState, emptyCustomerState } from "../../functions/core/sta
 import { consentUpdated, customerSignedUp, customerUpdated, productViewed } from "../support/events.ts";
 import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 
-const engine = compileCampaigns(
+const compiled = compileCampaigns(
   [shippedCampaign("welcome"), shippedCampaign("browse-abandonment")],
   shippedEngineSettings(),
 );
@@ -22,7 +22,7 @@ function events(list: TestEvent[]): CustomerEvent[] {
 }
 
 function applyAll(state: CustomerState, list: CustomerEvent[]) {
-  return list.flatMap((event) => decide(engine, state, event));
+  return list.flatMap((event) => decide(compiled, state, event));
 }
 
 describe("consent and profile follow the event's own time, not its arrival", () => {
@@ -88,7 +88,7 @@ describe("consent and profile follow the event's own time, not its arrival", () 
 });
 
 describe("replays: bounded memory of applied events, with a watermark", () => {
-  const keep = engine.config.retention.appliedEvents ?? 64;
+  const keep = compiled.settings.retention.appliedEvents ?? 64;
   const stream = events([
     { ...customerSignedUp("c1", "2026-03-01T08:00:00Z", { newsletter: true }), id: "signup" },
     ...Array.from({ length: keep * 2 }, (_, i) => ({

@@ -20,7 +20,7 @@ const nudge = defineCampaign({
   ],
   templates: { note: { subject: "Hello", body: "<p>Hello</p>" } },
 });
-const engine = compileCampaigns([nudge], shippedEngineSettings());
+const compiled = compileCampaigns([nudge], shippedEngineSettings());
 
 const opened = (at: string, id: string) => {
   const parsed = parseEnvelope({
@@ -37,18 +37,18 @@ const opened = (at: string, id: string) => {
 describe("failJourney", () => {
   it("ends a failed journey: finished, counted as failed, its slot free for the next journey of its trigger", () => {
     const state = emptyCustomerState("c1");
-    decide(engine, state, opened("2026-03-02T10:00:00Z", "e1"));
+    decide(compiled, state, opened("2026-03-02T10:00:00Z", "e1"));
     const [journey] = state.journeys;
     expect(journey).toBeDefined();
 
     const at = Date.parse("2026-03-02T10:05:00Z");
-    expect(failJourney(engine, state, journey!.id, at)).toEqual([
+    expect(failJourney(compiled, state, journey!.id, at)).toEqual([
       { type: "journey", change: "failed", campaign: "nudge", journeyId: journey!.id, customerId: "c1", at },
     ]);
     expect(state.journeys).toEqual([]);
     expect(state.finished[journey!.id]).toBe(at);
 
-    const next = decide(engine, state, opened("2026-03-04T10:00:00Z", "e2"));
+    const next = decide(compiled, state, opened("2026-03-04T10:00:00Z", "e2"));
     expect(next).toContainEqual(expect.objectContaining({ type: "journey", change: "started" }));
     expect(state.journeys).toHaveLength(1);
     expect(state.journeys[0]!.id).not.toBe(journey!.id);
@@ -56,12 +56,12 @@ describe("failJourney", () => {
 
   it("changes nothing for a journey already gone, or failed twice (a redelivered journey.failed)", () => {
     const state = emptyCustomerState("c1");
-    decide(engine, state, opened("2026-03-02T10:00:00Z", "e1"));
+    decide(compiled, state, opened("2026-03-02T10:00:00Z", "e1"));
     const id = state.journeys[0]!.id;
-    failJourney(engine, state, id, Date.parse("2026-03-02T10:05:00Z"));
+    failJourney(compiled, state, id, Date.parse("2026-03-02T10:05:00Z"));
     const snapshot = structuredClone(state);
-    expect(failJourney(engine, state, id, Date.parse("2026-03-02T10:06:00Z"))).toEqual([]);
-    expect(failJourney(engine, state, "nudge:c1:unknown:", Date.parse("2026-03-02T10:06:00Z"))).toEqual([]);
+    expect(failJourney(compiled, state, id, Date.parse("2026-03-02T10:06:00Z"))).toEqual([]);
+    expect(failJourney(compiled, state, "nudge:c1:unknown:", Date.parse("2026-03-02T10:06:00Z"))).toEqual([]);
     expect(state).toEqual(snapshot);
   });
 });

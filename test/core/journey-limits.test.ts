@@ -52,9 +52,9 @@ describe("a wait read from event data", () => {
       ],
       templates: { t: { subject: "Hi", body: "Hi" } },
     });
-    const engine = compileCampaigns([campaign], shippedEngineSettings());
+    const compiled = compileCampaigns([campaign], shippedEngineSettings());
     const at = Date.parse("2026-03-01T08:00:00Z");
-    const decisions = decide(engine, emptyCustomerState("c1"), {
+    const decisions = decide(compiled, emptyCustomerState("c1"), {
       id: "e1",
       type: "customer.signed_up",
       at,

@@ -216,8 +216,8 @@ describe("a state item written before step ids (the step as an index, no version
 
   it("loads, runs the step at that index, and is written back with the step's id and the version", () => {
     const state = CustomerStateSchema.parse(JSON.parse(JSON.stringify(stored)));
-    const engine = compileCampaigns([v1], shippedEngineSettings());
-    const decisions = advance(engine, state, "welcome:c1:main:", 1772524800000);
+    const compiled = compileCampaigns([v1], shippedEngineSettings());
+    const decisions = advance(compiled, state, "welcome:c1:main:", 1772524800000);
     const lines = decisions.flatMap((d) => (d.type === "message" ? [d.line.step] : []));
     expect(lines).toEqual(["bestsellers-email"]);
     expect(state.journeys[0]).toMatchObject({
@@ -234,8 +234,8 @@ describe("a state item written before step ids (the step as an index, no version
     const state = CustomerStateSchema.parse(
       JSON.parse(JSON.stringify({ ...stored, journeys: [{ ...stored.journeys[0], step: 5 }] })),
     );
-    const engine = compileCampaigns([v1], shippedEngineSettings());
-    const decisions = advance(engine, state, "welcome:c1:main:", 1772524800000);
+    const compiled = compileCampaigns([v1], shippedEngineSettings());
+    const decisions = advance(compiled, state, "welcome:c1:main:", 1772524800000);
     expect(decisions).toMatchObject([{ type: "journey", change: "completed" }]);
   });
 });

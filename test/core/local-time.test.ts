@@ -120,7 +120,7 @@ describe("quiet hours that end in a daylight-saving gap", () => {
         step: campaign.steps[0] as SendStep,
         now,
         zone: "America/New_York",
-        config,
+        settings: config,
       });
       if (verdict.outcome !== "defer") break;
       expect(verdict.until).toBeGreaterThan(now);

@@ -110,7 +110,7 @@ describe("transactional messages", () => {
         event("support.ticket_opened", "2026-03-01T09:10:00Z", { ticketId: "t1" }),
         ...["10", "11", "12", "13", "14"].map((h) => opened(`2026-03-02T${h}:00:00Z`)),
       ],
-      { engine: { holdoutPercent: 100 } },
+      { settings: { holdoutPercent: 100 } },
     );
     expect(statuses(lines)).toEqual(["sent", "sent", "sent", "sent", "sent"]);
   });
@@ -300,7 +300,7 @@ describe("holdout", () => {
     expect(heldOut.length).toBeGreaterThan(30);
     expect(heldOut.length).toBeLessThan(70);
     expect(run()).toEqual(first);
-    const engineWide = runCampaigns([oneSend()], events, { engine: { holdoutPercent: 100 } }).lines;
+    const engineWide = runCampaigns([oneSend()], events, { settings: { holdoutPercent: 100 } }).lines;
     expect(new Set(statuses(engineWide))).toEqual(new Set(["holdout"]));
   });
 });
@@ -311,21 +311,21 @@ describe("marketing SMS says how to opt out", () => {
     const { advance, decide } = await import("../../functions/core/engine/decide.ts");
     const { emptyCustomerState } = await import("../../functions/core/state/customer-state.ts");
     const { shippedEngineSettings } = await import("../support/scenario.ts");
-    const engine = compileCampaigns([oneSend({}, "sms", "PT1M")], shippedEngineSettings(), {
+    const compiled = compileCampaigns([oneSend({}, "sms", "PT1M")], shippedEngineSettings(), {
       renderBodies: true,
     });
     const state = emptyCustomerState("c1");
     const at = Date.parse("2026-03-02T16:00:00Z"); // 11:00 in New York, the default zone
-    decide(engine, state, {
+    decide(compiled, state, {
       id: "s",
       type: "customer.signed_up",
       at,
       source: "t",
       detail: { customerId: "c1", phone: "+33612345678", smsOptIn: true },
     });
-    decide(engine, state, { id: "o", type: "app.opened", at, source: "t", detail: { customerId: "c1" } });
+    decide(compiled, state, { id: "o", type: "app.opened", at, source: "t", detail: { customerId: "c1" } });
     const journeyId = state.journeys[0]?.id ?? "";
-    const decisions = advance(engine, state, journeyId, at + 60_000);
+    const decisions = advance(compiled, state, journeyId, at + 60_000);
     const message = decisions.find((d) => d.type === "message");
     expect(message && "body" in message ? message.body : undefined).toBe("Hi Reply STOP to opt out.");
   });

@@ -100,7 +100,7 @@ describe("ids that are also Object.prototype's keys are plain data", () => {
   });
 
   it("a state stored and parsed again keeps such ids as own keys of prototype-free records", () => {
-    const engine = compileCampaigns([shippedCampaign("back-in-stock")], shippedEngineSettings());
+    const compiled = compileCampaigns([shippedCampaign("back-in-stock")], shippedEngineSettings());
     const state = emptyCustomerState("a");
     for (const event of toJsonLines([
       ...attack.slice(2, 6),
@@ -110,7 +110,7 @@ describe("ids that are also Object.prototype's keys are plain data", () => {
       }),
       supportTicketOpened("a", "2026-03-02T08:06:00Z", { ticketId: "__proto__" }),
     ]))
-      decide(engine, state, toEvent(event));
+      decide(compiled, state, toEvent(event));
     expect(pollution()).toEqual([]);
 
     const parsed = CustomerStateSchema.parse(JSON.parse(JSON.stringify(state)));
@@ -133,8 +133,8 @@ describe("ids that are also Object.prototype's keys are plain data", () => {
         ])[0]!,
       );
     for (const copy of [parsed, structuredClone(state)]) {
-      decide(engine, copy, view("__proto__"));
-      decide(engine, copy, view("valueOf"));
+      decide(compiled, copy, view("__proto__"));
+      decide(compiled, copy, view("valueOf"));
       expect(pollution()).toEqual([]);
       expect(getOwn(copy.products, "valueOf")?.viewedAt).toBe(Date.parse("2026-03-04T08:00:00Z"));
     }

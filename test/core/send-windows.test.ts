@@ -21,7 +21,7 @@ import {
   type TestEvent,
 } from "../support/scenario.ts";
 
-const config = shippedEngineSettings();
+const settings = shippedEngineSettings();
 const HOUR = 3_600_000;
 
 /** On app.opened (or `event`), send at once on `channel`. */
@@ -293,7 +293,7 @@ describe("the best hour", () => {
           source: "t",
           detail: { customerId: "c1", ...detail },
         } as CustomerEvent,
-        config,
+        settings,
       );
     });
     return state;
@@ -332,7 +332,7 @@ describe("the best hour", () => {
       hour: 12,
     },
   ])("$name", ({ events, hour }) => {
-    expect(bestSendHour(stateAfter(events), config)).toBe(hour);
+    expect(bestSendHour(stateAfter(events), settings)).toBe(hour);
   });
 });
 
@@ -382,7 +382,7 @@ describe("property: every marketing send is inside its window and outside quiet 
           const next = nextSendableAt(at, zone, hours);
           expect(next).toBeGreaterThanOrEqual(at);
           expect(allowedAt(next, zone, hours)).toBe(true);
-          const best = bestSendAt(at, zone, hours, bestHour, config);
+          const best = bestSendAt(at, zone, hours, bestHour, settings);
           expect(best).toBeGreaterThanOrEqual(at);
           expect(allowedAt(best, zone, hours)).toBe(true);
           // A best hour goes within the next 24 h (25 across a fall-back night) when some whole hour may.

@@ -19,7 +19,7 @@ import {
   toJsonLines,
 } from "../support/scenario.ts";
 
-const engine = compileCampaigns(
+const compiled = compileCampaigns(
   readdirSync(CAMPAIGNS_DIR)
     .filter((f) => f.endsWith(".json") && f !== "engine.json")
     .map((f) => shippedCampaign(f.replace(/\.json$/, ""))),
@@ -46,26 +46,26 @@ class Customer {
   private changes = 0;
   constructor(
     readonly id: string,
-    private readonly engine: CompiledCampaigns,
+    private readonly compiled: CompiledCampaigns,
   ) {
     this.state = emptyCustomerState(id);
   }
   apply(type: string, at: number, detail: Record<string, unknown>) {
     this.runUntil(at);
-    decide(this.engine, this.state, event(type, at, { customerId: this.id, ...detail }));
+    decide(this.compiled, this.state, event(type, at, { customerId: this.id, ...detail }));
     // Measured every 10th change (a JSON.stringify of the whole state is the costly part of the test).
     if (++this.changes % 10 === 0) this.largest = Math.max(this.largest, JSON.stringify(this.state).length);
   }
   runUntil(at: number) {
     while (this.sweptUntil + DAY <= at) {
       for (const occurrence of scheduleOccurrences(
-        this.engine,
+        this.compiled,
         this.state,
         this.sweptUntil,
         this.sweptUntil + DAY,
       )) {
         this.wakeUntil(occurrence.at);
-        runOccurrence(this.engine, this.state, occurrence);
+        runOccurrence(this.compiled, this.state, occurrence);
       }
       this.sweptUntil += DAY;
     }
@@ -76,7 +76,7 @@ class Customer {
       const due = this.state.journeys.filter((j) => j.wakeAt <= at).sort((a, b) => a.wakeAt - b.wakeAt)[0];
       if (!due) return;
       const before = due.wakeAt;
-      advance(this.engine, this.state, due.id, before);
+      advance(this.compiled, this.state, due.id, before);
       if (this.state.journeys.includes(due) && due.wakeAt <= before) due.wakeAt = before + DAY; // no spin
     }
   }
@@ -86,7 +86,7 @@ const text = (n: number, seed: string) => seed.repeat(Math.ceil(n / seed.length)
 
 describe("the customer state item is bounded", () => {
   it("5 years of heavy activity stay under 100 KB", () => {
-    const c = new Customer("heavy", engine);
+    const c = new Customer("heavy", compiled);
     c.apply("customer.signed_up", START, {
       email: "heavy@example.com",
       phone: "+14155550100",
@@ -174,7 +174,7 @@ describe("the customer state item is bounded", () => {
   }, 180_000); // 7,274 events through the core: ~20 s on an idle 2-core machine, several times that when loaded
 
   it("a hostile customer stays writable: every change stays under the DynamoDB limit, and the unsubscribe applies", () => {
-    const c = new Customer("hostile", engine);
+    const c = new Customer("hostile", compiled);
     c.apply("customer.signed_up", START, { email: "hostile@example.com", newsletter: true });
     // As large as the edge lets an event be (functions/core/events/limits.ts): the worst a real app can send.
     const L = EVENT_LIMITS;

@@ -5,7 +5,7 @@ import { emptyCustomerState } from "../../functions/core/state/customer-state.ts
 import { brandAffinityNow, computeTraits } from "../../functions/core/state/traits.ts";
 import { shippedEngineSettings } from "../support/scenario.ts";
 
-const config = shippedEngineSettings();
+const settings = shippedEngineSettings();
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-03-02T12:00:00Z");
 
@@ -16,7 +16,7 @@ function stateAfter(events: [number, string, Record<string, unknown>][]) {
     applyEvent(
       state,
       { id: `e${i}`, type, at, source: "t", detail: { customerId: "c1", ...detail } } as CustomerEvent,
-      config,
+      settings,
     );
   });
   return state;
@@ -42,9 +42,9 @@ describe("brand affinity", () => {
       ],
       [T0, "order.placed", order("o1", 10)],
     ]);
-    expect(brandAffinityNow(state, "acme", T0, config)).toBeCloseTo(11);
-    expect(brandAffinityNow(state, "acme", T0 + 30 * DAY, config)).toBeCloseTo(5.5);
-    expect(brandAffinityNow(state, "acme", T0 + 60 * DAY, config)).toBeCloseTo(2.75);
+    expect(brandAffinityNow(state, "acme", T0, settings)).toBeCloseTo(11);
+    expect(brandAffinityNow(state, "acme", T0 + 30 * DAY, settings)).toBeCloseTo(5.5);
+    expect(brandAffinityNow(state, "acme", T0 + 60 * DAY, settings)).toBeCloseTo(2.75);
   });
 
   it("decays older interactions before adding new ones", () => {
@@ -52,7 +52,7 @@ describe("brand affinity", () => {
       [T0, "product.viewed", view("acme")],
       [T0 + 30 * DAY, "product.viewed", view("acme")],
     ]);
-    expect(brandAffinityNow(state, "acme", T0 + 30 * DAY, config)).toBeCloseTo(1.5);
+    expect(brandAffinityNow(state, "acme", T0 + 30 * DAY, settings)).toBeCloseTo(1.5);
   });
 });
 
@@ -96,7 +96,7 @@ describe("purchase propensity", () => {
     },
   ];
   it.each(cases)("$name", ({ events, at, expected }) => {
-    expect(computeTraits(stateAfter(events), at, config).propensity).toBe(expected);
+    expect(computeTraits(stateAfter(events), at, settings).propensity).toBe(expected);
   });
 });
 
@@ -106,7 +106,7 @@ describe("spend cohort and counters", () => {
       computeTraits(
         stateAfter(totals.map((t, i) => [T0 - i * DAY, "order.placed", order(`o${i}`, t)])),
         at,
-        config,
+        settings,
       ).spendCohort;
     expect(cohortAfter([99])).toBe("new");
     expect(cohortAfter([100])).toBe("bronze");
@@ -126,7 +126,7 @@ describe("spend cohort and counters", () => {
         [T0 + 4 * DAY, "order.delivered", { orderId: "o2" }],
       ]),
       T0 + 5 * DAY,
-      config,
+      settings,
     );
     expect(traits).toMatchObject({
       ordersCount: 2,
@@ -142,17 +142,17 @@ describe("preferred hour", () => {
   it("is the most frequent local order hour, ties to the earliest, known from the 2nd order", () => {
     // 12:00 UTC is 13:00 in Paris (CET); 08:00 UTC is 09:00.
     const one = stateAfter([[T0, "order.placed", order("o1", 10)]]);
-    expect(computeTraits(one, T0, config).preferredHour).toBeUndefined();
+    expect(computeTraits(one, T0, settings).preferredHour).toBeUndefined();
     const tie = stateAfter([
       [T0, "order.placed", order("o1", 10)],
       [T0 - 4 * 3_600_000 + DAY, "order.placed", order("o2", 10)],
     ]);
-    expect(computeTraits(tie, T0 + DAY, config).preferredHour).toBe(9);
+    expect(computeTraits(tie, T0 + DAY, settings).preferredHour).toBe(9);
     const majority = stateAfter([
       [T0, "order.placed", order("o1", 10)],
       [T0 + DAY, "order.placed", order("o2", 10)],
       [T0 - 4 * 3_600_000 + 2 * DAY, "order.placed", order("o3", 10)],
     ]);
-    expect(computeTraits(majority, T0 + 3 * DAY, config).preferredHour).toBe(13);
+    expect(computeTraits(majority, T0 + 3 * DAY, settings).preferredHour).toBe(13);
   });
 });

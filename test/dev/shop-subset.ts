@@ -25,9 +25,9 @@ export function shopSubset(before: string, customerBelow: string): string[] {
 
 /** What `engage simulate` writes for the stream up to `until`, one JSON line per message, sorted. */
 export function simulatedLines(lines: string[], until: string): string[] {
-  const { campaigns, engine: config } = loadCampaignDirectory(CAMPAIGNS_DIR);
+  const { campaigns, settings } = loadCampaignDirectory(CAMPAIGNS_DIR);
   const out: string[] = [];
-  simulate(compileCampaigns(campaigns, config), lines, {
+  simulate(compileCampaigns(campaigns, settings), lines, {
     until: Date.parse(until),
     onMessage: (line) => out.push(formatMessageLine(line)),
   });

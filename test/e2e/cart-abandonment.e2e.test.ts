@@ -64,7 +64,7 @@ describe("cart abandonment end to end: ingest -> dynalite -> Step Functions (loc
     const cartOnly = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings(), {
       renderBodies: true,
     });
-    local = await startLocalEngine({ db, start: "2026-03-01T00:00:00Z", engine: cartOnly });
+    local = await startLocalEngine({ db, start: "2026-03-01T00:00:00Z", compiled: cartOnly });
 
     await local.run(events, UNTIL);
 
@@ -101,7 +101,7 @@ describe("cart abandonment end to end: ingest -> dynalite -> Step Functions (loc
   });
 
   it("matches the simulator with every shipped campaign as bundled (welcome journey, frequency cap)", async () => {
-    // The engine the functions load from their campaign folder (bundledEngine), not a test selection.
+    // The engine the functions load from their campaign folder (bundledCampaigns), not a test selection.
     local = await startLocalEngine({ db, start: "2026-03-01T00:00:00Z" });
     const allCampaigns = readdirSync(CAMPAIGNS_DIR)
       .filter((file) => file.endsWith(".json") && file !== "engine.json")

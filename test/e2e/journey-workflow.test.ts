@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 async function localEngine() {
-  engine = await startLocalEngine({ db, start: "2026-03-01T00:00:00Z", engine: cartOnly });
+  engine = await startLocalEngine({ db, start: "2026-03-01T00:00:00Z", compiled: cartOnly });
   return engine;
 }
 

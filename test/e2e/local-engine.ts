@@ -67,7 +67,7 @@ export type LocalEngineOptions = {
   /** The virtual time the run starts at. */
   start: string;
   /** Campaigns to run; default the shipped ones, as bundled with the functions. */
-  engine?: CompiledCampaigns;
+  compiled?: CompiledCampaigns;
 };
 
 /**
@@ -148,7 +148,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
   const log = recordingLog();
   const deps = {
     ...base,
-    ...(options.engine ? { engine: options.engine } : {}),
+    ...(options.compiled ? { engine: options.compiled } : {}),
     now: () => time.now,
     log,
   };

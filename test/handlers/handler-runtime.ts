@@ -87,7 +87,7 @@ export async function startHandlerRuntime() {
       deps,
       customerEvent.detail.customerId,
       customerEvent.id,
-      (state) => decide(deps.engine, state, customerEvent),
+      (state) => decide(deps.compiled, state, customerEvent),
     );
     return decisions;
   };
@@ -98,7 +98,7 @@ export async function startHandlerRuntime() {
     if (parsed.kind !== "event") throw new Error(`test event not accepted: ${JSON.stringify(parsed)}`);
     const event = parsed.event as CatalogEvent;
     const { decisions } = await runForCustomer(deps, customerId, event.id, (state) =>
-      decideCatalog(deps.engine, state, event),
+      decideCatalog(deps.compiled, state, event),
     );
     return decisions;
   };

@@ -33,7 +33,7 @@ describe("journey step after a campaign deploy (AWS use case, state on dynalite)
     const counts: CampaignCount[] = [];
     const deps = {
       ...runtime.deps,
-      engine: compileCampaigns(deployed, runtime.deps.engine.config),
+      engine: compileCampaigns(deployed, runtime.deps.compiled.settings),
       count: (c: CampaignCount[]) => counts.push(...c),
     };
     const result = await journeyStep(deps, { customerId, instanceId: `welcome:${customerId}:main:` });
@@ -100,6 +100,6 @@ describe("journey step after a campaign deploy (AWS use case, state on dynalite)
       step: "first-order-offer-email",
       sentSteps: ["bestsellers-email"],
     });
-    expect(state.journeys[0]!.version).toEqual(runtime.deps.engine.versions.get("welcome"));
+    expect(state.journeys[0]!.version).toEqual(runtime.deps.compiled.versions.get("welcome"));
   });
 });

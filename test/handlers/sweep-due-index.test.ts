@@ -90,7 +90,7 @@ const windows: { h: number; hoursBefore: number }[] = [];
 beforeAll(async () => {
   scanSide = await startHandlerRuntime();
   indexSide = await startHandlerRuntime();
-  const campaigns = [...new Set(scanSide.deps.engine.scheduleTriggers.map((bound) => bound.campaign.id))];
+  const campaigns = [...new Set(scanSide.deps.compiled.scheduleTriggers.map((bound) => bound.campaign.id))];
   const events = population();
   let next = 0;
   const ingestUntil = async (until: number) => {
@@ -108,7 +108,7 @@ beforeAll(async () => {
     // The index is deployed at the window's start: the backfill files everyone written before.
     if (h === 0)
       backfill = await backfillDueIndex(
-        indexSide.deps.engine,
+        indexSide.deps.compiled,
         dynamoDbDueIndex(indexSide.clients.dynamodb, ENV.STATE_TABLE),
         hour,
       );

@@ -2,7 +2,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, expect, it } from "vitest";
 import { CampaignFilesError, loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
-import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
+import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-campaigns.ts";
 import { writeBundledCampaigns } from "../../infra/bundled-campaigns.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import { FIXTURE_CAMPAIGNS, scratchDir, writeCampaignDir } from "./engine-app-fixture.ts";

@@ -10,7 +10,7 @@ import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
-import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-engine.ts";
+import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-campaigns.ts";
 import { ENVIRONMENT_NAMES, readEnvironment } from "../../functions/runtime/environment.ts";
 import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import { esbuildOptions } from "../../infra/constructs/lambda-bundle.ts";

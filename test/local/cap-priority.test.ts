@@ -52,8 +52,8 @@ function runCounted(events: TestEvent[] | string[], engine?: Partial<EngineSetti
 }
 
 /** Each (customer, time) where the sends in the window ending there break the cap or a class max. */
-function capBreaches(counted: Counted[], config: EngineSettings): string[] {
-  const { max, window, classes } = config.frequencyCap;
+function capBreaches(counted: Counted[], settings: EngineSettings): string[] {
+  const { max, window, classes } = settings.frequencyCap;
   const byCustomer = new Map<string, Counted[]>();
   for (const send of counted)
     byCustomer.set(send.customerId, [...(byCustomer.get(send.customerId) ?? []), send]);

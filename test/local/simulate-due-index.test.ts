@@ -16,12 +16,12 @@ import {
 const campaignIds = readdirSync(CAMPAIGNS_DIR)
   .filter((file) => file.endsWith(".json") && file !== "engine.json")
   .map((file) => file.replace(/\.json$/, ""));
-const engine = compileCampaigns(campaignIds.map(shippedCampaign), shippedEngineSettings());
+const compiled = compileCampaigns(campaignIds.map(shippedCampaign), shippedEngineSettings());
 
 /** Every message line, in order, and the summary: what a sweep of every customer every day gives. */
 function run(lines: string[], fullSweep: boolean, until?: number) {
   const out: string[] = [];
-  const report = simulate(engine, lines, {
+  const report = simulate(compiled, lines, {
     fullSweep,
     ...(until ? { until } : {}),
     onMessage: (line) => out.push(formatMessageLine(line)),

@@ -34,7 +34,7 @@ function runtime(
   ports: EffectPorts,
   campaigns = engine,
 ): RuntimeDeps & { log: ReturnType<typeof recordingLog> } {
-  return { engine: campaigns, store: runner.store, ports, now: () => clock.now, log: recordingLog() };
+  return { compiled: campaigns, store: runner.store, ports, now: () => clock.now, log: recordingLog() };
 }
 
 const signup = (customerId: string) =>

@@ -20,7 +20,7 @@ import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineSettings, toJsonLines } from "../support/scenario.ts";
 
 const TABLE = "customer-state";
-const engine = compileCampaigns([shippedCampaign("welcome")], shippedEngineSettings(), {
+const compiled = compileCampaigns([shippedCampaign("welcome")], shippedEngineSettings(), {
   renderBodies: true,
 });
 
@@ -75,7 +75,7 @@ const signup = (customerId: string) =>
   ) as unknown;
 
 function runtime(ports: RuntimeDeps["ports"], extra: Partial<RuntimeDeps> = {}) {
-  return { engine, store, ports, now: () => clock, log: recordingLog(), ...extra } satisfies RuntimeDeps;
+  return { compiled, store, ports, now: () => clock, log: recordingLog(), ...extra } satisfies RuntimeDeps;
 }
 
 /** Ports whose deliveries wait until the test lets them go (a send slower than the lease). */

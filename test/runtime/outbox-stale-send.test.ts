@@ -28,7 +28,7 @@ function failingOnce() {
   fake.failNext.deliver.push(new RetryableError("SES SendEmail failed: Throttling", "ThrottlingException"));
   const counts: CampaignCount[] = [];
   const deps: RuntimeDeps = {
-    engine,
+    compiled: engine,
     store: runner.store,
     ports: fake.ports,
     now: () => clock.now,
@@ -91,7 +91,7 @@ describe("a message performed later than it was decided is judged again (issue 7
   it("a marketing message older than outbox.marketingExpiry is dropped as expired", async () => {
     const { fake, deps, counts } = failingOnce();
     const customerId = await welcomeLeftInOutbox(deps);
-    expect(engine.config.outbox.marketingExpiry).toBe(24 * HOUR);
+    expect(engine.settings.outbox.marketingExpiry).toBe(24 * HOUR);
 
     clock.now += 25 * HOUR;
     await ingestEvent(
@@ -122,7 +122,7 @@ describe("a message performed later than it was decided is judged again (issue 7
   it("a transactional message never expires: sent days later, even after a marketing opt-out", async () => {
     const fake = recordingPorts();
     const deps: RuntimeDeps = {
-      engine,
+      compiled: engine,
       store: runner.store,
       ports: fake.ports,
       now: () => clock.now,
@@ -204,7 +204,7 @@ describe("recheckSend (the core's judgement of a pending message)", () => {
   it("leaves the message's own count out of the frequency cap, and suppresses past it", () => {
     const decided = Date.parse("2026-03-02T10:00:00Z");
     const state = customer();
-    const cap = carts.config.frequencyCap as { max: number };
+    const cap = carts.settings.frequencyCap as { max: number };
     state.marketingSends = [
       decided,
       ...Array.from({ length: cap.max - 1 }, (_, i) => decided - (i + 1) * HOUR),
@@ -252,7 +252,7 @@ describe("a pending message deferred by quiet hours when judged again", () => {
     );
     const fake = recordingPorts();
     const deps: RuntimeDeps = {
-      engine: carts,
+      compiled: carts,
       store: runner.store,
       ports: fake.ports,
       now: () => clock.now,

@@ -23,7 +23,7 @@ import {
 } from "../support/scenario.ts";
 
 const TABLE = "customer-state";
-const engine = compileCampaigns(
+const compiled = compileCampaigns(
   readdirSync(CAMPAIGNS_DIR)
     .filter((f) => f.endsWith(".json") && f !== "engine.json")
     .map((f) => shippedCampaign(f.replace(/\.json$/, ""))),
@@ -79,7 +79,7 @@ describe("a replay of the bus archive through ingest (dynalite)", () => {
     const customerId = "replay1";
     const fake = recordingPorts();
     let clock = T0;
-    const deps: RuntimeDeps = { engine, store, ports: fake.ports, now: () => clock, log: recordingLog() };
+    const deps: RuntimeDeps = { compiled, store, ports: fake.ports, now: () => clock, log: recordingLog() };
     const stream = toJsonLines(customerStream(customerId)).map((line) => JSON.parse(line) as unknown);
     for (const [i, envelope] of stream.entries()) {
       clock = Date.parse((envelope as { time: string }).time) + 1000 + i;
@@ -109,7 +109,7 @@ describe("a replay of the bus archive through ingest (dynalite)", () => {
   it("an opt-in older than an opt-out, delivered after it, leaves the customer opted out", async () => {
     const customerId = "replay2";
     const deps: RuntimeDeps = {
-      engine,
+      compiled,
       store,
       ports: recordingPorts().ports,
       now: () => T0 + 10 * 3_600_000,

@@ -25,7 +25,7 @@ export type TestEvent = {
 export type ScenarioOptions = {
   until?: string;
   /** Changes to the shipped engine.json, merged shallowly. */
-  engine?: Partial<EngineSettings>;
+  settings?: Partial<EngineSettings>;
   /** Changes to the shipped campaigns, by id, merged shallowly. */
   campaigns?: Record<string, Partial<Campaign>>;
   /** Sees each message with the decision behind it (journey id, marketing or not). */
@@ -76,10 +76,10 @@ export function runCampaigns(
   events: TestEvent[] | string[],
   options: ScenarioOptions = {},
 ) {
-  const engine = compileCampaigns(campaigns, { ...engineSettings, ...options.engine });
+  const compiled = compileCampaigns(campaigns, { ...engineSettings, ...options.settings });
   const lines: MessageLine[] = [];
   const input = typeof events[0] === "string" ? (events as string[]) : toJsonLines(events as TestEvent[]);
-  const report: SimulationReport = simulate(engine, input, {
+  const report: SimulationReport = simulate(compiled, input, {
     ...(options.until ? { until: Date.parse(options.until) } : {}),
     onMessage: (line, decision) => {
       lines.push(JSON.parse(formatMessageLine(line)) as MessageLine);

@@ -10,7 +10,7 @@ export type Bound<T extends Trigger["type"]> = { campaign: Campaign; trigger: Tr
 
 /** Campaigns compiled once: dispatch by event type, templates parsed, step ids indexed. */
 export type CompiledCampaigns = {
-  config: EngineSettings;
+  settings: EngineSettings;
   /** Every campaign, disabled ones too (their running journeys finish or stop); only enabled ones have triggers. */
   campaigns: Map<string, Campaign>;
   /** Campaign -> its content hash (campaignVersion): journeys started on another version crossed an edit. */
@@ -36,11 +36,11 @@ export type CompiledCampaigns = {
 
 export function compileCampaigns(
   campaigns: Campaign[],
-  config: EngineSettings,
+  settings: EngineSettings,
   options: { renderBodies?: boolean } = {},
 ): CompiledCampaigns {
-  const engine: CompiledCampaigns = {
-    config,
+  const compiled: CompiledCampaigns = {
+    settings,
     campaigns: new Map(),
     versions: new Map(),
     stepIndex: new Map(),
@@ -57,38 +57,38 @@ export function compileCampaigns(
     // Every message the engine decides has its body rendered, so a template that fails at render fails there.
     renderBodies: options.renderBodies ?? true,
   };
-  engine.templates = new TemplatesOnFirstUse(engine.campaigns);
+  compiled.templates = new TemplatesOnFirstUse(compiled.campaigns);
   // In priority order, so every trigger list is: what one event or sweep starts is judged highest first.
   for (const campaign of [...campaigns].sort((a, b) => comparePriority({ campaign: a }, { campaign: b }))) {
-    engine.campaigns.set(campaign.id, campaign);
-    engine.versions.set(campaign.id, campaignVersion(campaign));
-    engine.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
-    engine.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
+    compiled.campaigns.set(campaign.id, campaign);
+    compiled.versions.set(campaign.id, campaignVersion(campaign));
+    compiled.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
+    compiled.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
     // A paused campaign starts nothing; its exits and awaited events still reach its running journeys.
     for (const trigger of campaign.enabled ? campaign.triggers : []) {
       if (trigger.type === "event") {
-        push(engine.eventTriggers, trigger.event, { campaign, trigger });
+        push(compiled.eventTriggers, trigger.event, { campaign, trigger });
         for (const refresh of trigger.refreshOn)
-          push(engine.refreshTriggers, refresh.event, { campaign, trigger, key: refresh.key });
+          push(compiled.refreshTriggers, refresh.event, { campaign, trigger, key: refresh.key });
       } else if (trigger.type === "catalog")
-        push(engine.catalogTriggers, trigger.event, { campaign, trigger });
+        push(compiled.catalogTriggers, trigger.event, { campaign, trigger });
       else if (trigger.type === "trait") {
-        engine.traitTriggers.push({ campaign, trigger });
-        engine.traitsUsed.add(trigger.trait);
-      } else engine.scheduleTriggers.push({ campaign, trigger });
+        compiled.traitTriggers.push({ campaign, trigger });
+        compiled.traitsUsed.add(trigger.trait);
+      } else compiled.scheduleTriggers.push({ campaign, trigger });
     }
     const listen = (type: EventType) => {
-      const campaigns = engine.journeyEventTypes.get(type) ?? new Set<string>();
+      const campaigns = compiled.journeyEventTypes.get(type) ?? new Set<string>();
       campaigns.add(campaign.id);
-      engine.journeyEventTypes.set(type, campaigns);
+      compiled.journeyEventTypes.set(type, campaigns);
     };
     for (const rule of campaign.exitOn) listen(rule.event);
     for (const step of campaign.steps) {
       if (step.type === "waitForEvent") listen(step.event);
-      if (step.type === "send" && step.topic) engine.topicsUsed.add(step.topic);
+      if (step.type === "send" && step.topic) compiled.topicsUsed.add(step.topic);
     }
   }
-  return engine;
+  return compiled;
 }
 
 export type JourneyFields = { top: Set<string>; awaited: Set<string> | undefined };

@@ -34,19 +34,19 @@ import { startTraitJourneys, traitSnapshot } from "./trait-triggers.ts";
  * concerns, starts the journeys it triggers (directly or through a trait crossing). The state is
  * changed in place; the decisions say what to apply outside (messages, wake-ups, index updates).
  */
-export function decide(engine: CompiledCampaigns, state: CustomerState, event: CustomerEvent): Decision[] {
+export function decide(compiled: CompiledCampaigns, state: CustomerState, event: CustomerEvent): Decision[] {
   const applied = appliedStatus(state, event.id, event.at);
   if (applied === "applied") return [];
   // Maybe a replay of an event applied and forgotten: only what cannot move backwards is applied.
   if (applied === "possibly_applied") {
-    applyOrderedFields(state, event, engine.config);
+    applyOrderedFields(state, event, compiled.settings);
     return [];
   }
-  rememberApplied(state, event.id, event.at, engine.config.retention.appliedEvents);
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  rememberApplied(state, event.id, event.at, compiled.settings.retention.appliedEvents);
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const now = event.at;
-  const before = traitSnapshot(engine, state, event, now);
-  applyEvent(state, event, engine.config);
+  const before = traitSnapshot(compiled, state, event, now);
+  applyEvent(state, event, compiled.settings);
   const scopeEvent = toScopeEvent(event);
   const touched = touchedProducts(event);
   if (touched.length > 0)
@@ -54,41 +54,43 @@ export function decide(engine: CompiledCampaigns, state: CustomerState, event: C
       type: "interest",
       customerId: state.customerId,
       productIds: touched,
-      ...(event.type === "product.viewed" ? { until: now + engine.config.traits.viewedInterestWindow } : {}),
+      ...(event.type === "product.viewed"
+        ? { until: now + compiled.settings.traits.viewedInterestWindow }
+        : {}),
     });
 
-  if (engine.journeyEventTypes.has(event.type)) endOrResumeJourneys(accumulator, scopeEvent, now);
-  const after = before ? traitSnapshot(engine, state, event, now) : undefined;
+  if (compiled.journeyEventTypes.has(event.type)) endOrResumeJourneys(accumulator, scopeEvent, now);
+  const after = before ? traitSnapshot(compiled, state, event, now) : undefined;
   const starts: { campaign: Campaign; start: () => void }[] = [];
-  for (const { campaign, trigger } of engine.eventTriggers.get(event.type) ?? [])
+  for (const { campaign, trigger } of compiled.eventTriggers.get(event.type) ?? [])
     starts.push({ campaign, start: () => startFromEvent(accumulator, campaign, trigger, scopeEvent, now) });
   if (before && after)
-    for (const bound of engine.traitTriggers)
+    for (const bound of compiled.traitTriggers)
       starts.push({
         campaign: bound.campaign,
         start: () => startTraitJourneys(accumulator, before, after, scopeEvent, now, [bound]),
       });
   // Each list is in priority order (compileCampaigns); merged, what the event starts is judged highest first.
   for (const { start } of starts.sort(comparePriority)) start();
-  for (const refresh of engine.refreshTriggers.get(event.type) ?? [])
+  for (const refresh of compiled.refreshTriggers.get(event.type) ?? [])
     refreshFromEvent(accumulator, refresh, scopeEvent, now);
-  pruneState(engine, state, now);
+  pruneState(compiled, state, now);
   state.version++;
   return accumulator.decisions;
 }
 
 /** A catalog event (price, inventory) for one candidate customer from the interest index. */
 export function decideCatalog(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   event: CatalogEvent,
 ): Decision[] {
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const scopeEvent = toScopeEvent(event);
-  for (const { campaign, trigger } of engine.catalogTriggers.get(event.type) ?? [])
+  for (const { campaign, trigger } of compiled.catalogTriggers.get(event.type) ?? [])
     startFromEvent(accumulator, campaign, trigger, scopeEvent, event.at);
   if (accumulator.decisions.length > 0) {
-    pruneState(engine, state, event.at);
+    pruneState(compiled, state, event.at);
     state.version++;
   }
   return accumulator.decisions;
@@ -96,19 +98,19 @@ export function decideCatalog(
 
 /** A journey's wake-up: runs its due steps. A stale wake-up (the journey moved or ended) does nothing. */
 export function advance(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   journeyId: string,
   now: number,
 ): Decision[] {
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const journey = state.journeys.find((j) => j.id === journeyId);
   if (!journey || journey.wakeAt > now) return accumulator.decisions;
   // The customer's other journeys due by now go too, all in priority order, whichever wake-up came
   // first: their own wake-ups then find them moved on (stale, harmless).
-  for (const due of dueInPriorityOrder(engine, state, now))
+  for (const due of dueInPriorityOrder(compiled, state, now))
     if (state.journeys.includes(due) && due.wakeAt <= now) advanceJourney(accumulator, due, now);
-  pruneState(engine, state, now);
+  pruneState(compiled, state, now);
   state.version++;
   return accumulator.decisions;
 }
@@ -163,10 +165,10 @@ function refreshFromEvent(
 }
 
 function endOrResumeJourneys(accumulator: DecisionAccumulator, event: ScopeEvent, now: number): void {
-  const listening = accumulator.engine.journeyEventTypes.get(event.type as EventType);
+  const listening = accumulator.compiled.journeyEventTypes.get(event.type as EventType);
   for (const journey of [...accumulator.state.journeys]) {
     if (!listening?.has(journey.campaign)) continue;
-    const campaign = accumulator.engine.campaigns.get(journey.campaign);
+    const campaign = accumulator.compiled.campaigns.get(journey.campaign);
     if (!campaign) continue;
     const scope = scopeAt(accumulator, now, journey, event);
     const exit = campaign.exitOn.find(
@@ -176,7 +178,7 @@ function endOrResumeJourneys(accumulator: DecisionAccumulator, event: ScopeEvent
       finishJourney(accumulator, journey, now, "exited", { event: event.type, conversion: exit.conversion });
       continue;
     }
-    const position = journeyPosition(accumulator.engine, journey);
+    const position = journeyPosition(accumulator.compiled, journey);
     if (position.kind === "stop") {
       stopJourney(accumulator, journey, now, position.reason);
       continue;
@@ -194,14 +196,14 @@ function endOrResumeJourneys(accumulator: DecisionAccumulator, event: ScopeEvent
   }
 }
 
-function dueInPriorityOrder(engine: CompiledCampaigns, state: CustomerState, now: number): Journey[] {
+function dueInPriorityOrder(compiled: CompiledCampaigns, state: CustomerState, now: number): Journey[] {
   const due = state.journeys.flatMap((journey) => {
-    const campaign = engine.campaigns.get(journey.campaign);
+    const campaign = compiled.campaigns.get(journey.campaign);
     // An item stored before steps had ids holds the index itself.
     const index =
       typeof journey.step === "number"
         ? journey.step
-        : campaign && engine.stepIndex.get(campaign.id)?.get(journey.step);
+        : campaign && compiled.stepIndex.get(campaign.id)?.get(journey.step);
     const step = campaign && index !== undefined ? campaign.steps[index] : undefined;
     return journey.wakeAt <= now ? [{ journey, campaign, step }] : [];
   });

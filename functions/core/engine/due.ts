@@ -23,10 +23,10 @@ export const DUE_HORIZON = 400 * DAY;
  * they hold (dates, "days ago", "within", spend leaving its window), and any condition it cannot
  * read that way is taken to hold.
  */
-export function nextDueAt(engine: CompiledCampaigns, state: CustomerState, from: number): number {
+export function nextDueAt(compiled: CompiledCampaigns, state: CustomerState, from: number): number {
   let due = from + DUE_HORIZON;
-  for (const bound of engine.scheduleTriggers) {
-    const at = firstDueOccurrence(engine, state, bound, from, due);
+  for (const bound of compiled.scheduleTriggers) {
+    const at = firstDueOccurrence(compiled, state, bound, from, due);
     if (at !== undefined) due = at;
   }
   return due;
@@ -34,7 +34,7 @@ export function nextDueAt(engine: CompiledCampaigns, state: CustomerState, from:
 
 /** The first occurrence of the trigger in [from, to) that re-entry allows and whose conditions may hold. */
 function firstDueOccurrence(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   bound: Bound<"schedule">,
   from: number,
@@ -42,7 +42,7 @@ function firstDueOccurrence(
 ): number | undefined {
   const { campaign, trigger } = bound;
   const reentry = trigger.reentry ?? campaign.reentry;
-  const startIndex = trigger.startAt ? (engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
+  const startIndex = trigger.startAt ? (compiled.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
   const lead = leadTime(campaign, startIndex);
   let start = from;
   if (reentry?.scope === "customer") {
@@ -51,7 +51,7 @@ function firstDueOccurrence(
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const read = (at: number) => {
     const scope = scopeAt(accumulator, at);
     scope.facts.trigger = { id: trigger.id };
@@ -60,9 +60,9 @@ function firstDueOccurrence(
   const reading: Reading = {
     read,
     from,
-    zone: customerZone(state, engine.config),
+    zone: customerZone(state, compiled.settings),
     state,
-    window: engine.config.traits.spendWindow,
+    window: compiled.settings.traits.spendWindow,
   };
   // A dated chunk spans at most two calendar years: the years triggerOccurrences looks at.
   const chunk = trigger.dates ? 360 * DAY : 8 * DAY;
@@ -71,7 +71,7 @@ function firstDueOccurrence(
     const high = Math.min(b, to);
     while (low < high) {
       const end = Math.min(high, low + chunk);
-      for (const occurrence of triggerOccurrences(engine, state, bound, low, end)) {
+      for (const occurrence of triggerOccurrences(compiled, state, bound, low, end)) {
         if (reentry?.scope !== "key") return occurrence.at;
         const until = getOwn(
           state.reentryLocks,

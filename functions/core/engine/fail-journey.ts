@@ -10,16 +10,16 @@ import { pruneState } from "./prune.ts";
  * failed. A journey already gone (finished, exited, or never started) changes nothing.
  */
 export function failJourney(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   journeyId: string,
   at: number,
 ): Decision[] {
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const journey = state.journeys.find((j) => j.id === journeyId);
   if (!journey) return accumulator.decisions;
   finishJourney(accumulator, journey, at, "failed");
-  pruneState(engine, state, at);
+  pruneState(compiled, state, at);
   state.version++;
   return accumulator.decisions;
 }

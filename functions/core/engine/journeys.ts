@@ -23,7 +23,11 @@ import {
 import { mergeProducts } from "./products.ts";
 
 /** One call into the core: the compiled campaigns, the customer's state it may change, the decisions so far. */
-export type DecisionAccumulator = { engine: CompiledCampaigns; state: CustomerState; decisions: Decision[] };
+export type DecisionAccumulator = {
+  compiled: CompiledCampaigns;
+  state: CustomerState;
+  decisions: Decision[];
+};
 
 const MAX_STEPS_PER_ADVANCE = 64;
 /** Stands in a rendered body for the signed one-click link, which only the sender can sign. */
@@ -55,20 +59,20 @@ export function scopeAt(
   journey?: Journey,
   event?: ScopeEvent,
 ): ConditionScope {
-  const { state, engine } = accumulator;
+  const { state, compiled } = accumulator;
   return {
     facts: buildFacts({
       state,
       now,
-      config: engine.config,
+      settings: compiled.settings,
       event,
       journey: journey?.context,
       triggerId: journey?.trigger,
     }),
     state,
     now,
-    zone: customerZone(state, engine.config),
-    config: engine.config,
+    zone: customerZone(state, compiled.settings),
+    settings: compiled.settings,
   };
 }
 export type ScopeEvent = { type: string; detail: Record<string, unknown> };
@@ -97,7 +101,7 @@ export function startJourney(accumulator: DecisionAccumulator, request: StartReq
   if (getOwn(state.finished, id) !== undefined || runningJourney(state, campaign.id, trigger.id, key))
     return undefined;
   const startIndex = trigger.startAt
-    ? (accumulator.engine.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0)
+    ? (accumulator.compiled.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0)
     : 0;
   // The lock is judged when the first message could go: a lock that ends before then does not block.
   const firstSendAt = at + leadTime(campaign, startIndex);
@@ -111,7 +115,7 @@ export function startJourney(accumulator: DecisionAccumulator, request: StartReq
     startedAt: at,
     lastTriggerAt: at,
     step: stepIdAt(campaign, startIndex),
-    version: accumulator.engine.versions.get(campaign.id),
+    version: accumulator.compiled.versions.get(campaign.id),
     wakeAt: at,
     reachedSend: false,
     context,
@@ -151,7 +155,7 @@ export function refreshJourney(
 
 /** Runs every step that is due at `now`, stopping at the next wait. */
 export function advanceJourney(accumulator: DecisionAccumulator, journey: Journey, now: number): void {
-  const position = journeyPosition(accumulator.engine, journey);
+  const position = journeyPosition(accumulator.compiled, journey);
   if (position.kind === "stop") {
     stopJourney(accumulator, journey, now, position.reason);
     return;
@@ -217,7 +221,8 @@ export function advanceJourney(accumulator: DecisionAccumulator, journey: Journe
       finishJourney(accumulator, journey, now, "completed");
       return;
     }
-    index = next === undefined ? index + 1 : (accumulator.engine.stepIndex.get(campaign.id)?.get(next) ?? -1);
+    index =
+      next === undefined ? index + 1 : (accumulator.compiled.stepIndex.get(campaign.id)?.get(next) ?? -1);
     if (index < 0) {
       finishJourney(accumulator, journey, now, "completed");
       return;
@@ -238,7 +243,7 @@ export function resumeWaitingJourney(
   index: number,
 ): void {
   journey.awaitingSince = undefined;
-  const fields = accumulator.engine.journeyFields.get(journey.campaign);
+  const fields = accumulator.compiled.journeyFields.get(journey.campaign);
   const awaited = fields?.awaited ? pick(event.detail, fields.awaited) : event.detail;
   journey.context = fields?.top.has("awaited") === false ? journey.context : { ...journey.context, awaited };
   const step = campaign.steps[index];
@@ -248,7 +253,7 @@ export function resumeWaitingJourney(
       finishJourney(accumulator, journey, at, "completed");
       return;
     }
-    nextIndex = accumulator.engine.stepIndex.get(journey.campaign)?.get(step.next) ?? nextIndex;
+    nextIndex = accumulator.compiled.stepIndex.get(journey.campaign)?.get(step.next) ?? nextIndex;
   }
   journey.step = stepIdAt(campaign, nextIndex);
   journey.wakeAt = at;
@@ -264,16 +269,16 @@ function keptContext(
   campaignId: string,
   context: Record<string, unknown>,
 ): Record<string, unknown> {
-  const fields = accumulator.engine.journeyFields.get(campaignId);
+  const fields = accumulator.compiled.journeyFields.get(campaignId);
   if (!fields) return context;
   const kept = dataRecord<unknown>();
   for (const key of Object.keys(context))
     if (fields.top.has(key) || CONTEXT_ALWAYS_KEPT.has(key)) setOwn(kept, key, context[key]);
   // Items keep the fields templates and conditions read, like the state's own copies.
-  const config = accumulator.engine.config;
-  if (isItem(kept.item)) kept.item = compactItem(kept.item, config);
+  const settings = accumulator.compiled.settings;
+  if (isItem(kept.item)) kept.item = compactItem(kept.item, settings);
   if (Array.isArray(kept.products))
-    kept.products = kept.products.map((p) => (isItem(p) ? compactItem(p, config) : p));
+    kept.products = kept.products.map((p) => (isItem(p) ? compactItem(p, settings) : p));
   return kept;
 }
 
@@ -383,10 +388,10 @@ function sendStep(
   step: SendStep,
   now: number,
 ): SendOutcome {
-  const { state, engine, decisions } = accumulator;
+  const { state, compiled, decisions } = accumulator;
   const scope = scopeAt(accumulator, now, journey);
   if (!holds(step.when, scope)) return "next";
-  if (alreadySentAcrossEdit(engine, journey, step.id)) return "next";
+  if (alreadySentAcrossEdit(compiled, journey, step.id)) return "next";
 
   const trigger = campaign.triggers.find((t) => t.id === journey.trigger);
   let products = journey.context.products as Item[] | undefined;
@@ -396,7 +401,7 @@ function sendStep(
     return "next";
 
   // A journey that loops (through long enough waits) still ends after this many messages.
-  if ((journey.sends ?? 0) >= (campaign.policies.maxSendsPerJourney ?? engine.config.maxSendsPerJourney))
+  if ((journey.sends ?? 0) >= (campaign.policies.maxSendsPerJourney ?? compiled.settings.maxSendsPerJourney))
     return "locked";
 
   if (!journey.reachedSend) {
@@ -420,7 +425,7 @@ function sendStep(
     step,
     now,
     zone: scope.zone,
-    config: engine.config,
+    settings: compiled.settings,
     dueAt: journey.deferredFrom ?? journey.wakeAt,
   });
   if (verdict.outcome === "defer") {
@@ -440,7 +445,7 @@ function sendStep(
   let body: string | undefined;
   if (verdict.outcome === "suppress") line.reason = verdict.reason;
   else {
-    const template = engine.templates.get(campaign.id)?.get(step.template);
+    const template = compiled.templates.get(campaign.id)?.get(step.template);
     const rendered = template
       ? renderMessage(
           template,
@@ -455,7 +460,7 @@ function sendStep(
             loyalty: state.loyalty,
             unsubscribeUrl: UNSUBSCRIBE_URL_PLACEHOLDER,
           },
-          { subject: step.channel === "email", body: engine.renderBodies },
+          { subject: step.channel === "email", body: compiled.renderBodies },
         )
       : {};
     if (rendered === undefined) {
@@ -508,5 +513,5 @@ function withSmsOptOut(
   accumulator: DecisionAccumulator,
 ): string {
   if (step.channel !== "sms" || !isMarketing(campaign, step) || /\bSTOP\b/.test(body)) return body;
-  return `${body.trimEnd()} ${accumulator.engine.config.smsOptOutText}`;
+  return `${body.trimEnd()} ${accumulator.compiled.settings.smsOptOutText}`;
 }

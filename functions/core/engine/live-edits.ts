@@ -23,15 +23,15 @@ export type JourneyPosition =
  * Reads the journey's position and writes it back as a step id (migrating items that hold an index,
  * and journeys moved by onEdit); a journey with no version gets the deployed one, the only one known.
  */
-export function journeyPosition(engine: CompiledCampaigns, journey: Journey): JourneyPosition {
-  const campaign = engine.campaigns.get(journey.campaign);
+export function journeyPosition(compiled: CompiledCampaigns, journey: Journey): JourneyPosition {
+  const campaign = compiled.campaigns.get(journey.campaign);
   if (!campaign) return { kind: "stop", reason: "campaign_deleted" };
   if (!campaign.enabled && campaign.whenDisabled === "stop")
     return { kind: "stop", reason: "campaign_disabled" };
-  journey.version ??= engine.versions.get(campaign.id);
+  journey.version ??= compiled.versions.get(campaign.id);
   if (typeof journey.step === "number") journey.step = campaign.steps[journey.step]?.id ?? PAST_LAST_STEP;
   if (journey.step === PAST_LAST_STEP) return { kind: "past_last", campaign };
-  const stepIndex = engine.stepIndex.get(campaign.id)!;
+  const stepIndex = compiled.stepIndex.get(campaign.id)!;
   const index = stepIndex.get(journey.step);
   if (index !== undefined) {
     if (campaign.steps[index]!.type !== "waitForEvent") journey.awaitingSince = undefined;
@@ -53,9 +53,13 @@ export function stepIdAt(campaign: Campaign, index: number): string {
 }
 
 /** A journey that crossed an edit never decides the same send step twice (a loop in one version may). */
-export function alreadySentAcrossEdit(engine: CompiledCampaigns, journey: Journey, stepId: string): boolean {
+export function alreadySentAcrossEdit(
+  compiled: CompiledCampaigns,
+  journey: Journey,
+  stepId: string,
+): boolean {
   return (
-    journey.version !== engine.versions.get(journey.campaign) &&
+    journey.version !== compiled.versions.get(journey.campaign) &&
     (journey.sentSteps?.includes(stepId) ?? false)
   );
 }

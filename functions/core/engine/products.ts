@@ -6,11 +6,11 @@ import { getOwn } from "../state/data-record.ts";
 
 /** The products a message is about, chosen when the journey starts (or is debounced). */
 export function selectProducts(spec: ProductsSpec, scope: ConditionScope): Item[] {
-  const { state, now, config } = scope;
+  const { state, now, settings } = scope;
   let items: Item[];
   if (spec.from === "viewedNotBought") {
     items = Object.entries(state.products)
-      .filter(([, p]) => p.viewedAt !== undefined && now - p.viewedAt <= config.traits.viewedInterestWindow)
+      .filter(([, p]) => p.viewedAt !== undefined && now - p.viewedAt <= settings.traits.viewedInterestWindow)
       .filter(([, p]) => p.boughtAt === undefined || p.boughtAt < p.viewedAt!)
       .sort((a, b) => b[1].viewedAt! - a[1].viewedAt! || a[0].localeCompare(b[0]))
       .map(([productId, p]) => ({ ...p.item, productId }));

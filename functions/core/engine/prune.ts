@@ -10,11 +10,11 @@ import type { CompiledCampaigns } from "./compile.ts";
  * Keeps the customer item bounded (docs/state.md): every part has a count, age or size limit from
  * engine.json's `retention`, and the whole item a size backstop, so any customer stays writable.
  */
-export function pruneState(engine: CompiledCampaigns, state: CustomerState, now: number): void {
-  const { config } = engine;
-  const limits = config.retention;
-  pruneCapCounts(state, config.frequencyCap.window, now);
-  keepTopBrands(state, limits.brands, now, config.traits.affinityHalfLifeDays);
+export function pruneState(compiled: CompiledCampaigns, state: CustomerState, now: number): void {
+  const { settings } = compiled;
+  const limits = settings.retention;
+  pruneCapCounts(state, settings.frequencyCap.window, now);
+  keepTopBrands(state, limits.brands, now, settings.traits.affinityHalfLifeDays);
   // The maps are scanned every 16th change: expired entries are harmless meanwhile (readers check times).
   if (state.version % 16 === 0) {
     for (const [key, until] of Object.entries(state.reentryLocks))
@@ -22,7 +22,7 @@ export function pruneState(engine: CompiledCampaigns, state: CustomerState, now:
     const keepFinished = now - limits.finishedJourneys;
     for (const [id, at] of Object.entries(state.finished)) if (at < keepFinished) delete state.finished[id];
     dropOldCarts(state, limits.carts.max, now - limits.carts.maxAge);
-    dropUnusedTopics(state, engine.topicsUsed, limits.topics);
+    dropUnusedTopics(state, compiled.topicsUsed, limits.topics);
   }
   // Counts are checked on every change, against a slack of 16 so the sort runs rarely.
   keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
@@ -34,7 +34,7 @@ export function pruneState(engine: CompiledCampaigns, state: CustomerState, now:
       .forEach(([key]) => {
         delete state.reentryLocks[key];
       });
-  enforceSizeBackstop(engine, state, limits.stateBytes);
+  enforceSizeBackstop(compiled, state, limits.stateBytes);
 }
 
 /** Keeps the `max` newest entries (by `time`) once there are 16 more. */
@@ -81,7 +81,7 @@ function dropUnusedTopics(state: CustomerState, used: ReadonlySet<string>, max: 
  * Last, the oldest running journeys of marketing campaigns end (remembered as finished, so they
  * do not start again). Consent, suppressions, transactional journeys and the outbox are never dropped.
  */
-function enforceSizeBackstop(engine: CompiledCampaigns, state: CustomerState, maxBytes: number): void {
+function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, maxBytes: number): void {
   // Measuring is a JSON.stringify: a small state is measured every 4th change only (one change
   // adds at most tens of KB, bounded by the item caps, so the 400 KB limit is not reached between).
   const measured = measuredBytes.get(state);
@@ -97,7 +97,7 @@ function enforceSizeBackstop(engine: CompiledCampaigns, state: CustomerState, ma
     () => halve(state.finished, (at) => at),
     () => halve(state.reentryLocks, (until) => Math.abs(until)),
     () => halve(state.carts, (cart) => cart.at),
-    () => dropOldestMarketingJourney(engine, state),
+    () => dropOldestMarketingJourney(compiled, state),
   ];
   const fits = () => {
     const bytes = JSON.stringify(state).length;
@@ -110,10 +110,10 @@ function enforceSizeBackstop(engine: CompiledCampaigns, state: CustomerState, ma
 
 const measuredBytes = new WeakMap<CustomerState, number>();
 
-function dropOldestMarketingJourney(engine: CompiledCampaigns, state: CustomerState): boolean {
+function dropOldestMarketingJourney(compiled: CompiledCampaigns, state: CustomerState): boolean {
   let oldest: Journey | undefined;
   for (const journey of state.journeys) {
-    const campaign = engine.campaigns.get(journey.campaign);
+    const campaign = compiled.campaigns.get(journey.campaign);
     const marketing =
       campaign !== undefined &&
       campaign.kind === "marketing" &&

@@ -23,13 +23,13 @@ export type Recheck =
  * Its own count toward the cap is left out of the judgement.
  */
 export function recheckSend(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   entry: MessageEntry,
   now: number,
 ): Recheck {
-  const { config } = engine;
-  const campaign = engine.campaigns.get(entry.campaign);
+  const { settings } = compiled;
+  const campaign = compiled.campaigns.get(entry.campaign);
   const step = campaign?.steps.find((s) => s.id === entry.step);
   const send = step?.type === "send" ? step : undefined;
   const counted =
@@ -39,7 +39,7 @@ export function recheckSend(
   if (
     entry.marketing &&
     entry.decidedAt !== undefined &&
-    now - entry.decidedAt > config.outbox.marketingExpiry
+    now - entry.decidedAt > settings.outbox.marketingExpiry
   )
     return suppress("expired");
   if (state.suppressedAddresses.includes(entry.to.toLowerCase())) return suppress("suppressed_address");
@@ -51,8 +51,8 @@ export function recheckSend(
     campaign,
     step: send,
     now,
-    zone: customerZone(state, config),
-    config,
+    zone: customerZone(state, settings),
+    settings,
   });
   if (verdict.outcome === "send") return { outcome: "send" };
   if (verdict.outcome === "defer") return verdict;

@@ -33,23 +33,23 @@ const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "satur
  * window must run (the simulator sweeps a day at a time, the AWS sweep an hour at a time).
  */
 export function scheduleOccurrences(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   from: number,
   to: number,
 ): Occurrence[] {
-  const zone = customerZone(state, engine.config);
+  const zone = customerZone(state, compiled.settings);
   const first = localParts(from, zone).dayNumber;
   const last = localParts(to, zone).dayNumber;
-  const occurrences: Occurrence[] = [...sharedOccurrences(engine, zone, from, to, first, last)];
-  for (const bound of engine.scheduleTriggers) {
+  const occurrences: Occurrence[] = [...sharedOccurrences(compiled, zone, from, to, first, last)];
+  for (const bound of compiled.scheduleTriggers) {
     const { campaign, trigger } = bound;
     if (trigger.dates) {
       for (const dated of datedOccurrences(bound, state, zone, first, last))
         if (dated.at >= from && dated.at < to)
           occurrences.push({ campaignId: campaign.id, triggerId: trigger.id, ...dated });
     } else if (trigger.atHourFrom) {
-      const minute = minuteOfSend(bound, state, engine);
+      const minute = minuteOfSend(bound, state, compiled);
       if (minute !== undefined) pushDaily(occurrences, bound, zone, from, to, first, last, minute);
     }
   }
@@ -58,13 +58,13 @@ export function scheduleOccurrences(
 
 /** The occurrences of one schedule trigger whose local time falls in [from, to), in time order. */
 export function triggerOccurrences(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   bound: Bound<"schedule">,
   from: number,
   to: number,
 ): Occurrence[] {
-  const zone = customerZone(state, engine.config);
+  const zone = customerZone(state, compiled.settings);
   const first = localParts(from, zone).dayNumber;
   const last = localParts(to, zone).dayNumber;
   const { campaign, trigger } = bound;
@@ -74,7 +74,7 @@ export function triggerOccurrences(
       if (dated.at >= from && dated.at < to)
         found.push({ campaignId: campaign.id, triggerId: trigger.id, ...dated });
   } else {
-    const minute = minuteOfSend(bound, state, engine);
+    const minute = minuteOfSend(bound, state, compiled);
     if (minute !== undefined) pushDaily(found, bound, zone, from, to, first, last, minute);
   }
   return found.length > 1 ? found.sort((a, b) => a.at - b.at) : found;
@@ -87,23 +87,23 @@ const sharedCache = new WeakMap<CompiledCampaigns, Map<string, readonly Occurren
  * every customer of that zone in that window, so a sweep computes them once per zone.
  */
 function sharedOccurrences(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   zone: string,
   from: number,
   to: number,
   first: number,
   last: number,
 ): readonly Occurrence[] {
-  let cache = sharedCache.get(engine);
+  let cache = sharedCache.get(compiled);
   if (!cache) {
     cache = new Map();
-    sharedCache.set(engine, cache);
+    sharedCache.set(compiled, cache);
   }
   const cacheKey = `${zone}|${from}|${to}`;
   let shared = cache.get(cacheKey);
   if (!shared) {
     const found: Occurrence[] = [];
-    for (const bound of engine.scheduleTriggers) {
+    for (const bound of compiled.scheduleTriggers) {
       if (bound.trigger.dates || bound.trigger.atHourFrom) continue;
       pushDaily(found, bound, zone, from, to, first, last, clockTimeToMinutes(bound.trigger.at));
     }
@@ -140,12 +140,12 @@ function pushDaily(
 
 /** Runs one occurrence at its time: its conditions are checked then, and the journey starts. */
 export function runOccurrence(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   occurrence: Occurrence,
 ): Decision[] {
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
-  const campaign = engine.campaigns.get(occurrence.campaignId);
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
+  const campaign = compiled.campaigns.get(occurrence.campaignId);
   const trigger = campaign?.triggers.find((t) => t.id === occurrence.triggerId);
   if (!campaign || !trigger) return accumulator.decisions;
   const scope = scopeAt(accumulator, occurrence.at);
@@ -156,7 +156,7 @@ export function runOccurrence(
   if (trigger.products) context.products = selectProducts(trigger.products, scope);
   startJourney(accumulator, { campaign, trigger, key: occurrence.key, at: occurrence.at, context });
   if (accumulator.decisions.length > 0) {
-    pruneState(engine, state, occurrence.at);
+    pruneState(compiled, state, occurrence.at);
     state.version++;
   }
   return accumulator.decisions;
@@ -165,10 +165,10 @@ export function runOccurrence(
 function minuteOfSend(
   { trigger }: Bound<"schedule">,
   state: CustomerState,
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
 ): number | undefined {
   if (!trigger.atHourFrom) return clockTimeToMinutes(trigger.at);
-  const accumulator: DecisionAccumulator = { engine, state, decisions: [] };
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const hour = readPath(scopeAt(accumulator, 0).facts, trigger.atHourFrom);
   return typeof hour === "number" && hour >= 0 && hour < 24 ? hour * 60 : undefined;
 }
@@ -223,14 +223,14 @@ function namedDates(state: CustomerState, paths: string[], zone: string): [strin
 
 /** The decisions of the campaign's occurrences in the window, run on `state` (which they change). */
 export function dueDecisions(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   campaignId: string,
   from: number,
   to: number,
 ): Decision[] {
   const decisions: Decision[] = [];
-  for (const occurrence of scheduleOccurrences(engine, state, from, to))
-    if (occurrence.campaignId === campaignId) decisions.push(...runOccurrence(engine, state, occurrence));
+  for (const occurrence of scheduleOccurrences(compiled, state, from, to))
+    if (occurrence.campaignId === campaignId) decisions.push(...runOccurrence(compiled, state, occurrence));
   return decisions;
 }

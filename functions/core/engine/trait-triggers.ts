@@ -15,32 +15,32 @@ export type TraitSnapshot = {
 
 /** The trait values trait triggers compare, before and after an event; undefined when no campaign has one. */
 export function traitSnapshot(
-  engine: CompiledCampaigns,
+  compiled: CompiledCampaigns,
   state: CustomerState,
   event: CustomerEvent,
   now: number,
 ): TraitSnapshot | undefined {
-  if (engine.traitTriggers.length === 0) return undefined;
-  const config = engine.config;
-  const used = engine.traitsUsed;
+  if (compiled.traitTriggers.length === 0) return undefined;
+  const settings = compiled.settings;
+  const used = compiled.traitsUsed;
   const brands = new Map<string, number>();
   if (used.has("brandAffinity")) {
     const detail = event.detail as { product?: { brand?: unknown }; items?: { brand?: unknown }[] };
     const brand = detail.product?.brand;
-    if (typeof brand === "string") brands.set(brand, brandAffinityNow(state, brand, now, config));
+    if (typeof brand === "string") brands.set(brand, brandAffinityNow(state, brand, now, settings));
     for (const item of detail.items ?? [])
       if (typeof item.brand === "string")
-        brands.set(item.brand, brandAffinityNow(state, item.brand, now, config));
+        brands.set(item.brand, brandAffinityNow(state, item.brand, now, settings));
   }
   return {
     numbers: {
-      propensity: used.has("propensity") ? propensity(state, now, config) : 0,
+      propensity: used.has("propensity") ? propensity(state, now, settings) : 0,
       ordersCount: state.orders.count,
       deliveredCount: state.orders.deliveredCount,
       lifetimeSpend: state.orders.lifetimeSpend,
       loyaltyBalance: state.loyalty.balance,
     },
-    cohort: used.has("spendCohort") ? spendCohort(state, now, config) : "",
+    cohort: used.has("spendCohort") ? spendCohort(state, now, settings) : "",
     brands,
   };
 }
@@ -51,7 +51,7 @@ export function startTraitJourneys(
   after: TraitSnapshot,
   event: ScopeEvent,
   now: number,
-  bounds: readonly Bound<"trait">[] = accumulator.engine.traitTriggers,
+  bounds: readonly Bound<"trait">[] = accumulator.compiled.traitTriggers,
 ): void {
   for (const { campaign, trigger } of bounds) {
     for (const key of crossings(
@@ -85,7 +85,7 @@ function crossings(
   after: TraitSnapshot,
 ): string[] {
   if (movesUp !== undefined) {
-    const ranking = getOwn(accumulator.engine.config.rankings, movesUp) ?? [];
+    const ranking = getOwn(accumulator.compiled.settings.rankings, movesUp) ?? [];
     const from = trait === "spendCohort" ? before.cohort : String(getOwn(before.numbers, trait));
     const to = trait === "spendCohort" ? after.cohort : String(getOwn(after.numbers, trait));
     return ranking.indexOf(to) > ranking.indexOf(from) ? [to] : [];

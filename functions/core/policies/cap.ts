@@ -40,10 +40,10 @@ function compareText(a: string, b: string): number {
 type Cap = { max: number; window: number };
 
 /** The slots of `max` a class may fill: the reserves of the classes above it are not its to use. */
-export function slotsOf(config: EngineSettings, capClass: CapClass, max: number): number {
+export function slotsOf(settings: EngineSettings, capClass: CapClass, max: number): number {
   const rank = classRank(capClass);
   let reserved = 0;
-  for (const above of capClasses.slice(0, rank)) reserved += config.frequencyCap.classes[above].reserve;
+  for (const above of capClasses.slice(0, rank)) reserved += settings.frequencyCap.classes[above].reserve;
   return max - reserved;
 }
 
@@ -55,12 +55,12 @@ export function capAllows(
   state: CustomerState,
   cap: Cap,
   capClass: CapClass,
-  config: EngineSettings,
+  settings: EngineSettings,
   now: number,
 ): boolean {
   const since = now - cap.window;
-  if (countSince(state.marketingSends, since) >= slotsOf(config, capClass, cap.max)) return false;
-  const classMax = config.frequencyCap.classes[capClass].max;
+  if (countSince(state.marketingSends, since) >= slotsOf(settings, capClass, cap.max)) return false;
+  const classMax = settings.frequencyCap.classes[capClass].max;
   return classMax === undefined || countSince(getOwn(state.classSends, capClass) ?? [], since) < classMax;
 }
 

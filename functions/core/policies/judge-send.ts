@@ -31,7 +31,7 @@ export type SendRequest = {
   step: SendStep;
   now: number;
   zone: string;
-  config: EngineSettings;
+  settings: EngineSettings;
   /** When the step first became due: a "best" send time is counted from it (absent: not moved). */
   dueAt?: number;
 };
@@ -51,12 +51,12 @@ export function addressFor(state: CustomerState, channel: Channel): string | und
  * hard ones (no address, suppressed address). Order matters for the reason reported: holdout
  * first (an assignment, not a state), then address, consent, support, cap; the send time (best hour, send window, quiet hours) defers last.
  */
-export function judgeSend({ state, campaign, step, now, zone, config, dueAt }: SendRequest): SendVerdict {
+export function judgeSend({ state, campaign, step, now, zone, settings, dueAt }: SendRequest): SendVerdict {
   const marketing = isMarketing(campaign, step);
   const overrides = campaign.policies;
   if (
     marketing &&
-    inHoldout(state.customerId, campaign.id, overrides.holdoutPercent ?? config.holdoutPercent)
+    inHoldout(state.customerId, campaign.id, overrides.holdoutPercent ?? settings.holdoutPercent)
   )
     return { outcome: "suppress", reason: "holdout" };
 
@@ -70,14 +70,14 @@ export function judgeSend({ state, campaign, step, now, zone, config, dueAt }: S
   if (consentReason) return { outcome: "suppress", reason: consentReason };
   if (state.openTickets.length > 0) return { outcome: "suppress", reason: "support_ticket_open" };
 
-  const cap = overrides.frequencyCap ?? config.frequencyCap;
-  if (cap && !capAllows(state, cap, capClassOf(campaign, step), config, now))
+  const cap = overrides.frequencyCap ?? settings.frequencyCap;
+  if (cap && !capAllows(state, cap, capClassOf(campaign, step), settings, now))
     return { outcome: "suppress", reason: "frequency_cap" };
 
-  const hours = sendHoursOf(campaign, step, config);
+  const hours = sendHoursOf(campaign, step, settings);
   const earliest =
     step.sendTime === "best" && dueAt !== undefined
-      ? bestSendAt(dueAt, zone, hours, bestSendHour(state, config), config)
+      ? bestSendAt(dueAt, zone, hours, bestSendHour(state, settings), settings)
       : now;
   const sendAt = nextSendableAt(Math.max(earliest, now), zone, hours);
   if (sendAt > now) return { outcome: "defer", until: sendAt };

@@ -13,14 +13,14 @@ const HOUR_MINUTES = 60;
 const DAY_MINUTES = 24 * HOUR_MINUTES;
 
 /** The send window and quiet hours a marketing send of this step meets: the campaign's, else the engine's. */
-export function sendHoursOf(campaign: Campaign, step: SendStep, config: EngineSettings): SendHours {
+export function sendHoursOf(campaign: Campaign, step: SendStep, settings: EngineSettings): SendHours {
   const overrides = campaign.policies;
   const hours: SendHours = {};
-  const quiet = overrides.quietHours ?? config.quietHours;
+  const quiet = overrides.quietHours ?? settings.quietHours;
   if (quiet !== false && quiet.channels.includes(step.channel))
     hours.quiet = { start: clockTimeToMinutes(quiet.start), end: clockTimeToMinutes(quiet.end) };
   const own = overrides.sendWindows?.[step.channel];
-  const window = own ?? config.sendWindows[step.channel];
+  const window = own ?? settings.sendWindows[step.channel];
   if (window) hours.window = { start: clockTimeToMinutes(window.start), end: clockTimeToMinutes(window.end) };
   return hours;
 }
@@ -80,11 +80,11 @@ export function bestSendAt(
   zone: string,
   hours: SendHours,
   bestHour: number | undefined,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): number {
   const start =
     bestHour === undefined
-      ? clockTimeToMinutes(config.sendTime.defaultAt)
+      ? clockTimeToMinutes(settings.sendTime.defaultAt)
       : (allowedHourNear(bestHour, hours) ?? bestHour) * HOUR_MINUTES;
   const sinceStart = (localParts(dueAt, zone).minuteOfDay - start + DAY_MINUTES) % DAY_MINUTES;
   const target = sinceStart < HOUR_MINUTES ? dueAt : nextLocalTime(dueAt, zone, start);

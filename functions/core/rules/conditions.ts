@@ -12,7 +12,7 @@ export type ConditionScope = {
   state: CustomerState;
   now: number;
   zone: string;
-  config: EngineSettings;
+  settings: EngineSettings;
 };
 
 export function holds(condition: Condition | undefined, scope: ConditionScope): boolean {
@@ -24,7 +24,7 @@ export function holds(condition: Condition | undefined, scope: ConditionScope): 
     const productId = readPath(scope.facts.event, "product.productId") as string | undefined;
     if (!productId) return false;
     const { kinds, alertKind } = condition.interest;
-    return isInterested(getOwn(scope.state.products, productId), kinds, alertKind, scope.now, scope.config);
+    return isInterested(getOwn(scope.state.products, productId), kinds, alertKind, scope.now, scope.settings);
   }
   const value = readPath(scope.facts, condition.path);
   switch (condition.op) {
@@ -60,7 +60,7 @@ export function holds(condition: Condition | undefined, scope: ConditionScope): 
           condition.value
       );
     case "rankAbove": {
-      const ranking = getOwn(scope.config.rankings, condition.ranking) ?? [];
+      const ranking = getOwn(scope.settings.rankings, condition.ranking) ?? [];
       const rank = ranking.indexOf(value as string);
       const refRank = ranking.indexOf(readPath(scope.facts, condition.ref) as string);
       return rank >= 0 && rank > refRank;

@@ -20,15 +20,15 @@ export type Facts = {
 export type FactsInput = {
   state: CustomerState;
   now: number;
-  config: EngineSettings;
+  settings: EngineSettings;
   event?: { type: string; detail: Record<string, unknown> } | undefined;
   journey?: Record<string, unknown> | undefined;
   triggerId?: string | undefined;
 };
 
 /** Built per condition scope: reads are lazy, since most conditions touch one or two roots. */
-export function buildFacts({ state, now, config, event, journey, triggerId }: FactsInput): Facts {
-  return new FactsView(state, now, config, event?.detail, journey, triggerId);
+export function buildFacts({ state, now, settings, event, journey, triggerId }: FactsInput): Facts {
+  return new FactsView(state, now, settings, event?.detail, journey, triggerId);
 }
 
 class FactsView implements Facts {
@@ -40,7 +40,7 @@ class FactsView implements Facts {
   constructor(
     private readonly state: CustomerState,
     private readonly now: number,
-    private readonly config: EngineSettings,
+    private readonly settings: EngineSettings,
     readonly event: Record<string, unknown> | undefined,
     readonly journey: Record<string, unknown> | undefined,
     triggerId: string | undefined,
@@ -55,7 +55,7 @@ class FactsView implements Facts {
     return this.state.loyalty;
   }
   get traits(): Traits {
-    this.traitView ??= computeTraits(this.state, this.now, this.config);
+    this.traitView ??= computeTraits(this.state, this.now, this.settings);
     return this.traitView;
   }
   get consent(): Record<string, unknown> {

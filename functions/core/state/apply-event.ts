@@ -10,13 +10,13 @@ import { decayedAffinity } from "./traits.ts";
 
 const VIEW_TIMES_KEPT = 50;
 
-export function customerZone(state: CustomerState, config: EngineSettings): string {
-  return state.profile.timezone ?? config.defaultTimezone;
+export function customerZone(state: CustomerState, settings: EngineSettings): string {
+  return state.profile.timezone ?? settings.defaultTimezone;
 }
 
 /** Folds one customer event into the state: profile, consent, activity, orders, interest, traits' inputs. */
-export function applyEvent(state: CustomerState, event: CustomerEvent, config: EngineSettings): void {
-  applyOrderedFields(state, event, config);
+export function applyEvent(state: CustomerState, event: CustomerEvent, settings: EngineSettings): void {
+  applyOrderedFields(state, event, settings);
   const at = event.at;
   if (!event.type.startsWith("email.") && !event.type.startsWith("sms.")) {
     state.activity.lastActiveAt = Math.max(state.activity.lastActiveAt ?? at, at);
@@ -31,27 +31,27 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
     case "product.viewed":
       state.activity.viewTimes.push(at);
       if (state.activity.viewTimes.length > VIEW_TIMES_KEPT) state.activity.viewTimes.shift();
-      touchProduct(state, event.detail.product, config).viewedAt = at;
-      addAffinity(state, event.detail.product.brand, config.traits.affinityWeights.view, at, config);
+      touchProduct(state, event.detail.product, settings).viewedAt = at;
+      addAffinity(state, event.detail.product.brand, settings.traits.affinityWeights.view, at, settings);
       return;
     case "product.alert_requested": {
-      const interest = productInterest(state, event.detail.productId, config);
+      const interest = productInterest(state, event.detail.productId, settings);
       interest.alerts = { ...interest.alerts, [event.detail.kind]: at };
       return;
     }
     case "wishlist.added":
-      touchProduct(state, event.detail.product, config).wishlistedAt = at;
-      addAffinity(state, event.detail.product.brand, config.traits.affinityWeights.wishlist, at, config);
+      touchProduct(state, event.detail.product, settings).wishlistedAt = at;
+      addAffinity(state, event.detail.product.brand, settings.traits.affinityWeights.wishlist, at, settings);
       return;
     case "wishlist.removed":
-      delete productInterest(state, event.detail.product.productId, config).wishlistedAt;
+      delete productInterest(state, event.detail.product.productId, settings).wishlistedAt;
       return;
     case "cart.updated":
       state.activity.lastCartUpdateAt = Math.max(state.activity.lastCartUpdateAt ?? at, at);
-      updateCart(state, event.detail.cartId, event.detail.items, event.detail.total, at, config);
+      updateCart(state, event.detail.cartId, event.detail.items, event.detail.total, at, settings);
       return;
     case "order.placed":
-      recordOrder(state, event.detail, at, config);
+      recordOrder(state, event.detail, at, settings);
       return;
     case "order.shipped":
     case "order.delivered":
@@ -69,7 +69,7 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       if (event.type === "order.delivered" && order?.status !== "delivered") state.orders.deliveredCount++;
       if (order) order.status = status;
       // An order the engine never saw placed is remembered by id, so a repeat is not counted again.
-      else recordUnknownOrder(state, event.detail.orderId, at, status, config);
+      else recordUnknownOrder(state, event.detail.orderId, at, status, settings);
       return;
     }
     case "loyalty.enrolled":
@@ -82,14 +82,14 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, config: E
       return;
     case "support.ticket_opened":
       if (!state.openTickets.includes(event.detail.ticketId)) state.openTickets.push(event.detail.ticketId);
-      if (state.openTickets.length > config.retention.openTickets) state.openTickets.shift();
+      if (state.openTickets.length > settings.retention.openTickets) state.openTickets.shift();
       return;
     case "app.opened":
-      countLocalHour(state, "appOpenHours", at, config);
+      countLocalHour(state, "appOpenHours", at, settings);
       return;
     case "email.engaged":
       if (event.detail.kind === "clicked" && event.detail.likelyMachineClick !== true)
-        countLocalHour(state, "clickHours", at, config);
+        countLocalHour(state, "clickHours", at, settings);
       return;
     case "support.ticket_resolved":
       state.openTickets = state.openTickets.filter((id) => id !== event.detail.ticketId);
@@ -104,10 +104,10 @@ function countLocalHour(
   state: CustomerState,
   field: "clickHours" | "appOpenHours",
   at: number,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): void {
   const hours = state.activity[field] ?? new Array<number>(24).fill(0);
-  const hour = localParts(at, customerZone(state, config)).hour;
+  const hour = localParts(at, customerZone(state, settings)).hour;
   hours[hour] = (hours[hour] ?? 0) + 1;
   state.activity[field] = hours;
 }
@@ -117,10 +117,10 @@ function recordUnknownOrder(
   orderId: string,
   at: number,
   status: CustomerState["orders"]["recent"][number]["status"],
-  config: EngineSettings,
+  settings: EngineSettings,
 ): void {
   state.orders.recent.push({ orderId, at, total: 0, items: [], fulfillment: "unknown", status });
-  if (state.orders.recent.length > config.retention.orders) state.orders.recent.shift();
+  if (state.orders.recent.length > settings.retention.orders) state.orders.recent.shift();
 }
 
 function updateCart(
@@ -129,7 +129,7 @@ function updateCart(
   items: Item[],
   total: number,
   at: number,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): void {
   const previous = getOwn(state.carts, cartId)?.items ?? [];
   for (const item of previous) {
@@ -140,16 +140,16 @@ function updateCart(
     delete state.carts[cartId];
     return;
   }
-  const kept = compactItems(items, config);
+  const kept = compactItems(items, settings);
   setOwn(state.carts, cartId, { items: kept, total, at });
-  dropOldCarts(state, config.retention.carts.max);
+  dropOldCarts(state, settings.retention.carts.max);
   const known = new Set(previous.map((item) => item.productId));
   for (const item of kept) {
-    const interest = touchProduct(state, item, config);
+    const interest = touchProduct(state, item, settings);
     interest.inCart = cartId;
     interest.cartAt = at;
     if (!known.has(item.productId))
-      addAffinity(state, item.brand, config.traits.affinityWeights.cart, at, config);
+      addAffinity(state, item.brand, settings.traits.affinityWeights.cart, at, settings);
   }
 }
 
@@ -172,7 +172,7 @@ function recordOrder(
   state: CustomerState,
   detail: Extract<CustomerEvent, { type: "order.placed" }>["detail"],
   at: number,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): void {
   const { orders } = state;
   if (orders.recent.some((o) => o.orderId === detail.orderId)) return;
@@ -180,26 +180,26 @@ function recordOrder(
   orders.lifetimeSpend += detail.total;
   orders.firstOrderAt = Math.min(orders.firstOrderAt ?? at, at);
   orders.lastOrderAt = Math.max(orders.lastOrderAt ?? at, at);
-  orders.spendHistory = orders.spendHistory.filter(([when]) => when > at - config.traits.spendWindow);
+  orders.spendHistory = orders.spendHistory.filter(([when]) => when > at - settings.traits.spendWindow);
   orders.spendHistory.push([at, detail.total]);
-  if (orders.spendHistory.length > config.retention.spendHistory) orders.spendHistory.shift();
-  const hour = localParts(at, customerZone(state, config)).hour;
+  if (orders.spendHistory.length > settings.retention.spendHistory) orders.spendHistory.shift();
+  const hour = localParts(at, customerZone(state, settings)).hour;
   orders.localHourCounts[hour] = (orders.localHourCounts[hour] ?? 0) + 1;
   orders.recent.push({
     orderId: detail.orderId,
     at,
     total: detail.total,
-    items: compactItems(detail.items, config),
+    items: compactItems(detail.items, settings),
     fulfillment: detail.fulfillment,
     status: "placed",
   });
-  if (orders.recent.length > config.retention.orders) orders.recent.shift();
+  if (orders.recent.length > settings.retention.orders) orders.recent.shift();
   for (const item of detail.items) {
-    touchProduct(state, item, config).boughtAt = at;
-    addAffinity(state, item.brand, config.traits.affinityWeights.purchase, at, config);
+    touchProduct(state, item, settings).boughtAt = at;
+    addAffinity(state, item.brand, settings.traits.affinityWeights.purchase, at, settings);
   }
   // An order closes the customer's open carts.
-  for (const cartId of Object.keys(state.carts)) updateCart(state, cartId, [], 0, at, config);
+  for (const cartId of Object.keys(state.carts)) updateCart(state, cartId, [], 0, at, settings);
 }
 
 function addAffinity(
@@ -207,27 +207,27 @@ function addAffinity(
   brand: string | undefined,
   weight: number,
   at: number,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): void {
   if (!brand) return;
   const entry = getOwn(state.brandAffinity, brand);
-  const current = entry ? decayedAffinity(entry, at, config.traits.affinityHalfLifeDays) : 0;
+  const current = entry ? decayedAffinity(entry, at, settings.traits.affinityHalfLifeDays) : 0;
   setOwn(state.brandAffinity, brand, [current + weight, at]);
 }
 
-function touchProduct(state: CustomerState, item: Item, config: EngineSettings): ProductInterest {
-  const interest = productInterest(state, item.productId, config);
-  interest.item = compactItem({ ...interest.item, ...item }, config, true);
+function touchProduct(state: CustomerState, item: Item, settings: EngineSettings): ProductInterest {
+  const interest = productInterest(state, item.productId, settings);
+  interest.item = compactItem({ ...interest.item, ...item }, settings, true);
   if (item.brand) interest.brand = item.brand;
   return interest;
 }
 
-function productInterest(state: CustomerState, productId: string, config: EngineSettings): ProductInterest {
+function productInterest(state: CustomerState, productId: string, settings: EngineSettings): ProductInterest {
   let interest = getOwn(state.products, productId);
   if (!interest) {
     interest = {};
     setOwn(state.products, productId, interest);
-    pruneProducts(state, config.retention.products);
+    pruneProducts(state, settings.retention.products);
   }
   return interest;
 }
@@ -259,7 +259,7 @@ export function isInterested(
   kinds: readonly ("wishlist" | "alert" | "cart" | "viewed")[],
   alertKind: "back_in_stock" | "price_drop" | undefined,
   now: number,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): boolean {
   if (!interest) return false;
   const since: number[] = [];
@@ -270,7 +270,7 @@ export function isInterested(
     if (
       kind === "viewed" &&
       interest.viewedAt !== undefined &&
-      now - interest.viewedAt <= config.traits.viewedInterestWindow
+      now - interest.viewedAt <= settings.traits.viewedInterestWindow
     )
       since.push(interest.viewedAt);
     if (kind === "alert") {

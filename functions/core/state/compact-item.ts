@@ -10,8 +10,8 @@ const NUMBER_FIELDS = ["quantity", "price", "replenishAfterDays"] as const;
  * The fields of an item that conditions and templates read, as the state keeps it: no extra fields
  * of the event, no text longer than the setting, a bounded list of upsell ids.
  */
-export function compactItem(item: Item, config: EngineSettings, stored = false): Item {
-  const { itemTextChars, listItems } = config.retention;
+export function compactItem(item: Item, settings: EngineSettings, stored = false): Item {
+  const { itemTextChars, listItems } = settings.retention;
   const kept: Item = { productId: item.productId };
   for (const field of TEXT_FIELDS) {
     if (stored && NOT_STORED.has(field)) continue;
@@ -24,6 +24,6 @@ export function compactItem(item: Item, config: EngineSettings, stored = false):
 }
 
 /** The first items of a list (an order, a cart), compacted for the state. */
-export function compactItems(items: readonly Item[], config: EngineSettings): Item[] {
-  return items.slice(0, config.retention.listItems).map((item) => compactItem(item, config, true));
+export function compactItems(items: readonly Item[], settings: EngineSettings): Item[] {
+  return items.slice(0, settings.retention.listItems).map((item) => compactItem(item, settings, true));
 }

@@ -23,7 +23,11 @@ type Status = "opted_in" | "opted_out";
  * Applying it again, or late, or out of order, leaves each field with its latest writer's value, so
  * a replay may always apply it (see applied-events.ts).
  */
-export function applyOrderedFields(state: CustomerState, event: CustomerEvent, config: EngineSettings): void {
+export function applyOrderedFields(
+  state: CustomerState,
+  event: CustomerEvent,
+  settings: EngineSettings,
+): void {
   const stamp = writeStamp(event.at, event.id);
   const write = (field: string, apply: () => void) => {
     if (claimField(state, field, stamp)) apply();
@@ -53,7 +57,7 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent, c
         for (const key of Object.keys(attributes))
           write(`attribute.${key}`, () => setOwn(changes, key, attributes[key]));
         state.profile.attributes = mergedRecord(state.profile.attributes, changes);
-        boundAttributes(state, config);
+        boundAttributes(state, settings);
       }
       if (event.type === "customer.signed_up")
         state.profile.signedUpAt = Math.min(state.profile.signedUpAt ?? event.at, event.at);
@@ -73,13 +77,13 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent, c
     }
     // Suppressions only grow: in any order they end the same.
     case "email.bounced":
-      if (event.detail.bounceType === "permanent") suppressAddress(state, event.detail.address, config);
+      if (event.detail.bounceType === "permanent") suppressAddress(state, event.detail.address, settings);
       return;
     case "email.complained":
-      suppressAddress(state, event.detail.address, config);
+      suppressAddress(state, event.detail.address, settings);
       return;
     case "sms.opted_out":
-      suppressAddress(state, event.detail.phone, config);
+      suppressAddress(state, event.detail.phone, settings);
       consent("sms", "opted_out");
       return;
     default:
@@ -88,13 +92,13 @@ export function applyOrderedFields(state: CustomerState, event: CustomerEvent, c
 }
 
 /** The profile's own addresses are always kept; other suppressed addresses up to the setting, newest kept. */
-function suppressAddress(state: CustomerState, address: string, config: EngineSettings): void {
+function suppressAddress(state: CustomerState, address: string, settings: EngineSettings): void {
   const normalized = address.toLowerCase();
   const list = state.suppressedAddresses;
   if (!list.includes(normalized)) list.push(normalized);
   const own = new Set([state.profile.email?.toLowerCase(), state.profile.phone?.toLowerCase()]);
   let others = list.filter((entry) => !own.has(entry)).length;
-  for (let i = 0; i < list.length && others > config.retention.suppressedAddresses; )
+  for (let i = 0; i < list.length && others > settings.retention.suppressedAddresses; )
     if (own.has(list[i])) i++;
     else {
       list.splice(i, 1);
@@ -103,10 +107,10 @@ function suppressAddress(state: CustomerState, address: string, config: EngineSe
 }
 
 /** At most `max` attribute keys and `maxBytes` of JSON: the least recently written go first. */
-function boundAttributes(state: CustomerState, config: EngineSettings): void {
+function boundAttributes(state: CustomerState, settings: EngineSettings): void {
   const attributes = state.profile.attributes;
   if (!attributes) return;
-  const { max, maxBytes } = config.retention.attributes;
+  const { max, maxBytes } = settings.retention.attributes;
   let keys = Object.keys(attributes);
   if (keys.length <= max && JSON.stringify(attributes).length <= maxBytes) return;
   const stamp = (key: string) => getOwn(state.fieldStamps, `attribute.${key}`) ?? 0;

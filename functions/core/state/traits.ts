@@ -6,8 +6,8 @@ import { getOwn } from "./data-record.ts";
 export type Traits = TraitView;
 
 /** The computed traits of CAMPAIGNS.md as of `now`, each computed when first read (conditions read few). */
-export function computeTraits(state: CustomerState, now: number, config: EngineSettings): Traits {
-  return new TraitView(state, now, config);
+export function computeTraits(state: CustomerState, now: number, settings: EngineSettings): Traits {
+  return new TraitView(state, now, settings);
 }
 
 export class TraitView {
@@ -16,7 +16,7 @@ export class TraitView {
   constructor(
     private readonly state: CustomerState,
     private readonly now: number,
-    private readonly config: EngineSettings,
+    private readonly settings: EngineSettings,
   ) {}
 
   get ordersCount() {
@@ -38,18 +38,18 @@ export class TraitView {
     return this.state.activity.lastActiveAt;
   }
   get propensity() {
-    this.memo.propensity ??= propensity(this.state, this.now, this.config);
+    this.memo.propensity ??= propensity(this.state, this.now, this.settings);
     return this.memo.propensity;
   }
   get spendCohort() {
-    this.memo.spendCohort ??= spendCohort(this.state, this.now, this.config);
+    this.memo.spendCohort ??= spendCohort(this.state, this.now, this.settings);
     return this.memo.spendCohort;
   }
   get preferredHour() {
-    return preferredHour(this.state, this.config);
+    return preferredHour(this.state, this.settings);
   }
   get viewsInWindow() {
-    return countSince(this.state.activity.viewTimes, this.now - this.config.traits.viewCountWindow);
+    return countSince(this.state.activity.viewTimes, this.now - this.settings.traits.viewCountWindow);
   }
   get loyaltyBalance() {
     return this.state.loyalty.balance;
@@ -61,7 +61,7 @@ export class TraitView {
     return this.state.loyalty.enrolled;
   }
   get topBrands() {
-    this.memo.topBrands ??= topBrands(this.state, this.now, this.config, 3);
+    this.memo.topBrands ??= topBrands(this.state, this.now, this.settings, 3);
     return this.memo.topBrands;
   }
   /** Templates read own properties only (liquidjs ownPropertyOnly): they get a plain copy of every trait. */
@@ -96,24 +96,24 @@ export function brandAffinityNow(
   state: CustomerState,
   brand: string,
   now: number,
-  config: EngineSettings,
+  settings: EngineSettings,
 ): number {
   const entry = getOwn(state.brandAffinity, brand);
-  return entry ? decayedAffinity(entry, now, config.traits.affinityHalfLifeDays) : 0;
+  return entry ? decayedAffinity(entry, now, settings.traits.affinityHalfLifeDays) : 0;
 }
 
-function topBrands(state: CustomerState, now: number, config: EngineSettings, count: number): string[] {
+function topBrands(state: CustomerState, now: number, settings: EngineSettings, count: number): string[] {
   return Object.entries(state.brandAffinity)
     .map(
-      ([brand, entry]) => [brand, decayedAffinity(entry, now, config.traits.affinityHalfLifeDays)] as const,
+      ([brand, entry]) => [brand, decayedAffinity(entry, now, settings.traits.affinityHalfLifeDays)] as const,
     )
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, count)
     .map(([brand]) => brand);
 }
 
-export function propensity(state: CustomerState, now: number, config: EngineSettings): number {
-  const rules = config.traits.propensity;
+export function propensity(state: CustomerState, now: number, settings: EngineSettings): number {
+  const rules = settings.traits.propensity;
   const { lastActiveAt, lastCartUpdateAt, viewTimes } = state.activity;
   let score = 0;
   if (lastActiveAt !== undefined && now - lastActiveAt <= rules.activeRecent.within)
@@ -129,17 +129,17 @@ export function propensity(state: CustomerState, now: number, config: EngineSett
   return Math.min(1, Math.round(score * 1e6) / 1e6);
 }
 
-export function spendCohort(state: CustomerState, now: number, config: EngineSettings): string {
-  const since = now - config.traits.spendWindow;
+export function spendCohort(state: CustomerState, now: number, settings: EngineSettings): string {
+  const since = now - settings.traits.spendWindow;
   let spend = 0;
   for (const [at, total] of state.orders.spendHistory) if (at > since && at <= now) spend += total;
-  let cohort = config.traits.spendCohorts[0]?.name ?? "new";
-  for (const candidate of config.traits.spendCohorts) if (spend >= candidate.min) cohort = candidate.name;
+  let cohort = settings.traits.spendCohorts[0]?.name ?? "new";
+  for (const candidate of settings.traits.spendCohorts) if (spend >= candidate.min) cohort = candidate.name;
   return cohort;
 }
 
-function preferredHour(state: CustomerState, config: EngineSettings): number | undefined {
-  if (state.orders.count < config.traits.preferredHourFromOrder) return undefined;
+function preferredHour(state: CustomerState, settings: EngineSettings): number | undefined {
+  if (state.orders.count < settings.traits.preferredHourFromOrder) return undefined;
   let best = -1;
   let bestCount = 0;
   state.orders.localHourCounts.forEach((count, hour) => {
@@ -162,8 +162,8 @@ function countSince(times: number[], since: number): number {
  * app opens, weighed by `sendTime.weights`, score highest (ties: the earliest); unknown until the
  * scores of all hours add up to `sendTime.knownFrom`.
  */
-export function bestSendHour(state: CustomerState, config: EngineSettings): number | undefined {
-  const { weights, knownFrom } = config.sendTime;
+export function bestSendHour(state: CustomerState, settings: EngineSettings): number | undefined {
+  const { weights, knownFrom } = settings.sendTime;
   const orders = state.orders.localHourCounts;
   const { clickHours, appOpenHours } = state.activity;
   let best = -1;

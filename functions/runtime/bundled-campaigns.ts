@@ -7,19 +7,19 @@ import { type CompiledCampaigns, compileCampaigns } from "../core/engine/compile
 /** The campaign directory, validated when the functions are bundled, in the package beside the code. */
 export const BUNDLED_CAMPAIGNS_FILE = "campaigns.json";
 
-let engine: CompiledCampaigns | undefined;
+let compiled: CompiledCampaigns | undefined;
 
 /**
  * The campaigns the package ships, compiled once per container. They were validated by the bundling
  * (infra/bundled-campaigns.ts), which fails the deployment on a bad file: the cold start only reads them.
  * `loadDirectory` serves a directory of campaign files instead (tests, CAMPAIGNS_DIR).
  */
-export function bundledEngine(loadDirectory?: () => CampaignDirectory): CompiledCampaigns {
-  if (!engine) {
-    const { campaigns, engine: config } = loadDirectory ? loadDirectory() : readBundledCampaigns();
-    engine = compileCampaigns(campaigns, config, { renderBodies: true });
+export function bundledCampaigns(loadDirectory?: () => CampaignDirectory): CompiledCampaigns {
+  if (!compiled) {
+    const { campaigns, settings } = loadDirectory ? loadDirectory() : readBundledCampaigns();
+    compiled = compileCampaigns(campaigns, settings, { renderBodies: true });
   }
-  return engine;
+  return compiled;
 }
 
 function readBundledCampaigns(): CampaignDirectory {
