@@ -196,7 +196,8 @@ describe("a state item written before step ids (the step as an index, no version
   // Stored by the engine before this change: c1 had the welcome email and waits for bestsellers-email.
   const stored = {
     ...emptyCustomerState("c1"),
-    profile: { email: "c1@example.com" },
+    // 09:00 in Paris at the wake-up: inside the email send window.
+    profile: { email: "c1@example.com", timezone: "Europe/Paris" },
     journeys: [
       {
         id: "welcome:c1:main:",

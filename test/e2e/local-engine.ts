@@ -148,7 +148,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
   const log = recordingLog();
   const deps = {
     ...base,
-    ...(options.compiled ? { engine: options.compiled } : {}),
+    ...(options.compiled ? { compiled: options.compiled } : {}),
     now: () => time.now,
     log,
   };

@@ -33,7 +33,7 @@ describe("journey step after a campaign deploy (AWS use case, state on dynalite)
     const counts: CampaignCount[] = [];
     const deps = {
       ...runtime.deps,
-      engine: compileCampaigns(deployed, runtime.deps.compiled.settings),
+      compiled: compileCampaigns(deployed, runtime.deps.compiled.settings),
       count: (c: CampaignCount[]) => counts.push(...c),
     };
     const result = await journeyStep(deps, { customerId, instanceId: `welcome:${customerId}:main:` });
@@ -73,7 +73,8 @@ describe("journey step after a campaign deploy (AWS use case, state on dynalite)
     const { state: fresh } = await runtime.store.load("a4");
     const old = {
       ...fresh,
-      profile: { email: "a4@example.com" },
+      // 09:00 in Paris at the wake-up: inside the email send window.
+      profile: { email: "a4@example.com", timezone: "Europe/Paris" },
       consent: { email: "opted_in", topics: {} },
       journeys: [
         {

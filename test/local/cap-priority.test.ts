@@ -35,7 +35,7 @@ type Counted = { customerId: string; at: number; capClass: CapClass };
 function runCounted(events: TestEvent[] | string[], engine?: Partial<EngineSettings>) {
   const counted: Counted[] = [];
   const { lines } = runScenario(campaignIds, events, {
-    ...(engine ? { engine } : {}),
+    ...(engine ? { settings: engine } : {}),
     onMessage: (line: MessageLine) => {
       if (line.status !== "sent") return;
       const campaign = shippedCampaign(line.campaign);

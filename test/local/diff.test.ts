@@ -33,7 +33,7 @@ const removedDir = dir("removed", [
   { ...welcome, steps: welcome.steps.filter((s: { id: string }) => s.id !== "bestsellers-email") },
 ]);
 
-// Four sign-ups: c1..c3 wait for bestsellers-email at the end of the stream, c4 for the offer.
+// Four sign-ups in Paris, inside the email send window: c1..c3 wait for bestsellers-email at the end of the stream, c4 for the offer.
 const events = join(root, "events.jsonl");
 writeFileSync(
   events,
@@ -41,11 +41,13 @@ writeFileSync(
     envelopeLine("e0", "customer.signed_up", "2026-03-01T10:00:00Z", {
       customerId: "c4",
       email: "c4@example.com",
+      timezone: "Europe/Paris",
     }),
     ...["c1", "c2", "c3"].map((id, i) =>
       envelopeLine(`e${i + 1}`, "customer.signed_up", `2026-03-04T10:0${i}:00Z`, {
         customerId: id,
         email: `${id}@example.com`,
+        timezone: "Europe/Paris",
       }),
     ),
   ].join("\n"),

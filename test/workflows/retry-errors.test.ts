@@ -26,7 +26,7 @@ describe("the runtime's error names and the journey workflow's retry list", () =
 
   it("the Step's Retry matches the error journey-step throws for a failure worth retrying", async () => {
     const failing = {
-      engine: {},
+      compiled: {},
       store: {
         update: () => Promise.reject(new RetryableError("DynamoDB throttled", "ThrottlingException")),
         load: () => Promise.reject(new RetryableError("DynamoDB throttled", "ThrottlingException")),

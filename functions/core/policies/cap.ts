@@ -60,6 +60,31 @@ export function capAllows(
 ): boolean {
   const since = now - cap.window;
   if (countSince(state.marketingSends, since) >= slotsOf(settings, capClass, cap.max)) return false;
+  return classMaxAllows(state, capClass, settings, since);
+}
+
+/**
+ * A campaign's own cap (`policies.frequencyCap` in its file) replaces the engine-wide max and window
+ * for its messages: the reserves are shares of the engine-wide max, so they do not apply to it.
+ */
+export function campaignCapAllows(
+  state: CustomerState,
+  cap: Cap,
+  capClass: CapClass,
+  settings: EngineSettings,
+  now: number,
+): boolean {
+  const since = now - cap.window;
+  if (countSince(state.marketingSends, since) >= cap.max) return false;
+  return classMaxAllows(state, capClass, settings, since);
+}
+
+function classMaxAllows(
+  state: CustomerState,
+  capClass: CapClass,
+  settings: EngineSettings,
+  since: number,
+): boolean {
   const classMax = settings.frequencyCap.classes[capClass].max;
   return classMax === undefined || countSince(getOwn(state.classSends, capClass) ?? [], since) < classMax;
 }

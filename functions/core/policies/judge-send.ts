@@ -3,7 +3,7 @@ import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { bestSendHour } from "../state/traits.ts";
-import { capAllows, capClassOf } from "./cap.ts";
+import { campaignCapAllows, capAllows, capClassOf } from "./cap.ts";
 import { inHoldout } from "./holdout.ts";
 import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
@@ -70,9 +70,13 @@ export function judgeSend({ state, campaign, step, now, zone, settings, dueAt }:
   if (consentReason) return { outcome: "suppress", reason: consentReason };
   if (state.openTickets.length > 0) return { outcome: "suppress", reason: "support_ticket_open" };
 
-  const cap = overrides.frequencyCap ?? settings.frequencyCap;
-  if (cap && !capAllows(state, cap, capClassOf(campaign, step), settings, now))
-    return { outcome: "suppress", reason: "frequency_cap" };
+  const capClass = capClassOf(campaign, step);
+  const allowed =
+    overrides.frequencyCap === undefined
+      ? capAllows(state, settings.frequencyCap, capClass, settings, now)
+      : overrides.frequencyCap === false ||
+        campaignCapAllows(state, overrides.frequencyCap, capClass, settings, now);
+  if (!allowed) return { outcome: "suppress", reason: "frequency_cap" };
 
   const hours = sendHoursOf(campaign, step, settings);
   const earliest =
