@@ -7,6 +7,9 @@ import { campaignCapAllows, capAllows, capClassOf } from "./cap.ts";
 import { inHoldout } from "./holdout.ts";
 import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
+/** How often a transactional message waiting for an address looks again. */
+const ADDRESS_RETRY_MS = 60_000;
+
 export const suppressionReasons = [
   "opted_out",
   "not_opted_in",
@@ -61,7 +64,13 @@ export function judgeSend({ state, campaign, step, now, zone, settings, dueAt }:
     return { outcome: "suppress", reason: "holdout" };
 
   const to = addressFor(state, step.channel);
-  if (!to) return { outcome: "suppress", reason: "no_address" };
+  if (!to) {
+    // Events can arrive out of order: the profile event carrying the address may come a little later.
+    const waitUntil = dueAt === undefined ? now : dueAt + settings.addressWait;
+    if (!marketing && now < waitUntil)
+      return { outcome: "defer", until: Math.min(waitUntil, now + ADDRESS_RETRY_MS) };
+    return { outcome: "suppress", reason: "no_address" };
+  }
   if (state.suppressedAddresses.includes(to.toLowerCase()))
     return { outcome: "suppress", reason: "suppressed_address" };
   if (!marketing) return { outcome: "send", to };
