@@ -56,7 +56,7 @@ describe("order-confirmation", () => {
       ],
     },
     {
-      name: "no email address: suppressed",
+      name: "no email address: waits addressWait (15 min) for a late profile event, then suppressed",
       events: [
         {
           type: "customer.signed_up",
@@ -66,13 +66,16 @@ describe("order-confirmation", () => {
         order("2026-03-02T10:00:00Z"),
       ],
       expected: [
-        suppressed({
-          at: "2026-03-02T10:00:00.000Z",
-          step: "confirmation-email",
-          template: "confirmation",
-          reason: "no_address",
-          productIds: ["p1", "p2"],
-        }),
+        {
+          ...suppressed({
+            at: "2026-03-02T10:15:00.000Z",
+            step: "confirmation-email",
+            template: "confirmation",
+            reason: "no_address",
+            productIds: ["p1", "p2"],
+          }),
+          deferredFrom: "2026-03-02T10:00:00.000Z",
+        },
       ],
     },
   ];
