@@ -1,8 +1,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../local/commands.ts";
-import { envelopeLine, runCli, shippedCampaigns, temporaryDirectory } from "./run-cli.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { engageInProcess, envelopeLine, runCli, shippedCampaigns, temporaryDirectory } from "./run-cli.ts";
 
 const root = temporaryDirectory("cli");
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -15,26 +14,6 @@ writeFileSync(
     email: "c1@example.com",
   }),
 );
-
-/** Runs `engage` in this process; what it wrote to stderr and stdout, and its exit code. */
-function engage(...argv: string[]) {
-  let stderr = "";
-  let stdout = "";
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    return { exitCode: main(argv), stderr, stdout };
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
-}
 
 describe("engage reports a bad command line in one line, with no stack trace", () => {
   const cases: [string, string[], number, string][] = [
@@ -103,14 +82,14 @@ describe("engage reports a bad command line in one line, with no stack trace", (
   ];
 
   it.each(cases)("%s", (_, argv, exitCode, line) => {
-    expect(engage(...argv)).toEqual({ exitCode, stderr: `${line}\n`, stdout: "" });
+    expect(engageInProcess(...argv)).toEqual({ exitCode, stderr: `${line}\n`, stdout: "" });
   });
 
   it("lists each problem of an invalid campaign directory with its file, then exits 1", () => {
     const dir = join(root, "broken");
     mkdirSync(dir);
     writeFileSync(join(dir, "engine.json"), "{");
-    const { exitCode, stderr } = engage("simulate", events, "--campaigns", dir);
+    const { exitCode, stderr } = engageInProcess("simulate", events, "--campaigns", dir);
     expect(exitCode).toBe(1);
     expect(stderr).toContain(`${join(dir, "engine.json")}: `);
     expect(stderr).toMatch(/engage simulate: \d+ problem\(s\) in the campaign files\n$/);
@@ -133,7 +112,7 @@ describe("rejected lines", () => {
       garbage,
       `${"x\n".repeat(5000)}${envelopeLine("e1", "app.opened", "2026-03-01T10:00:00Z", { customerId: "c1" })}\n`,
     );
-    const { exitCode, stderr } = engage("simulate", garbage);
+    const { exitCode, stderr } = engageInProcess("simulate", garbage);
     expect(exitCode).toBe(0);
     const listed = stderr.split("\n").filter((line) => line.startsWith("rejected line "));
     expect(listed).toHaveLength(100);

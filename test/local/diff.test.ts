@@ -1,8 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, vi } from "vitest";
-import { main } from "../../local/commands.ts";
-import { campaignDirectory, envelopeLine, temporaryDirectory } from "./run-cli.ts";
+import { afterAll, describe, expect, it } from "vitest";
+import { campaignDirectory, engageInProcess, envelopeLine, temporaryDirectory } from "./run-cli.ts";
 
 const root = temporaryDirectory("diff");
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -53,30 +52,11 @@ writeFileSync(
   ].join("\n"),
 );
 
-function engage(...argv: string[]) {
-  let stderr = "";
-  let stdout = "";
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    stderr += String(chunk);
-    return true;
-  });
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    stdout += String(chunk);
-    return true;
-  });
-  try {
-    return { exitCode: main(argv), stderr, stdout };
-  } finally {
-    err.mockRestore();
-    out.mockRestore();
-  }
-}
-
 const rows = (text: string) => text.split("\n").map((line) => line.split(/\s{2,}/));
 
 describe("engage diff OLD NEW --events FILE", () => {
   it("steps inserted before: every running journey continues, the same messages go", () => {
-    const { exitCode, stdout } = engage("diff", oldDir, insertedDir, "--events", events);
+    const { exitCode, stdout } = engageInProcess("diff", oldDir, insertedDir, "--events", events);
     expect(exitCode).toBe(0);
     expect(stdout).toContain(
       "4 journeys of 4 customers running at the end of the stream (2026-03-04T10:02:00.000Z)",
@@ -88,7 +68,7 @@ describe("engage diff OLD NEW --events FILE", () => {
   });
 
   it("the waiting step removed: those journeys stop, and their messages are counted as lost, with examples", () => {
-    const { exitCode, stdout } = engage("diff", oldDir, removedDir, "--events", events);
+    const { exitCode, stdout } = engageInProcess("diff", oldDir, removedDir, "--events", events);
     expect(exitCode).toBe(0);
     expect(rows(stdout)).toContainEqual([
       "welcome",
@@ -120,7 +100,7 @@ describe("engage diff OLD NEW --events FILE", () => {
     ],
   ];
   it.each(failures)("%s: one clear line, no stack", (_, argv, message) => {
-    const { exitCode, stderr } = engage(...argv);
+    const { exitCode, stderr } = engageInProcess(...argv);
     expect(exitCode).toBe(2);
     expect(stderr).toContain(message);
     expect(stderr).not.toMatch(/\n\s+at /);

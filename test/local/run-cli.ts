@@ -2,6 +2,8 @@ import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { vi } from "vitest";
+import { main } from "../../local/commands.ts";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -51,3 +53,23 @@ export function shippedCampaigns(root: string): string {
 
 export const envelopeLine = (id: string, type: string, time: string, detail: Record<string, unknown>) =>
   JSON.stringify({ id, source: "test", "detail-type": type, time, detail });
+
+/** Runs `engage` in this process; what it wrote to stderr and stdout, and its exit code. */
+export function engageInProcess(...argv: string[]) {
+  let stderr = "";
+  let stdout = "";
+  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    stderr += String(chunk);
+    return true;
+  });
+  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    stdout += String(chunk);
+    return true;
+  });
+  try {
+    return { exitCode: main(argv), stderr, stdout };
+  } finally {
+    err.mockRestore();
+    out.mockRestore();
+  }
+}
