@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { CampaignInput } from "../../functions/core/config/campaign.ts";
 import type { CapClass } from "../../functions/core/config/policies.ts";
-import { capAllows, capClassOf, countSend } from "../../functions/core/policies/cap.ts";
+import { capAllows, capClassOf, capFor, countSend } from "../../functions/core/policies/cap.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { customer, defineCampaign, runCampaigns, shippedEngineSettings } from "../support/scenario.ts";
 
@@ -82,16 +82,16 @@ describe("reserve and class max: a message goes while sends < max - reserves abo
     [3, { broadcast: { reserve: 2 } }, ["trigger", "trigger"], "trigger", true],
   ] as const)("max %i %j, sent %j: %s allowed %s", (max, classes, sent, judged, allowed) => {
     const config = capWith(max, classes);
-    expect(capAllows(stateAfter([...sent], now), config.frequencyCap, judged, config, now)).toBe(allowed);
+    expect(capAllows(stateAfter([...sent], now), capFor(config, judged), judged, config, now)).toBe(allowed);
   });
 
   it("sends that left the window do not count", () => {
     const config = capWith(1, {});
     const state = emptyCustomerState("c1");
     countSend(state, "lifecycle", now - 7 * DAY);
-    expect(capAllows(state, config.frequencyCap, "lifecycle", config, now)).toBe(true);
+    expect(capAllows(state, capFor(config, "lifecycle"), "lifecycle", config, now)).toBe(true);
     countSend(state, "lifecycle", now - 7 * DAY + 1);
-    expect(capAllows(state, config.frequencyCap, "lifecycle", config, now)).toBe(false);
+    expect(capAllows(state, capFor(config, "lifecycle"), "lifecycle", config, now)).toBe(false);
   });
 
   it("the worked example of docs/campaign-program.md, with the shipped engine.json", () => {
@@ -108,7 +108,7 @@ describe("reserve and class max: a message goes while sends < max - reserves abo
     ];
     const state = emptyCustomerState("c1");
     const verdicts = rows.map(([now, capClass]) => {
-      const allowed = capAllows(state, shipped.frequencyCap, capClass, shipped, now);
+      const allowed = capAllows(state, capFor(shipped, capClass), capClass, shipped, now);
       if (allowed) countSend(state, capClass, now);
       return allowed;
     });

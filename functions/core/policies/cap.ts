@@ -48,26 +48,20 @@ export function slotsOf(settings: EngineSettings, capClass: CapClass, max: numbe
 }
 
 /**
- * Whether the cap lets a message of this class go now: the customer's counted sends in the window
- * are fewer than the slots its class may fill, and its class's own sends fewer than its class max.
+ * The cap a message is judged under. A campaign's own cap (`policies.frequencyCap` in its file)
+ * replaces the engine-wide max and window; the reserves are shares of the engine-wide max, so they
+ * apply only to that one.
  */
-export function capAllows(
-  state: CustomerState,
-  cap: Cap,
-  capClass: CapClass,
-  settings: EngineSettings,
-  now: number,
-): boolean {
-  const since = now - cap.window;
-  if (countSince(state.marketingSends, since) >= slotsOf(settings, capClass, cap.max)) return false;
-  return classMaxAllows(state, capClass, settings, since);
+export function capFor(settings: EngineSettings, capClass: CapClass, own?: Cap): Cap {
+  const { max, window } = settings.frequencyCap;
+  return own ?? { max: slotsOf(settings, capClass, max), window };
 }
 
 /**
- * A campaign's own cap (`policies.frequencyCap` in its file) replaces the engine-wide max and window
- * for its messages: the reserves are shares of the engine-wide max, so they do not apply to it.
+ * Whether the cap lets a message of this class go now: the customer's counted sends in the window
+ * are fewer than the cap's max, and its class's own sends fewer than its class max.
  */
-export function campaignCapAllows(
+export function capAllows(
   state: CustomerState,
   cap: Cap,
   capClass: CapClass,

@@ -3,7 +3,7 @@ import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
 import { bestSendHour } from "../state/traits.ts";
-import { campaignCapAllows, capAllows, capClassOf } from "./cap.ts";
+import { capAllows, capClassOf, capFor } from "./cap.ts";
 import { inHoldout } from "./holdout.ts";
 import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
@@ -80,11 +80,8 @@ export function judgeSend({ state, campaign, step, now, zone, settings, dueAt }:
   if (state.openTickets.length > 0) return { outcome: "suppress", reason: "support_ticket_open" };
 
   const capClass = capClassOf(campaign, step);
-  const allowed =
-    overrides.frequencyCap === undefined
-      ? capAllows(state, settings.frequencyCap, capClass, settings, now)
-      : overrides.frequencyCap === false ||
-        campaignCapAllows(state, overrides.frequencyCap, capClass, settings, now);
+  const own = overrides.frequencyCap;
+  const allowed = own === false || capAllows(state, capFor(settings, capClass, own), capClass, settings, now);
   if (!allowed) return { outcome: "suppress", reason: "frequency_cap" };
 
   const hours = sendHoursOf(campaign, step, settings);
