@@ -8,6 +8,7 @@ import {
 import { DAY } from "../functions/core/time/local-time.ts";
 import type { EventStream } from "./event-source.ts";
 import { simulate } from "./simulator.ts";
+import { formatTable } from "./text-table.ts";
 
 /** How long after the stream the running journeys are followed: longer than any wait a file may hold. */
 const FOLLOW_FOR = 400 * DAY;
@@ -199,14 +200,5 @@ function signed(n: number): string {
 }
 
 function table(header: string[], rows: string[][]): string {
-  const all = [header, ...rows];
-  const widths = header.map((_, col) => Math.max(...all.map((row) => row[col]!.length)));
-  return all
-    .map((row) =>
-      row
-        .map((cell, col) => cell.padEnd(widths[col]!))
-        .join("  ")
-        .trimEnd(),
-    )
-    .join("\n");
+  return formatTable([header, ...rows]);
 }

@@ -1,5 +1,6 @@
 import { type CampaignCount, campaignCounts } from "../functions/core/engine/campaign-counts.ts";
 import type { Decision } from "../functions/core/engine/decisions.ts";
+import { formatTable } from "./text-table.ts";
 
 export type CampaignCounts = {
   triggered: number;
@@ -43,15 +44,7 @@ export class CampaignSummary {
         byReason(c.stopped) || "-",
       ]);
     }
-    const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => row[col]!.length)));
-    return rows
-      .map((row) =>
-        row
-          .map((cell, col) => cell.padEnd(widths[col]!))
-          .join("  ")
-          .trimEnd(),
-      )
-      .join("\n");
+    return formatTable(rows);
   }
 
   private add({ name, campaign, reason }: CampaignCount): void {
