@@ -12,7 +12,7 @@ import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { dataRecord, getOwn, setOwn } from "../state/data-record.ts";
 import { type CompiledTemplate, renderBody, renderSubject } from "../templates/templates.ts";
 import type { CompiledCampaigns } from "./compile.ts";
-import type { Decision, MessageLine } from "./decisions.ts";
+import type { Decision, JourneyDecision, MessageLine } from "./decisions.ts";
 import {
   alreadySentAcrossEdit,
   journeyPosition,
@@ -299,16 +299,8 @@ export function finishJourney(
   change: "completed" | "exited" | "failed",
   exit?: { event: string; conversion: boolean },
 ): void {
-  const { state, decisions } = accumulator;
-  state.journeys = state.journeys.filter((j) => j !== journey);
-  setOwn(state.finished, journey.id, at);
-  decisions.push({
-    type: "journey",
+  endJourney(accumulator, journey, at, {
     change,
-    campaign: journey.campaign,
-    journeyId: journey.id,
-    customerId: state.customerId,
-    at,
     ...(exit ? { exitEvent: exit.event, conversion: exit.conversion } : {}),
   });
 }
@@ -320,17 +312,26 @@ export function stopJourney(
   at: number,
   reason: StopReason,
 ): void {
+  endJourney(accumulator, journey, at, { change: "stopped", reason });
+}
+
+function endJourney(
+  accumulator: DecisionAccumulator,
+  journey: Journey,
+  at: number,
+  { change, ...details }: Pick<JourneyDecision, "change" | "exitEvent" | "conversion" | "reason">,
+): void {
   const { state, decisions } = accumulator;
   state.journeys = state.journeys.filter((j) => j !== journey);
   setOwn(state.finished, journey.id, at);
   decisions.push({
     type: "journey",
-    change: "stopped",
+    change,
     campaign: journey.campaign,
     journeyId: journey.id,
     customerId: state.customerId,
     at,
-    reason,
+    ...details,
   });
 }
 
