@@ -43,7 +43,7 @@ const attributeTypes = new Set(["S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS",
  * The size of an item a read returned: a DocumentClient's call hands the middleware its output
  * unmarshalled already (plain values), a DynamoDBClient's as attribute values.
  */
-function returnedItemSize(item: Record<string, unknown>): number {
+export function returnedItemSize(item: Record<string, unknown>): number {
   const marshalled = Object.values(item).every((value) => {
     if (typeof value !== "object" || value === null || value instanceof Uint8Array) return false;
     const types = Object.keys(value);
