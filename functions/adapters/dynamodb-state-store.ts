@@ -133,7 +133,9 @@ export function parseStoredItem(customerId: string, item: Record<string, unknown
     throw new CorruptStateError(customerId, [{ path: "version", expected: "a positive integer" }]);
   const json = decodeStateAttribute(stored);
   if (json === undefined)
-    throw new CorruptStateError(customerId, [{ path: "state", expected: "compressed JSON or a JSON string" }]);
+    throw new CorruptStateError(customerId, [
+      { path: "state", expected: "compressed JSON or a JSON string" },
+    ]);
   let raw: unknown;
   try {
     raw = JSON.parse(json);
