@@ -37,6 +37,39 @@ function numberSize(text: string): number {
   return significant === 0 ? 1 : Math.ceil(significant / 2) + 1;
 }
 
+const attributeTypes = new Set(["S", "N", "B", "BOOL", "NULL", "SS", "NS", "BS", "L", "M"]);
+
+/**
+ * The size of an item a read returned: a DocumentClient's call hands the middleware its output
+ * unmarshalled already (plain values), a DynamoDBClient's as attribute values.
+ */
+export function returnedItemSize(item: Record<string, unknown>): number {
+  const marshalled = Object.values(item).every((value) => {
+    if (typeof value !== "object" || value === null || value instanceof Uint8Array) return false;
+    const types = Object.keys(value);
+    return types.length === 1 && attributeTypes.has(types[0]!);
+  });
+  if (marshalled) return itemSize(item as Item);
+  let size = 0;
+  for (const [name, value] of Object.entries(item))
+    if (value !== undefined) size += Buffer.byteLength(name, "utf8") + plainValueSize(value);
+  return size;
+}
+
+/** attributeValueSize of a value as the DocumentClient unmarshalls it. */
+function plainValueSize(value: unknown): number {
+  if (typeof value === "string") return Buffer.byteLength(value, "utf8");
+  if (typeof value === "number" || typeof value === "bigint") return numberSize(String(value));
+  if (value instanceof Uint8Array) return value.byteLength;
+  if (value === null || typeof value === "boolean") return 1;
+  if (value instanceof Set) return [...value].reduce((sum: number, v) => sum + plainValueSize(v), 0);
+  if (Array.isArray(value)) return 3 + value.reduce((sum: number, v) => sum + 1 + plainValueSize(v), 0);
+  const entries = Object.entries(value as object).filter(([, v]) => v !== undefined);
+  return (
+    3 + entries.reduce((sum, [name, v]) => sum + 1 + Buffer.byteLength(name, "utf8") + plainValueSize(v), 0)
+  );
+}
+
 /** An item's size in bytes as DynamoDB bills it. */
 export function itemSize(item: Item): number {
   let size = 0;
@@ -203,8 +236,20 @@ export async function countCapacity(
           const item = (output.output as { Item?: Item }).Item;
           record(extra, {
             reads: 1,
-            readUnits: readUnits(item ? itemSize(item) : 0, input.ConsistentRead === true),
+            readUnits: readUnits(item ? returnedItemSize(item) : 0, input.ConsistentRead === true),
           });
+          return output;
+        }
+        case "BatchGetItemCommand": {
+          // Each item is a read of its own, rounded up on its own.
+          const output = await next(args);
+          const requests = input.RequestItems as Record<string, { ConsistentRead?: boolean }>;
+          const responses = (output.output as { Responses?: Record<string, Item[]> }).Responses ?? {};
+          let units = 0;
+          for (const [name, items] of Object.entries(responses))
+            for (const item of items)
+              units += readUnits(returnedItemSize(item), requests[name]?.ConsistentRead === true);
+          record(extra, { reads: 1, readUnits: units });
           return output;
         }
         case "QueryCommand":
@@ -214,7 +259,7 @@ export async function countCapacity(
           // its projection leaves out: the counter sees only what is returned, so it may count a
           // filtered or projected Query or Scan cheaper than it is.
           const items = (output.output as { Items?: Item[] }).Items ?? [];
-          const bytes = items.reduce((sum, item) => sum + itemSize(item), 0);
+          const bytes = items.reduce((sum, item) => sum + returnedItemSize(item), 0);
           record(extra, { reads: 1, readUnits: readUnits(bytes, input.ConsistentRead === true) });
           return output;
         }

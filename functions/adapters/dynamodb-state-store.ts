@@ -32,8 +32,8 @@ export type DynamoDbStateStoreOptions = {
 
 /**
  * CustomerStateStore on one table keyed by `customerId`: the item is `{ customerId, version, state }`,
- * `state` the CustomerState as gzipped JSON (state-item-codec.ts). Why JSON rather than a map, and
- * gzipped: docs/architecture.md, "The stored item".
+ * `state` the CustomerState as compressed JSON (state-item-codec.ts). Why JSON rather than a map, and
+ * compressed: docs/architecture.md, "The stored item".
  */
 export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;
@@ -133,7 +133,9 @@ export function parseStoredItem(customerId: string, item: Record<string, unknown
     throw new CorruptStateError(customerId, [{ path: "version", expected: "a positive integer" }]);
   const json = decodeStateAttribute(stored);
   if (json === undefined)
-    throw new CorruptStateError(customerId, [{ path: "state", expected: "gzipped JSON or a JSON string" }]);
+    throw new CorruptStateError(customerId, [
+      { path: "state", expected: "compressed JSON or a JSON string" },
+    ]);
   let raw: unknown;
   try {
     raw = JSON.parse(json);

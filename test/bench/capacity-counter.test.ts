@@ -1,4 +1,4 @@
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCapacity, itemSize } from "../../bench/capacity-counter.ts";
 import {
@@ -61,6 +61,27 @@ describe("bench capacity counter", () => {
     expect(await put({ state: "c", dueBucket: "2026-03-01T10#1", dueAt: 2 })).toBe(2);
     expect(await put({ state: "d" })).toBe(1);
     expect(await put({ state: "e" })).toBe(0);
+    counter.stop();
+  });
+
+  it("counts the sweep's BatchGetItem per item, each rounded up to 4 KB on its own, and a read by the size of the values returned", async () => {
+    const documents = DynamoDBDocumentClient.from(db.client);
+    await documents.send(
+      new PutCommand({ TableName: "state", Item: { customerId: "b-1", payload: "x".repeat(5000) } }),
+    );
+    await documents.send(new PutCommand({ TableName: "state", Item: { customerId: "b-2", payload: "y" } }));
+    const counter = await countCapacity(db.client);
+    const Keys = [{ customerId: "b-1" }, { customerId: "b-2" }];
+    await documents.send(new BatchGetCommand({ RequestItems: { state: { Keys } } }));
+    expect(counter.totals.readUnits).toBe(1.5); // eventually consistent: (2 + 1) / 2
+    await documents.send(new BatchGetCommand({ RequestItems: { state: { Keys, ConsistentRead: true } } }));
+    expect(counter.totals.readUnits).toBe(4.5);
+    // A DocumentClient's Get of the 5-KB item: 2 units, counted from the values and not only the names.
+    await documents.send(
+      new GetCommand({ TableName: "state", Key: { customerId: "b-1" }, ConsistentRead: true }),
+    );
+    expect(counter.totals.readUnits).toBe(6.5);
+    expect(counter.totals.reads).toBe(3);
     counter.stop();
   });
 });

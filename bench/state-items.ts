@@ -1,0 +1,107 @@
+// What the state items the bench's AWS run writes are made of, faster than the whole bench: the run of
+// bench/aws-costs.ts (one customer in `every` of examples/shop.jsonl, 40 as BENCH_QUICK, 4 as the full
+// bench), with every state put captured: write units per put, a histogram of item sizes, the bytes by
+// attribute, the state's JSON size, how each put moved the due-time index entry, units by phase.
+// `node --import tsx bench/state-items.ts [every] [states.jsonl]`: the second argument gets each
+// state's JSON, one a line, to try encodings on.
+import "../test/setup.ts";
+import { writeFileSync } from "node:fs";
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { decodeStateAttribute } from "../functions/adapters/state-item-codec.ts";
+import { returnedItemSize } from "./capacity-counter.ts";
+
+process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
+process.env.POWERTOOLS_METRICS_DISABLED = "true";
+process.env.POWERTOOLS_METRICS_NAMESPACE = "Engage";
+
+const written: Record<string, unknown>[] = [];
+const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
+const send = DynamoDBDocumentClient.prototype.send;
+DynamoDBDocumentClient.prototype.send = function (
+  this: DynamoDBDocumentClient,
+  command: unknown,
+  ...rest: never[]
+) {
+  if (command instanceof PutCommand && command.input.TableName === "customer-state" && command.input.Item)
+    written.push(command.input.Item);
+  if (command instanceof BatchWriteCommand)
+    for (const request of command.input.RequestItems?.["interest-index"] ?? [])
+      if (request.PutRequest?.Item)
+        interestPuts.push(request.PutRequest.Item as (typeof interestPuts)[number]);
+  return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
+} as typeof send;
+
+const { measureAwsCosts } = await import("./aws-costs.ts");
+const every = Number(process.argv[2] ?? 40);
+const counts = await measureAwsCosts({ customerEvery: every, sweepHours: 2 });
+
+const sizes = written.map(returnedItemSize);
+const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
+const histogram = new Map<number, number>();
+for (const size of sizes)
+  histogram.set(Math.floor(size / 256) * 256, (histogram.get(Math.floor(size / 256) * 256) ?? 0) + 1);
+const byAttribute = new Map<string, number>();
+for (const item of written)
+  for (const [name, value] of Object.entries(item))
+    byAttribute.set(name, (byAttribute.get(name) ?? 0) + returnedItemSize({ [name]: value }));
+const jsons = written.map((item) => decodeStateAttribute(item.state)!);
+if (process.argv[3]) writeFileSync(process.argv[3], `${jsons.join("\n")}\n`);
+// How each put moved the customer's entry in the due-time index (a move is a delete and a put there).
+const filed = new Map<string, unknown>();
+const indexMoves: Record<string, number> = { first: 0, kept: 0, earlier: 0, later: 0, removed: 0 };
+for (const item of written) {
+  const id = String(item.customerId);
+  const [before, after] = [filed.get(id), item.dueAt];
+  filed.set(id, after);
+  const move =
+    before === undefined
+      ? "first"
+      : after === undefined
+        ? "removed"
+        : after === before
+          ? "kept"
+          : (after as number) < (before as number)
+            ? "earlier"
+            : "later";
+  indexMoves[move]!++;
+}
+// Interest-index puts that only move the expiry of an entry written less than a day before.
+const lastExpiry = new Map<string, number>();
+let interestRefreshedWithinADay = 0;
+for (const { productId, customerId, expiresAt } of interestPuts) {
+  const key = `${customerId} ${productId}`;
+  const last = lastExpiry.get(key);
+  if (last !== undefined && expiresAt - last < 86_400) interestRefreshedWithinADay++;
+  lastExpiry.set(key, expiresAt);
+}
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const sorted = [...sizes].sort((a, b) => a - b);
+console.log(
+  JSON.stringify(
+    {
+      puts: written.length,
+      writeUnitsOfPuts: sizes.reduce((sum, size) => sum + units(size), 0),
+      unitsPerPut: mean(sizes.map(units)),
+      itemBytes: {
+        p50: sorted[Math.floor(sorted.length / 2)],
+        p90: sorted[Math.floor(sorted.length * 0.9)],
+        mean: mean(sizes),
+      },
+      histogram256: Object.fromEntries([...histogram].sort((a, b) => a[0] - b[0])),
+      meanBytesByAttribute: Object.fromEntries(
+        [...byAttribute].map(([n, b]) => [n, Math.round(b / written.length)]),
+      ),
+      indexMoves,
+      interestPuts: interestPuts.length,
+      interestRefreshedWithinADay,
+      meanStateJsonBytes: mean(jsons.map((j) => Buffer.byteLength(j))),
+      customerEventWriteUnits: counts.dynamodb.customerEvent.writeUnits / counts.events.customer,
+      byPhase: counts.dynamodb,
+      events: counts.events,
+      seconds: counts.seconds,
+    },
+    null,
+    1,
+  ),
+);
+process.exit(0);
