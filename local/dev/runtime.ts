@@ -518,6 +518,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     stats: () => ({
       events: eventCount,
       delivered,
+      /** Deliveries (and clock pumps) waiting on the bus. */
+      queued: bus.size,
       dynamodbCalls,
       dynamodbCallsByOperation: Object.fromEntries(dynamodbCallsByOperation),
     }),
