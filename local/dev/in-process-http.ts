@@ -9,13 +9,26 @@ import type { HttpRequest, HttpResponse, RequestHandler } from "@smithy/types";
 
 export type RequestListener = (req: IncomingMessage, res: ServerResponse) => void;
 
-/** Give it to an SDK client as `requestHandler` (its endpoint then only names the host). */
+/**
+ * Give it to an SDK client as `requestHandler` (its endpoint then only names the host). Once a
+ * client using it is destroyed (the runtime stopping), calls fail as a refused connection would,
+ * rather than reach a stand-in whose store is closed.
+ */
 export function inProcessRequestHandler(
   listener: RequestListener,
 ): RequestHandler<HttpRequest, HttpResponse> {
+  let destroyed = false;
   return {
+    destroy: () => {
+      destroyed = true;
+    },
     handle: (request) =>
       new Promise((resolve, reject) => {
+        if (destroyed) {
+          const refused = new Error("connect ECONNREFUSED (engage dev stopped)");
+          reject(Object.assign(refused, { code: "ECONNREFUSED" }));
+          return;
+        }
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(request.headers)) headers[name.toLowerCase()] = value;
         const query = new URLSearchParams(request.query as Record<string, string>).toString();
