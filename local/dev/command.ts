@@ -12,13 +12,15 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** npm start's clock once the replay is over: an hour of runtime time per real second. */
 const START_SPEED = 3600;
+/** As engage simulate: the replay runs on this long after the last event, so journeys and sweeps finish. */
+const RUN_ON = 30 * DAY;
 /**
- * npm start replays the shop's first hours: every event goes through PutEvents, the handlers and
- * dynalite (about 13 DynamoDB calls per event), so the whole shop (10,756 events, 66 days) takes
- * minutes; `--hours` replays more.
+ * The replay sends at most this many entries ahead of the bus's deliveries: the sender shares the
+ * process with the runtime, and 1,000 PutEvents calls sent at once would hold up the first deliveries.
  */
-const START_HOURS = 12;
-
+const SEND_AHEAD = 100;
+/** How often npm start says how far the replay is. */
+const PROGRESS_MS = 10_000;
 export async function devMain(command: "dev" | "start", args: string[]): Promise<number> {
   // Before the handlers' modules load: Powertools reads these once.
   process.env.POWERTOOLS_METRICS_NAMESPACE ??= "Engage";
@@ -61,7 +63,6 @@ async function dev(args: string[]): Promise<number> {
 }
 
 async function start(args: string[]): Promise<number> {
-  const started = performance.now();
   const { values } = parseArgs({
     args,
     options: {
@@ -72,16 +73,19 @@ async function start(args: string[]): Promise<number> {
       hours: { type: "string" },
     },
   });
-  const hours = Number(values.hours ?? START_HOURS);
-  if (!Number.isFinite(hours) || hours <= 0)
+  const hours = values.hours === undefined ? undefined : Number(values.hours);
+  if (hours !== undefined && (!Number.isFinite(hours) || hours <= 0))
     throw new CliError(`--hours: expected a number of hours, got "${values.hours}"`);
   const all = readFileSync(resolve(values.events), "utf8")
     .split("\n")
-    .filter((line) => line.trim() !== "");
-  const timeOf = (line: string) => Date.parse((JSON.parse(line) as { time: string }).time);
-  const first = Math.min(...all.slice(0, 100).map(timeOf));
-  const end = first + hours * HOUR;
-  const lines = all.filter((line) => timeOf(line) < end).sort((a, b) => timeOf(a) - timeOf(b));
+    .filter((line) => line.trim() !== "")
+    .map((line) => ({ line, at: Date.parse((JSON.parse(line) as { time: string }).time) }))
+    .sort((a, b) => a.at - b.at);
+  if (all.length === 0) throw new CliError(`${values.events}: no events`);
+  const first = all[0]!.at;
+  // The whole stream, run on as engage simulate runs it; --hours replays its first hours only.
+  const end = hours === undefined ? all.at(-1)!.at + RUN_ON : first + hours * HOUR;
+  const lines = all.filter(({ at }) => at < end).map(({ line }) => line);
 
   const { startDevRuntime } = await import("./runtime.ts");
   const { localEventBridgeClient, replayLines } = await import("./replay.ts");
@@ -92,19 +96,33 @@ async function start(args: string[]): Promise<number> {
     page: handlePageRequest,
   });
   const err = (text: string) => process.stderr.write(`${text}\n`);
-  const seconds = () => ((performance.now() - started) / 1000).toFixed(1);
+  // Since this process started (performance's time origin), module loading included.
+  const seconds = () => (performance.now() / 1000).toFixed(1);
   err(
-    `engage dev on ${runtime.url}: replaying ${lines.length} of ${all.length} events (the first ${hours} hours of ${values.events}) through PutEvents`,
+    `engage dev on ${runtime.url}: replaying ${lines.length} of ${all.length} events (${hours === undefined ? "all" : `the first ${hours} hours`} of ${values.events}) through PutEvents; the page is up meanwhile`,
   );
-  let firstMessage: string | undefined;
+  // The replay streams: the first message shows as soon as it is sent, progress every few seconds.
+  const stopWatching = runtime.view.onChange(() => {
+    const firstSent = runtime.recorder.sent[0];
+    if (!firstSent) return;
+    stopWatching();
+    err(
+      `first message after ${seconds()} s: ${firstSent.sentAt.slice(0, 16)} ${firstSent.campaignId} ${firstSent.channel} ${firstSent.to}`,
+    );
+  });
+  const progress = setInterval(() => {
+    const { delivered } = runtime.stats();
+    err(
+      `  ${seconds()} s: ${delivered} of ${lines.length} events delivered, runtime clock ${runtime.view.now().slice(0, 16)}, ${runtime.recorder.sent.length} messages sent`,
+    );
+  }, PROGRESS_MS);
   const replayStarted = performance.now();
-  await replayLines(localEventBridgeClient(runtime.url), lines, () => {
-    if (firstMessage === undefined && runtime.recorder.sent.length > 0) {
-      firstMessage = seconds();
-      err(`first message after ${firstMessage} s`);
-    }
+  await replayLines(localEventBridgeClient(runtime.url), lines, async () => {
+    while (runtime.stats().queued > SEND_AHEAD) await new Promise((resolve) => setTimeout(resolve, 5));
   });
   await runtime.advanceTo(end);
+  clearInterval(progress);
+  stopWatching();
   const replaySeconds = (performance.now() - replayStarted) / 1000;
   err(runtime.summary.format());
   err("\nthe first message each campaign sent (addresses masked):");
@@ -120,7 +138,7 @@ async function start(args: string[]): Promise<number> {
   err(
     `${lines.length} events in ${replaySeconds.toFixed(1)} s (${(lines.length / replaySeconds).toFixed(1)} events/s through PutEvents, ` +
       `${(dynamodbCalls / lines.length).toFixed(1)} DynamoDB calls per event), ${sent} messages sent, ` +
-      `runtime clock at ${runtime.view.now()}; ${seconds()} s since start`,
+      `runtime clock at ${runtime.view.now()}; ${seconds()} s since the process started`,
   );
   // Nobody can press Ctrl-C in a pipe or CI: there the summary is the end, as with --once.
   if (values.once || !process.stdout.isTTY) {

@@ -38,6 +38,7 @@ import { CampaignSummary } from "../summary.ts";
 import { AwsError, handleAwsRequest } from "./aws-endpoint.ts";
 import { readClock, writeClock } from "./data-dir.ts";
 import { type EventPattern, matchesPattern } from "./event-pattern.ts";
+import { inProcessRequestHandler, type RequestListener } from "./in-process-http.ts";
 import { type BusEnvelope, checkEntry, PutEventsRequestError, requestEntries } from "./put-events.ts";
 import { Recorder } from "./recorder.ts";
 import { RuntimeClock } from "./runtime-clock.ts";
@@ -117,36 +118,46 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const db: Server = dynalite({ createTableMs: 0, ...(dataDir ? { path: join(dataDir, "dynamodb") } : {}) });
   await listen(db, 0);
   const ses: Server = await startSesLocal({ host: "127.0.0.1", port: 0 });
-  const server = createServer((req, res) => {
+  const listener: RequestListener = (req, res) => {
     void route(req, res).catch((error: unknown) => {
       if (!res.headersSent) res.writeHead(500, { "content-type": "text/plain" });
       res.end(String(error));
     });
-  });
+  };
+  const server = createServer(listener);
   await listen(server, options.port ?? 4010);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
   const at = (server: Server | string) =>
     typeof server === "string" ? server : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const dynamodbClient = new DynamoDBClient({ ...local, endpoint: at(db) });
+  const dynamodbClient = new DynamoDBClient({
+    ...local,
+    endpoint: at(db),
+    requestHandler: inProcessRequestHandler(db.listeners("request")[0] as RequestListener),
+  });
   let dynamodbCalls = 0;
+  const dynamodbCallsByOperation = new Map<string, number>();
   dynamodbClient.middlewareStack.add(
-    (next) => (args) => {
+    (next, context) => (args) => {
       dynamodbCalls++;
+      const operation = context.commandName ?? "";
+      dynamodbCallsByOperation.set(operation, (dynamodbCallsByOperation.get(operation) ?? 0) + 1);
       return next(args);
     },
     { step: "initialize", name: "engageDevCountCalls" },
   );
+  // The engine's calls to this server's own AWS answers stay in the process too.
+  const self = { ...local, endpoint: url, requestHandler: inProcessRequestHandler(listener) };
   const clients = {
     dynamodb: DynamoDBDocumentClient.from(dynamodbClient, {
       marshallOptions: { removeUndefinedValues: true },
     }),
     ses: new SESv2Client({ ...local, endpoint: at(ses) }),
-    sns: new SNSClient({ ...local, endpoint: url }),
-    sfn: new SFNClient({ ...local, endpoint: url }),
-    eventbridge: new EventBridgeClient({ ...local, endpoint: url }),
-    secrets: new SecretsManagerClient({ ...local, endpoint: url }),
+    sns: new SNSClient(self),
+    sfn: new SFNClient(self),
+    eventbridge: new EventBridgeClient(self),
+    secrets: new SecretsManagerClient(self),
   };
   captureEmails(clients.ses, recorder);
 
@@ -280,6 +291,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     await clock.pump();
   };
 
+  let delivered = 0;
   /** The bus: each accepted entry to the targets of the rules it matches, one entry at a time. */
   const publish = (envelope: BusEnvelope) =>
     bus.run(async () => {
@@ -288,6 +300,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
       if (clock.mode === "replay") await clock.advanceTo(at);
       for (const rule of rules)
         if (matchesPattern(rule.eventPattern as EventPattern, envelope)) await deliverTo(rule, envelope);
+      delivered++;
       await clock.pump();
       if (dataDir) writeClock(dataDir, clock.now());
     });
@@ -501,8 +514,15 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     url,
     view,
     clock,
-    /** Entries PutEvents accepted or refused, and DynamoDB calls made, since start. */
-    stats: () => ({ events: eventCount, dynamodbCalls }),
+    /** Entries PutEvents accepted or refused, entries the bus delivered, and DynamoDB calls made, since start. */
+    stats: () => ({
+      events: eventCount,
+      delivered,
+      /** Deliveries (and clock pumps) waiting on the bus. */
+      queued: bus.size,
+      dynamodbCalls,
+      dynamodbCallsByOperation: Object.fromEntries(dynamodbCallsByOperation),
+    }),
     /** Hourly sweep invocations skipped because nobody was due that hour. */
     sweepsSkipped: () => sweepsSkipped,
     /** Executions started again from --data at start. */

@@ -14,6 +14,11 @@ export class SerialQueue {
     return this.pending > 0;
   }
 
+  /** Tasks queued or running. */
+  get size(): number {
+    return this.pending;
+  }
+
   /** Resolves once the queue is empty, tasks queued meanwhile included. */
   async idle(): Promise<void> {
     while (this.pending > 0) await this.tail;

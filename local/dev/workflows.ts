@@ -48,7 +48,9 @@ export class LocalWorkflows {
     private readonly handlers: WorkflowHandlers,
     private readonly file?: string,
   ) {
-    this.machine = new StateMachine(asl as never);
+    // Not validated again here (a second of start-up): the synthesized definition is validated by
+    // test/workflows/journey.test.ts and engine-stack.test.ts.
+    this.machine = new StateMachine(asl as never, { validationOptions: { noValidate: true } });
   }
 
   /** The executions the file says were running; each starts again, waiting for its wake-up. */
