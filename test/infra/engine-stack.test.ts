@@ -538,6 +538,9 @@ describe("functions", () => {
       // No import of the SDK is left for the runtime to resolve (to its own, unpinned copy).
       expect(code).not.toMatch(/from\s*"@(?:aws-sdk|smithy)\//);
       expect(code).not.toContain("sourceMappingURL");
+      // Credentials from the environment only (Lambda puts them there): no SSO, ini, web identity chain.
+      expect(code).toContain('"@aws-sdk/credential-provider-env - fromEnv"');
+      expect(code).not.toMatch(/"@aws-sdk\/credential-provider-(?:ini|sso|process|web-identity|http) - /);
     }
     expect(readdirSync(join(engine.outdir, "sourcemaps")).sort()).toEqual(
       HANDLERS.map((name) => `${name}.mjs.map`).sort(),
