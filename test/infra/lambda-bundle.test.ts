@@ -9,14 +9,22 @@ let outdir: string;
 /** The files ingest's bundle holds code from (esbuild's metafile). */
 let bundled: string[];
 
-beforeAll(async () => {
-  outdir = scratchDir("lambda-bundle-");
-  const entry = join(PROJECT_ROOT, "functions", "handlers", "ingest.ts");
-  const { metafile } = await build({ ...esbuildOptions(entry, join(outdir, "index.mjs")), metafile: true });
+/** The files a handler's bundle holds code from (esbuild's metafile). */
+async function bundledFiles(handler: string): Promise<string[]> {
+  const entry = join(PROJECT_ROOT, "functions", "handlers", `${handler}.ts`);
+  const options = esbuildOptions(entry, join(outdir, handler, "index.mjs"));
+  const { metafile } = await build({ ...options, metafile: true });
   const output = Object.values((metafile as Metafile).outputs).find((file) => file.entryPoint);
-  bundled = Object.entries(output!.inputs)
+  return Object.entries(output!.inputs)
     .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
     .map(([path]) => path);
+}
+
+const packageOf = (path: string) => path.match(/node_modules\/(@[^/]+\/[^/]+)/)?.[1];
+
+beforeAll(async () => {
+  outdir = scratchDir("lambda-bundle-");
+  bundled = await bundledFiles("ingest");
 }, 120_000);
 
 afterAll(() => rmSync(outdir, { recursive: true, force: true }));
@@ -28,7 +36,7 @@ it("bundles zod without its ~40 locales (every import of zod is a namespace impo
 });
 
 it("bundles the environment credential provider instead of the SDK's default chain and its clients", () => {
-  const packages = new Set(bundled.map((path) => path.match(/node_modules\/(@[^/]+\/[^/]+)/)?.[1]));
+  const packages = new Set(bundled.map(packageOf));
   expect(packages).toContain("@aws-sdk/credential-provider-env");
   for (const unused of [
     "@aws-sdk/credential-provider-node",
@@ -43,3 +51,12 @@ it("bundles the environment credential provider instead of the SDK's default cha
     expect(packages, unused).not.toContain(unused);
   expect(bundled.some((path) => path.endsWith("functions/runtime/lambda-credentials.ts"))).toBe(true);
 });
+
+it("bundles no sending client into the functions granted no effect (feedback, unsubscribe)", async () => {
+  const sending = ["@aws-sdk/client-sesv2", "@aws-sdk/client-sns", "@aws-sdk/client-sfn"];
+  for (const handler of ["feedback", "unsubscribe"]) {
+    const packages = new Set((await bundledFiles(handler)).map(packageOf));
+    expect(packages, handler).toContain("@aws-sdk/client-dynamodb");
+    for (const client of sending) expect(packages, `${handler}: ${client}`).not.toContain(client);
+  }
+}, 120_000);
