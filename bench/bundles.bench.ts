@@ -4,6 +4,9 @@
 // fresh `node` processes (median of RUNS) importing the bundle and making a first call. Each first call
 // is a valid input that reaches the function's first AWS request; a local endpoint answers every request
 // at once with an error, so the figure covers the clients' creation and first request, not AWS's time.
+// Beside wall time, the process's CPU time (process.cpuUsage, all threads): the machine is shared, and
+// the CPU figure moves less with the load. BUNDLE_PROFILE=<dir> also writes one `node --cpu-prof` profile
+// per bundle (an extra run, not counted) into <dir>.
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
@@ -72,7 +75,17 @@ const FIRST_CALLS: Record<string, unknown> = {
   },
 };
 
-export type BundleMeasure = { name: string; bytes: number; importMs: number; firstCallMs: number };
+export type BundleMeasure = {
+  name: string;
+  bytes: number;
+  importMs: number;
+  firstCallMs: number;
+  /** CPU time of the same two spans (user + system, every thread of the process). */
+  importCpuMs: number;
+  firstCallCpuMs: number;
+};
+
+type ColdStart = Omit<BundleMeasure, "name" | "bytes">;
 
 /** Every function's bundle as deployed: size, and medians of import and of import + first call. */
 export async function measureBundles(): Promise<BundleMeasure[]> {
@@ -89,7 +102,14 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
       // The stack moves the map out of the package; so does the bench.
       rmSync(`${bundle}.map`);
       writeBundledCampaigns(join(root, "campaigns"), dir);
-      const runs: { importMs: number; firstCallMs: number }[] = [];
+      const profileDir = process.env.BUNDLE_PROFILE;
+      if (profileDir)
+        await coldStart(bundle, input, endpoint.url, [
+          "--cpu-prof",
+          `--cpu-prof-dir=${profileDir}`,
+          `--cpu-prof-name=${name}.cpuprofile`,
+        ]);
+      const runs: ColdStart[] = [];
       for (let run = 0; run < RUNS; run++) {
         const requests = endpoint.requests();
         runs.push(await coldStart(bundle, input, endpoint.url));
@@ -101,6 +121,8 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
         bytes: statSync(bundle).size,
         importMs: median(runs.map((r) => r.importMs)),
         firstCallMs: median(runs.map((r) => r.firstCallMs)),
+        importCpuMs: median(runs.map((r) => r.importCpuMs)),
+        firstCallCpuMs: median(runs.map((r) => r.firstCallCpuMs)),
       });
     }
     return results;
@@ -110,18 +132,37 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
 }
 
 /** One fresh `node` process: the time to import the bundle, and to import it and make the first call. */
-async function coldStart(bundle: string, input: unknown, endpointUrl: string) {
-  const script = `const t=performance.now(); const m=await import(${JSON.stringify(bundle)}); const i=performance.now(); try { await m.handler(${JSON.stringify(input)}); } catch {} console.log("TIMING", i-t, performance.now()-t)`;
-  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], {
-    env: functionEnvironment(endpointUrl),
-  });
-  const [importMs, firstCallMs] = stdout
+async function coldStart(
+  bundle: string,
+  input: unknown,
+  endpointUrl: string,
+  nodeFlags: string[] = [],
+): Promise<ColdStart> {
+  const script = [
+    "const c=process.cpuUsage(), t=performance.now();",
+    `const m=await import(${JSON.stringify(bundle)});`,
+    "const i=performance.now(), ic=process.cpuUsage(c);",
+    `try { await m.handler(${JSON.stringify(input)}); } catch {}`,
+    "const f=performance.now(), fc=process.cpuUsage(c);",
+    'console.log("TIMING", i-t, f-t, (ic.user+ic.system)/1e3, (fc.user+fc.system)/1e3)',
+  ].join(" ");
+  const { stdout } = await promisify(execFile)(
+    process.execPath,
+    [...nodeFlags, "--input-type=module", "-e", script],
+    { env: functionEnvironment(endpointUrl) },
+  );
+  const [importMs, firstCallMs, importCpuMs, firstCallCpuMs] = stdout
     .split("\n")
     .find((line) => line.startsWith("TIMING"))!
     .split(" ")
     .slice(1)
     .map(Number);
-  return { importMs: importMs!, firstCallMs: firstCallMs! };
+  return {
+    importMs: importMs!,
+    firstCallMs: firstCallMs!,
+    importCpuMs: importCpuMs!,
+    firstCallCpuMs: firstCallCpuMs!,
+  };
 }
 
 /** What the stack sets (infra/constructs/engine-functions.ts), the SDK pointed at the local endpoint. */
@@ -174,9 +215,10 @@ function median(values: number[]): number {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  for (const { name, bytes, importMs, firstCallMs } of await measureBundles())
+  for (const { name, bytes, importMs, firstCallMs, importCpuMs, firstCallCpuMs } of await measureBundles())
     console.log(
-      `${name.padEnd(15)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB  import ${importMs.toFixed(0)} ms, ` +
-        `import + first call ${firstCallMs.toFixed(0)} ms (medians of ${RUNS})`,
+      `${name.padEnd(15)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB  import ${importMs.toFixed(0)} ms ` +
+        `(CPU ${importCpuMs.toFixed(0)}), import + first call ${firstCallMs.toFixed(0)} ms ` +
+        `(CPU ${firstCallCpuMs.toFixed(0)}) (medians of ${RUNS})`,
     );
 }

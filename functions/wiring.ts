@@ -25,7 +25,7 @@ import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
 import { bundledCampaigns } from "./runtime/bundled-campaigns.ts";
 import type { RuntimeDeps } from "./runtime/customer-runner.ts";
-import { type EffectKind, effectKinds } from "./runtime/effect-ports.ts";
+import { type EffectKind, type EffectPorts, effectKinds } from "./runtime/effect-ports.ts";
 import { type Environment, readEnvironment, required } from "./runtime/environment.ts";
 import { logger, metrics } from "./runtime/handler-shell.ts";
 import type { RuntimeLog } from "./runtime/runtime-log.ts";
@@ -50,14 +50,28 @@ export type AwsClients = {
 export function defaultClients(): AwsClients {
   const clientSettings = sdkClientSettings();
   return {
+    ...recordingClients(),
+    ses: lazyClient(() => new SESv2Client(clientSettings)),
+    sns: lazyClient(() => new SNSClient(clientSettings)),
+    sfn: lazyClient(() => new SFNClient(clientSettings)),
+  };
+}
+
+/** What a function that performs no effect uses: the state table, the audit bus, the link-signing key. */
+export type RecordingClients = Pick<AwsClients, "dynamodb" | "eventbridge" | "secrets">;
+
+/**
+ * defaultClients without the sending ones: feedback and unsubscribe build only these, so their bundles
+ * hold no SES, SNS or Step Functions client to compile at a cold start.
+ */
+export function recordingClients(): RecordingClients {
+  const clientSettings = sdkClientSettings();
+  return {
     dynamodb: lazyClient(() =>
       DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings), {
         marshallOptions: { removeUndefinedValues: true },
       }),
     ),
-    ses: lazyClient(() => new SESv2Client(clientSettings)),
-    sns: lazyClient(() => new SNSClient(clientSettings)),
-    sfn: lazyClient(() => new SFNClient(clientSettings)),
     eventbridge: lazyClient(() => new EventBridgeClient(clientSettings)),
     secrets: lazyClient(() => new SecretsManagerClient(clientSettings)),
   };
@@ -105,15 +119,11 @@ export function awsRuntime(
   effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
   now: () => number = () => Date.now(),
 ): RuntimeDeps {
-  const campaignsDir = env.CAMPAIGNS_DIR;
-  const compiled = bundledCampaigns(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined);
-  return {
-    compiled,
-    // Every write files the customer in the sweep's due-time index, in the same conditional put.
-    store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE, {
-      dueAt: (state, filedDueAt) => sweepDueAt(compiled, state, now(), filedDueAt),
-    }),
-    ports: awsEffectPorts({
+  return runtimeWithPorts(
+    clients,
+    env,
+    now,
+    awsEffectPorts({
       now,
       effects,
       interest: new DynamoDbInterestIndex(clients.dynamodb, env.INTEREST_TABLE),
@@ -138,6 +148,36 @@ export function awsRuntime(
           }
         : {}),
     }),
+  );
+}
+
+/**
+ * The runtime of a function granted no effect (FUNCTION_EFFECTS: feedback, unsubscribe): what awsRuntime
+ * gives it, without the sending adapters it would never use (its decisions' messages wait in the outbox).
+ */
+export function awsRecordingRuntime(
+  clients: RecordingClients = recordingClients(),
+  env: Environment = readEnvironment(),
+  now: () => number = () => Date.now(),
+): RuntimeDeps {
+  return runtimeWithPorts(clients, env, now, awsEffectPorts({ now, effects: [] }));
+}
+
+function runtimeWithPorts(
+  clients: Pick<AwsClients, "dynamodb" | "eventbridge">,
+  env: Environment,
+  now: () => number,
+  ports: EffectPorts,
+): RuntimeDeps {
+  const campaignsDir = env.CAMPAIGNS_DIR;
+  const compiled = bundledCampaigns(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined);
+  return {
+    compiled,
+    // Every write files the customer in the sweep's due-time index, in the same conditional put.
+    store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE, {
+      dueAt: (state, filedDueAt) => sweepDueAt(compiled, state, now(), filedDueAt),
+    }),
+    ports,
     publishAudit: (decisions) =>
       new EventBridgeAuditPublisher(clients.eventbridge, { eventBusName: env.EVENT_BUS_NAME }).publish(
         decisions,
@@ -191,11 +231,11 @@ export function awsSweepRuntime(
 
 /** The unsubscribe endpoint's runtime on AWS: the common one, and the cached link-signing key. */
 export function awsUnsubscribeDeps(
-  clients: AwsClients = defaultClients(),
+  clients: RecordingClients = recordingClients(),
   env: Environment = readEnvironment(),
 ): UnsubscribeDeps {
   return {
-    runtime: awsRuntime(clients, env, FUNCTION_EFFECTS.unsubscribe),
+    runtime: awsRecordingRuntime(clients, env),
     secret: cachedSecret(clients.secrets, required(env, "UNSUBSCRIBE_SECRET_ARN")),
   };
 }

@@ -1,12 +1,11 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
-import { readEnvironment } from "../runtime/environment.ts";
 import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type FeedbackOutcome, feedbackEvent } from "../use-cases/feedback.ts";
-import { awsRuntime, defaultClients, FUNCTION_EFFECTS } from "../wiring.ts";
+import { awsRecordingRuntime } from "../wiring.ts";
 
 /** SES events (bounce, complaint, delivery, open, click) and SMS feedback from the feedback rule. */
 export const { handler, useRuntime } = handlerShell(
-  () => awsRuntime(defaultClients(), readEnvironment(), FUNCTION_EFFECTS.feedback),
+  () => awsRecordingRuntime(),
   async (deps, input: unknown): Promise<FeedbackOutcome> => {
     const outcome = await feedbackEvent(deps, input);
     report(outcome);

@@ -2,6 +2,7 @@
 // bench/bundles.bench.ts builds with are both derived from LAMBDA_BUNDLE, so the bench measures the
 // bundle the stack deploys (test/infra/lambda-bundle.test.ts compares the two bundles byte for byte).
 
+import { join } from "node:path";
 import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import type { BuildOptions } from "esbuild";
 
@@ -13,6 +14,14 @@ export const LAMBDA_BUNDLE = {
   // The AWS SDK is bundled: the version the lockfile pins, tree-shaken, in one file (the runtime's own
   // SDK is a different version and costs a few hundred files to load at cold start).
   external: [] as string[],
+  // Lambda gives the credentials in the environment: the SDK's default chain (SSO, ini files, IMDS, web
+  // identity and the STS/SSO clients behind them) is replaced by the environment provider alone.
+  alias: {
+    "@aws-sdk/credential-provider-node": join(
+      import.meta.dirname,
+      "../../functions/runtime/lambda-credentials.ts",
+    ),
+  } as Record<string, string>,
   // Source maps are written beside the bundle without a sourceMappingURL comment, then moved out of the
   // function's package (an artifact for decoding stack traces): nothing loads them at runtime.
   sourcemap: "external",
@@ -32,6 +41,7 @@ export function cdkBundling(commandHooks: nodejs.ICommandHooks): nodejs.Bundling
     minify: LAMBDA_BUNDLE.minify,
     bundleAwsSDK: true,
     externalModules: LAMBDA_BUNDLE.external,
+    esbuildArgs: { "--alias": Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`) },
     sourceMap: true,
     sourceMapMode: nodejs.SourceMapMode.EXTERNAL,
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
@@ -53,6 +63,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     mainFields: [...LAMBDA_BUNDLE.mainFields],
     minify: LAMBDA_BUNDLE.minify,
     external: LAMBDA_BUNDLE.external,
+    alias: LAMBDA_BUNDLE.alias,
     sourcemap: LAMBDA_BUNDLE.sourcemap,
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     banner: { js: LAMBDA_BUNDLE.banner },

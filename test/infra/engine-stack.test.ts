@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
+import { campaignVersion } from "../../functions/core/engine/campaign-version.ts";
 import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
 import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-campaigns.ts";
 import { ENVIRONMENT_NAMES, readEnvironment } from "../../functions/runtime/environment.ts";
@@ -519,7 +520,9 @@ describe("functions", () => {
   it("are bundled with esbuild as ESM, with the validated campaigns beside the code and nothing else", () => {
     const assets = readdirSync(engine.outdir).filter((name) => name.startsWith("asset."));
     expect(assets).toHaveLength(6);
-    const validated = JSON.parse(JSON.stringify(loadCampaignDirectory(engine.campaignsDir))) as unknown;
+    const directory = loadCampaignDirectory(engine.campaignsDir);
+    const versions = Object.fromEntries(directory.campaigns.map((c) => [c.id, campaignVersion(c)]));
+    const validated = JSON.parse(JSON.stringify({ ...directory, versions })) as unknown;
     for (const asset of assets) {
       expect(readdirSync(join(engine.outdir, asset)).sort()).toEqual([BUNDLED_CAMPAIGNS_FILE, "index.mjs"]);
       expect(JSON.parse(readFileSync(join(engine.outdir, asset, BUNDLED_CAMPAIGNS_FILE), "utf8"))).toEqual(
@@ -538,6 +541,9 @@ describe("functions", () => {
       // No import of the SDK is left for the runtime to resolve (to its own, unpinned copy).
       expect(code).not.toMatch(/from\s*"@(?:aws-sdk|smithy)\//);
       expect(code).not.toContain("sourceMappingURL");
+      // Credentials from the environment only (Lambda puts them there): no SSO, ini, web identity chain.
+      expect(code).toContain('"@aws-sdk/credential-provider-env - fromEnv"');
+      expect(code).not.toMatch(/"@aws-sdk\/credential-provider-(?:ini|sso|process|web-identity|http) - /);
     }
     expect(readdirSync(join(engine.outdir, "sourcemaps")).sort()).toEqual(
       HANDLERS.map((name) => `${name}.mjs.map`).sort(),

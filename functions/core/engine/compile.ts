@@ -37,7 +37,11 @@ export type CompiledCampaigns = {
 export function compileCampaigns(
   campaigns: Campaign[],
   settings: EngineSettings,
-  options: { renderBodies?: boolean } = {},
+  options: {
+    renderBodies?: boolean;
+    /** Campaign -> campaignVersion, computed when the campaigns were bundled (a cold start skips the hashing). */
+    versions?: Readonly<Record<string, string>>;
+  } = {},
 ): CompiledCampaigns {
   const compiled: CompiledCampaigns = {
     settings,
@@ -61,7 +65,7 @@ export function compileCampaigns(
   // In priority order, so every trigger list is: what one event or sweep starts is judged highest first.
   for (const campaign of [...campaigns].sort((a, b) => comparePriority({ campaign: a }, { campaign: b }))) {
     compiled.campaigns.set(campaign.id, campaign);
-    compiled.versions.set(campaign.id, campaignVersion(campaign));
+    compiled.versions.set(campaign.id, options.versions?.[campaign.id] ?? campaignVersion(campaign));
     compiled.stepIndex.set(campaign.id, new Map(campaign.steps.map((step, index) => [step.id, index])));
     compiled.journeyFields.set(campaign.id, journeyFieldsOf(campaign));
     // A paused campaign starts nothing; its exits and awaited events still reach its running journeys.
