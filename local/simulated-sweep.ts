@@ -1,115 +1,100 @@
 import type { CompiledCampaigns } from "../functions/core/engine/compile.ts";
+import type { Decision } from "../functions/core/engine/decisions.ts";
 import { nextDueAt } from "../functions/core/engine/due.ts";
-import { type Occurrence, scheduleOccurrences } from "../functions/core/engine/schedule.ts";
+import { dueDecisions, scheduleOccurrences } from "../functions/core/engine/schedule.ts";
 import type { CustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
+import { TimerQueue } from "./timer-queue.ts";
 
-/** Places in the timer order kept per customer per sweep: more occurrences than this in a day is refused. */
-const PLACES_PER_CUSTOMER = 4096;
-
-export type OccurrenceTimers = {
-  /** Reserves places in the timer order; returns the first. */
-  reserve(count: number): number;
-  push(at: number, customerId: string, occurrence: Occurrence, seq: number): void;
-};
+export const SWEEP_INTERVAL = 3_600_000;
 
 /**
- * The simulator's daily sweep over an in-memory index of due times (nextDueAt, by UTC day): it runs
- * the occurrences of the customers due that day, and of those whose state changed since their due time
- * was computed. The result is the same as pushing every customer's occurrences at midnight (`full`):
- * a customer left out whose state then changes during the day gets, before that change, the day's
- * occurrences still ahead, computed on the state it had at midnight, in the order they would have had.
+ * The simulator's sweep, as on AWS (functions/use-cases/sweep.ts): at the start of every hour, one
+ * sweep per scheduled campaign, in the order the stack schedules them, each deciding on the
+ * campaign's occurrences in that hour (dueDecisions) for the customers due. Who is due comes from a
+ * priority queue of due times (nextDueAt, as the AWS due-time index files them), so an hour costs the
+ * customers due in it, not every customer. `full` sweeps everyone every hour (same outcome, slower).
  */
 export class SimulatedSweep {
-  private readonly dueDay = new Map<string, number>();
-  private readonly buckets = new Map<number, string[]>();
+  private readonly queue = new TimerQueue<string>();
+  private readonly filed = new Map<string, { at: number; dayEnd: boolean }>();
   private readonly changed = new Set<string>();
-  private readonly swept = new Set<string>();
-  private readonly ordinals = new Map<string, number>();
-  private day = Number.NEGATIVE_INFINITY;
-  private firstPlace = 0;
-  private customersAtSweep = 0;
-  /** Customers whose occurrences were computed (a measure of the sweep's work). */
-  materialized = 0;
+  private readonly campaignIds: string[];
+  /** Customer-hours the sweeps decided on (a measure of their work). */
+  swept = 0;
 
   constructor(
     private readonly compiled: CompiledCampaigns,
     private readonly states: Map<string, CustomerState>,
-    private readonly timers: OccurrenceTimers,
     private readonly full = false,
-  ) {}
+  ) {
+    this.campaignIds = [...new Set(compiled.scheduleTriggers.map((bound) => bound.campaign.id))];
+    for (const customerId of states.keys()) this.changed.add(customerId);
+  }
 
-  /** The sweep of the UTC day starting at `day`. */
-  run(day: number): void {
-    this.day = day;
-    this.swept.clear();
-    this.customersAtSweep = this.states.size;
-    this.firstPlace = this.timers.reserve(this.states.size * PLACES_PER_CUSTOMER);
-    if (this.full) {
-      for (const customerId of this.states.keys()) this.materialize(customerId, Number.NEGATIVE_INFINITY, -1);
-      return;
-    }
-    for (const customerId of this.changed) {
-      const state = this.states.get(customerId);
-      if (!state) continue;
-      const due = Math.floor(nextDueAt(this.compiled, state, day) / DAY) * DAY;
-      this.dueDay.set(customerId, due);
-      let bucket = this.buckets.get(due);
-      if (!bucket) {
-        bucket = [];
-        this.buckets.set(due, bucket);
-      }
-      bucket.push(customerId);
-    }
+  get active(): boolean {
+    return this.campaignIds.length > 0;
+  }
+
+  /** The customer's state changed (or was made): its due time is computed again at the next sweep. */
+  stateChanged(customerId: string): void {
+    this.changed.add(customerId);
+  }
+
+  /** The sweeps of the hour starting at `hour`; `apply` takes each customer's decisions. */
+  run(hour: number, apply: (decisions: Decision[]) => void): void {
+    const end = hour + SWEEP_INTERVAL;
+    for (const customerId of this.changed) this.fileChanged(customerId, hour);
     this.changed.clear();
-    const due = this.buckets.get(day) ?? [];
-    this.buckets.delete(day);
-    for (const customerId of due)
-      if (this.dueDay.get(customerId) === day && !this.swept.has(customerId))
-        this.materialize(customerId, Number.NEGATIVE_INFINITY, -1);
+    const due: CustomerState[] = [];
+    if (this.full) {
+      for (const state of this.states.values())
+        if (scheduleOccurrences(this.compiled, state, hour, end).length > 0) due.push(state);
+    } else
+      for (let at = this.queue.peekTime(); at !== undefined && at < end; at = this.queue.peekTime()) {
+        const customerId = this.queue.pop()!.value;
+        const filed = this.filed.get(customerId);
+        if (filed?.at !== at) continue;
+        const state = this.states.get(customerId);
+        if (!state) continue;
+        this.filed.delete(customerId);
+        if (filed.dayEnd) this.file(customerId, nextDueAt(this.compiled, state, hour), false);
+        else due.push(state);
+      }
+    // In a fixed order, whichever way they were found: the output does not depend on the index.
+    due.sort((a, b) => (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0));
+    this.swept += due.length;
+    // Each customer's campaigns with an occurrence in the hour (what dueDecisions would find), so a
+    // campaign with none costs nothing; then, campaign by campaign, the sweeps AWS runs.
+    const campaignsOf = due.map(
+      (state) => new Set(scheduleOccurrences(this.compiled, state, hour, end).map((o) => o.campaignId)),
+    );
+    for (const campaignId of this.campaignIds)
+      due.forEach((state, index) => {
+        if (campaignsOf[index]!.has(campaignId))
+          apply(dueDecisions(this.compiled, state, campaignId, hour, end));
+      });
+    for (const state of due) this.changed.add(state.customerId);
   }
 
   /**
-   * Call before the customer's state changes at `at`, by a timer of order `seq` (an event: Infinity).
-   * Occurrences at the same instant that come after that timer are still ahead.
+   * A changed customer with no occurrence left in the UTC day is filed under the day's end, where its
+   * due time is computed; else under its due time now. A customer changing in many hours of a day then
+   * costs the day's occurrences each time, and one search for its next due time.
    */
-  beforeChange(customerId: string, at: number, seq: number): void {
-    // Called before a new customer's state is made too, so ordinals follow the states' order.
-    const ordinal = this.ordinalOf(customerId);
-    this.changed.add(customerId);
-    if (this.full || this.swept.has(customerId)) return;
-    if (ordinal >= this.customersAtSweep) {
-      this.swept.add(customerId);
-      return;
-    }
-    this.materialize(customerId, at, seq);
-  }
-
-  /** The day's occurrences from the customer's current state, those after (at, seq) pushed. */
-  private materialize(customerId: string, at: number, seq: number): void {
+  private fileChanged(customerId: string, hour: number): void {
     const state = this.states.get(customerId);
-    this.swept.add(customerId);
-    this.changed.add(customerId);
     if (!state) return;
-    this.materialized++;
-    const ordinal = this.ordinalOf(customerId);
-    const occurrences = scheduleOccurrences(this.compiled, state, this.day, this.day + DAY);
-    if (occurrences.length > PLACES_PER_CUSTOMER)
-      throw new Error(`customer ${customerId}: more than ${PLACES_PER_CUSTOMER} occurrences in a day`);
-    const first = this.firstPlace + ordinal * PLACES_PER_CUSTOMER;
-    occurrences.forEach((occurrence, index) => {
-      const place = first + index;
-      if (occurrence.at > at || (occurrence.at === at && place > seq))
-        this.timers.push(occurrence.at, customerId, occurrence, place);
-    });
+    const dayEnd = Math.floor(hour / DAY) * DAY + DAY;
+    if (scheduleOccurrences(this.compiled, state, hour, dayEnd).length === 0)
+      this.file(customerId, dayEnd, true);
+    else this.file(customerId, nextDueAt(this.compiled, state, hour), false);
   }
 
-  private ordinalOf(customerId: string): number {
-    let ordinal = this.ordinals.get(customerId);
-    if (ordinal === undefined) {
-      ordinal = this.ordinals.size;
-      this.ordinals.set(customerId, ordinal);
-    }
-    return ordinal;
+  /** `dayEnd`: filed at the end of a UTC day, to compute the due time then. */
+  private file(customerId: string, at: number, dayEnd: boolean): void {
+    const filed = this.filed.get(customerId);
+    if (filed?.at !== at) this.queue.push(at, customerId);
+    this.filed.set(customerId, { at, dayEnd });
   }
 }

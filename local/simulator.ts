@@ -1,7 +1,6 @@
 import type { CompiledCampaigns } from "../functions/core/engine/compile.ts";
 import { advance, decide, decideCatalog } from "../functions/core/engine/decide.ts";
 import type { Decision, MessageDecision, MessageLine } from "../functions/core/engine/decisions.ts";
-import { type Occurrence, runOccurrence } from "../functions/core/engine/schedule.ts";
 import { isCatalogEventType } from "../functions/core/events/details.ts";
 import {
   type CatalogEvent,
@@ -11,7 +10,7 @@ import {
 import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
 import { type EventStream, type Rejection, streamFromLines } from "./event-source.ts";
-import { SimulatedSweep } from "./simulated-sweep.ts";
+import { SimulatedSweep, SWEEP_INTERVAL } from "./simulated-sweep.ts";
 import { CampaignSummary } from "./summary.ts";
 import { TimerQueue } from "./timer-queue.ts";
 
@@ -26,16 +25,19 @@ export type SimulationReport = {
   messages: number;
   customers: number;
   until: number;
-  /** Customer-days whose scheduled occurrences the daily sweeps computed (the sweeps' work). */
-  sweptCustomerDays: number;
+  /** Customer-hours the hourly sweeps decided on (the sweeps' work). */
+  sweptCustomerHours: number;
 };
 
 export type SimulationOptions = {
   /** Virtual end time (epoch ms); default 30 days after the last event. */
   until?: number;
-  /** Receives each message line, in time order, with the decision it comes from. */
+  /**
+   * Receives each message line, in the order decided, with the decision it comes from: in time order,
+   * except that an hour's sweep decides the hour's scheduled sends at its start, as on AWS.
+   */
   onMessage?: (line: MessageLine, decision: MessageDecision) => void;
-  /** Sweep every customer every day instead of those the due-time index names (same outcome, slower). */
+  /** Sweep every customer every hour instead of those the due-time queue names (same outcome, slower). */
   fullSweep?: boolean;
   /**
    * Customers' states to continue from (changed in place; new customers are added): their running
@@ -44,16 +46,13 @@ export type SimulationOptions = {
   states?: Map<string, CustomerState>;
 };
 
-type Timer =
-  | { kind: "wake"; customerId: string; journeyId: string }
-  | { kind: "occurrence"; customerId: string; occurrence: Occurrence }
-  | { kind: "sweep" };
+type Timer = { kind: "wake"; customerId: string; journeyId: string } | { kind: "sweep" };
 
 const DEFAULT_RUN_ON = 30 * DAY;
 
 /**
  * Runs the engine over a stream on a virtual clock: events in time order, journey wake-ups and
- * daily sweeps of scheduled campaigns at their virtual times, up to `until`.
+ * the hourly sweeps of scheduled campaigns at their virtual times, up to `until`.
  */
 export function simulate(
   compiled: CompiledCampaigns,
@@ -70,16 +69,7 @@ export function simulate(
   const timers = new TimerQueue<Timer>();
   const scheduledWake = new Map<string, number>();
   let messages = 0;
-  const sweep = new SimulatedSweep(
-    compiled,
-    states,
-    {
-      reserve: (count) => timers.reserve(count),
-      push: (at, customerId, occurrence, seq) =>
-        timers.push(at, { kind: "occurrence", customerId, occurrence }, seq),
-    },
-    options.fullSweep,
-  );
+  const sweep = new SimulatedSweep(compiled, states, options.fullSweep);
 
   function stateOf(customerId: string) {
     let state = states.get(customerId);
@@ -119,25 +109,24 @@ export function simulate(
     }
   }
 
-  function runTimer(at: number, seq: number, timer: Timer) {
+  function runTimer(at: number, timer: Timer) {
     if (timer.kind === "sweep") {
-      sweep.run(at);
-      if (at + DAY <= until) timers.push(at + DAY, { kind: "sweep" });
+      sweep.run(at, apply);
+      if (at + SWEEP_INTERVAL <= until) timers.push(at + SWEEP_INTERVAL, { kind: "sweep" });
       return;
     }
     const state = states.get(timer.customerId);
     if (!state) return;
-    sweep.beforeChange(timer.customerId, at, seq);
-    if (timer.kind === "occurrence") return apply(runOccurrence(compiled, state, timer.occurrence));
     if (scheduledWake.get(timer.journeyId) !== at) return;
+    sweep.stateChanged(timer.customerId);
     scheduledWake.delete(timer.journeyId);
     apply(advance(compiled, state, timer.journeyId, at));
   }
 
   function runTimersUpTo(time: number) {
     for (let next = timers.peekTime(); next !== undefined && next <= time; next = timers.peekTime()) {
-      const { at, seq, value } = timers.pop()!;
-      runTimer(at, seq, value);
+      const { at, value } = timers.pop()!;
+      runTimer(at, value);
     }
   }
 
@@ -146,8 +135,9 @@ export function simulate(
       scheduledWake.set(journey.id, journey.wakeAt);
       timers.push(journey.wakeAt, { kind: "wake", customerId: state.customerId, journeyId: journey.id });
     }
-  if (stream.firstAt !== undefined && compiled.scheduleTriggers.length > 0)
-    timers.push(startOfUtcDay(stream.firstAt), { kind: "sweep" });
+  // The first hour with a customer in it; the sweeps then run every hour, as the schedules do.
+  if (stream.firstAt !== undefined && sweep.active)
+    timers.push(Math.floor(stream.firstAt / SWEEP_INTERVAL) * SWEEP_INTERVAL, { kind: "sweep" });
 
   let eventCount = 0;
   for (const event of stream.events) {
@@ -159,13 +149,13 @@ export function simulate(
       for (const [customerId, until] of candidates ?? []) {
         if (until < event.at) candidates?.delete(customerId);
         else {
-          sweep.beforeChange(customerId, event.at, Number.POSITIVE_INFINITY);
+          sweep.stateChanged(customerId);
           apply(decideCatalog(compiled, stateOf(customerId), event as CatalogEvent));
         }
       }
     } else {
       const customerEvent = event as CustomerEvent;
-      sweep.beforeChange(customerEvent.detail.customerId, event.at, Number.POSITIVE_INFINITY);
+      sweep.stateChanged(customerEvent.detail.customerId);
       apply(decide(compiled, stateOf(customerEvent.detail.customerId), customerEvent));
     }
   }
@@ -181,17 +171,13 @@ export function simulate(
     messages,
     customers: states.size,
     until,
-    sweptCustomerDays: sweep.materialized,
+    sweptCustomerHours: sweep.swept,
   };
 }
 
 export function describeRejection(rejection: Rejection): string {
   const what = [rejection.id, rejection.detailType].filter(Boolean).join(" ");
   return `line ${rejection.line}${what ? ` (${what})` : ""}: ${describeProblems(rejection.problems)}`;
-}
-
-function startOfUtcDay(at: number): number {
-  return Math.floor(at / DAY) * DAY;
 }
 
 export type { Rejection };

@@ -44,7 +44,7 @@ describe("engage dev: the live runtime answers real AWS clients and sends what e
 
       const expected = simulatedLines(lines, until);
       expect(expected.length).toBeGreaterThan(5);
-      const comparison = compareWithSimulate(runtimeLines(runtime), expected, lines);
+      const comparison = compareWithSimulate(runtimeLines(runtime), expected);
       expect(comparison).toMatchObject({ missing: [], unexplained: [] });
       expect(runtime.view.deadLetterQueues().flatMap((q) => q.messages)).toEqual([]);
     },
@@ -104,7 +104,7 @@ describe("engage dev: the live runtime answers real AWS clients and sends what e
 
       const expected = simulatedLines(lines, until);
       expect(expected.length).toBeGreaterThan(5);
-      const comparison = compareWithSimulate(runtimeLines(runtime), expected, lines);
+      const comparison = compareWithSimulate(runtimeLines(runtime), expected);
       expect(comparison).toMatchObject({ missing: [], unexplained: [] });
     },
     SLOW,
