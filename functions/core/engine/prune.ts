@@ -3,6 +3,7 @@ import { dropOldCarts, lastTouch } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { getOwn, setOwn } from "../state/data-record.ts";
 import { forgetField } from "../state/field-order.ts";
+import { jsonLength } from "../state/json-length.ts";
 import { decayedAffinity } from "../state/traits.ts";
 import type { CompiledCampaigns } from "./compile.ts";
 
@@ -82,7 +83,7 @@ function dropUnusedTopics(state: CustomerState, used: ReadonlySet<string>, max: 
  * do not start again). Consent, suppressions, transactional journeys and the outbox are never dropped.
  */
 function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, maxBytes: number): void {
-  // Measuring is a JSON.stringify: a small state is measured every 4th change only (one change
+  // Measuring walks the whole state: a small state is measured every 4th change only (one change
   // adds at most tens of KB, bounded by the item caps, so the 400 KB limit is not reached between).
   const measured = measuredBytes.get(state);
   if (measured !== undefined && measured < maxBytes / 4 && state.version % 4 !== 0) return;
@@ -100,7 +101,7 @@ function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, 
     () => dropOldestMarketingJourney(compiled, state),
   ];
   const fits = () => {
-    const bytes = JSON.stringify(state).length;
+    const bytes = jsonLength(state);
     measuredBytes.set(state, bytes);
     return bytes <= maxBytes;
   };
