@@ -27,15 +27,22 @@ export function pruneState(compiled: CompiledCampaigns, state: CustomerState, no
   }
   // Counts are checked on every change, against a slack of 16 so the sort runs rarely.
   keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
-  const forever = Object.entries(state.reentryLocks).filter(([, until]) => until < 0);
-  if (forever.length > limits.foreverLocks + 16)
-    forever
+  if (foreverLockCount(state.reentryLocks) > limits.foreverLocks + 16)
+    Object.entries(state.reentryLocks)
+      .filter(([, until]) => until < 0)
       .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
       .slice(limits.foreverLocks)
       .forEach(([key]) => {
         delete state.reentryLocks[key];
       });
   enforceSizeBackstop(compiled, state, limits.stateBytes);
+}
+
+/** Locks held forever (negative), counted without building the entries on every change. */
+function foreverLockCount(locks: Record<string, number>): number {
+  let count = 0;
+  for (const until of Object.values(locks)) if (until < 0) count++;
+  return count;
 }
 
 /** Keeps the `max` newest entries (by `time`) once there are 16 more. */
