@@ -3,6 +3,7 @@ import { dropOldCarts, lastTouch } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { getOwn, setOwn } from "../state/data-record.ts";
 import { forgetField } from "../state/field-order.ts";
+import { jsonLength } from "../state/json-length.ts";
 import { decayedAffinity } from "../state/traits.ts";
 import type { CompiledCampaigns } from "./compile.ts";
 
@@ -26,15 +27,22 @@ export function pruneState(compiled: CompiledCampaigns, state: CustomerState, no
   }
   // Counts are checked on every change, against a slack of 16 so the sort runs rarely.
   keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
-  const forever = Object.entries(state.reentryLocks).filter(([, until]) => until < 0);
-  if (forever.length > limits.foreverLocks + 16)
-    forever
+  if (foreverLockCount(state.reentryLocks) > limits.foreverLocks + 16)
+    Object.entries(state.reentryLocks)
+      .filter(([, until]) => until < 0)
       .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
       .slice(limits.foreverLocks)
       .forEach(([key]) => {
         delete state.reentryLocks[key];
       });
   enforceSizeBackstop(compiled, state, limits.stateBytes);
+}
+
+/** Locks held forever (negative), counted without building the entries on every change. */
+function foreverLockCount(locks: Record<string, number>): number {
+  let count = 0;
+  for (const until of Object.values(locks)) if (until < 0) count++;
+  return count;
 }
 
 /** Keeps the `max` newest entries (by `time`) once there are 16 more. */
@@ -82,7 +90,7 @@ function dropUnusedTopics(state: CustomerState, used: ReadonlySet<string>, max: 
  * do not start again). Consent, suppressions, transactional journeys and the outbox are never dropped.
  */
 function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, maxBytes: number): void {
-  // Measuring is a JSON.stringify: a small state is measured every 4th change only (one change
+  // Measuring walks the whole state: a small state is measured every 4th change only (one change
   // adds at most tens of KB, bounded by the item caps, so the 400 KB limit is not reached between).
   const measured = measuredBytes.get(state);
   if (measured !== undefined && measured < maxBytes / 4 && state.version % 4 !== 0) return;
@@ -100,7 +108,7 @@ function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, 
     () => dropOldestMarketingJourney(compiled, state),
   ];
   const fits = () => {
-    const bytes = JSON.stringify(state).length;
+    const bytes = jsonLength(state);
     measuredBytes.set(state, bytes);
     return bytes <= maxBytes;
   };

@@ -9,6 +9,7 @@ import {
   type EventType,
   isEventType,
 } from "./details.ts";
+import { isPlainEnvelope } from "./envelope-precheck.ts";
 import { IdSchema } from "./item.ts";
 import { EVENT_LIMITS } from "./limits.ts";
 
@@ -50,7 +51,18 @@ export type ParseOutcome =
  * `fallbackId` names events that come without an id (JSON Lines from the local tools).
  */
 export function parseEnvelope(input: unknown, fallbackId?: string | (() => string)): ParseOutcome {
-  const envelope = EnvelopeSchema.safeParse(input);
+  return parseWithin(input, fallbackId, undefined);
+}
+
+/** `sourceChars`: the length of the JSON text `input` was parsed from, when known. */
+function parseWithin(
+  input: unknown,
+  fallbackId: string | (() => string) | undefined,
+  sourceChars: number | undefined,
+): ParseOutcome {
+  const envelope = isPlainEnvelope(input)
+    ? { success: true as const, data: input }
+    : EnvelopeSchema.safeParse(input);
   const rawId = typeof input === "object" && input !== null ? (input as { id?: unknown }).id : undefined;
   const id =
     typeof rawId === "string" && rawId.length > 0
@@ -75,7 +87,7 @@ export function parseEnvelope(input: unknown, fallbackId?: string | (() => strin
     return { kind: "rejected", id: eventId, detailType, problems: toProblems(parsed.error, "detail") };
   }
   // Every known field is bounded by the schema; unknown fields are kept, so the whole is bounded too.
-  const detailBytes = Buffer.byteLength(JSON.stringify(detail));
+  const detailBytes = withinDetailBytes(sourceChars) ? 0 : Buffer.byteLength(JSON.stringify(detail));
   if (detailBytes > EVENT_LIMITS.detailBytes)
     return {
       kind: "rejected",
@@ -109,7 +121,16 @@ export function parseJsonLine(line: string): ParseOutcome {
       problems: [{ path: "(line)", expected: `valid JSON (${(error as Error).message})` }],
     };
   }
-  return parseEnvelope(input, () => stableId(line));
+  return parseWithin(input, () => stableId(line), line.length);
+}
+
+/**
+ * Whether JSON text this short cannot hold a detail over the limit: written again, a JSON text takes
+ * at most 6 UTF-8 bytes per UTF-16 unit it was parsed from (an escaped lone surrogate; a number such
+ * as 1e20 takes 5.25), so the usual line skips measuring its detail.
+ */
+function withinDetailBytes(sourceChars: number | undefined): boolean {
+  return sourceChars !== undefined && sourceChars * 6 <= EVENT_LIMITS.detailBytes;
 }
 
 export function describeProblems(problems: FieldProblem[]): string {
