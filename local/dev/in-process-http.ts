@@ -16,14 +16,19 @@ export type RequestListener = (req: IncomingMessage, res: ServerResponse) => voi
  */
 export function inProcessRequestHandler(
   listener: RequestListener,
-): RequestHandler<HttpRequest, HttpResponse> {
+): RequestHandler<HttpRequest, HttpResponse> & { drained(): Promise<void> } {
   let destroyed = false;
+  const pending = new Set<Promise<unknown>>();
   return {
     destroy: () => {
       destroyed = true;
     },
-    handle: (request) =>
-      new Promise((resolve, reject) => {
+    /** Resolves once every call handed to the stand-in has its answer: its store can then close. */
+    drained: async () => {
+      while (pending.size > 0) await Promise.allSettled([...pending]);
+    },
+    handle: (request) => {
+      const call = new Promise<{ response: HttpResponse }>((resolve, reject) => {
         if (destroyed) {
           const refused = new Error("connect ECONNREFUSED (engage dev stopped)");
           reject(Object.assign(refused, { code: "ECONNREFUSED" }));
@@ -44,7 +49,12 @@ export function inProcessRequestHandler(
         } catch (error) {
           reject(error);
         }
-      }),
+      });
+      pending.add(call);
+      const forget = () => pending.delete(call);
+      call.then(forget, forget);
+      return call;
+    },
   };
 }
 

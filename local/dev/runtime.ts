@@ -133,11 +133,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const local = { region: "us-east-1", credentials: { accessKeyId: "local", secretAccessKey: "local" } };
   const at = (server: Server | string) =>
     typeof server === "string" ? server : `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const dynamodbClient = new DynamoDBClient({
-    ...local,
-    endpoint: at(db),
-    requestHandler: inProcessRequestHandler(db.listeners("request")[0] as RequestListener),
-  });
+  const dynamodbHandler = inProcessRequestHandler(db.listeners("request")[0] as RequestListener);
+  const dynamodbClient = new DynamoDBClient({ ...local, endpoint: at(db), requestHandler: dynamodbHandler });
   let dynamodbCalls = 0;
   const dynamodbCallsByOperation = new Map<string, number>();
   dynamodbClient.middlewareStack.add(
@@ -573,6 +570,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
       server.closeAllConnections();
       dynamodbClient.destroy();
       for (const client of Object.values(clients)) client.destroy();
+      // A call dynalite already took would otherwise read its closed store and throw out of the process.
+      await Promise.race([dynamodbHandler.drained(), new Promise((resolve) => setTimeout(resolve, 2000))]);
       await Promise.all([close(server), close(db), close(ses)]);
     },
   };

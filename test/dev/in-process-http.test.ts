@@ -47,4 +47,32 @@ describe("the runtime's SDK clients reach the stand-ins in process", () => {
       client.send(new GetItemCommand({ TableName: "items", Key: { k: { S: "a" } } })),
     ).rejects.toMatchObject({ code: "ECONNREFUSED" });
   }, 60_000);
+
+  it("drains: a call the stand-in took before the client was destroyed gets its answer before the store may close", async () => {
+    let answer: (() => void) | undefined;
+    const slow: RequestListener = (_req, res) => {
+      answer = () => res.end("{}");
+    };
+    const handler = inProcessRequestHandler(slow);
+    const call = handler.handle({
+      method: "POST",
+      protocol: "http:",
+      hostname: "local",
+      path: "/",
+      query: {},
+      headers: {},
+      body: "{}",
+    } as never);
+    handler.destroy?.();
+    let drained = false;
+    const draining = handler.drained().then(() => {
+      drained = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(drained).toBe(false);
+    answer!();
+    await call;
+    await draining;
+    expect(drained).toBe(true);
+  });
 });
