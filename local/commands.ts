@@ -12,8 +12,7 @@ import { diffCampaigns, formatCampaignDiff } from "./campaign-diff.ts";
 import { CliError, describeFailure, fileErrorReason } from "./cli-error.ts";
 import { devMain } from "./dev/command.ts";
 import { DEFAULT_MAX_DAYS_FROM_BULK, MAX_REJECTION_DETAILS, streamFromFile } from "./event-source.ts";
-import { maskAddress } from "./mask.ts";
-import { formatMessageLine } from "./message-line.ts";
+import { describeMessage, formatMessageLine } from "./message-line.ts";
 import { describeRejection, simulate } from "./simulator.ts";
 
 const USAGE = `usage:
@@ -154,7 +153,7 @@ function simulateCommand(args: string[]): number {
   if (values.examples) {
     err("\nthe first message each campaign sent (addresses masked; subjects are in the output file):");
     for (const line of [...examples.values()].sort((a, b) => a.campaign.localeCompare(b.campaign)))
-      err(describeExample(line));
+      err(describeMessage(line));
   }
   err(
     `${report.messages} message decisions${values.out ? ` written to ${values.out}` : ""} in ${seconds.toFixed(2)} s ` +
@@ -194,13 +193,6 @@ function diffCommand(args: string[]): number {
     process.stderr.write(`${stream.rejectedCount} rejected lines (engage simulate lists them)\n`);
   process.stdout.write(`${formatCampaignDiff(diff)}\n`);
   return 0;
-}
-
-/** A sent message as a person scans it; rendered subjects can carry names, so the template id stands in. */
-function describeExample(line: MessageLine): string {
-  const products = line.productIds ? ` [${line.productIds.join(", ")}]` : "";
-  const to = maskAddress(line.to ?? "").padEnd(20);
-  return `  ${line.at.slice(0, 16)}  ${line.campaign.padEnd(27)} ${line.channel.padEnd(5)} ${to} ${line.template}${products}`;
 }
 
 function requireFile(path: string): void {

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { CliError } from "../cli-error.ts";
-import { maskAddress } from "../mask.ts";
+import { describeMessage } from "../message-line.ts";
 import { handlePageRequest } from "./page/handler.ts";
 
 const DEFAULT_PORT = 4010;
@@ -130,9 +130,7 @@ async function start(args: string[]): Promise<number> {
   for (const line of runtime.messageLines())
     if (line.status === "sent" && !firsts.has(line.campaign)) firsts.set(line.campaign, line);
   for (const line of [...firsts.values()].sort((a, b) => a.campaign.localeCompare(b.campaign)))
-    err(
-      `  ${line.at.slice(0, 16)}  ${line.campaign.padEnd(27)} ${line.channel.padEnd(5)} ${maskAddress(line.to ?? "").padEnd(20)} ${line.template}`,
-    );
+    err(describeMessage(line));
   const sent = runtime.recorder.sent.length;
   const { dynamodbCalls } = runtime.stats();
   err(
