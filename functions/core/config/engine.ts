@@ -114,8 +114,8 @@ export const EngineSettingsSchema = z.strictObject({
     })
     .default({ marketingExpiry: 24 * 3_600_000 }),
   addressWait: DurationSchema.describe(
-    "a transactional message due for a customer with no address yet waits this long for a late profile event, then is suppressed (no_address)",
-  ).default(15 * 60_000),
+    "a transactional message due for a customer with no address yet waits this long for the profile event that brings it (late, or parked in a dead-letter queue until redriven): sent when it arrives, suppressed (no_address) after this",
+  ).default(3 * 24 * 3_600_000),
   futureEventTolerance: DurationSchema.describe(
     "how far past its arrival an event's own time may be (clock skew); an event dated later is rejected at ingest",
   ).default(24 * 3_600_000),

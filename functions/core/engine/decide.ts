@@ -9,6 +9,7 @@ import { appliedStatus, rememberApplied } from "../state/applied-events.ts";
 import { applyEvent } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { applyOrderedFields } from "../state/ordered-fields.ts";
+import { resumeHeldForAddress } from "./address-arrival.ts";
 import type { Bound, CompiledCampaigns } from "./compile.ts";
 import type { Decision } from "./decisions.ts";
 import {
@@ -60,6 +61,7 @@ export function decide(compiled: CompiledCampaigns, state: CustomerState, event:
     });
 
   if (compiled.journeyEventTypes.has(event.type)) endOrResumeJourneys(accumulator, scopeEvent, now);
+  resumeHeldForAddress(accumulator, now);
   const after = before ? traitSnapshot(compiled, state, event, now) : undefined;
   const starts: { campaign: Campaign; start: () => void }[] = [];
   for (const { campaign, trigger } of compiled.eventTriggers.get(event.type) ?? [])

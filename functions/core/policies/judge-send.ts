@@ -7,8 +7,15 @@ import { capAllows, capClassOf, capFor } from "./cap.ts";
 import { inHoldout } from "./holdout.ts";
 import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
-/** How often a transactional message waiting for an address looks again. */
+/**
+ * How often a transactional message waiting for an address looks again: every minute while the
+ * profile event is likely just shuffled behind it, then hourly (an event parked in a dead-letter
+ * queue until ops redrive it). The event that brings the address sends it at once (decide.ts); the
+ * looks bound how late the journey's later steps run after that, and end the wait at addressWait.
+ */
 const ADDRESS_RETRY_MS = 60_000;
+const ADDRESS_RETRY_SOON_FOR_MS = 15 * 60_000;
+const ADDRESS_RETRY_LATER_MS = 3_600_000;
 
 export const suppressionReasons = [
   "opted_out",
@@ -67,8 +74,10 @@ export function judgeSend({ state, campaign, step, now, zone, settings, dueAt }:
   if (!to) {
     // Events can arrive out of order: the profile event carrying the address may come a little later.
     const waitUntil = dueAt === undefined ? now : dueAt + settings.addressWait;
-    if (!marketing && now < waitUntil)
-      return { outcome: "defer", until: Math.min(waitUntil, now + ADDRESS_RETRY_MS) };
+    if (!marketing && dueAt !== undefined && now < waitUntil) {
+      const every = now - dueAt < ADDRESS_RETRY_SOON_FOR_MS ? ADDRESS_RETRY_MS : ADDRESS_RETRY_LATER_MS;
+      return { outcome: "defer", until: Math.min(waitUntil, now + every) };
+    }
     return { outcome: "suppress", reason: "no_address" };
   }
   if (state.suppressedAddresses.includes(to.toLowerCase()))
