@@ -63,6 +63,11 @@ const SLOW_SEND_MS = EFFECT_LEASE_MS + 10_000;
 const HOUR_MS = 3_600_000;
 /** Steps in a row that wake their journey no later than now: the journey is wedged. */
 const STALLED_STEPS = 20;
+/**
+ * Ops redrive the dead-letter queues (their alarm fires on the first message) once a day, and once
+ * more an hour before the run ends, so a lost event means one still parked after that.
+ */
+const REDRIVE_EVERY_MS = 24 * HOUR_MS;
 
 /** A message SES or SNS accepted (the customer will receive it). */
 export type AcceptedSend = {
@@ -88,6 +93,18 @@ export type DeadLetter = {
   error: string;
   /** The faults injected into its last attempt; none means the engine failed on its own. */
   faults: FaultKind[];
+  /** Parked again after a redrive. */
+  afterRedrive?: boolean;
+};
+
+/** What ops' redrives of the dead-letter queues did (events and fan-out messages; not sweeps, see docs/chaos.md). */
+export type Redrives = {
+  /** Redrives that found something to redrive. */
+  rounds: number;
+  /** Dead letters sent back (each time it was). */
+  redriven: number;
+  /** Redriven deliveries that were applied (their invocation returned). */
+  applied: number;
 };
 
 export type Suppression = { at: number; customerId: string; journeyId: string; step: string; reason: string };
@@ -104,7 +121,11 @@ export type ChaosRun = {
    */
   crashedAfterSend: Map<string, number>;
   suppressed: Suppression[];
+  /** Dead letters still parked at the end of the run, after the last redrive. */
   deadLetters: DeadLetter[];
+  /** Every parking in a dead-letter queue, redriven since or not. */
+  parked: DeadLetter[];
+  redrives: Redrives;
   /** When each event was first applied (its delivery returned), in the order of AcceptedSend.startedSeq. */
   appliedSeq: Map<string, number>;
   failedJourneys: { customerId: string; journeyId: string; error: string }[];
@@ -158,9 +179,17 @@ function inject(dice: FaultDice, invocation: Invocation | undefined, kind: Fault
 }
 
 type Delivery =
-  | { kind: "event"; event: StreamEvent; attempt: number }
-  | { kind: "sqs"; customerId: string; event: StreamEvent; receive: number; messageId: string }
-  | { kind: "sweep"; campaignId: string; hour: number; attempt: number };
+  | { kind: "event"; event: StreamEvent; attempt: number; redriven?: boolean }
+  | {
+      kind: "sqs";
+      customerId: string;
+      event: StreamEvent;
+      receive: number;
+      messageId: string;
+      redriven?: boolean;
+    }
+  | { kind: "sweep"; campaignId: string; hour: number; attempt: number }
+  | { kind: "redrive" };
 
 const STATE_MACHINE_ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:Journey";
 const UNSUBSCRIBE_SECRET = "chaos-unsubscribe-signing-secret-0123456789";
@@ -520,13 +549,34 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     return ended;
   }
 
+  /** The dead-letter queues, as ops see them, and what could be sent back from each letter. */
   const deadLetters: DeadLetter[] = [];
+  const redriveOf = new Map<DeadLetter, Delivery>();
+  const parked: DeadLetter[] = [];
+  const redrives: Redrives = { rounds: 0, redriven: 0, applied: 0 };
+  const park = (letter: DeadLetter, redrive?: Delivery) => {
+    deadLetters.push(letter);
+    parked.push(letter);
+    if (redrive) redriveOf.set(letter, redrive);
+  };
+  /** Ops redrive: every event and fan-out message parked goes back, through the same faults. */
+  const redrive = () => {
+    const letters = deadLetters.filter((letter) => redriveOf.has(letter));
+    if (letters.length === 0) return;
+    redrives.rounds++;
+    for (const letter of letters) {
+      deadLetters.splice(deadLetters.indexOf(letter), 1);
+      queue.push(time.now, redriveOf.get(letter) as Delivery);
+      redriveOf.delete(letter);
+      redrives.redriven++;
+    }
+  };
   const appliedSeq = new Map<string, number>();
   const applied = (event: StreamEvent) => {
     if (!appliedSeq.has(event.id)) appliedSeq.set(event.id, ++order);
   };
 
-  async function deliver(delivery: Delivery): Promise<void> {
+  async function deliver(delivery: Exclude<Delivery, { kind: "redrive" }>): Promise<void> {
     const invocation = newInvocation(++invocationCount);
     if (delivery.kind === "sweep") {
       const { campaignId, hour, attempt } = delivery;
@@ -547,7 +597,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
         const retryIn = ASYNC_RETRY_DELAYS_MS[attempt - 1];
         if (retryIn !== undefined) queue.push(time.now + retryIn, { ...delivery, attempt: attempt + 1 });
         else
-          deadLetters.push({
+          park({
             eventId: `sweep:${campaignId}:${scheduledTime.slice(0, 13)}`,
             via: "sweep",
             error: errorName(error),
@@ -564,18 +614,24 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
           event.catalog ? fanoutHandler(event.envelope) : ingestHandler(event.envelope),
         );
         applied(event);
+        if (delivery.redriven) redrives.applied++;
       } catch (error) {
         const retryIn = ASYNC_RETRY_DELAYS_MS[delivery.attempt - 1];
         if (retryIn !== undefined)
-          queue.push(time.now + retryIn, { kind: "event", event, attempt: delivery.attempt + 1 });
+          queue.push(time.now + retryIn, { ...delivery, attempt: delivery.attempt + 1 });
         else
-          deadLetters.push({
-            eventId: event.id,
-            ...(event.customerId ? { customerId: event.customerId } : {}),
-            via: event.catalog ? "fanout" : "ingest",
-            error: errorName(error),
-            faults: invocation.faults,
-          });
+          park(
+            {
+              eventId: event.id,
+              ...(event.customerId ? { customerId: event.customerId } : {}),
+              via: event.catalog ? "fanout" : "ingest",
+              error: errorName(error),
+              faults: invocation.faults,
+              ...(delivery.redriven ? { afterRedrive: true } : {}),
+            },
+            // A redrive sends the event to the function again: a new asynchronous invocation.
+            { kind: "event", event, attempt: 1, redriven: true },
+          );
       }
       return;
     }
@@ -592,17 +648,25 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     } catch (error) {
       failure = error;
     }
-    if (failure === undefined) return;
+    if (failure === undefined) {
+      if (delivery.redriven) redrives.applied++;
+      return;
+    }
     if (delivery.receive < SQS_MAX_RECEIVES)
       queue.push(time.now + SQS_VISIBILITY_MS, { ...delivery, receive: delivery.receive + 1 });
     else
-      deadLetters.push({
-        eventId: delivery.event.id,
-        customerId: delivery.customerId,
-        via: "sqs",
-        error: errorName(failure),
-        faults: invocation.faults,
-      });
+      park(
+        {
+          eventId: delivery.event.id,
+          customerId: delivery.customerId,
+          via: "sqs",
+          error: errorName(failure),
+          faults: invocation.faults,
+          ...(delivery.redriven ? { afterRedrive: true } : {}),
+        },
+        // SQS's redrive moves the message back to the fan-out queue: received anew.
+        { ...delivery, receive: 1, redriven: true },
+      );
   }
 
   // Each event 1..maxCopies times, each copy up to shuffleMs late.
@@ -624,6 +688,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   ].sort();
   for (let hour = Math.ceil(first / HOUR_MS) * HOUR_MS; hour <= until; hour += HOUR_MS)
     for (const campaignId of scheduled) queue.push(hour, { kind: "sweep", campaignId, hour, attempt: 1 });
+  const lastRedrive = until - HOUR_MS;
+  for (
+    let at = Math.ceil(first / REDRIVE_EVERY_MS) * REDRIVE_EVERY_MS;
+    at < lastRedrive;
+    at += REDRIVE_EVERY_MS
+  )
+    queue.push(at, { kind: "redrive" });
+  queue.push(lastRedrive, { kind: "redrive" });
 
   const TRACE = process.env.CHAOS_TRACE !== undefined;
   let tracedDay = 0;
@@ -644,9 +716,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     } else if (nextAt !== undefined && nextAt <= until) {
       const next = queue.pop();
       if (!next) break;
-      if (next.value.kind !== "sweep") deliveries++;
       time.now = Math.max(time.now, next.at);
       const delivery = next.value;
+      // Ops' redrive runs no engine code: it puts the parked deliveries back in the queue.
+      if (delivery.kind === "redrive") {
+        redrive();
+        continue;
+      }
+      if (delivery.kind !== "sweep") deliveries++;
       void time.run(() => deliver(delivery), deliveryName(delivery));
     } else break;
   }
@@ -668,6 +745,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     crashedAfterSend,
     suppressed,
     deadLetters,
+    parked,
+    redrives,
     appliedSeq,
     failedJourneys,
     wedgedJourneys,
@@ -858,7 +937,7 @@ async function readFinalStates(
   return { outboxLeft, stateItems };
 }
 
-const deliveryName = (delivery: Delivery): string =>
+const deliveryName = (delivery: Exclude<Delivery, { kind: "redrive" }>): string =>
   delivery.kind === "sweep"
     ? `sweep ${delivery.campaignId} ${new Date(delivery.hour).toISOString().slice(0, 13)} attempt ${delivery.attempt}`
     : delivery.kind === "sqs"

@@ -37,9 +37,19 @@ export type ChaosReport = {
    */
   customersNotWritten: number;
   notWrittenByError: Record<string, number>;
-  /** Events parked in the failure destination after Lambda's retries, all of them faulted: by last fault. */
+  /**
+   * Events parked in a dead-letter queue after Lambda's retries (the failure destination, the fan-out
+   * queue's DLQ, the sweep schedules'), all of them faulted: by last fault. Each parking counts, a
+   * redriven event parked again too (parkedAgainAfterRedrive of them).
+   */
   parkedAfterFaults: number;
   parkedByFault: Record<string, number>;
+  parkedAgainAfterRedrive: number;
+  /** Ops' redrives (daily, and a last one an hour before the end): letters sent back, and applied. */
+  redrives: { rounds: number; redriven: number; applied: number };
+  /** Still parked at the end of the run, after the last redrive, by where: lost for good. */
+  stillParked: number;
+  stillParkedByVia: Record<string, number>;
   failedJourneys: number;
   /** Journeys whose Step kept waking them at the same instant, in either run: must be 0. */
   wedgedJourneys: number;
@@ -51,6 +61,7 @@ type RunFigures = {
   sends: number;
   transactional: number;
   marketing: number;
+  /** Parkings in a dead-letter queue (redriven since or not). */
   deadLetters: number;
   /** Events (and sweeps) Lambda gave up on, by the error of their last attempt and its last injected fault. */
   giveUpsByCause: Record<string, number>;
@@ -132,7 +143,8 @@ export function compareRuns(
   const notWritten = new Map<string, string>();
   const parkedByFault: Record<string, number> = {};
   let parked = 0;
-  for (const letter of faulted.deadLetters) {
+  // Every parking: a give-up with no fault injected is the engine's own failure, redriven since or not.
+  for (const letter of faulted.parked) {
     const fault = letter.faults.at(-1);
     if (fault) {
       parked++;
@@ -142,6 +154,9 @@ export function compareRuns(
   }
   const notWrittenByError: Record<string, number> = {};
   for (const error of notWritten.values()) notWrittenByError[error] = (notWrittenByError[error] ?? 0) + 1;
+  const stillParkedByVia: Record<string, number> = {};
+  for (const letter of faulted.deadLetters)
+    stillParkedByVia[letter.via] = (stillParkedByVia[letter.via] ?? 0) + 1;
   for (const letter of faulted.deadLetters.slice(0, EXAMPLES))
     example(
       "deadLetters",
@@ -176,6 +191,10 @@ export function compareRuns(
     notWrittenByError,
     parkedAfterFaults: parked,
     parkedByFault,
+    parkedAgainAfterRedrive: faulted.parked.filter((letter) => letter.afterRedrive).length,
+    redrives: faulted.redrives,
+    stillParked: faulted.deadLetters.length,
+    stillParkedByVia,
     failedJourneys: faulted.failedJourneys.length,
     wedgedJourneys: baseline.wedgedJourneys.length + faulted.wedgedJourneys.length,
     largestStateItemBytes: Math.max(baseline.largestStateItem.bytes, faulted.largestStateItem.bytes),
@@ -188,7 +207,7 @@ function figures(run: ChaosRun): RunFigures {
     sends: run.sends.length,
     transactional: run.sends.filter((s) => !s.marketing).length,
     marketing: run.sends.filter((s) => s.marketing).length,
-    deadLetters: run.deadLetters.length,
+    deadLetters: run.parked.length,
     giveUpsByCause: giveUpsByCause(run),
     failedJourneys: run.failedJourneys.length,
     outboxLeft: run.outboxLeft.length,
@@ -204,7 +223,7 @@ function figures(run: ChaosRun): RunFigures {
 
 function giveUpsByCause(run: ChaosRun): Record<string, number> {
   const causes: Record<string, number> = {};
-  for (const letter of run.deadLetters) {
+  for (const letter of run.parked) {
     const cause = `${letter.via}: ${letter.error} (${letter.faults.at(-1) ?? "no fault injected"})`;
     causes[cause] = (causes[cause] ?? 0) + 1;
   }
@@ -221,7 +240,9 @@ function lossReason(run: ChaosRun, send: AcceptedSend): string {
   if (dropped) return `effect dropped (${dropped.reason})`;
   if (run.failedJourneys.some((j) => j.journeyId === send.journeyId)) return "journey failed";
   if (run.deadLetters.some((d) => d.customerId === send.customerId))
-    return "an event of the customer never applied";
+    return "an event of the customer never applied (still parked after the last redrive)";
+  if (run.parked.some((d) => d.customerId === send.customerId))
+    return "an event of the customer applied late (parked, then redriven)";
   return "not decided under faults (delivery order)";
 }
 
@@ -340,6 +361,13 @@ export function formatReport(report: ChaosReport): string {
       `  last fault ${fault}`,
       n,
     ]),
+    ["  parked again after a redrive", report.parkedAgainAfterRedrive],
+    [
+      "redrives (daily and last) / letters redriven / applied",
+      `${report.redrives.rounds} / ${report.redrives.redriven} / ${report.redrives.applied}`,
+    ],
+    ["still parked after the last redrive", report.stillParked],
+    ...Object.entries(report.stillParkedByVia).map(([via, n]): [string, number] => [`  ${via}`, n]),
     ["journeys failed", report.failedJourneys],
     ["journeys wedged: Step kept waking them at the same instant (must be 0)", report.wedgedJourneys],
     ["outbox entries left at the end", report.faulted.outboxLeft],
