@@ -13,7 +13,7 @@ import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
 import { EventBridgeAuditPublisher } from "./adapters/eventbridge-publisher.ts";
 import { lazyClient } from "./adapters/lazy-client.ts";
-import { sdkClientSettings } from "./adapters/sdk-client-settings.ts";
+import { dynamoDbClientSettings, sdkClientSettings } from "./adapters/sdk-client-settings.ts";
 import { cachedSecret } from "./adapters/secrets-manager-secret.ts";
 import { SesEmailSender } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
@@ -68,7 +68,7 @@ export function recordingClients(): RecordingClients {
   const clientSettings = sdkClientSettings();
   return {
     dynamodb: lazyClient(() =>
-      DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings), {
+      DynamoDBDocumentClient.from(new DynamoDBClient(dynamoDbClientSettings()), {
         marshallOptions: { removeUndefinedValues: true },
       }),
     ),
