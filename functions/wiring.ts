@@ -194,7 +194,7 @@ export type FanoutClients = { dynamodb: DynamoDBDocumentClient; sqs: SQSClient }
 export function defaultFanoutClients(): FanoutClients {
   const clientSettings = sdkClientSettings();
   return {
-    dynamodb: lazyClient(() => DynamoDBDocumentClient.from(new DynamoDBClient(clientSettings))),
+    dynamodb: lazyClient(() => DynamoDBDocumentClient.from(new DynamoDBClient(dynamoDbClientSettings()))),
     sqs: lazyClient(() => new SQSClient(clientSettings)),
   };
 }

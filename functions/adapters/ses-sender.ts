@@ -49,9 +49,13 @@ export class SesEmailSender {
     private readonly options: SesSenderOptions,
   ) {}
 
-  async send(message: EmailMessage): Promise<{ messageId: string }> {
+  /** `signal` aborts the call (the runner's lease is lapsing). */
+  async send(message: EmailMessage, signal?: AbortSignal): Promise<{ messageId: string }> {
     try {
-      const output = await this.client.send(new SendEmailCommand(this.commandInput(message)));
+      const output = await this.client.send(
+        new SendEmailCommand(this.commandInput(message)),
+        signal ? { abortSignal: signal } : {},
+      );
       return { messageId: output.MessageId ?? "" };
     } catch (error) {
       throw translateAwsError(error, `SES SendEmail (${message.campaign}/${message.step})`, SES_RULES);

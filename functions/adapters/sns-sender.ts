@@ -35,8 +35,9 @@ const SNS_RULES = {
 export class SnsSender {
   constructor(private readonly client: SNSClient) {}
 
-  async sendSms(message: SmsMessage): Promise<{ messageId: string }> {
-    return this.publish(`SNS Publish SMS (${message.campaign}/${message.step})`, {
+  /** `signal` aborts the call (the runner's lease is lapsing); likewise for sendPush. */
+  async sendSms(message: SmsMessage, signal?: AbortSignal): Promise<{ messageId: string }> {
+    return this.publish(signal, `SNS Publish SMS (${message.campaign}/${message.step})`, {
       PhoneNumber: message.phoneNumber,
       Message: message.text,
       MessageAttributes: {
@@ -49,8 +50,8 @@ export class SnsSender {
     });
   }
 
-  async sendPush(message: PushMessage): Promise<{ messageId: string }> {
-    return this.publish(`SNS Publish push (${message.campaign}/${message.step})`, {
+  async sendPush(message: PushMessage, signal?: AbortSignal): Promise<{ messageId: string }> {
+    return this.publish(signal, `SNS Publish push (${message.campaign}/${message.step})`, {
       TargetArn: message.endpointArn,
       MessageStructure: "json",
       Message: pushPayload(message),
@@ -58,11 +59,12 @@ export class SnsSender {
   }
 
   private async publish(
+    signal: AbortSignal | undefined,
     operation: string,
     input: ConstructorParameters<typeof PublishCommand>[0],
   ): Promise<{ messageId: string }> {
     try {
-      const output = await this.client.send(new PublishCommand(input));
+      const output = await this.client.send(new PublishCommand(input), signal ? { abortSignal: signal } : {});
       return { messageId: output.MessageId ?? "" };
     } catch (error) {
       throw translateAwsError(error, operation, SNS_RULES);

@@ -38,25 +38,31 @@ export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
       // A marketing email needs its signed one-click link.
       return !(entry.kind === "message" && kind === "email" && entry.marketing && !input.unsubscribe);
     },
-    async deliver(customerId, message) {
-      if (message.channel === "email") return deliverEmail(input, customerId, message);
+    async deliver(customerId, message, signal) {
+      if (message.channel === "email") return deliverEmail(input, customerId, message, signal);
       const sns = need(input.sns, "SNS");
       if (message.channel === "sms") {
-        await sns.sendSms({
-          phoneNumber: message.to,
-          text: message.body,
-          marketing: message.marketing,
-          campaign: message.campaign,
-          step: message.step,
-        });
+        await sns.sendSms(
+          {
+            phoneNumber: message.to,
+            text: message.body,
+            marketing: message.marketing,
+            campaign: message.campaign,
+            step: message.step,
+          },
+          signal,
+        );
       } else {
-        await sns.sendPush({
-          endpointArn: message.to,
-          body: message.body,
-          campaign: message.campaign,
-          step: message.step,
-          ...(message.subject ? { title: message.subject } : {}),
-        });
+        await sns.sendPush(
+          {
+            endpointArn: message.to,
+            body: message.body,
+            campaign: message.campaign,
+            step: message.step,
+            ...(message.subject ? { title: message.subject } : {}),
+          },
+          signal,
+        );
       }
     },
     async startJourney(customerId, journeyId) {
@@ -72,6 +78,7 @@ async function deliverEmail(
   input: AwsEffectPortsInput,
   customerId: string,
   message: MessageEntry,
+  signal: AbortSignal | undefined,
 ): Promise<void> {
   const email = need(input.email, "SES");
   const common = {
@@ -82,11 +89,14 @@ async function deliverEmail(
     customerId,
   };
   if (!message.marketing) {
-    await email.send({
-      ...common,
-      html: message.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, ""),
-      marketing: false,
-    });
+    await email.send(
+      {
+        ...common,
+        html: message.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, ""),
+        marketing: false,
+      },
+      signal,
+    );
     return;
   }
   const unsubscribe = need(input.unsubscribe, "the unsubscribe link settings");
@@ -101,12 +111,15 @@ async function deliverEmail(
     await unsubscribe.secret(),
   );
   const link = unsubscribeUrl(unsubscribe.baseUrl, token);
-  await email.send({
-    ...common,
-    html: message.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, link),
-    marketing: true,
-    unsubscribeUrl: link,
-  });
+  await email.send(
+    {
+      ...common,
+      html: message.body.replaceAll(UNSUBSCRIBE_URL_PLACEHOLDER, link),
+      marketing: true,
+      unsubscribeUrl: link,
+    },
+    signal,
+  );
 }
 
 /** A gap of this function's configuration is never final for the effect: it stays for a function that has it. */

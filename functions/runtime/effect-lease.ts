@@ -6,7 +6,7 @@ export type LeaseTiming = {
   leaseMs: number;
   /** The longest one effect may take: less than this left, and the lease is renewed before it. */
   effectBudgetMs: number;
-  /** Past this, an effect is taken to hang: its lease is no longer renewed, so it lapses. */
+  /** Past this, an effect is taken to hang: its lease is no longer renewed, and the effect is aborted before it lapses. */
   maxHoldMs: number;
   /** Real-time interval of the checks while an effect is in flight. */
   checkEveryMs: number;
@@ -67,21 +67,34 @@ export class EffectLease {
     return this.lost.has(id);
   }
 
-  /** Runs the effect with a heartbeat that renews the lease while it is in flight. */
-  async during<T>(effect: Promise<T>): Promise<T> {
+  /**
+   * Runs the effect with a heartbeat that renews the lease while it is in flight. When the lease would
+   * end before the next check could renew it (renewals failing, a hang past maxHoldMs) or the entry was
+   * taken over, the effect is aborted through its signal: another run may perform the entry once the
+   * lease has lapsed, and must not find this one still sending it.
+   */
+  async during<T>(id: string, effect: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const startedAt = this.deps.now();
+    const { leaseMs, checkEveryMs, maxHoldMs } = this.timing;
+    const stop = new AbortController();
+    const abortIfLapsing = () => {
+      const left = this.claimedAt + leaseMs - this.deps.now();
+      if (!stop.signal.aborted && (left <= checkEveryMs || this.lost.has(id))) stop.abort(new LeaseLapsing());
+    };
     let beat: Promise<unknown> | undefined;
-    const cancel = (this.timing.every ?? everyRealTime)(this.timing.checkEveryMs, () => {
+    const cancel = (this.timing.every ?? everyRealTime)(checkEveryMs, () => {
       const now = this.deps.now();
-      if (beat !== undefined || now - startedAt > this.timing.maxHoldMs) return;
-      if (now - this.claimedAt < this.timing.leaseMs / 2) return;
-      beat = this.renew().finally(() => {
-        beat = undefined;
-      });
+      if (beat !== undefined) return; // its outcome decides
+      if (now - startedAt > maxHoldMs || now - this.claimedAt < leaseMs / 2) return abortIfLapsing();
+      beat = this.renew()
+        .then(abortIfLapsing)
+        .finally(() => {
+          beat = undefined;
+        });
       return beat;
     });
     try {
-      return await effect;
+      return await effect(stop.signal);
     } finally {
       cancel();
       await beat;
@@ -116,5 +129,13 @@ export class EffectLease {
       });
       return false;
     }
+  }
+}
+
+/** Why an effect was aborted: its lease was about to lapse (or was taken over) while it was in flight. */
+export class LeaseLapsing extends Error {
+  override readonly name = "LeaseLapsing";
+  constructor() {
+    super("effect aborted: its lease was about to lapse");
   }
 }

@@ -4,7 +4,8 @@ import type { MessageEntry } from "./claim-effects.ts";
 
 /** The side effects the runtime performs, one port each; AWS adapters behind them in Lambda. */
 export type EffectPorts = {
-  deliver(customerId: string, message: MessageEntry): Promise<void>;
+  /** `signal`: abort the send (its lease is lapsing); the provider may still have accepted it. */
+  deliver(customerId: string, message: MessageEntry, signal?: AbortSignal): Promise<void>;
   startJourney(customerId: string, journeyId: string): Promise<void>;
   recordInterest(customerId: string, productIds: string[], now: number): Promise<void>;
   /**

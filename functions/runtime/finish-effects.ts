@@ -112,7 +112,9 @@ export async function finishEffects(
         retry ??= new RetryableError(`customer ${customerId}: lease not renewed`, "lease_not_renewed");
       continue;
     }
-    const result = await lease.during(performEntry(deps.ports, customerId, entry, now, deps.log));
+    const result = await lease.during(entry.id, (signal) =>
+      performEntry(deps.ports, customerId, entry, now, deps.log, signal),
+    );
     lease.let(entry.id);
     if (result.outcome === "retry") {
       retry ??= result.error;

@@ -9,18 +9,29 @@ export type EffectOutcome =
   | { outcome: "dropped" }
   | { outcome: "retry"; error: RetryableError };
 
-/** Performs one pending effect; never throws. */
+/**
+ * Performs one pending effect; never throws. `signal` aborts a send whose lease is lapsing
+ * (EffectLease.during): that is always a retry, whatever error the aborted call ends with.
+ */
 export async function performEntry(
   ports: EffectPorts,
   customerId: string,
   entry: OutboxEntry,
   now: number,
   log: RuntimeLog,
+  signal?: AbortSignal,
 ): Promise<EffectOutcome> {
   try {
-    await perform(ports, customerId, entry, now);
+    await perform(ports, customerId, entry, now, signal);
     return { outcome: "done" };
   } catch (error) {
+    if (signal?.aborted) {
+      log.warn("effect to retry", { customerId, kind: entry.kind, entry: entry.id, reason: "lease_lapsing" });
+      return {
+        outcome: "retry",
+        error: new RetryableError(String((error as Error).message), "lease_lapsing"),
+      };
+    }
     if (error instanceof PermanentError) {
       log.warn("effect dropped", { customerId, kind: entry.kind, entry: entry.id, reason: error.reason });
       return { outcome: "dropped" };
@@ -34,8 +45,14 @@ export async function performEntry(
   }
 }
 
-function perform(ports: EffectPorts, customerId: string, entry: OutboxEntry, now: number): Promise<void> {
-  if (entry.kind === "message") return ports.deliver(customerId, entry);
+function perform(
+  ports: EffectPorts,
+  customerId: string,
+  entry: OutboxEntry,
+  now: number,
+  signal: AbortSignal | undefined,
+): Promise<void> {
+  if (entry.kind === "message") return ports.deliver(customerId, entry, signal);
   if (entry.kind === "start") return ports.startJourney(customerId, entry.journeyId);
   return ports.recordInterest(customerId, entry.productIds, now);
 }

@@ -1,3 +1,4 @@
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   InternalServiceErrorException,
@@ -11,8 +12,13 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import sesLocalModule from "aws-ses-v2-local";
-import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
+import {
+  SDK_CALL_BUDGET_MS,
+  SDK_REQUEST_TIMEOUT_MS,
+  sdkClientSettings,
+} from "../../functions/adapters/sdk-client-settings.ts";
 import {
   customerIdOfTags,
   customerTag,
@@ -194,4 +200,46 @@ describe("SesEmailSender (aws-ses-v2-local)", () => {
       { name: "List-Unsubscribe-Post", value: "List-Unsubscribe=One-Click" },
     ]);
   });
+});
+
+describe("SesEmailSender (an endpoint that never answers)", () => {
+  let silent: Server;
+  let client: SESv2Client;
+  beforeAll(async () => {
+    silent = createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    client = new SESv2Client({
+      ...sdkClientSettings(),
+      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+  });
+  afterAll(() => {
+    client.destroy();
+    silent.closeAllConnections();
+    silent.close();
+  });
+
+  it("gives up within the SDK's limits (SDK_CALL_BUDGET_MS), a retryable error", async () => {
+    const started = performance.now();
+    const outcome = await new SesEmailSender(client, OPTIONS).send(marketing).catch((e: unknown) => e);
+    const took = performance.now() - started;
+
+    expect(outcome).toBeInstanceOf(RetryableError);
+    expect(took).toBeLessThan(SDK_CALL_BUDGET_MS + 1_000);
+  }, 60_000);
+
+  it("stops at once when its signal aborts (the runner's lease lapsing), not after the SDK's timeouts", async () => {
+    const stop = new AbortController();
+    const started = performance.now();
+    setTimeout(() => stop.abort(), 100);
+    const outcome = await new SesEmailSender(client, OPTIONS)
+      .send(marketing, stop.signal)
+      .catch((e: unknown) => e);
+    const took = performance.now() - started;
+
+    expect(outcome).toBeInstanceOf(Error);
+    expect(took).toBeLessThan(SDK_REQUEST_TIMEOUT_MS);
+  }, 60_000);
 });

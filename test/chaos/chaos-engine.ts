@@ -38,6 +38,7 @@ import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import type { StreamEvent } from "./chaos-stream.ts";
+import { customerTrace, outboxOf } from "./customer-trace.ts";
 import { DueCustomers } from "./due-sweep.ts";
 import {
   conditionalCheckFailed,
@@ -46,6 +47,7 @@ import {
   type FaultKind,
   type FaultPlan,
   ProcessCrash,
+  sdkAborted,
   sdkTimeout,
   sesThrottling,
   snsThrottling,
@@ -161,6 +163,8 @@ type Invocation = {
   unrecorded: Set<string>;
   /** The faults injected into it, in order. */
   faults: FaultKind[];
+  /** The traced customers it touched (CHAOS_TRACE_CUSTOMERS), to trace its crash for them. */
+  traced: Set<string>;
 };
 
 const newInvocation = (id: number): Invocation => ({
@@ -169,6 +173,7 @@ const newInvocation = (id: number): Invocation => ({
   sends: 0,
   unrecorded: new Set(),
   faults: [],
+  traced: new Set(),
 });
 
 /** Rolls the dice for one fault in an invocation, and remembers it there. */
@@ -227,6 +232,13 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   const dice = new FaultDice(plan);
   const first = options.events.reduce((min, e) => Math.min(min, e.at), Number.POSITIVE_INFINITY);
   const time = new VirtualClock(first);
+  const { trace, traced } = customerTrace(options.label, () => time.now);
+  /** Traces for a customer in the current invocation, and remembers it there for the invocation's crash. */
+  const traceIn = (invocation: Invocation | undefined, customerId: string | undefined, text: string) => {
+    if (!traced(customerId)) return;
+    invocation?.traced.add(customerId as string);
+    trace(customerId, `${invocation ? `inv ${invocation.id} ` : ""}${text}`);
+  };
   const suffix = ++tableCount;
   const env: Environment = {
     STATE_TABLE: `chaos-state-${suffix}`,
@@ -244,7 +256,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   await createTable(db.client, env.INTEREST_TABLE, "productId", "customerId");
 
   const invocations = new AsyncLocalStorage<Invocation>();
-  const performing = new AsyncLocalStorage<{ customerId: string; message: MessageEntry }>();
+  const performing = new AsyncLocalStorage<{
+    customerId: string;
+    message: MessageEntry;
+    signal?: AbortSignal;
+  }>();
   /** The sweep an invocation runs, and the customers DueCustomers listed for it. */
   const sweeping = new AsyncLocalStorage<{ campaignId: string; hour: string; due: ScannedCustomer[] }>();
   const sweptOutsideDue: ChaosRun["sweptOutsideDue"] = [];
@@ -252,6 +268,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   let invocationCount = 0;
   const crash = (invocation: Invocation, point: ProcessCrash["point"]): never => {
     invocation.crashed = new ProcessCrash(point);
+    for (const customerId of invocation.traced)
+      trace(
+        customerId,
+        `inv ${invocation.id} CRASH ${point} (unrecorded: ${[...invocation.unrecorded].join(", ")})`,
+      );
     // Accepted by the provider, never recorded: the one window a resend cannot be told from a first send.
     for (const key of invocation.unrecorded) crashedAfterSend.set(key, (crashedAfterSend.get(key) ?? 0) + 1);
     throw invocation.crashed;
@@ -269,6 +290,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     dice,
     crash,
     inFlight,
+    trace: traceIn,
     onRequest: (command) => time.expectActive(command),
     onStateWrite: (customerId) => {
       dueCustomers?.wrote(customerId);
@@ -302,15 +324,24 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     const invocation = invocations.getStore();
     const current = performing.getStore();
     const startedSeq = ++order;
+    const sending = current ? `${current.message.id}` : "";
+    traceIn(
+      invocation,
+      current?.customerId,
+      `send ${sending}${invocation?.crashed ? ": invocation crashed" : ""}`,
+    );
     if (invocation?.crashed) throw invocation.crashed;
-    if (inject(dice, invocation, kind, throttle)) throw error();
+    if (inject(dice, invocation, kind, throttle)) {
+      traceIn(invocation, current?.customerId, `send ${sending}: ${kind}`);
+      throw error();
+    }
     if (invocation && current && inject(dice, invocation, "send_timeout", plan.sendTimeout)) {
+      traceIn(invocation, current.customerId, `send ${sending}: send_timeout`);
       // The SDK gives up after its request timeouts; the provider may have accepted meanwhile.
       await time.sleepUntil(time.now + SDK_CALL_BUDGET_MS);
       if (dice.int(0, 1) === 1) {
         accept(current, startedSeq);
-        const key = `${current.message.journeyId}|${current.message.step}`;
-        crashedAfterSend.set(key, (crashedAfterSend.get(key) ?? 0) + 1);
+        inWindow(current.message);
       }
       throw sdkTimeout();
     }
@@ -319,14 +350,38 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       const concurrent = lastEventOf.get(current.customerId);
       if (concurrent)
         queue.push(time.now + EFFECT_LEASE_MS + 1_000, { kind: "event", event: concurrent, attempt: 1 });
-      await time.sleepUntil(time.now + SLOW_SEND_MS);
+      traceIn(invocation, current.customerId, `send ${sending}: slow_send (redelivery of ${concurrent?.id})`);
+      await time.sleepUntil(time.now + SLOW_SEND_MS, current.signal);
+      if (current.signal?.aborted) {
+        // The runner aborted it, its lease lapsing: cut off in flight, the provider may have accepted it.
+        const accepted = dice.int(0, 1) === 1;
+        traceIn(invocation, current.customerId, `send ${sending}: aborted${accepted ? ", ACCEPTED" : ""}`);
+        if (accepted) {
+          accept(current, startedSeq);
+          inWindow(current.message);
+        }
+        throw sdkAborted();
+      }
     }
     if (current) accept(current, startedSeq);
+    traceIn(
+      invocation,
+      current?.customerId,
+      `send ${sending}: ACCEPTED${invocation?.crashed ? " after the invocation crashed" : ""}`,
+    );
     if (invocation) {
       invocation.sends++;
-      if (current) invocation.unrecorded.add(`${current.message.journeyId}|${current.message.step}`);
+      // Accepted after the process died (a crash in its lease heartbeat while the send was in flight):
+      // nothing will record it, the remaining window as for a crash after the send.
+      if (current && invocation.crashed) inWindow(current.message);
+      else if (current) invocation.unrecorded.add(`${current.message.journeyId}|${current.message.step}`);
       if (inject(dice, invocation, "crash_after_send", plan.crashAfterSend)) crash(invocation, "after_send");
     }
+  };
+  /** A message the provider accepted that the engine cannot know was sent: one resend of it is excused. */
+  const inWindow = (message: MessageEntry) => {
+    const key = `${message.journeyId}|${message.step}`;
+    crashedAfterSend.set(key, (crashedAfterSend.get(key) ?? 0) + 1);
   };
   /** The provider accepted the message: the customer will receive it. */
   const accept = (
@@ -401,8 +456,10 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       // The message an SDK call belongs to, so the SES/SNS mocks know which entry they accept.
       ports: {
         ...base.ports,
-        deliver: (customerId, message) =>
-          performing.run({ customerId, message }, () => base.ports.deliver(customerId, message)),
+        deliver: (customerId, message, signal) =>
+          performing.run({ customerId, message, ...(signal ? { signal } : {}) }, () =>
+            base.ports.deliver(customerId, message, signal),
+          ),
       },
       now: () => time.now,
       log,
@@ -500,8 +557,17 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
             nextWake = undefined;
             await time.sleepUntil(wakeAt);
             const invocation = newInvocation(++invocationCount);
-            const result: StepResult = await invocations.run(invocation, () =>
-              journeyStepHandler((task as { Payload: unknown }).Payload),
+            traceIn(invocation, input.customerId, `step ${input.instanceId}`);
+            const result: StepResult = await invocations
+              .run(invocation, () => journeyStepHandler((task as { Payload: unknown }).Payload))
+              .catch((error: unknown) => {
+                traceIn(invocation, input.customerId, `step ${input.instanceId} failed: ${errorName(error)}`);
+                throw error;
+              });
+            traceIn(
+              invocation,
+              input.customerId,
+              `step ${input.instanceId} done, wake ${result.wakeAt ?? "-"}`,
             );
             if (!result.done && result.wakeAt) nextWake = Date.parse(result.wakeAt);
             // A Step that keeps waking the journey at the same instant would run for ever (on AWS, a
@@ -587,13 +653,23 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
         return;
       }
       sweeps.invoked++;
+      for (const customer of due)
+        traceIn(
+          invocation,
+          customer.customerId,
+          `sweep ${campaignId} ${scheduledTime.slice(0, 13)} attempt ${attempt} (listed)`,
+        );
       try {
         const outcome: SweepOutcome = await sweeping.run(
           { campaignId, hour: scheduledTime.slice(0, 13), due },
           () => invocations.run(invocation, () => sweepHandler({ campaignId, scheduledTime })),
         );
         if (outcome.outcome === "rejected") throw new Error(`sweep rejected: ${outcome.problems}`);
+        for (const customerId of invocation.traced)
+          trace(customerId, `inv ${invocation.id} sweep ${campaignId} done`);
       } catch (error) {
+        for (const customerId of invocation.traced)
+          trace(customerId, `inv ${invocation.id} sweep ${campaignId} failed: ${errorName(error)}`);
         const retryIn = ASYNC_RETRY_DELAYS_MS[attempt - 1];
         if (retryIn !== undefined) queue.push(time.now + retryIn, { ...delivery, attempt: attempt + 1 });
         else
@@ -609,13 +685,20 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     if (delivery.kind === "event") {
       const { event } = delivery;
       if (event.customerId) lastEventOf.set(event.customerId, event);
+      traceIn(
+        invocation,
+        event.customerId,
+        `delivery ${event.id} ${event.envelope["detail-type"]} attempt ${delivery.attempt}`,
+      );
       try {
         await invocations.run(invocation, () =>
           event.catalog ? fanoutHandler(event.envelope) : ingestHandler(event.envelope),
         );
         applied(event);
         if (delivery.redriven) redrives.applied++;
+        traceIn(invocation, event.customerId, `delivery ${event.id} done`);
       } catch (error) {
+        traceIn(invocation, event.customerId, `delivery ${event.id} failed: ${errorName(error)}`);
         const retryIn = ASYNC_RETRY_DELAYS_MS[delivery.attempt - 1];
         if (retryIn !== undefined)
           queue.push(time.now + retryIn, { ...delivery, attempt: delivery.attempt + 1 });
@@ -640,6 +723,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       body: JSON.stringify({ customerId: delivery.customerId, event: delivery.event.envelope }),
     } as SQSRecord;
     let failure: unknown;
+    traceIn(invocation, delivery.customerId, `fan-out ${delivery.event.id} receive ${delivery.receive}`);
     try {
       const response = (await invocations.run(invocation, () => ingestHandler({ Records: [record] }))) as
         | { batchItemFailures?: unknown[] }
@@ -648,6 +732,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     } catch (error) {
       failure = error;
     }
+    traceIn(
+      invocation,
+      delivery.customerId,
+      `fan-out ${delivery.event.id} ${failure === undefined ? "done" : `failed: ${errorName(failure)}`}`,
+    );
     if (failure === undefined) {
       if (delivery.redriven) redrives.applied++;
       return;
@@ -776,6 +865,8 @@ type DynamoFaultOptions = {
   /** Any write of a customer's state item is about to be sent (put, update, delete, in a transaction or not). */
   onStateWrite: (customerId: string) => void;
   onStatePut: (customerId: string, bytes: number) => void;
+  /** CHAOS_TRACE_CUSTOMERS: what happens to a traced customer's state requests. */
+  trace: (invocation: Invocation | undefined, customerId: string | undefined, text: string) => void;
 };
 
 /**
@@ -797,7 +888,15 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
       };
       const statePut = input.TableName === options.stateTable && input.Item !== undefined;
       options.onRequest(context.commandName ?? "a DynamoDB request");
-      if (invocation?.crashed) throw invocation.crashed;
+      const keyed = (input as { Key?: Record<string, unknown> }).Key?.customerId ?? input.Item?.customerId;
+      const tracedId =
+        input.TableName === options.stateTable && keyed !== undefined ? String(plainValue(keyed)) : undefined;
+      const traceFault = (fault: string) =>
+        options.trace(invocation, tracedId, `${context.commandName}: ${fault}`);
+      if (invocation?.crashed) {
+        traceFault("invocation crashed");
+        throw invocation.crashed;
+      }
       for (const customerId of stateWrites(context.commandName, args.input, options.stateTable))
         options.onStateWrite(customerId);
       if (
@@ -805,17 +904,23 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
         statePut &&
         invocation.sends > 0 &&
         inject(dice, invocation, "crash_before_clear", plan.crashBeforeClear)
-      )
+      ) {
+        traceFault("crash_before_clear");
         crash(invocation, "before_clear");
-      if (invocation && inject(dice, invocation, "dynamodb_throttle", plan.dynamoThrottle))
+      }
+      if (invocation && inject(dice, invocation, "dynamodb_throttle", plan.dynamoThrottle)) {
+        traceFault("dynamodb_throttle");
         throw dynamoThrottling();
+      }
       if (
         invocation &&
         statePut &&
         input.ConditionExpression &&
         inject(dice, invocation, "dynamodb_conflict", plan.dynamoConflict)
-      )
+      ) {
+        traceFault("dynamodb_conflict");
         throw conditionalCheckFailed();
+      }
       options.inFlight.max = Math.max(options.inFlight.max, ++options.inFlight.now);
       let output: Awaited<ReturnType<typeof next>>;
       try {
@@ -826,6 +931,7 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
       if (statePut) {
         const { customerId, json, stored, version } = stateOfItem(input.Item ?? {});
         options.onStatePut(customerId, stateItemBytes(customerId, version, stored));
+        options.trace(invocation, customerId, `put v${version} outbox [${outboxOf(json)}]`);
         if (invocation) {
           invocation.statePuts++;
           invocation.unrecorded.clear();

@@ -109,6 +109,9 @@ function sdkError(shape: SdkErrorShape): Error {
   return Object.assign(new Error(shape.message), shape);
 }
 
+/** What the SDK throws when a call's abortSignal fires (the runner's lease lapsing). */
+export const sdkAborted = () => Object.assign(new Error("Request aborted"), { name: "AbortError" });
+
 /** What SES v2 answers when the sending rate is exceeded (after the SDK gave up retrying). */
 export const sesThrottling = () =>
   sdkError({

@@ -55,14 +55,22 @@ export class VirtualClock {
     this.sleepers.push(at, () => void this.run(body, name));
   }
 
-  /** The calling actor is inactive until the driver's clock reaches `at`. */
-  sleepUntil(at: number): Promise<void> {
+  /**
+   * The calling actor is inactive until the driver's clock reaches `at`, or until `signal` aborts (an
+   * aborted call ends when the actor that aborted it is asleep or done).
+   */
+  sleepUntil(at: number, signal?: AbortSignal): Promise<void> {
     const id = this.actor.getStore();
     return new Promise((wake) => {
-      this.sleepers.push(at, () => {
+      let woken = false;
+      const wakeOnce = () => {
+        if (woken) return;
+        woken = true;
         if (id !== undefined) this.enter(id);
         wake();
-      });
+      };
+      this.sleepers.push(at, wakeOnce);
+      signal?.addEventListener("abort", () => this.sleepers.push(this.now, wakeOnce), { once: true });
       if (id === undefined) this.violations.push(`a sleep by no actor at ${this.instant()}`);
       else this.leave(id, "went to sleep");
     });

@@ -109,6 +109,52 @@ function slowPorts() {
   return { ...fake, ports, release: () => gates.shift()?.() };
 }
 
+/**
+ * Ports whose first delivery hangs until the test lets it go or its signal aborts it (rejecting as the
+ * SDK does, not delivered); the others deliver at once.
+ */
+function abortableSlowPorts() {
+  const fake = recordingPorts();
+  let release = () => {};
+  const ports: RuntimeDeps["ports"] = {
+    ...fake.ports,
+    async deliver(customerId, message: MessageEntry, signal?: AbortSignal) {
+      if (fake.attempts.length > 0) return fake.ports.deliver(customerId, message);
+      const record = {
+        customerId,
+        id: message.id,
+        campaign: message.campaign,
+        step: message.step,
+        to: message.to,
+      };
+      fake.attempts.push(record);
+      await new Promise<void>((resolve, reject) => {
+        release = resolve;
+        signal?.addEventListener("abort", () =>
+          reject(Object.assign(new Error("Request aborted"), { name: "AbortError" })),
+        );
+      });
+      fake.delivered.push(record);
+    },
+  };
+  return { ...fake, ports, release: () => release() };
+}
+
+/** The lease's heartbeat checks, fired by the test (RuntimeDeps.leaseEvery) instead of a real-time interval. */
+function manualLeaseChecks() {
+  const live = new Set<() => unknown>();
+  const every: NonNullable<RuntimeDeps["leaseEvery"]> = (_ms, check) => {
+    live.add(check);
+    return () => live.delete(check);
+  };
+  return {
+    every,
+    fire: async () => {
+      for (const check of [...live]) await check();
+    },
+  };
+}
+
 describe("no double send when recording a send fails (issue 7 item 5a)", () => {
   it("the write clearing the outbox loses its version race 5 times: sent once, no retry thrown", async () => {
     const customerId = nextCustomer();
@@ -208,6 +254,31 @@ describe("no double send when a send outlasts the lease (issue 7 item 5b)", () =
     expect((await store.load(customerId)).state.outbox).toEqual([]);
   });
 
+  it("a send in flight whose lease cannot be renewed is aborted before it lapses: the run that takes the entry over sends it alone (the 45,070-event chaos run's 2 duplicates)", async () => {
+    const customerId = nextCustomer();
+    const slow = abortableSlowPorts();
+    const checks = manualLeaseChecks();
+    const deps = runtime(slow.ports, { leaseEvery: checks.every });
+    const claimedAt = clock;
+
+    const running = ingestEvent(deps, signup(customerId)).catch((error: unknown) => error);
+    await expect.poll(() => slow.attempts.length).toBe(1);
+    store.throttles = 1_000; // every renewal of the lease is throttled
+    clock = claimedAt + EFFECT_LEASE_MS / 2;
+    await checks.fire();
+    clock = claimedAt + EFFECT_LEASE_MS - EFFECT_LEASE_MS / 4;
+    await checks.fire(); // the last check before the lease lapses, and its renewal fails again
+    store.throttles = 0;
+    clock = claimedAt + EFFECT_LEASE_MS + 1_000;
+    await ingestEvent(runtime(slow.ports), signup(customerId)); // a redelivery takes the entry over
+    slow.release(); // the first send, had it not been aborted, is accepted now
+    const first = await running;
+
+    expect(slow.delivered).toHaveLength(1);
+    expect(first).toMatchObject({ reason: "lease_lapsing" });
+    expect((await store.load(customerId)).state.outbox).toEqual([]);
+  });
+
   it("every SDK client bounds its calls; one effect's worst case is shorter than the lease", async () => {
     const clients = defaultClients();
     for (const [name, client] of Object.entries(clients)) {
@@ -222,6 +293,7 @@ describe("no double send when a send outlasts the lease (issue 7 item 5b)", () =
       expect(await handler.configProvider, name).toMatchObject({
         requestTimeout: dynamodb ? 1_000 : 3_000,
         connectionTimeout: 1_000,
+        throwOnRequestTimeout: true,
       });
     }
     expect(SDK_CALL_BUDGET_MS).toBe(9_000);
