@@ -6,14 +6,15 @@
 // at once with an error, so the figure covers the clients' creation and first request, not AWS's time.
 // Beside wall time, the process's CPU time (process.cpuUsage, all threads): the machine is shared, and
 // the CPU figure moves less with the load. BUNDLE_PROFILE=<dir> also writes one `node --cpu-prof` profile
-// per bundle (an extra run, not counted) into <dir>.
+// per bundle (an extra run, not counted) into <dir>; BUNDLE_ANALYZE=1 prints each bundle's bytes by package
+// or project folder (esbuild's metafile), largest first.
 import { execFile } from "node:child_process";
 import { mkdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { writeBundledCampaigns } from "../infra/bundled-campaigns.ts";
 import { esbuildOptions } from "../infra/constructs/lambda-bundle.ts";
 
@@ -98,7 +99,12 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
       const dir = join(out, name);
       mkdirSync(dir, { recursive: true });
       const bundle = join(dir, "index.mjs");
-      await build(esbuildOptions(join(root, "functions", "handlers", `${name}.ts`), bundle));
+      const analyze = Boolean(process.env.BUNDLE_ANALYZE);
+      const { metafile } = await build({
+        ...esbuildOptions(join(root, "functions", "handlers", `${name}.ts`), bundle),
+        metafile: analyze,
+      });
+      if (analyze) console.log(`${name}, largest inputs:\n${largestInputs(metafile as Metafile)}`);
       // The stack moves the map out of the package; so does the bench.
       rmSync(`${bundle}.map`);
       writeBundledCampaigns(join(root, "campaigns"), dir);
@@ -207,6 +213,21 @@ async function errorEndpoint() {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => server.close() };
+}
+
+/** The bundle's bytes by package (node_modules) or project folder, largest first. */
+function largestInputs(metafile: Metafile, top = 15): string {
+  const output = Object.values(metafile.outputs).find((file) => file.entryPoint)!;
+  const bytes = new Map<string, number>();
+  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const key = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? path.replace(/\/[^/]*$/, "");
+    bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...bytes]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, top)
+    .map(([key, size]) => `${(size / 1024).toFixed(1).padStart(8)} KiB  ${key}`)
+    .join("\n");
 }
 
 function median(values: number[]): number {

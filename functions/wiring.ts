@@ -19,7 +19,6 @@ import { SesEmailSender } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
 import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
-import { loadCampaignDirectory } from "./campaign-files/load.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
@@ -35,6 +34,16 @@ import type { UnsubscribeDeps } from "./use-cases/unsubscribe.ts";
 
 // The one composition root: each handler's runtime built from its environment and the AWS clients,
 // once per container; tests call the same functions with dynalite or mocked clients.
+
+/**
+ * The reader of a campaign directory (CAMPAIGNS_DIR: tests and local runs), which validates every file
+ * with the campaign schemas. The Lambda bundles define ENGAGE_LAMBDA_BUNDLE (infra/constructs/
+ * lambda-bundle.ts) and read the campaigns validated at bundling: there this import is dead code, and
+ * the bundle holds neither the reader nor the schemas, whose construction was a fifth of a cold start.
+ */
+const readCampaignDirectory = process.env.ENGAGE_LAMBDA_BUNDLE
+  ? undefined
+  : (await import("./campaign-files/load.ts")).loadCampaignDirectory;
 
 /** SDK clients a test can replace (with aws-sdk-client-mock or a dynalite endpoint). */
 export type AwsClients = {
@@ -170,7 +179,11 @@ function runtimeWithPorts(
   ports: EffectPorts,
 ): RuntimeDeps {
   const campaignsDir = env.CAMPAIGNS_DIR;
-  const compiled = bundledCampaigns(campaignsDir ? () => loadCampaignDirectory(campaignsDir) : undefined);
+  if (campaignsDir && !readCampaignDirectory)
+    throw new Error("function environment: CAMPAIGNS_DIR is not read by a bundled function");
+  const compiled = bundledCampaigns(
+    campaignsDir && readCampaignDirectory ? () => readCampaignDirectory(campaignsDir) : undefined,
+  );
   return {
     compiled,
     // Every write files the customer in the sweep's due-time index, in the same conditional put.

@@ -22,6 +22,9 @@ export const LAMBDA_BUNDLE = {
       "../../functions/runtime/lambda-credentials.ts",
     ),
   } as Record<string, string>,
+  // Code that only tests and local runs need (functions/wiring.ts: the campaign directory reader and the
+  // campaign-file schemas) is dead code in a bundle, left out by esbuild.
+  define: { "process.env.ENGAGE_LAMBDA_BUNDLE": '"true"' } as Record<string, string>,
   // Source maps are written beside the bundle without a sourceMappingURL comment, then moved out of the
   // function's package (an artifact for decoding stack traces): nothing loads them at runtime.
   sourcemap: "external",
@@ -41,6 +44,7 @@ export function cdkBundling(commandHooks: nodejs.ICommandHooks): nodejs.Bundling
     minify: LAMBDA_BUNDLE.minify,
     bundleAwsSDK: true,
     externalModules: LAMBDA_BUNDLE.external,
+    define: LAMBDA_BUNDLE.define,
     esbuildArgs: { "--alias": Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`) },
     sourceMap: true,
     sourceMapMode: nodejs.SourceMapMode.EXTERNAL,
@@ -64,6 +68,7 @@ export function esbuildOptions(entry: string, outfile: string): BuildOptions {
     minify: LAMBDA_BUNDLE.minify,
     external: LAMBDA_BUNDLE.external,
     alias: LAMBDA_BUNDLE.alias,
+    define: LAMBDA_BUNDLE.define,
     sourcemap: LAMBDA_BUNDLE.sourcemap,
     sourcesContent: LAMBDA_BUNDLE.sourcesContent,
     banner: { js: LAMBDA_BUNDLE.banner },

@@ -544,6 +544,8 @@ describe("functions", () => {
       // Credentials from the environment only (Lambda puts them there): no SSO, ini, web identity chain.
       expect(code).toContain('"@aws-sdk/credential-provider-env - fromEnv"');
       expect(code).not.toMatch(/"@aws-sdk\/credential-provider-(?:ini|sso|process|web-identity|http) - /);
+      // Nor the campaign-file schemas: the campaigns ship validated (LAMBDA_BUNDLE defines ENGAGE_LAMBDA_BUNDLE).
+      expect(code).not.toContain("a step id in kebab-case such as first-reminder");
     }
     expect(readdirSync(join(engine.outdir, "sourcemaps")).sort()).toEqual(
       HANDLERS.map((name) => `${name}.mjs.map`).sort(),

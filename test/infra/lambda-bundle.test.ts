@@ -60,3 +60,22 @@ it("bundles no sending client into the functions granted no effect (feedback, un
     for (const client of sending) expect(packages, `${handler}: ${client}`).not.toContain(client);
   }
 }, 120_000);
+
+it("bundles neither the campaign directory reader nor the campaign-file schemas (the campaigns ship validated)", async () => {
+  // Building those schemas was about a fifth of a cold start; only tests and local runs read a directory.
+  const buildTime = [
+    "functions/campaign-files/load.ts",
+    "functions/core/config/campaign.ts",
+    "functions/core/config/condition.ts",
+    "functions/core/config/duration.ts",
+    "functions/core/config/engine.ts",
+    "functions/core/config/policies.ts",
+  ];
+  for (const handler of ["ingest", "catalog-fanout", "journey-step", "sweep", "feedback", "unsubscribe"]) {
+    const files = handler === "ingest" ? bundled : await bundledFiles(handler);
+    expect(
+      files.filter((path) => buildTime.some((file) => path.endsWith(file))),
+      handler,
+    ).toEqual([]);
+  }
+}, 240_000);

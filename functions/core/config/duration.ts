@@ -1,14 +1,9 @@
 import { Duration } from "luxon";
 import * as z from "zod";
 
-const DAY_MS = 86_400_000;
-/**
- * The longest duration a file may set: 5 years of 365 days. Longer than any campaign needs
- * (re-entry windows, retention), and far inside the Date range, so `now + duration` never
- * becomes an invalid time at run time.
- */
-export const MAX_DURATION_DAYS = 1_825;
-export const MAX_DURATION_MS = MAX_DURATION_DAYS * DAY_MS;
+import { clockTimeToMinutes, MAX_DURATION_DAYS, MAX_DURATION_MS } from "./duration-values.ts";
+
+export { clockTimeToMinutes, MAX_DURATION_DAYS, MAX_DURATION_MS };
 
 /** ISO 8601 duration such as PT1H, P2D, P7D; parsed once into milliseconds (days are 24 h). */
 export const DurationSchema = z
@@ -37,8 +32,3 @@ function durationMs(text: string): number | undefined {
 export const ClockTimeSchema = z
   .string()
   .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "a local time HH:MM such as 09:00");
-
-export function clockTimeToMinutes(text: string): number {
-  const [hours, minutes] = text.split(":").map(Number);
-  return (hours ?? 0) * 60 + (minutes ?? 0);
-}

@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { ChannelSchema } from "../events/channels.ts";
+import { capClasses } from "./cap-classes.ts";
 import { ClockTimeSchema, DurationSchema } from "./duration.ts";
 
 const channels = z.array(ChannelSchema);
@@ -8,8 +9,7 @@ export const FrequencyCapSchema = z.strictObject({
   max: z.number().int().positive(),
   window: DurationSchema,
 });
-/** Capped message classes, highest priority first: a lower class yields to the ones above it. */
-export const capClasses = ["service", "trigger", "lifecycle", "broadcast"] as const;
+export { capClasses };
 export const CapClassSchema = z
   .enum(capClasses)
   .describe(

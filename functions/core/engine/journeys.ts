@@ -1,5 +1,5 @@
 import type { Campaign, Reentry, SendStep, Step, Trigger } from "../config/campaign.ts";
-import { MAX_DURATION_MS } from "../config/duration.ts";
+import { MAX_DURATION_MS } from "../config/duration-values.ts";
 import type { Item } from "../events/item.ts";
 import { capClassOf, countSend } from "../policies/cap.ts";
 import { countsTowardCap, isMarketing, judgeSend } from "../policies/judge-send.ts";

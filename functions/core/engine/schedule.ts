@@ -1,4 +1,4 @@
-import { clockTimeToMinutes } from "../config/duration.ts";
+import { clockTimeToMinutes } from "../config/duration-values.ts";
 import { holds } from "../rules/conditions.ts";
 import { readPath } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";

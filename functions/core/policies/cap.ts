@@ -1,6 +1,7 @@
 import type { Campaign, Step } from "../config/campaign.ts";
+import { capClasses } from "../config/cap-classes.ts";
 import type { EngineSettings } from "../config/engine.ts";
-import { type CapClass, capClasses } from "../config/policies.ts";
+import type { CapClass } from "../config/policies.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn, setOwn } from "../state/data-record.ts";
 

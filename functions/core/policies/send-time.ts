@@ -1,5 +1,5 @@
 import type { Campaign, SendStep } from "../config/campaign.ts";
-import { clockTimeToMinutes } from "../config/duration.ts";
+import { clockTimeToMinutes } from "../config/duration-values.ts";
 import type { EngineSettings } from "../config/engine.ts";
 import { inLocalWindow, localParts, nextLocalTime } from "../time/local-time.ts";
 
