@@ -64,6 +64,11 @@ export type DevRuntimeOptions = {
   /** Runtime clock at start (epoch ms); default the persisted clock, else now. */
   start?: number;
   campaignsDir?: string;
+  /**
+   * Test seam: awaited before each call of the runtime's own SDK clients and again before its answer
+   * is read, as a loaded machine delays them; a replay must give the same messages whatever it waits.
+   */
+  callDelay?: () => Promise<void>;
   /** Serves the page and its API; answers true when it handled the request. */
   page?: (req: IncomingMessage, res: ServerResponse, view: DevView) => Promise<boolean>;
 };
@@ -159,6 +164,11 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     secrets: new SecretsManagerClient(self),
   };
   captureEmails(clients.ses, recorder);
+  // The document client shares the DynamoDB client's middleware stack.
+  const { dynamodb: _documentClient, ...otherClients } = clients;
+  if (options.callDelay)
+    for (const client of [dynamodbClient, ...Object.values(otherClients)])
+      delayCalls(client, options.callDelay);
 
   const env: Environment = {
     STATE_TABLE: "engage-customer-state",
@@ -596,6 +606,20 @@ function captureEmails(client: SESv2Client, recorder: Recorder): void {
       return result;
     },
     { step: "initialize", name: "engageDevCaptureEmail" },
+  );
+}
+
+/** Every call of the client waits for `delay` before it is sent and before its answer is read. */
+function delayCalls(client: { middlewareStack: object }, delay: () => Promise<void>): void {
+  // Any client's stack: the middleware does not look at the input or output types.
+  (client.middlewareStack as SESv2Client["middlewareStack"]).add(
+    (next) => async (args) => {
+      await delay();
+      const result = await next(args);
+      await delay();
+      return result;
+    },
+    { step: "finalizeRequest", name: "engageDevCallDelay" },
   );
 }
 

@@ -50,7 +50,9 @@ export class LocalWorkflows {
   ) {
     // Not validated again here (a second of start-up): the synthesized definition is validated by
     // test/workflows/journey.test.ts and engine-stack.test.ts.
-    this.machine = new StateMachine(asl as never, { validationOptions: { noValidate: true } });
+    this.machine = new StateMachine(withStepTimeoutOffTheWallClock(asl) as never, {
+      validationOptions: { noValidate: true },
+    });
   }
 
   /** The executions the file says were running; each starts again, waiting for its wake-up. */
@@ -137,4 +139,23 @@ export class LocalWorkflows {
     writeFileSync(`${this.file}.tmp`, JSON.stringify(running));
     renameSync(`${this.file}.tmp`, this.file);
   }
+}
+
+/** The longest a Node timer holds (about 24.8 days): a longer TimeoutSeconds would fire at once. */
+const LONGEST_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/**
+ * The Step sleeps on the runtime clock inside its task, but aws-local-stepfunctions times a task
+ * out on a real timer (90 s here): a replay on a loaded machine, or a live clock, let that pass while
+ * the Step sleeps. The timeout then fired a retry that slept a second time and left the clock's
+ * actors once more than it entered, so the clock advanced while other work was still running (late
+ * wake-ups), and a journey sleeping 6 × 90 s of wall time failed. The Step's timeout is lifted to the
+ * longest timer here: nothing a run does in runtime time then depends on wall time.
+ */
+function withStepTimeoutOffTheWallClock(asl: AslDefinition): AslDefinition {
+  const { TimeoutSecondsPath: _path, ...step } = asl.States[JOURNEY_STATES.step] ?? { Type: "Task" };
+  return {
+    ...asl,
+    States: { ...asl.States, [JOURNEY_STATES.step]: { ...step, TimeoutSeconds: LONGEST_TIMER_SECONDS } },
+  };
 }

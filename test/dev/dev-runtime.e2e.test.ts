@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { entryOf, localEventBridgeClient, replayLines } from "../../local/dev/replay.ts";
 import type { DevRuntime } from "../../local/dev/runtime.ts";
 import { formatMessageLine } from "../../local/message-line.ts";
+import { loadLikeDelays } from "./load-like-delays.ts";
 import { compareWithSimulate, shopSubset, simulatedLines } from "./shop-subset.ts";
 
 // Before the handlers' modules load: Powertools Metrics needs a namespace, and prints nothing in tests.
@@ -46,6 +47,28 @@ describe("engage dev: the live runtime answers real AWS clients and sends what e
       expect(expected.length).toBeGreaterThan(5);
       const comparison = compareWithSimulate(runtimeLines(runtime), expected);
       expect(comparison).toMatchObject({ missing: [], unexplained: [] });
+      expect(runtime.view.deadLetterQueues().flatMap((q) => q.messages)).toEqual([]);
+    },
+    SLOW,
+  );
+
+  it(
+    "with its SDK calls delayed as on a loaded machine, the replay still gives simulate's messages",
+    async () => {
+      // A day of 40 customers: journeys started and woken, catalog fan-outs, hourly sweeps.
+      const lines = shopSubset("2026-03-03T00:00:00Z", "c-0040");
+      const until = "2026-03-04T00:00:00Z";
+      runtime = await startDevRuntime({ port: 0, replay: true, start: START, callDelay: loadLikeDelays(7) });
+      const { failed } = await replayLines(localEventBridgeClient(runtime.url), lines);
+      expect(failed).toEqual([]);
+      await runtime.advanceTo(Date.parse(until));
+
+      const expected = simulatedLines(lines, until);
+      expect(expected.length).toBeGreaterThan(20);
+      expect(compareWithSimulate(runtimeLines(runtime), expected)).toMatchObject({
+        missing: [],
+        unexplained: [],
+      });
       expect(runtime.view.deadLetterQueues().flatMap((q) => q.messages)).toEqual([]);
     },
     SLOW,
