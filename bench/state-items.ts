@@ -105,6 +105,8 @@ console.log(
       customerEventWriteUnits: counts.dynamodb.customerEvent.writeUnits / counts.events.customer,
       byPhase: counts.dynamodb,
       events: counts.events,
+      lambda: counts.lambda,
+      journeys: counts.stepFunctions,
       seconds: counts.seconds,
     },
     null,
