@@ -6,7 +6,8 @@
 // state's JSON, one a line, to try encodings on.
 import "../test/setup.ts";
 import { writeFileSync } from "node:fs";
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand } from "@aws-sdk/lib-dynamodb";
+import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { RECEIPT_PREFIX } from "../functions/adapters/dynamodb-effect-receipts.ts";
 import { decodeStateAttribute } from "../functions/adapters/state-item-codec.ts";
 import { returnedItemSize } from "./capacity-counter.ts";
 
@@ -15,6 +16,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = "true";
 process.env.POWERTOOLS_METRICS_NAMESPACE = "Engage";
 
 const written: Record<string, unknown>[] = [];
+let receiptWrites = 0;
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
 const send = DynamoDBDocumentClient.prototype.send;
 DynamoDBDocumentClient.prototype.send = function (
@@ -22,8 +24,12 @@ DynamoDBDocumentClient.prototype.send = function (
   command: unknown,
   ...rest: never[]
 ) {
-  if (command instanceof PutCommand && command.input.TableName === "customer-state" && command.input.Item)
+  if (command instanceof PutCommand && command.input.TableName === "customer-state" && command.input.Item) {
     written.push(command.input.Item);
+  }
+  // A receipt: performed outbox entries recorded in an item of their own, not by a write of the state.
+  if (command instanceof UpdateCommand && String(command.input.Key?.customerId).startsWith(RECEIPT_PREFIX))
+    receiptWrites++;
   if (command instanceof BatchWriteCommand)
     for (const request of command.input.RequestItems?.["interest-index"] ?? [])
       if (request.PutRequest?.Item)
@@ -92,12 +98,15 @@ console.log(
         [...byAttribute].map(([n, b]) => [n, Math.round(b / written.length)]),
       ),
       indexMoves,
+      receiptWrites,
       interestPuts: interestPuts.length,
       interestRefreshedWithinADay,
       meanStateJsonBytes: mean(jsons.map((j) => Buffer.byteLength(j))),
       customerEventWriteUnits: counts.dynamodb.customerEvent.writeUnits / counts.events.customer,
       byPhase: counts.dynamodb,
       events: counts.events,
+      lambda: counts.lambda,
+      journeys: counts.stepFunctions,
       seconds: counts.seconds,
     },
     null,

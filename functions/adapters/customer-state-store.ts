@@ -2,8 +2,12 @@ import type { CustomerState } from "../core/state/customer-state.ts";
 import type { FieldProblem } from "../core/validation/describe-issue.ts";
 import { PermanentError, RetryableError } from "./errors.ts";
 
-/** A customer's state as stored, with the version a save must find unchanged. */
-export type LoadedState = { state: CustomerState; version: number; itemBytes: number };
+/**
+ * A customer's state as stored, with the version a save must find unchanged. `performed`: the outbox
+ * entries the item still holds whose effects were recorded as performed (a receipt): they are left
+ * out of `state`, so the next write of it removes them.
+ */
+export type LoadedState = { state: CustomerState; version: number; itemBytes: number; performed?: string[] };
 
 export type SavedState = { version: number; itemBytes: number };
 
@@ -30,13 +34,28 @@ export interface CustomerStateStore {
    * load, fn, save; on a version conflict, all three again on the fresh state. `fn` must be
    * synchronous and free of side effects: it may run more than once and only the last run counts.
    * `beforeWrite` runs after `fn` and before each write it led to (not when nothing changed): for
-   * idempotent effects that need no claim; if it throws, nothing is written.
+   * idempotent effects that need no claim; if it throws, nothing is written. Before a write, entries
+   * recorded as performed (recordPerformed) leave the state: if taking them over was all `fn` changed,
+   * nothing is written. `saveFolded`: write also when all that changes is performed entries leaving
+   * (the sweep's backstop, so that they leave the item and it is filed anew).
    */
   update<T>(
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
+    options?: { saveFolded?: boolean },
   ): Promise<UpdateOutcome<T>>;
+  /**
+   * Records that these outbox entries of the claim made at `claimedAt` were performed: one small item
+   * (one write unit), instead of a write of the whole state to remove them. The next write of the state
+   * (`update`) leaves them out, and `load` does not return them.
+   */
+  recordPerformed(
+    customerId: string,
+    claimedAt: number,
+    entryIds: readonly string[],
+    now: number,
+  ): Promise<void>;
 }
 
 /** Someone else saved this customer since we loaded: reload and decide again. */

@@ -1,5 +1,10 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
-import { type CustomerState, CustomerStateSchema, emptyCustomerState } from "../core/state/customer-state.ts";
+import {
+  type CustomerState,
+  CustomerStateSchema,
+  emptyCustomerState,
+  type OutboxEntry,
+} from "../core/state/customer-state.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
 import {
   CorruptStateError,
@@ -11,6 +16,7 @@ import {
   VersionConflictError,
 } from "./customer-state-store.ts";
 import { dueIndexAttributes } from "./dynamodb-due-index.ts";
+import { dynamoDbEffectReceipts, type EffectReceipts } from "./dynamodb-effect-receipts.ts";
 import { isAwsError, translateAwsError } from "./errors.ts";
 import { decodeStateAttribute, encodeStateJson } from "./state-item-codec.ts";
 
@@ -33,7 +39,8 @@ export type DynamoDbStateStoreOptions = {
 /**
  * CustomerStateStore on one table keyed by `customerId`: the item is `{ customerId, version, state }`,
  * `state` the CustomerState as compressed JSON (state-item-codec.ts). Why JSON rather than a map, and
- * compressed: docs/architecture.md, "The stored item".
+ * compressed: docs/architecture.md, "The stored item". Performed outbox entries are recorded in
+ * receipts in the same table (dynamodb-effect-receipts.ts) and left out of the states it loads.
  */
 export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;
@@ -41,6 +48,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly dueAt: DynamoDbStateStoreOptions["dueAt"];
   /** The due time each loaded state's item was filed under, for the save that writes it back. */
   private readonly filedDueAt = new WeakMap<CustomerState, number>();
+  private readonly receipts: EffectReceipts;
 
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -50,9 +58,25 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxItemBytes = options.maxItemBytes ?? DYNAMODB_MAX_ITEM_BYTES;
     this.dueAt = options.dueAt;
+    this.receipts = dynamoDbEffectReceipts(client, tableName);
   }
 
-  async load(customerId: string): Promise<LoadedState> {
+  /**
+   * The state without its performed entries (their receipts read): what the engine would act on.
+   * `readReceipts: false`: the item as stored, its outbox perhaps still holding performed entries
+   * (update() reads their receipts only before a write).
+   */
+  async load(customerId: string, { readReceipts = true } = {}): Promise<LoadedState> {
+    const loaded = await this.loadItem(customerId);
+    if (!readReceipts) return loaded;
+    const performed = await this.performedOf(customerId, loaded.state.outbox);
+    if (performed.size === 0) return loaded;
+    loaded.state.outbox = loaded.state.outbox.filter((entry) => !performed.has(entry.id));
+    return { ...loaded, performed: [...performed] };
+  }
+
+  /** The item as stored: its outbox may still hold performed entries. */
+  private async loadItem(customerId: string): Promise<LoadedState> {
     let item: Record<string, unknown> | undefined;
     try {
       const output = await this.client.send(
@@ -66,6 +90,21 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     const loaded = parseStoredItem(customerId, item);
     if (typeof item.dueAt === "number") this.filedDueAt.set(loaded.state, item.dueAt);
     return loaded;
+  }
+
+  /** Which of these entries have a receipt. Claim time 0 (released, or never claimed): not performed. */
+  private performedOf(customerId: string, entries: readonly OutboxEntry[]): Promise<Set<string>> {
+    const claimed = entries.filter((entry) => entry.claimedAt !== 0);
+    return claimed.length === 0 ? Promise.resolve(new Set()) : this.receipts.performed(customerId, claimed);
+  }
+
+  async recordPerformed(
+    customerId: string,
+    claimedAt: number,
+    entryIds: readonly string[],
+    now: number,
+  ): Promise<void> {
+    await this.receipts.record(customerId, claimedAt, entryIds, now);
   }
 
   async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
@@ -107,14 +146,29 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
+    options: { saveFolded?: boolean } = {},
   ): Promise<UpdateOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(customerId);
-      // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing.
+      const loaded = await this.load(customerId, { readReceipts: false });
+      // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
+      // and reads no receipt.
       const before = JSON.stringify(loaded.state);
+      // The entries the item holds with their claims as loaded (fn may take some over).
+      const held = loaded.state.outbox.map(({ id, claimedAt }) => ({ id, claimedAt }));
       const result = fn(loaded.state);
-      if (JSON.stringify(loaded.state) === before)
+      if (JSON.stringify(loaded.state) === before && !options.saveFolded)
         return { result, ...loaded, saved: false, attempts: attempt };
+      // Before a write, the entries performed since their claim (receipts) leave the state: a run that
+      // took one over does not perform it again, and the write removes them from the item.
+      const performed = await this.performedOf(customerId, held as OutboxEntry[]);
+      loaded.state.outbox = loaded.state.outbox.filter((entry) => !performed.has(entry.id));
+      if (!options.saveFolded || performed.size === 0) {
+        const unchanged = JSON.parse(before) as CustomerState;
+        unchanged.outbox = unchanged.outbox.filter((entry) => !performed.has(entry.id));
+        // Only performed entries taken over, or none changed: nothing to write.
+        if (JSON.stringify(loaded.state) === JSON.stringify(unchanged))
+          return { result, ...loaded, saved: false, attempts: attempt };
+      }
       await beforeWrite?.();
       try {
         const saved = await this.save(loaded.state, loaded.version);

@@ -31,14 +31,18 @@ export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";
 /**
  * One decision about one customer, as DESIGN.md's "State" asks: load, decide, claim the effects
  * and write in one conditional write (retried on a version conflict), then perform the effects and
- * clear them. An event already applied (a redelivery after a crash) is not applied again, but its
- * unfinished effects are finished. Throws RetryableError if an effect must be tried again.
+ * record them (a receipt each, or a write when it must change the state). An event already applied (a
+ * redelivery after a crash) is not applied again, but its unfinished effects are finished.
+ * `finishLeftovers` (the sweep's backstop): take over lapsed claims even if nothing is decided, and
+ * write performed entries out of the item (saveFolded). Throws RetryableError if an effect must be
+ * tried again.
  */
 export async function runForCustomer(
   deps: RuntimeDeps,
   customerId: string,
   eventId: string | undefined,
   decideFn: (state: CustomerState, now: number) => Decision[],
+  options: { finishLeftovers?: boolean } = {},
 ): Promise<{ decisions: Decision[]; state: CustomerState }> {
   const now = deps.now();
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
@@ -48,11 +52,10 @@ export async function runForCustomer(
   // Interest-index upserts: idempotent, so done before the write rather than claimed in the outbox
   // (which would take a second write to clear). A crash before the write redoes them with the event.
   let upserts: OutboxEntry[] = [];
-  const update = (state: CustomerState) => {
-    claimed = new Set();
-    upserts = [];
+  const takeOver = (state: CustomerState, which: (entry: OutboxEntry) => boolean) => {
     for (const entry of state.outbox)
       if (
+        which(entry) &&
         now - entry.claimedAt >= EFFECT_LEASE_MS &&
         canPerform(deps.ports, entry) &&
         !deferred(entry, now)
@@ -60,12 +63,29 @@ export async function runForCustomer(
         entry.claimedAt = now;
         claimed.add(entry.id);
       }
-    if (eventId !== undefined && state.appliedEvents.includes(eventId)) return [];
+  };
+  const update = (state: CustomerState) => {
+    claimed = new Set();
+    upserts = [];
+    // Released entries (claim time 0) were not performed: taken at once. A lapsed claim may have been
+    // performed and recorded in a receipt, read only before a write (CustomerStateStore.update): it is
+    // not taken over by an event that decides nothing (a catalog candidate the change does not
+    // concern), which would read the receipt at each such run and write nothing; the customer's next
+    // deciding run, a redelivery or the sweep's backstop takes it.
+    takeOver(state, (entry) => entry.claimedAt === 0);
+    if (eventId !== undefined && state.appliedEvents.includes(eventId)) {
+      takeOver(state, () => true);
+      return [];
+    }
     const version = state.version;
     const decisions = decideFn(state, now);
     // Nothing decided and the state left as it was (a catalog candidate the change does not concern):
     // not remembered, so nothing to write; a redelivery decides again on the state, as a late delivery.
-    if (decisions.length === 0 && state.version === version) return decisions;
+    if (decisions.length === 0 && state.version === version) {
+      if (eventId === undefined || options.finishLeftovers) takeOver(state, () => true);
+      return decisions;
+    }
+    takeOver(state, () => true);
     // decide() remembers a customer event by its own time; other ids (catalog, sweep, unsubscribe) by now.
     if (eventId !== undefined)
       rememberApplied(state, eventId, now, deps.compiled.settings.retention.appliedEvents);
@@ -83,8 +103,11 @@ export async function runForCustomer(
       }
     return decisions;
   };
-  const outcome = await deps.store.update(customerId, update, () =>
-    performUpserts(deps, customerId, upserts, now),
+  const outcome = await deps.store.update(
+    customerId,
+    update,
+    () => performUpserts(deps, customerId, upserts, now),
+    { saveFolded: options.finishLeftovers === true },
   );
   const decisions = outcome.result;
   deps.count?.(campaignCounts(decisions));

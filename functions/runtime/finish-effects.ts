@@ -77,7 +77,8 @@ export async function finishEffects(
     },
   );
   // Performed or dropped, not yet recorded; and failed, to release for the next attempt.
-  const finished = new Set<string>();
+  // Each with the claim time it carries in the stored state (the lease's when it was let go).
+  const finished = new Map<string, number>();
   const release = new Set<string>();
   let retry: RetryableError | undefined;
   let latest = state;
@@ -88,7 +89,7 @@ export async function finishEffects(
   for (const [index, entry] of ordered.entries()) {
     if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
       lease.let(entry.id);
-      finished.add(entry.id);
+      finished.set(entry.id, lease.since);
       continue;
     }
     // Decided by an earlier run: judged again on the state as it is now (after this run's event).
@@ -98,7 +99,7 @@ export async function finishEffects(
         lease.let(entry.id);
         if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);
         else {
-          finished.add(entry.id);
+          finished.set(entry.id, lease.since);
           if (verdict.counted && entry.at !== undefined) held.uncount.set(entry.id, entry.at);
           suppressed.push(suppressedLine(customerId, entry, verdict.reason, now));
           deps.log.info("pending message not sent", { customerId, entry: entry.id, reason: verdict.reason });
@@ -121,14 +122,14 @@ export async function finishEffects(
       release.add(entry.id);
       continue;
     }
-    finished.add(entry.id);
+    finished.set(entry.id, lease.since);
     // A message is recorded before the next one: nothing that fails later in the run sends it again.
     if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
-      latest = (await recordEffects(deps, customerId, finished, new Set(), lease.since)) ?? latest;
+      latest = (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
       finished.clear();
     }
   }
-  latest = (await recordEffects(deps, customerId, finished, release, lease.since, held)) ?? latest;
+  latest = (await recordEffects(deps, customerId, latest, finished, release, lease.since, held)) ?? latest;
   if (suppressed.length > 0) {
     deps.count?.(campaignCounts(suppressed));
     await publishAudit(deps, customerId, suppressed);
@@ -138,24 +139,40 @@ export async function finishEffects(
 }
 
 /**
- * Removes the finished entries and releases the failed ones (claim time 0: the next run takes them
- * without waiting out the lease) unless another run has claimed them since. Retried on version
- * conflicts and throttling until it lands or RECORD_BUDGET_MS passes; a failure never turns into a
- * retry of the effects: they are remembered here as performed, and the error is logged.
+ * Records what became of the run's effects. Finished entries alone (the common case) get a receipt, by
+ * the claim time they carry (CustomerStateStore.recordPerformed: one small write, not a write of the
+ * whole state; the entries leave the item with its next write). Otherwise one write of the state removes the finished entries,
+ * releases the failed ones (claim time 0: the next run takes them without waiting out the lease) unless
+ * another run has claimed them since, and applies what `held` says. Retried on version conflicts and
+ * throttling until it lands or RECORD_BUDGET_MS passes; a failure never turns into a retry of the
+ * effects: they are remembered here as performed, and the error is logged. Returns the state as the
+ * run leaves it, if it is known.
  */
 async function recordEffects(
   deps: RuntimeDeps,
   customerId: string,
-  finished: ReadonlySet<string>,
+  state: CustomerState,
+  finished: ReadonlyMap<string, number>,
   release: ReadonlySet<string>,
   claimedAt: number,
   held: HeldBack = { uncount: new Map(), defer: new Map() },
 ): Promise<CustomerState | undefined> {
   if (finished.size === 0 && release.size === 0 && held.defer.size === 0) return undefined;
+  const receiptsOnly = release.size === 0 && held.defer.size === 0 && held.uncount.size === 0;
   const deadline = Date.now() + RECORD_BUDGET_MS;
   for (let attempt = 0; ; attempt++) {
     try {
-      const { state } = await deps.store.update(customerId, (fresh) => {
+      if (receiptsOnly) {
+        for (const claim of new Set(finished.values()))
+          await deps.store.recordPerformed(
+            customerId,
+            claim,
+            [...finished].flatMap(([id, at]) => (at === claim ? [id] : [])),
+            deps.now(),
+          );
+        return { ...state, outbox: state.outbox.filter((entry) => !finished.has(entry.id)) };
+      }
+      const { state: written } = await deps.store.update(customerId, (fresh) => {
         for (const entry of fresh.outbox) {
           const at = held.uncount.get(entry.id);
           if (at !== undefined) uncountSend(fresh, at);
@@ -170,13 +187,13 @@ async function recordEffects(
           if (release.has(entry.id) && entry.claimedAt === claimedAt) entry.claimedAt = 0;
         }
       });
-      return state;
+      return written;
     } catch (error) {
       if (!(error instanceof RetryableError) || Date.now() >= deadline) {
-        for (const id of finished) rememberPerformed(memoryKey(customerId, id));
+        for (const id of finished.keys()) rememberPerformed(memoryKey(customerId, id));
         deps.log.error("effects performed but not recorded", {
           customerId,
-          entries: [...finished],
+          entries: [...finished.keys()],
           reason: (error as { reason?: string }).reason ?? (error as Error).name,
         });
         return undefined;

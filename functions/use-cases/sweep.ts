@@ -224,10 +224,15 @@ async function sweepCustomer(
   if (due) counts.due++;
   try {
     const { decisions } = due
-      ? await runForCustomer(deps, customerId, eventId, (fresh) =>
-          dueDecisions(compiled, fresh, campaignId, from, to),
+      ? await runForCustomer(
+          deps,
+          customerId,
+          eventId,
+          (fresh) => dueDecisions(compiled, fresh, campaignId, from, to),
+          { finishLeftovers: true },
         )
-      : await runForCustomer(deps, customerId, undefined, () => []);
+      : // The backstop: entries found performed (receipts) leave the item, and it is filed anew.
+        await runForCustomer(deps, customerId, undefined, () => [], { finishLeftovers: true });
     if (leftovers) counts.finished++;
     if (decisions.length > 0) counts.applied++;
     counts.messages += decisions.filter((d) => d.type === "message" && d.line.status === "sent").length;

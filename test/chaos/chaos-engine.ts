@@ -9,6 +9,7 @@ import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSRecord } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
+import { RECEIPT_PREFIX, receiptKey } from "../../functions/adapters/dynamodb-effect-receipts.ts";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan, type ScannedCustomer } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
@@ -884,9 +885,13 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
       const input = args.input as {
         TableName?: string;
         Item?: Record<string, unknown>;
+        Key?: Record<string, unknown>;
         ConditionExpression?: string;
       };
-      const statePut = input.TableName === options.stateTable && input.Item !== undefined;
+      // A receipt (a performed outbox entry recorded in an item of its own) is the record after a send.
+      const receiptPut =
+        input.TableName === options.stateTable && isReceiptItem(input.Item ?? input.Key ?? {});
+      const statePut = input.TableName === options.stateTable && input.Item !== undefined && !receiptPut;
       options.onRequest(context.commandName ?? "a DynamoDB request");
       const keyed = (input as { Key?: Record<string, unknown> }).Key?.customerId ?? input.Item?.customerId;
       const tracedId =
@@ -901,7 +906,7 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
         options.onStateWrite(customerId);
       if (
         invocation &&
-        statePut &&
+        (statePut || receiptPut) &&
         invocation.sends > 0 &&
         inject(dice, invocation, "crash_before_clear", plan.crashBeforeClear)
       ) {
@@ -928,6 +933,7 @@ function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOption
       } finally {
         options.inFlight.now--;
       }
+      if (receiptPut) invocation?.unrecorded.clear();
       if (statePut) {
         const { customerId, json, stored, version } = stateOfItem(input.Item ?? {});
         options.onStatePut(customerId, stateItemBytes(customerId, version, stored));
@@ -989,8 +995,12 @@ function stateWrites(command: string | undefined, input: unknown, stateTable: st
         : [];
   return writes
     .filter((write) => write.TableName === stateTable)
-    .map((write) => String(plainValue((write.Item ?? write.Key)?.customerId)));
+    .map((write) => String(plainValue((write.Item ?? write.Key)?.customerId)))
+    .filter((customerId) => !customerId.startsWith(RECEIPT_PREFIX));
 }
+
+const isReceiptItem = (item: Record<string, unknown>) =>
+  String(plainValue(item.customerId)).startsWith(RECEIPT_PREFIX);
 
 const plainValue = (value: unknown): unknown =>
   value && typeof value === "object" && ("S" in value || "N" in value)
@@ -1026,20 +1036,33 @@ async function readFinalStates(
 ): Promise<{ outboxLeft: ChaosRun["outboxLeft"]; stateItems: number }> {
   const outboxLeft: ChaosRun["outboxLeft"] = [];
   let stateItems = 0;
+  // Receipts: entries performed, left in their item until its next write (by claim: the ids).
+  const receipts = new Map<string, Set<string>>();
+  const left: (ChaosRun["outboxLeft"][number] & { claimedAt: number })[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
     const page = await dynamodb.send(new ScanCommand({ TableName: table, ExclusiveStartKey }));
     for (const item of page.Items ?? []) {
+      if (isReceiptItem(item)) {
+        const ids = item.ids as Set<string> | { SS?: string[] } | undefined;
+        receipts.set(
+          String(plainValue(item.customerId)),
+          new Set(ids instanceof Set ? ids : (ids?.SS ?? [])),
+        );
+        continue;
+      }
       stateItems++;
       const { customerId, json, stored, version } = stateOfItem(item);
       const bytes = stateItemBytes(customerId, version, stored);
       if (bytes > largest.bytes) Object.assign(largest, { customerId, bytes });
-      const state = JSON.parse(json) as { outbox?: { id: string; kind: string }[] };
+      const state = JSON.parse(json) as { outbox?: { id: string; kind: string; claimedAt: number }[] };
       for (const entry of state.outbox ?? [])
-        outboxLeft.push({ customerId, entry: entry.id, kind: entry.kind });
+        left.push({ customerId, entry: entry.id, kind: entry.kind, claimedAt: entry.claimedAt });
     }
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
+  for (const { claimedAt, ...entry } of left)
+    if (!receipts.get(receiptKey(entry.customerId, claimedAt))?.has(entry.entry)) outboxLeft.push(entry);
   return { outboxLeft, stateItems };
 }
 
