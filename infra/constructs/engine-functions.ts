@@ -140,7 +140,8 @@ export class EngineFunctions extends Construct {
     grantState(sweep.role, ["dynamodb:BatchGetItem"]);
     for (const fn of [ingest, journeyStep, sweep, feedback]) bus.grantPutEventsTo(fn.role);
     for (const fn of [ingest, journeyStep, sweep]) this.grantSending(fn, props);
-    interestIndex.grant(ingest.role, "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem");
+    // The interest index adapter writes in batches only (BatchWriteItem is an action of its own).
+    interestIndex.grant(ingest.role, "dynamodb:BatchWriteItem");
     interestIndex.grant(catalogFanout.role, "dynamodb:Query");
     fanout.queue.grantSendMessages(catalogFanout.role);
     this.unsubscribeSigningSecret.grantRead(unsubscribe.role);

@@ -372,6 +372,52 @@ describe("tables", () => {
     ]);
   });
 
+  it("grant each role the DynamoDB actions its adapters send, read from the adapters' own commands", () => {
+    const { customerState, interestIndex } = engine.stack.tables;
+    const { ingest, catalogFanout, journeyStep, sweep, feedback, unsubscribe } = engine.stack.functions;
+    // lib-dynamodb's command names, as IAM names their actions.
+    const actionOf = (command: string) =>
+      `dynamodb:${command.replace(/^(Get|Put|Update|Delete|BatchGet|BatchWrite)$/, "$1Item")}`;
+    const commandsIn = (file: string, pick: (command: string) => boolean = () => true) => [
+      ...new Set(
+        [...readFileSync(join("functions", "adapters", file), "utf8").matchAll(/new (\w+)Command\(/g)]
+          .map((m) => m[1]!)
+          .filter(pick),
+      ),
+    ];
+    const policies = ofType("AWS::IAM::Policy").map(([, p]) => ({
+      roles: JSON.stringify(p.Properties.Roles),
+      statements: (p.Properties.PolicyDocument as PolicyDocument).Statement,
+    }));
+    const granted = (role: IConstruct, table: IConstruct, action: string) =>
+      policies.some(
+        (p) =>
+          p.roles.includes(logicalId(role)) &&
+          p.statements.some(
+            (s) =>
+              (Array.isArray(s.Action) ? s.Action : [s.Action]).includes(action) &&
+              JSON.stringify(s.Resource).includes(logicalId(table)),
+          ),
+      );
+    const stateRoles = [ingest, journeyStep, sweep, feedback, unsubscribe].map((fn) => fn.role);
+    const cases: [IConstruct[], IConstruct, string[]][] = [
+      [[ingest.role], interestIndex, commandsIn("dynamodb-interest-index.ts", (c) => c !== "Query")],
+      [[catalogFanout.role], interestIndex, ["Query"]],
+      [stateRoles, customerState, commandsIn("dynamodb-state-store.ts")],
+      [stateRoles, customerState, commandsIn("dynamodb-effect-receipts.ts")],
+    ];
+    const missing = cases.flatMap(([roles, table, commands]) =>
+      roles.flatMap((role) =>
+        commands
+          .map(actionOf)
+          .filter((action) => !granted(role, table, action))
+          .map((action) => `${logicalId(role)} ${action}`),
+      ),
+    );
+    expect(cases.flatMap(([, , commands]) => commands)).toContain("BatchWrite");
+    expect(missing).toEqual([]);
+  });
+
   it("index the customers' due times for the sweep, keys only, and let the sweep Query that index and nothing else", () => {
     const { customerState } = engine.stack.tables;
     const table = resources[logicalId(customerState)]!.Properties;
