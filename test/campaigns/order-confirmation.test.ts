@@ -56,7 +56,7 @@ describe("order-confirmation", () => {
       ],
     },
     {
-      name: "no email address: waits addressWait (3 days) for a late profile event, then suppressed",
+      name: "no email address after the sign-up: waits 15 min for a late profile update, then suppressed",
       events: [
         {
           type: "customer.signed_up",
@@ -68,7 +68,7 @@ describe("order-confirmation", () => {
       expected: [
         {
           ...suppressed({
-            at: "2026-03-05T10:00:00.000Z",
+            at: "2026-03-02T10:15:00.000Z",
             step: "confirmation-email",
             template: "confirmation",
             reason: "no_address",

@@ -95,4 +95,15 @@ describe("a transactional message due before the customer's address is known", (
     // 15 looks in the first 15 minutes, then one an hour: a waiting journey costs about 87 wake-ups.
     expect(looks).toBe(15 + Math.ceil((settings.addressWait - 15 * MINUTE) / HOUR));
   });
+
+  it("waits only 15 minutes when the sign-up was applied without the address (no later steps held for days)", () => {
+    const state = emptyCustomerState("c1");
+    decide(
+      compiled,
+      state,
+      event({ ...customerSignedUp("c1", "2026-03-01T10:00:00Z", { email: undefined }), id: "s0" }),
+    );
+    const { found } = runWakes(state, decide(compiled, state, order), Number.POSITIVE_INFINITY);
+    expect(found).toEqual([["suppressed", "no_address", new Date(order.at + 15 * MINUTE).toISOString()]]);
+  });
 });

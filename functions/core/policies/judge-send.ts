@@ -9,8 +9,8 @@ import { bestSendAt, nextSendableAt, sendHoursOf } from "./send-time.ts";
 
 /**
  * How often a transactional message waiting for an address looks again: every minute while the
- * profile event is likely just shuffled behind it, then hourly (an event parked in a dead-letter
- * queue until ops redrive it). The event that brings the address sends it at once (decide.ts); the
+ * profile event is likely just shuffled behind it, then hourly (a sign-up parked in a dead-letter
+ * queue until ops redrive it: only a customer with no sign-up applied waits past 15 minutes). The event that brings the address sends it at once (decide.ts); the
  * looks bound how late the journey's later steps run after that, and end the wait at addressWait.
  */
 const ADDRESS_RETRY_MS = 60_000;
@@ -73,7 +73,10 @@ export function judgeSend({ state, campaign, step, now, zone, settings, dueAt }:
   const to = addressFor(state, step.channel);
   if (!to) {
     // Events can arrive out of order: the profile event carrying the address may come a little later.
-    const waitUntil = dueAt === undefined ? now : dueAt + settings.addressWait;
+    // A customer whose sign-up was applied and has no address for the channel (no phone for an SMS)
+    // will likely never have one: only the first 15 minutes, for an update shuffled behind.
+    const wait = state.profile.signedUpAt === undefined ? settings.addressWait : ADDRESS_RETRY_SOON_FOR_MS;
+    const waitUntil = dueAt === undefined ? now : dueAt + Math.min(wait, settings.addressWait);
     if (!marketing && dueAt !== undefined && now < waitUntil) {
       const every = now - dueAt < ADDRESS_RETRY_SOON_FOR_MS ? ADDRESS_RETRY_MS : ADDRESS_RETRY_LATER_MS;
       return { outcome: "defer", until: Math.min(waitUntil, now + every) };
