@@ -89,7 +89,7 @@ export type CapacityTotals = {
   indexWriteUnits: number;
   reads: number;
   writes: number;
-  /** Size in bytes of each item after each successful write (deletes excluded). */
+  /** Size in bytes of each customer state item after each successful write (deletes excluded). */
   writtenItemBytes: number[];
 };
 
@@ -169,7 +169,8 @@ export async function countCapacity(
       writeUnits: writeUnits(Math.max(before ? itemSize(before) : 0, after ? itemSize(after) : 0)),
       // A write whose condition fails changes no index.
       indexWriteUnits: failed ? 0 : indexWriteUnits(await describe(tableName), before, after),
-      ...(after && !failed ? { bytes: itemSize(after) } : {}),
+      // Sizes of customer state items only: receipts, index entries and markers are small and many.
+      ...(after && !failed && after.state !== undefined ? { bytes: itemSize(after) } : {}),
     });
 
   const countWrite = async (

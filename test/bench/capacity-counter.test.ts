@@ -21,9 +21,9 @@ describe("bench capacity counter", () => {
     const { totals } = counter;
     const documents = DynamoDBDocumentClient.from(db.client);
 
-    // "customerId" 10 + "c-1" 3, "payload" 7 + 2,030 bytes, "n" 1 + 123.45 (5 digits: 3 + 1) = 2,055 B.
-    const big = { customerId: "c-1", payload: "x".repeat(2030), n: 123.45 };
-    expect(itemSize({ customerId: { S: "c-1" }, payload: { S: "x".repeat(2030) }, n: { N: "123.45" } })).toBe(
+    // "customerId" 10 + "c-1" 3, "state" 5 + 2,032 bytes, "n" 1 + 123.45 (5 digits: 3 + 1) = 2,055 B.
+    const big = { customerId: "c-1", state: "x".repeat(2032), n: 123.45 };
+    expect(itemSize({ customerId: { S: "c-1" }, state: { S: "x".repeat(2032) }, n: { N: "123.45" } })).toBe(
       2055,
     );
     const put = await documents.send(
@@ -33,16 +33,21 @@ describe("bench capacity counter", () => {
     expect(put.ConsumedCapacity?.CapacityUnits).toBe(3); // dynalite's own count agrees
 
     // Replacing it with a 1-KB item still bills the 2,055 bytes it overwrote.
-    await documents.send(new PutCommand({ TableName: "state", Item: { customerId: "c-1", m: { a: true } } }));
+    await documents.send(
+      new PutCommand({ TableName: "state", Item: { customerId: "c-1", state: { a: true } } }),
+    );
     expect(totals.writeUnits).toBe(6);
-    expect(totals.writtenItemBytes).toEqual([2055, 10 + 3 + 1 + (3 + 1 + 1 + 1)]);
+    // An item with no customer state (a receipt, a marker) is billed but not among the state sizes.
+    await documents.send(new PutCommand({ TableName: "state", Item: { customerId: "receipt", ids: "x" } }));
+    expect(totals.writeUnits).toBe(7);
+    expect(totals.writtenItemBytes).toEqual([2055, 10 + 3 + 5 + (3 + 1 + 1 + 1)]);
 
     await documents.send(
       new GetCommand({ TableName: "state", Key: { customerId: "c-1" }, ConsistentRead: true }),
     );
     await documents.send(new GetCommand({ TableName: "state", Key: { customerId: "c-1" } }));
     expect(totals.readUnits).toBe(1.5);
-    expect(totals.writes).toBe(2);
+    expect(totals.writes).toBe(3);
     counter.stop();
   });
 
