@@ -30,15 +30,32 @@ export class StepFunctionsJourneyStarter {
     private readonly stateMachineArn: string,
   ) {}
 
-  /** Takes a WakeDecision as it is. */
-  async start({ customerId, journeyId }: { customerId: string; journeyId: string }): Promise<StartedJourney> {
-    const executionName = executionNameFor(journeyId);
+  /**
+   * Takes a WakeDecision as it is. A later generation (the journey woken earlier than its workflow
+   * sleeps) is its own execution, named after the journey id and the generation.
+   */
+  async start({
+    customerId,
+    journeyId,
+    generation,
+  }: {
+    customerId: string;
+    journeyId: string;
+    generation?: number;
+  }): Promise<StartedJourney> {
+    const executionName = executionNameFor(
+      generation === undefined ? journeyId : `${journeyId}~${generation}`,
+    );
     try {
       const output = await this.client.send(
         new StartExecutionCommand({
           stateMachineArn: this.stateMachineArn,
           name: executionName,
-          input: JSON.stringify({ customerId, instanceId: journeyId }),
+          input: JSON.stringify({
+            customerId,
+            instanceId: journeyId,
+            ...(generation !== undefined ? { generation } : {}),
+          }),
         }),
       );
       return { executionName, executionArn: output.executionArn, alreadyStarted: false };

@@ -65,8 +65,12 @@ export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
         );
       }
     },
-    async startJourney(customerId, journeyId) {
-      await need(input.journeys, "the journey state machine").start({ customerId, journeyId });
+    async startJourney(customerId, journeyId, generation) {
+      await need(input.journeys, "the journey state machine").start({
+        customerId,
+        journeyId,
+        ...(generation !== undefined ? { generation } : {}),
+      });
     },
     async recordInterest(customerId, productIds, now) {
       await need(input.interest, "the interest index").record(customerId, productIds, now);

@@ -4,10 +4,12 @@ import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts
 /**
  * Records in the state the side effects the decisions call for, so they are claimed by the same
  * conditional write: a sent message to deliver, a workflow to start for each journey that began and
- * still waits (a journey with no wait needs none), the products to index for catalog fan-out.
+ * still waits (a journey with no wait needs none), a new one when an event moved a journey's wake
+ * earlier than its workflow sleeps, the products to index for catalog fan-out.
  */
 export function claimEffects(state: CustomerState, decisions: readonly Decision[], now: number): void {
   const started = new Set<string>();
+  const rewoken = new Map<string, number>();
   for (const decision of decisions) {
     const to = decision.type === "message" && decision.line.status === "sent" ? decision.line.to : undefined;
     if (decision.type === "message" && to !== undefined) {
@@ -30,6 +32,8 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
         at: Date.parse(line.at),
       });
     } else if (decision.type === "journey" && decision.change === "started") started.add(decision.journeyId);
+    else if (decision.type === "wake" && decision.generation !== undefined)
+      rewoken.set(decision.journeyId, decision.generation);
     else if (decision.type === "interest")
       state.outbox.push({
         kind: "interest",
@@ -41,6 +45,16 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
   for (const journeyId of started)
     if (state.journeys.some((journey) => journey.id === journeyId))
       state.outbox.push({ kind: "start", id: `start|${journeyId}`, journeyId, claimedAt: now });
+  // The id names the generation: a redelivered event claims the same entry, so the same execution.
+  for (const [journeyId, generation] of rewoken)
+    if (state.journeys.some((journey) => journey.id === journeyId))
+      state.outbox.push({
+        kind: "start",
+        id: `start|${journeyId}|${generation}`,
+        journeyId,
+        generation,
+        claimedAt: now,
+      });
 }
 
 export type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;

@@ -6,7 +6,8 @@ import type { MessageEntry } from "./claim-effects.ts";
 export type EffectPorts = {
   /** `signal`: abort the send (its lease is lapsing); the provider may still have accepted it. */
   deliver(customerId: string, message: MessageEntry, signal?: AbortSignal): Promise<void>;
-  startJourney(customerId: string, journeyId: string): Promise<void>;
+  /** `generation`: a later workflow of the same journey (absent: the first). */
+  startJourney(customerId: string, journeyId: string, generation?: number): Promise<void>;
   recordInterest(customerId: string, productIds: string[], now: number): Promise<void>;
   /**
    * Whether this function is configured and permitted to perform the entry (default: every entry).

@@ -1,28 +1,43 @@
 import * as z from "zod";
 import { RetryableError, TransientError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
+import type { Journey } from "../core/state/customer-state.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 
 /** `instanceId` is the journey id's name on the wire, kept so executions in flight keep working. */
 export const StepInputSchema = z.looseObject({
   customerId: z.string().min(1),
   instanceId: z.string().min(1),
+  /** The workflow's generation (absent: the first): an execution older than the journey's ends. */
+  generation: z.number().int().positive().optional(),
 });
-export type StepResult = { customerId: string; instanceId: string; done: boolean; wakeAt?: string };
+export type StepResult = {
+  customerId: string;
+  instanceId: string;
+  done: boolean;
+  wakeAt?: string;
+  generation?: number;
+};
 
 /**
  * The Step task of the journey workflow: runs the steps due now, then tells the workflow whether the
  * journey is over or when to wake it next (a debounce may have moved it; a stale wake-up is harmless).
  */
 export async function journeyStep(deps: RuntimeDeps, input: unknown): Promise<StepResult> {
-  const { customerId, instanceId: journeyId } = StepInputSchema.parse(input);
+  const { customerId, instanceId: journeyId, generation } = StepInputSchema.parse(input);
+  // Echoed so the next Step of this execution gets it too (the workflow passes its whole state).
+  const echo = { customerId, instanceId: journeyId, ...(generation !== undefined ? { generation } : {}) };
+  const stale = (journey: Journey) => (journey.wakeGeneration ?? 0) > (generation ?? 0);
   try {
-    const { state } = await runForCustomer(deps, customerId, undefined, (fresh, now) =>
-      advance(deps.compiled, fresh, journeyId, now),
-    );
+    const { state } = await runForCustomer(deps, customerId, undefined, (fresh, now) => {
+      const journey = fresh.journeys.find((j) => j.id === journeyId);
+      // A newer workflow wakes this journey: this one ends and changes nothing.
+      if (journey && stale(journey)) return [];
+      return advance(deps.compiled, fresh, journeyId, now);
+    });
     const journey = state.journeys.find((j) => j.id === journeyId);
-    if (!journey) return { customerId, instanceId: journeyId, done: true };
-    return { customerId, instanceId: journeyId, done: false, wakeAt: new Date(journey.wakeAt).toISOString() };
+    if (!journey || stale(journey)) return { ...echo, done: true };
+    return { ...echo, done: false, wakeAt: new Date(journey.wakeAt).toISOString() };
   } catch (error) {
     if (error instanceof RetryableError) throw new TransientError(`${error.reason}: ${error.message}`);
     throw error;

@@ -6,7 +6,7 @@ import type { AslDefinition } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import type { RuntimeClock } from "./runtime-clock.ts";
 
-export type WorkflowInput = { customerId: string; instanceId: string };
+export type WorkflowInput = { customerId: string; instanceId: string; generation?: number };
 
 /** One journey workflow execution, as the page and the persisted file know it. */
 export type Execution = {

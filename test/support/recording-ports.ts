@@ -15,7 +15,7 @@ export type RecordedDelivery = { customerId: string; id: string; campaign: strin
 export function recordingPorts(options: { delayMs?: number } = {}) {
   const delivered: RecordedDelivery[] = [];
   const attempts: RecordedDelivery[] = [];
-  const started: { customerId: string; journeyId: string }[] = [];
+  const started: { customerId: string; journeyId: string; generation?: number }[] = [];
   const interest: { customerId: string; productIds: string[] }[] = [];
   const failNext: { deliver: Failure[]; startJourney: Failure[] } = { deliver: [], startJourney: [] };
   const pause = async () => {
@@ -40,9 +40,9 @@ export function recordingPorts(options: { delayMs?: number } = {}) {
       await act(failNext.deliver);
       delivered.push(record);
     },
-    async startJourney(customerId, journeyId) {
+    async startJourney(customerId, journeyId, generation) {
       await act(failNext.startJourney);
-      started.push({ customerId, journeyId });
+      started.push({ customerId, journeyId, ...(generation !== undefined ? { generation } : {}) });
     },
     async recordInterest(customerId, productIds) {
       await pause();

@@ -110,16 +110,17 @@ describe("journey execution (aws-local-stepfunctions)", () => {
     expect(run.output).toEqual(done);
     expect(run.stepCalls).toHaveLength(3);
     for (const call of run.stepCalls) {
-      expect(call).toEqual({ FunctionName: expect.stringContaining(":function:"), Payload: INPUT });
+      expect(call).toMatchObject({ FunctionName: expect.stringContaining(":function:"), Payload: INPUT });
     }
+    expect(run.stepCalls[0]).toEqual({ FunctionName: expect.stringContaining(":function:"), Payload: INPUT });
     expect(run.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(2);
     expect(run.entered(JOURNEY_STATES.done)).toBe(1);
     expect(run.recordedFailures).toEqual([]);
   });
 
-  it("passes the identifiers, not the step's other output, to the next step", async () => {
-    const run = await runJourney([{ ...waitUntil("2026-03-01T11:00:00Z"), sent: ["email"] }, done]);
-    expect(run.stepCalls[1]).toMatchObject({ Payload: INPUT });
+  it("passes the step's output (its identifiers, and the generation when set) to the next step", async () => {
+    const run = await runJourney([{ ...waitUntil("2026-03-01T11:00:00Z"), generation: 2 }, done]);
+    expect(run.stepCalls[1]).toMatchObject({ Payload: { ...INPUT, generation: 2 } });
   });
 
   it.each(["TransientError", "Lambda.TooManyRequestsException", "Lambda.ServiceException"])(

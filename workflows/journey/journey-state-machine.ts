@@ -50,7 +50,8 @@ export interface JourneyStateMachineProps {
 /**
  * The one generic journey workflow: Step -> done? -> Wait until wakeAt -> Step ... A campaign's
  * steps live in its JSON file; this is only a durable timer loop. Execution input is
- * { customerId, instanceId }, and the execution name is the journey id (set by the starter).
+ * { customerId, instanceId, generation? }, and the execution name is the journey id, with the
+ * generation for a later one (set by the starter).
  */
 export class JourneyStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -84,10 +85,9 @@ export class JourneyStateMachine extends Construct {
 
     const step = new tasks.LambdaInvoke(this, JOURNEY_STATES.step, {
       lambdaFunction: props.stepFunction,
-      payload: sfn.TaskInput.fromObject({
-        customerId: sfn.JsonPath.stringAt("$.customerId"),
-        instanceId: sfn.JsonPath.stringAt("$.instanceId"),
-      }),
+      // The whole state: { customerId, instanceId, generation? }, generation there only when set
+      // (a path to an absent field would fail the task); the Step echoes it back.
+      payload: sfn.TaskInput.fromJsonPathAt("$"),
       outputPath: "$.Payload",
       retryOnServiceExceptions: false,
       taskTimeout: sfn.Timeout.duration(Duration.seconds(90)),

@@ -43,8 +43,17 @@ export type JourneyDecision = {
   reason?: StopReason;
 };
 
-/** The journey needs to be advanced at `at` (a timer, or a Step Functions wait). */
-export type WakeDecision = { type: "wake"; journeyId: string; customerId: string; at: number };
+/**
+ * The journey needs to be advanced at `at` (a timer, or a Step Functions wait). With `generation`:
+ * its running workflow sleeps past `at`, so a new one (that generation) must be started.
+ */
+export type WakeDecision = {
+  type: "wake";
+  journeyId: string;
+  customerId: string;
+  at: number;
+  generation?: number;
+};
 
 /** The customer is (newly or still) interested in these products: the fan-out index should know. */
 export type InterestDecision = {

@@ -242,6 +242,7 @@ export function resumeWaitingJourney(
   campaign: Campaign,
   index: number,
 ): void {
+  const workflowSleepsUntil = journey.wakeAt;
   journey.awaitingSince = undefined;
   const fields = accumulator.compiled.journeyFields.get(journey.campaign);
   const awaited = fields?.awaited ? pick(event.detail, fields.awaited) : event.detail;
@@ -258,6 +259,24 @@ export function resumeWaitingJourney(
   journey.step = stepIdAt(campaign, nextIndex);
   journey.wakeAt = at;
   advanceJourney(accumulator, journey, at);
+  rewakeIfEarlier(accumulator, journey, workflowSleepsUntil);
+}
+
+/**
+ * The journey's workflow sleeps until the wake it had before an outside event moved it (a later move
+ * is harmless: the workflow wakes early and sleeps again). Moved earlier, a new workflow generation
+ * is needed to wake on time; the older execution then finds itself stale and ends.
+ */
+function rewakeIfEarlier(
+  accumulator: DecisionAccumulator,
+  journey: Journey,
+  workflowSleepsUntil: number,
+): void {
+  if (!accumulator.state.journeys.includes(journey) || journey.wakeAt >= workflowSleepsUntil) return;
+  const wake = accumulator.decisions.findLast((d) => d.type === "wake" && d.journeyId === journey.id);
+  if (wake?.type !== "wake") return;
+  journey.wakeGeneration = (journey.wakeGeneration ?? 0) + 1;
+  wake.generation = journey.wakeGeneration;
 }
 
 /** What the engine itself reads from a context, whatever the campaign's files say. */

@@ -29,6 +29,8 @@ export const JourneySchema = z.object({
   /** A wait anchored to the last trigger: its length, so a debounced repeat can move wakeAt. */
   debounceMs: z.number().optional(),
   deferredFrom: epochMs.optional(),
+  /** The generation of the journey's live workflow (absent: 0, the first); older executions end. */
+  wakeGeneration: z.number().int().positive().optional(),
   reachedSend: z.boolean(),
   /** Messages this journey decided (sent or suppressed), bounded by maxSendsPerJourney. */
   sends: z.number().int().nonnegative().optional(),
@@ -84,7 +86,14 @@ export const OutboxEntrySchema = z.discriminatedUnion("kind", [
     /** Deferred by quiet hours when judged again: not performed before this. */
     notBefore: epochMs.optional(),
   }),
-  z.object({ kind: z.literal("start"), id: z.string(), journeyId: z.string(), claimedAt: epochMs }),
+  z.object({
+    kind: z.literal("start"),
+    id: z.string(),
+    journeyId: z.string(),
+    /** A workflow started again to wake the journey earlier (absent: the first). */
+    generation: z.number().int().positive().optional(),
+    claimedAt: epochMs,
+  }),
   z.object({
     kind: z.literal("interest"),
     id: z.string(),

@@ -1,0 +1,59 @@
+import { StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { describe, expect, it } from "vitest";
+import { journeyStep } from "../../functions/use-cases/journey-step.ts";
+import { customerSignedUp, orderDelivered, orderShipped } from "../support/events.ts";
+import { useHandlerRuntime } from "./handler-runtime.ts";
+
+const SHIPPED = "2026-03-02T08:00:00Z";
+const DELIVERED = "2026-03-04T08:00:00Z";
+const CARE_TIPS_AT = Date.parse("2026-03-07T08:00:00Z");
+const JOURNEY = "post-purchase:r1:main:o1";
+
+/**
+ * On AWS a journey waiting for an event sleeps in its workflow until the wait's timeout. The awaited
+ * event moves its wake earlier (post-purchase: care tips 3 days after delivery, not 30 days after
+ * shipping): a new workflow generation must wake it then, and the old execution end without effect.
+ */
+describe("a journey resumed early by its awaited event is woken on time (AWS use case, state on dynalite)", () => {
+  const runtime = useHandlerRuntime("2026-03-01T08:00:00Z");
+  const starts = () =>
+    runtime.mocks.sfn.commandCalls(StartExecutionCommand).map((call) => ({
+      name: call.args[0].input.name,
+      input: JSON.parse(call.args[0].input.input ?? "{}"),
+    }));
+
+  it("starts generation 1 at the delivery; generation 0 then ends and changes nothing", {
+    timeout: 60_000,
+  }, async () => {
+    await runtime.ingest({
+      ...customerSignedUp("r1", "2026-03-01T08:00:00Z", { email: "r1@example.com" }),
+      id: "e1",
+    });
+    runtime.clock.now = Date.parse(SHIPPED);
+    await runtime.ingest({ ...orderShipped("r1", SHIPPED), id: "e2" });
+    const [first] = starts().filter((s) => s.input.instanceId === JOURNEY);
+    expect(first?.input).toEqual({ customerId: "r1", instanceId: JOURNEY });
+
+    runtime.clock.now = Date.parse(DELIVERED);
+    await runtime.ingest({ ...orderDelivered("r1", DELIVERED), id: "e3" });
+    // Redelivered: the same generation, so the same execution name.
+    await runtime.ingest({ ...orderDelivered("r1", DELIVERED), id: "e3" });
+    const rewakes = starts().filter((s) => s.input.instanceId === JOURNEY && s.input.generation === 1);
+    expect(rewakes.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(rewakes.map((s) => s.name)).size).toBe(1);
+    expect(rewakes[0]?.name).not.toBe(first?.name);
+    expect(rewakes[0]?.name?.length).toBeLessThanOrEqual(80);
+
+    const before = await runtime.store.load("r1");
+    runtime.clock.now = CARE_TIPS_AT;
+    const stale = await journeyStep(runtime.deps, first?.input);
+    expect(stale).toEqual({ customerId: "r1", instanceId: JOURNEY, done: true });
+    expect((await runtime.store.load("r1")).state).toEqual(before.state);
+
+    const woken = await journeyStep(runtime.deps, rewakes[0]?.input);
+    expect(woken).toMatchObject({ instanceId: JOURNEY, generation: 1 });
+    const after = (await runtime.store.load("r1")).state;
+    expect(after.journeys.find((j) => j.id === JOURNEY)).toBeUndefined();
+    expect(runtime.sentEmails().filter((e) => e.campaign === "post-purchase").length).toBe(2);
+  });
+});
