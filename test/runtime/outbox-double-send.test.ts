@@ -16,7 +16,7 @@ import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { defaultClients } from "../../functions/wiring.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { customerSignedUp } from "../support/events.ts";
-import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
+import { recordedDelivery, recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineSettings, toJsonLines } from "../support/scenario.ts";
 
 const TABLE = "customer-state";
@@ -86,21 +86,9 @@ function slowPorts() {
     ...fake.ports,
     async deliver(customerId, message: MessageEntry) {
       if (fake.attempts.length === 0) {
-        fake.attempts.push({
-          customerId,
-          id: message.id,
-          campaign: message.campaign,
-          step: message.step,
-          to: message.to,
-        });
+        fake.attempts.push(recordedDelivery(customerId, message));
         await new Promise<void>((resolve) => gates.push(resolve));
-        fake.delivered.push({
-          customerId,
-          id: message.id,
-          campaign: message.campaign,
-          step: message.step,
-          to: message.to,
-        });
+        fake.delivered.push(recordedDelivery(customerId, message));
         return;
       }
       await fake.ports.deliver(customerId, message);
@@ -120,13 +108,7 @@ function abortableSlowPorts() {
     ...fake.ports,
     async deliver(customerId, message: MessageEntry, signal?: AbortSignal) {
       if (fake.attempts.length > 0) return fake.ports.deliver(customerId, message);
-      const record = {
-        customerId,
-        id: message.id,
-        campaign: message.campaign,
-        step: message.step,
-        to: message.to,
-      };
+      const record = recordedDelivery(customerId, message);
       fake.attempts.push(record);
       await new Promise<void>((resolve, reject) => {
         release = resolve;

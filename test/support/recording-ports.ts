@@ -6,6 +6,15 @@ type Failure = Error | "hang";
 
 export type RecordedDelivery = { customerId: string; id: string; campaign: string; step: string; to: string };
 
+/** What a test records of one delivery of a message entry. */
+export const recordedDelivery = (customerId: string, message: MessageEntry): RecordedDelivery => ({
+  customerId,
+  id: message.id,
+  campaign: message.campaign,
+  step: message.step,
+  to: message.to,
+});
+
 /**
  * EffectPorts that record what they are asked to do. `failNext.deliver` lists what the next
  * deliveries do instead of succeeding (an error to throw, or "hang": never settle, as a Lambda
@@ -29,13 +38,7 @@ export function recordingPorts(options: { delayMs?: number } = {}) {
   };
   const ports: EffectPorts = {
     async deliver(customerId, message: MessageEntry) {
-      const record = {
-        customerId,
-        id: message.id,
-        campaign: message.campaign,
-        step: message.step,
-        to: message.to,
-      };
+      const record = recordedDelivery(customerId, message);
       attempts.push(record);
       await act(failNext.deliver);
       delivered.push(record);
