@@ -34,28 +34,20 @@ export const SDK_CALL_BUDGET_MS = Math.max(
   worstCase(DYNAMODB_MAX_ATTEMPTS, DYNAMODB_REQUEST_TIMEOUT_MS, DYNAMODB_RETRY_DELAY_MAX_MS),
 );
 
-/** The client configuration that applies these limits (NodeHttpHandler options, retry attempts). */
-export function sdkClientSettings() {
-  return {
-    maxAttempts: SDK_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
-      requestTimeout: SDK_REQUEST_TIMEOUT_MS,
-      // Without it the request timeout only logs a warning and the call waits on (over 120 s measured
-      // against an endpoint that never answers): the bound above would not hold.
-      throwOnRequestTimeout: true,
-    },
-  };
-}
+/** A client configuration that applies these limits (NodeHttpHandler options, retry attempts). */
+const settings = (maxAttempts: number, requestTimeout: number) => ({
+  maxAttempts,
+  requestHandler: {
+    connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
+    requestTimeout,
+    // Without it the request timeout only logs a warning and the call waits on (over 120 s measured
+    // against an endpoint that never answers): the bound above would not hold.
+    throwOnRequestTimeout: true,
+  },
+});
+
+/** SES, SNS, Step Functions, EventBridge, SQS, Secrets Manager. */
+export const sdkClientSettings = () => settings(SDK_MAX_ATTEMPTS, SDK_REQUEST_TIMEOUT_MS);
 
 /** The DynamoDB client's: more attempts for throttling, shorter ones (standard retry mode, the default). */
-export function dynamoDbClientSettings() {
-  return {
-    maxAttempts: DYNAMODB_MAX_ATTEMPTS,
-    requestHandler: {
-      connectionTimeout: SDK_CONNECTION_TIMEOUT_MS,
-      requestTimeout: DYNAMODB_REQUEST_TIMEOUT_MS,
-      throwOnRequestTimeout: true,
-    },
-  };
-}
+export const dynamoDbClientSettings = () => settings(DYNAMODB_MAX_ATTEMPTS, DYNAMODB_REQUEST_TIMEOUT_MS);
