@@ -9,9 +9,9 @@ export type JourneyFailedOutcome = { outcome: "journey_failed"; id: string; ende
 
 /**
  * The workflow's journey.failed event: ends that journey in the customer's state, so its key is no
- * longer held by a journey no workflow will ever advance. Idempotent by the event id, and a journey
- * already gone is left alone. Never throws for a bad event; throws RetryableError when the state
- * could not be written (EventBridge retries).
+ * longer held by a journey no workflow will ever advance. Idempotent by the event id; a journey
+ * already gone, or woken by a newer workflow than the one that failed, is left alone. Never throws
+ * for a bad event; throws RetryableError when the state could not be written (EventBridge retries).
  */
 export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Promise<JourneyFailedOutcome> {
   const envelope = EnvelopeSchema.safeParse(input);
@@ -27,11 +27,11 @@ export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Pro
           : describeIssues(envelope.error!),
       ),
     };
-  const { customerId, instanceId: journeyId } = detail.data;
+  const { customerId, instanceId: journeyId, executionInput } = detail.data;
   const at = Date.parse(envelope.data.time);
   const id = envelope.data.id ?? `journey-failed:${journeyId}`;
   const { decisions } = await runForCustomer(deps, customerId, id, (state) =>
-    failJourney(deps.compiled, state, journeyId, at),
+    failJourney(deps.compiled, state, journeyId, at, executionInput),
   );
   return { outcome: "journey_failed", id, ended: decisions.length > 0 };
 }

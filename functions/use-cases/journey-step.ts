@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { RetryableError, TransientError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
+import { isStaleWorkflow } from "../core/engine/journeys.ts";
 import type { Journey } from "../core/state/customer-state.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 
@@ -27,7 +28,7 @@ export async function journeyStep(deps: RuntimeDeps, input: unknown): Promise<St
   const { customerId, instanceId: journeyId, generation } = StepInputSchema.parse(input);
   // Echoed so the next Step of this execution gets it too (the workflow passes its whole state).
   const echo = { customerId, instanceId: journeyId, ...(generation !== undefined ? { generation } : {}) };
-  const stale = (journey: Journey) => (journey.wakeGeneration ?? 0) > (generation ?? 0);
+  const stale = (journey: Journey) => isStaleWorkflow(journey, generation);
   try {
     const { state } = await runForCustomer(deps, customerId, undefined, (fresh, now) => {
       const journey = fresh.journeys.find((j) => j.id === journeyId);

@@ -64,4 +64,32 @@ describe("failJourney", () => {
     expect(failJourney(compiled, state, "nudge:c1:unknown:", Date.parse("2026-03-02T10:06:00Z"))).toEqual([]);
     expect(state).toEqual(snapshot);
   });
+
+  it("changes nothing for the failure of a workflow older than the journey's live one", () => {
+    const state = emptyCustomerState("c1");
+    decide(compiled, state, opened("2026-03-02T10:00:00Z", "e1"));
+    const journey = state.journeys[0]!;
+    // As an awaited event that woke it earlier leaves it: generation 2 is its live workflow.
+    journey.wakeGeneration = 2;
+    const snapshot = structuredClone(state);
+    const at = Date.parse("2026-03-02T10:05:00Z");
+
+    expect(failJourney(compiled, state, journey.id, at, {})).toEqual([]);
+    expect(failJourney(compiled, state, journey.id, at, { generation: 1 })).toEqual([]);
+    expect(state).toEqual(snapshot);
+
+    expect(failJourney(compiled, state, journey.id, at, { generation: 2 })).toEqual([
+      expect.objectContaining({ type: "journey", change: "failed", journeyId: journey.id }),
+    ]);
+    expect(state.journeys).toEqual([]);
+  });
+
+  it("ends the journey on a failure that names no workflow (recorded before failures carried one)", () => {
+    const state = emptyCustomerState("c1");
+    decide(compiled, state, opened("2026-03-02T10:00:00Z", "e1"));
+    const journey = state.journeys[0]!;
+    journey.wakeGeneration = 2;
+    expect(failJourney(compiled, state, journey.id, Date.parse("2026-03-02T10:05:00Z"))).toHaveLength(1);
+    expect(state.journeys).toEqual([]);
+  });
 });

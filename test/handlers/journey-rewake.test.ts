@@ -1,5 +1,6 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
+import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { journeyStep } from "../../functions/use-cases/journey-step.ts";
 import { customerSignedUp, orderDelivered, orderShipped } from "../support/events.ts";
 import { useHandlerRuntime } from "./handler-runtime.ts";
@@ -55,5 +56,90 @@ describe("a journey resumed early by its awaited event is woken on time (AWS use
     const after = (await runtime.store.load("r1")).state;
     expect(after.journeys.find((j) => j.id === JOURNEY)).toBeUndefined();
     expect(runtime.sentEmails().filter((e) => e.campaign === "post-purchase").length).toBe(2);
+  });
+
+  /** The workflow's journey.failed as the bus hands it to ingest (the state machine's Catch). */
+  const journeyFailed = (
+    id: string,
+    input: { customerId: string; instanceId: string },
+    executionInput?: unknown,
+  ) => ({
+    version: "0",
+    id,
+    source: "engage.journey",
+    "detail-type": "journey.failed",
+    time: new Date(runtime.clock.now).toISOString(),
+    detail: {
+      customerId: input.customerId,
+      instanceId: input.instanceId,
+      ...(executionInput !== undefined ? { executionInput } : {}),
+      error: "TypeError",
+      cause: "a bug in the step",
+    },
+  });
+
+  /** The customer's post-purchase journey, resumed at the delivery: generation 1 is its live workflow. */
+  async function resumedJourney(customerId: string) {
+    runtime.clock.now = Date.parse("2026-03-01T08:00:00Z");
+    await runtime.ingest({
+      ...customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: `${customerId}@example.com` }),
+      id: `${customerId}-e1`,
+    });
+    runtime.clock.now = Date.parse(SHIPPED);
+    await runtime.ingest({ ...orderShipped(customerId, SHIPPED), id: `${customerId}-e2` });
+    runtime.clock.now = Date.parse(DELIVERED);
+    await runtime.ingest({ ...orderDelivered(customerId, DELIVERED), id: `${customerId}-e3` });
+    const executions = starts().filter((s) => s.input.instanceId.startsWith(`post-purchase:${customerId}:`));
+    expect(executions.map((s) => s.input.generation)).toEqual([undefined, 1]);
+    const [stale, live] = executions.map((s) => s.input as { customerId: string; instanceId: string });
+    return { stale: stale!, live: live! };
+  }
+  const journeyOf = async ({ customerId, instanceId }: { customerId: string; instanceId: string }) =>
+    (await runtime.store.load(customerId)).state.journeys.find((j) => j.id === instanceId);
+
+  it("ignores the failure of the stale generation: the live journey still sends its care tips", {
+    timeout: 60_000,
+  }, async () => {
+    const { stale, live } = await resumedJourney("r2");
+    const before = (await runtime.store.load("r2")).state;
+
+    runtime.clock.now = Date.parse("2026-03-05T08:00:00Z");
+    expect(await ingestEvent(runtime.deps, journeyFailed("f1", stale, stale))).toEqual({
+      outcome: "journey_failed",
+      id: "f1",
+      ended: false,
+    });
+    const after = (await runtime.store.load("r2")).state;
+    expect(after.journeys).toEqual(before.journeys);
+    expect(after.finished[live.instanceId]).toBeUndefined();
+
+    runtime.clock.now = CARE_TIPS_AT;
+    expect(await journeyStep(runtime.deps, live)).toMatchObject({ done: true, generation: 1 });
+    expect(runtime.sentEmails().filter((e) => e.campaign === "post-purchase")).toHaveLength(2);
+  });
+
+  it("ends the journey on the live generation's failure", { timeout: 60_000 }, async () => {
+    const { live } = await resumedJourney("r3");
+    expect(await ingestEvent(runtime.deps, journeyFailed("f1", live, live))).toMatchObject({ ended: true });
+    expect(await journeyOf(live)).toBeUndefined();
+  });
+
+  it("ends the journey on a failure that names no execution (the format before)", {
+    timeout: 60_000,
+  }, async () => {
+    const { live } = await resumedJourney("r4");
+    expect(await ingestEvent(runtime.deps, journeyFailed("f1", live))).toMatchObject({ ended: true });
+    expect(await journeyOf(live)).toBeUndefined();
+  });
+
+  it("rejects a failure whose generation is not a positive whole number, with its path", {
+    timeout: 60_000,
+  }, async () => {
+    const { live } = await resumedJourney("r5");
+    const before = (await runtime.store.load("r5")).state;
+    const outcome = await ingestEvent(runtime.deps, journeyFailed("f1", live, { ...live, generation: "1" }));
+    expect(outcome).toMatchObject({ outcome: "rejected", id: "f1", detailType: "journey.failed" });
+    expect(JSON.stringify(outcome)).toContain("detail.executionInput.generation");
+    expect((await runtime.store.load("r5")).state).toEqual(before);
   });
 });

@@ -32,15 +32,15 @@ function namedError(name: string, message: string): Error {
  * integration hands it { FunctionName, Payload } and expects { Payload } back) and the failure
  * record captured instead of put on a bus. Waits and retry pauses take no time.
  */
-async function runJourney(replies: StepReply[]) {
+async function runJourney(replies: StepReply[], input: StepPayload & { generation?: number } = INPUT) {
   const stepCalls: unknown[] = [];
   const recordedFailures: unknown[] = [];
   const machine = new StateMachine(asl as never);
-  const execution = machine.run(INPUT, {
+  const execution = machine.run(input, {
     overrides: {
       taskResourceLocalHandlers: {
-        [JOURNEY_STATES.step]: async (input) => {
-          stepCalls.push(input);
+        [JOURNEY_STATES.step]: async (task) => {
+          stepCalls.push(task);
           const reply = replies[Math.min(stepCalls.length - 1, replies.length - 1)]!;
           if (reply instanceof Error) throw reply;
           return { Payload: reply } as never;
@@ -157,6 +157,7 @@ describe("journey execution (aws-local-stepfunctions)", () => {
             Detail: {
               customerId: INPUT.customerId,
               instanceId: INPUT.instanceId,
+              executionInput: INPUT,
               error: "TemplateError",
               cause: "template first-order-offer: unknown variable",
             },
@@ -170,6 +171,29 @@ describe("journey execution (aws-local-stepfunctions)", () => {
       message: "template first-order-offer: unknown variable",
     });
     expect(run.entered(JOURNEY_STATES.failed)).toBe(1);
+  });
+
+  it("records the failed execution's generation, so ingest can ignore a stale workflow's failure", async () => {
+    const rewoken = { ...INPUT, generation: 2 };
+    const run = await runJourney(
+      [{ ...waitUntil("2026-03-01T11:00:00Z"), generation: 2 }, namedError("TypeError", "bug")],
+      rewoken,
+    );
+
+    expect(run.stepCalls).toHaveLength(2);
+    expect(run.recordedFailures).toEqual([
+      {
+        Entries: [
+          expect.objectContaining({
+            Detail: expect.objectContaining({
+              instanceId: INPUT.instanceId,
+              executionInput: rewoken,
+              error: "TypeError",
+            }),
+          }),
+        ],
+      },
+    ]);
   });
 
   it("gives up on a transient error after six retries and records it", async () => {

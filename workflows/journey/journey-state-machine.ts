@@ -71,6 +71,9 @@ export class JourneyStateMachine extends Construct {
           detail: sfn.TaskInput.fromObject({
             customerId: sfn.JsonPath.stringAt("$.customerId"),
             instanceId: sfn.JsonPath.stringAt("$.instanceId"),
+            // With its generation, when set (a path to an absent field would fail the task), so
+            // ingest can tell a stale execution's failure from the live workflow's.
+            executionInput: sfn.JsonPath.objectAt(sfn.JsonPath.executionInput),
             error: sfn.JsonPath.stringAt("$.error.Error"),
             cause: sfn.JsonPath.stringAt("$.error.Cause"),
           }),

@@ -279,6 +279,14 @@ function rewakeIfEarlier(
   wake.generation = journey.wakeGeneration;
 }
 
+/**
+ * Whether a workflow of that generation (absent: the first) is older than the journey's live one:
+ * its Step ends without advancing the journey, and its failure does not end it.
+ */
+export function isStaleWorkflow(journey: Journey, generation: number | undefined): boolean {
+  return (journey.wakeGeneration ?? 0) > (generation ?? 0);
+}
+
 /** What the engine itself reads from a context, whatever the campaign's files say. */
 const CONTEXT_ALWAYS_KEPT = new Set(["products", "item", "orderId"]);
 

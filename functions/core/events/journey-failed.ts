@@ -12,6 +12,9 @@ export const JourneyFailedDetailSchema = z.looseObject({
   customerId: IdSchema,
   // The journey id (its wire name, from the workflow's input): campaign, customer, trigger and key ids.
   instanceId: z.string().min(1).max(4096, "a journey id of at most 4096 characters"),
+  // The failed execution's input. Its generation (absent: the first) tells a stale workflow's
+  // failure from the live one's; failures recorded before this field was added have none.
+  executionInput: z.looseObject({ generation: z.number().int().positive().optional() }).optional(),
   error: z.string().optional(),
   cause: z.string().optional(),
 });
