@@ -1,3 +1,5 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import {
   EndpointDisabledException,
   InternalErrorException,
@@ -8,8 +10,9 @@ import {
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
-import { beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
+import { SDK_REQUEST_TIMEOUT_MS, sdkClientSettings } from "../../functions/adapters/sdk-client-settings.ts";
 import { SnsSender } from "../../functions/adapters/sns-sender.ts";
 
 const ENDPOINT = "arn:aws:sns:us-east-1:123456789012:endpoint/APNS/shop/0f6a2c1e-1111-2222-3333-444455556666";
@@ -97,4 +100,49 @@ describe("SnsSender", () => {
       sender.sendPush({ endpointArn: ENDPOINT, body: "hi", campaign: "c", step: "s" }),
     ).rejects.toMatchObject({ name: "PermanentError", reason: "EndpointDisabledException" });
   });
+});
+
+describe("SnsSender (an endpoint that never answers)", () => {
+  let silent: Server;
+  let client: SNSClient;
+  beforeAll(async () => {
+    silent = createServer(() => {}); // takes the request, never answers
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    client = new SNSClient({
+      ...sdkClientSettings(),
+      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+    });
+  });
+  afterAll(() => {
+    client.destroy();
+    silent.closeAllConnections();
+    silent.close();
+  });
+
+  it.each([
+    [
+      "an SMS",
+      (sender: SnsSender, signal: AbortSignal) => sender.sendSms({ ...sms, marketing: false }, signal),
+    ],
+    [
+      "a push",
+      (sender: SnsSender, signal: AbortSignal) =>
+        sender.sendPush({ endpointArn: ENDPOINT, body: "hi", campaign: "c", step: "s" }, signal),
+    ],
+  ])(
+    "stops %s at once when its signal aborts (the runner's lease lapsing), not after the SDK's timeouts",
+    async (_, send) => {
+      const stop = new AbortController();
+      const started = performance.now();
+      setTimeout(() => stop.abort(), 100);
+      const outcome = await send(new SnsSender(client), stop.signal).catch((e: unknown) => e);
+      const took = performance.now() - started;
+
+      expect(outcome).toMatchObject({ name: "AbortError" });
+      expect(took).toBeLessThan(SDK_REQUEST_TIMEOUT_MS);
+    },
+    60_000,
+  );
 });
