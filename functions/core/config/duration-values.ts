@@ -10,7 +10,16 @@ const DAY_MS = 86_400_000;
 export const MAX_DURATION_DAYS = 1_825;
 export const MAX_DURATION_MS = MAX_DURATION_DAYS * DAY_MS;
 
+const clockMinutes = new Map<string, number>();
+
+/** Memoized: the sweeps read the same few schedule times for every customer and hour. */
 export function clockTimeToMinutes(text: string): number {
-  const [hours, minutes] = text.split(":").map(Number);
-  return (hours ?? 0) * 60 + (minutes ?? 0);
+  let found = clockMinutes.get(text);
+  if (found === undefined) {
+    const [hours, minutes] = text.split(":").map(Number);
+    found = (hours ?? 0) * 60 + (minutes ?? 0);
+    if (clockMinutes.size >= 1_000) clockMinutes.clear();
+    clockMinutes.set(text, found);
+  }
+  return found;
 }

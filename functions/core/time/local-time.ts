@@ -154,9 +154,17 @@ export function inLocalWindow(at: number, zone: string, startMinute: number, end
     : minuteOfDay >= startMinute || minuteOfDay < endMinute;
 }
 
-/** Day number of a YYYY-MM-DD date. */
+const dayNumbers = new Map<string, number>();
+
+/** Day number of a YYYY-MM-DD date (NaN if it is none); memoized, as profile dates are read every sweep. */
 export function dayNumberOfDate(date: string): number {
-  return Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
+  let found = dayNumbers.get(date);
+  if (found === undefined) {
+    found = Math.floor(Date.parse(`${date}T00:00:00Z`) / DAY);
+    if (dayNumbers.size >= 50_000) dayNumbers.clear();
+    dayNumbers.set(date, found);
+  }
+  return found;
 }
 
 export function dateOfDayNumber(dayNumber: number): { year: number; month: number; day: number } {
