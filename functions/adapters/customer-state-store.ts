@@ -37,13 +37,16 @@ export interface CustomerStateStore {
    * idempotent effects that need no claim; if it throws, nothing is written. Before a write, entries
    * recorded as performed (recordPerformed) leave the state: if taking them over was all `fn` changed,
    * nothing is written. `saveFolded`: write also when all that changes is performed entries leaving
-   * (the sweep's backstop, so that they leave the item and it is filed anew).
+   * (the sweep's backstop, so that they leave the item and it is filed anew). `firstReadMayLag`: the
+   * first load may miss the latest write (an eventually consistent read, half the read units), for a
+   * run that may as well have come a moment earlier; a write from it fails its version check and the
+   * retry loads consistently, so only a run that writes nothing acts on the older state.
    */
   update<T>(
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options?: { saveFolded?: boolean },
+    options?: { saveFolded?: boolean; firstReadMayLag?: boolean },
   ): Promise<UpdateOutcome<T>>;
   /**
    * Records that these outbox entries of the claim made at `claimedAt` were performed: one small item

@@ -66,8 +66,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
    * `readReceipts: false`: the item as stored, its outbox perhaps still holding performed entries
    * (update() reads their receipts only before a write).
    */
-  async load(customerId: string, { readReceipts = true } = {}): Promise<LoadedState> {
-    const loaded = await this.loadItem(customerId);
+  async load(customerId: string, { readReceipts = true, consistent = true } = {}): Promise<LoadedState> {
+    const loaded = await this.loadItem(customerId, consistent);
     if (!readReceipts) return loaded;
     const performed = await this.performedOf(customerId, loaded.state.outbox);
     if (performed.size === 0) return loaded;
@@ -75,12 +75,15 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     return { ...loaded, performed: [...performed] };
   }
 
-  /** The item as stored: its outbox may still hold performed entries. */
-  private async loadItem(customerId: string): Promise<LoadedState> {
+  /**
+   * The item as stored: its outbox may still hold performed entries. `consistent: false`, an eventually
+   * consistent read (half the read units), may miss the latest write.
+   */
+  private async loadItem(customerId: string, consistent: boolean): Promise<LoadedState> {
     let item: Record<string, unknown> | undefined;
     try {
       const output = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: consistent }),
       );
       item = output.Item;
     } catch (error) {
@@ -146,10 +149,11 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options: { saveFolded?: boolean } = {},
+    options: { saveFolded?: boolean; firstReadMayLag?: boolean } = {},
   ): Promise<UpdateOutcome<T>> {
     for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(customerId, { readReceipts: false });
+      const consistent = !(options.firstReadMayLag && attempt === 1);
+      const loaded = await this.load(customerId, { readReceipts: false, consistent });
       // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
       // and reads no receipt.
       const before = JSON.stringify(loaded.state);

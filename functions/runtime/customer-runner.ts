@@ -34,15 +34,17 @@ export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";
  * record them (a receipt each, or a write when it must change the state). An event already applied (a
  * redelivery after a crash) is not applied again, but its unfinished effects are finished.
  * `finishLeftovers` (the sweep's backstop): take over lapsed claims even if nothing is decided, and
- * write performed entries out of the item (saveFolded). Throws RetryableError if an effect must be
- * tried again.
+ * write performed entries out of the item (saveFolded). `firstReadMayLag`: decide first on an eventually
+ * consistent read (CustomerStateStore.update), for a run that may as well have come a moment earlier (a
+ * catalog fan-out candidate: most decide nothing and write nothing). Throws RetryableError if an effect
+ * must be tried again.
  */
 export async function runForCustomer(
   deps: RuntimeDeps,
   customerId: string,
   eventId: string | undefined,
   decideFn: (state: CustomerState, now: number) => Decision[],
-  options: { finishLeftovers?: boolean } = {},
+  options: { finishLeftovers?: boolean; firstReadMayLag?: boolean } = {},
 ): Promise<{ decisions: Decision[]; state: CustomerState }> {
   const now = deps.now();
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
@@ -107,7 +109,7 @@ export async function runForCustomer(
     customerId,
     update,
     () => performUpserts(deps, customerId, upserts, now),
-    { saveFolded: options.finishLeftovers === true },
+    { saveFolded: options.finishLeftovers === true, firstReadMayLag: options.firstReadMayLag === true },
   );
   const decisions = outcome.result;
   deps.count?.(campaignCounts(decisions));

@@ -39,8 +39,14 @@ export async function ingestEvent(
         detailType: event.type,
         problems: "a catalog event reaches ingest through the fan-out queue only",
       };
-    const { decisions } = await runForCustomer(deps, forCustomer, event.id, (state) =>
-      decideCatalog(deps.compiled, state, event as CatalogEvent),
+    // A candidate from the interest index: deciding on a read a moment old is as if the catalog change
+    // had come a moment earlier, and most candidates decide nothing (half the read units).
+    const { decisions } = await runForCustomer(
+      deps,
+      forCustomer,
+      event.id,
+      (state) => decideCatalog(deps.compiled, state, event as CatalogEvent),
+      { firstReadMayLag: true },
     );
     return {
       outcome: "applied",

@@ -118,6 +118,46 @@ describe("DynamoDbCustomerStateStore", () => {
     expect(stored.state.consent.email).toBe("opted_out");
   });
 
+  it("decides first on an eventually consistent read when asked (firstReadMayLag); a write from a stale one loses and the retry reads consistently", async () => {
+    await store.save(stateWithEmail("lag"), 0);
+    const { Item: stale } = await db.documents.send(
+      new GetCommand({ TableName: TABLE, Key: { customerId: "lag" } }),
+    );
+    await store.update("lag", (state) => {
+      state.consent.email = "opted_out";
+    });
+    // An eventually consistent read that has not seen the last write yet (dynalite's are all consistent).
+    const consistentReads: (boolean | undefined)[] = [];
+    const lagging = {
+      send: async (command: unknown) => {
+        if (command instanceof GetCommand && command.input.TableName === TABLE) {
+          consistentReads.push(command.input.ConsistentRead);
+          if (command.input.ConsistentRead !== true) return { Item: stale };
+        }
+        return db.documents.send(command as GetCommand);
+      },
+    } as unknown as typeof db.documents;
+    const laggingStore = new DynamoDbCustomerStateStore(lagging, TABLE);
+    const seen: (string | undefined)[] = [];
+    const claim = (state: CustomerState) => {
+      seen.push(state.consent.email);
+      if (state.consent.email === "opted_out") return "suppressed";
+      state.marketingSends.push(1_700_000_000_000);
+      return "claimed";
+    };
+
+    const outcome = await laggingStore.update("lag", claim, undefined, { firstReadMayLag: true });
+
+    expect(consistentReads).toEqual([false, true]);
+    expect(seen).toEqual([undefined, "opted_out"]);
+    expect(outcome).toMatchObject({ result: "suppressed", attempts: 2, saved: false, version: 2 });
+    expect((await store.load("lag")).state.marketingSends).toEqual([]);
+    // Not asked: every read is consistent.
+    consistentReads.length = 0;
+    await laggingStore.update("lag", claim);
+    expect(consistentReads).toEqual([true]);
+  });
+
   it("hands a conflict that persists back as retryable after its attempts", async () => {
     await store.save(stateWithEmail("busy"), 0);
     const other = new DynamoDbCustomerStateStore(db.documents, TABLE);
