@@ -6,6 +6,7 @@ import {
   type OutboxEntry,
 } from "../core/state/customer-state.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
+import type { FirstRead } from "./customer-state-store.ts";
 import {
   CorruptStateError,
   type CustomerStateStore,
@@ -149,19 +150,29 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options: { saveFolded?: boolean; firstReadMayLag?: boolean } = {},
+    options: { saveFolded?: boolean; firstRead?: FirstRead } = {},
   ): Promise<UpdateOutcome<T>> {
-    for (let attempt = 1; ; attempt++) {
-      const consistent = !(options.firstReadMayLag && attempt === 1);
+    // An eventually consistent first read (half the read units) may miss the latest write: a write from
+    // it fails its version check, and "nothing to write" from it is read again, consistently, before it
+    // is believed (unless "lagging"). After a conflict the reads are consistent.
+    const firstRead = options.firstRead ?? "consistent";
+    let consistent = firstRead === "consistent";
+    for (let attempt = 1; ; ) {
       const loaded = await this.load(customerId, { readReceipts: false, consistent });
+      const unconfirmed = !consistent && firstRead !== "lagging";
       // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
       // and reads no receipt.
       const before = JSON.stringify(loaded.state);
       // The entries the item holds with their claims as loaded (fn may take some over).
       const held = loaded.state.outbox.map(({ id, claimedAt }) => ({ id, claimedAt }));
       const result = fn(loaded.state);
-      if (JSON.stringify(loaded.state) === before && !options.saveFolded)
+      if (JSON.stringify(loaded.state) === before && !options.saveFolded) {
+        if (unconfirmed) {
+          consistent = true;
+          continue;
+        }
         return { result, ...loaded, saved: false, attempts: attempt };
+      }
       // Before a write, the entries performed since their claim (receipts) leave the state: a run that
       // took one over does not perform it again, and the write removes them from the item.
       const performed = await this.performedOf(customerId, held as OutboxEntry[]);
@@ -170,8 +181,13 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         const unchanged = JSON.parse(before) as CustomerState;
         unchanged.outbox = unchanged.outbox.filter((entry) => !performed.has(entry.id));
         // Only performed entries taken over, or none changed: nothing to write.
-        if (JSON.stringify(loaded.state) === JSON.stringify(unchanged))
+        if (JSON.stringify(loaded.state) === JSON.stringify(unchanged)) {
+          if (unconfirmed) {
+            consistent = true;
+            continue;
+          }
           return { result, ...loaded, saved: false, attempts: attempt };
+        }
       }
       await beforeWrite?.();
       try {
@@ -179,6 +195,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         return { result, state: loaded.state, ...saved, saved: true, attempts: attempt };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= this.maxAttempts) throw error;
+        attempt++;
+        consistent = true;
       }
     }
   }

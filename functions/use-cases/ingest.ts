@@ -46,7 +46,7 @@ export async function ingestEvent(
       forCustomer,
       event.id,
       (state) => decideCatalog(deps.compiled, state, event as CatalogEvent),
-      { firstReadMayLag: true },
+      { firstRead: "lagging" },
     );
     return {
       outcome: "applied",
@@ -55,8 +55,13 @@ export async function ingestEvent(
     };
   }
   const customerEvent = event as CustomerEvent;
-  const { decisions } = await runForCustomer(deps, customerEvent.detail.customerId, event.id, (state) =>
-    decide(deps.compiled, state, customerEvent),
+  // Almost every customer event writes (its id is remembered): an eventually consistent first read.
+  const { decisions } = await runForCustomer(
+    deps,
+    customerEvent.detail.customerId,
+    event.id,
+    (state) => decide(deps.compiled, state, customerEvent),
+    { firstRead: "eventual" },
   );
   return { outcome: "applied", id: event.id, messages: decisions.filter((d) => d.type === "message").length };
 }
