@@ -21,12 +21,7 @@ export const DUE_INDEX_NAME = "DueIndex";
 /** Index partitions per hour: a busy hour (10:00 in a big zone) is spread over this many partition keys. */
 export const DUE_SHARDS = 8;
 
-/**
- * The item attributes the index is keyed by: the hour (UTC) and shard, and the start of that hour.
- * The hour, not the instant: the sweep reads whole hours, and a write that moves the due time within
- * its hour then leaves the index entry as it was (changing either key attribute rewrites the entry: a
- * delete and a put, two write units).
- */
+/** The item attributes the index is keyed by: the hour (UTC) and shard, and the instant itself. */
 export type DueIndexAttributes = { dueBucket: string; dueAt: number };
 
 /** The index attributes for a due time; none (the index is sparse) when nothing is due. */
@@ -34,9 +29,7 @@ export function dueIndexAttributes(
   customerId: string,
   dueAt: number | undefined,
 ): DueIndexAttributes | undefined {
-  return dueAt === undefined
-    ? undefined
-    : { dueBucket: dueBucket(dueAt, shardOf(customerId)), dueAt: Math.floor(dueAt / HOUR_MS) * HOUR_MS };
+  return dueAt === undefined ? undefined : { dueBucket: dueBucket(dueAt, shardOf(customerId)), dueAt };
 }
 
 /** `YYYY-MM-DDTHH#shard`: one partition key per hour and shard. */
@@ -110,11 +103,7 @@ export function dynamoDbDueIndex(
           UpdateExpression: "SET dueBucket = :bucket, dueAt = :at",
           ConditionExpression: "#v = :version",
           ExpressionAttributeNames: { "#v": "version" },
-          ExpressionAttributeValues: {
-            ":bucket": attributes.dueBucket,
-            ":at": attributes.dueAt,
-            ":version": version,
-          },
+          ExpressionAttributeValues: { ":bucket": attributes.dueBucket, ":at": dueAt, ":version": version },
         }),
       );
       return true;

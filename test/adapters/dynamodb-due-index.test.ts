@@ -18,8 +18,6 @@ import {
 const TABLE = "CustomerState";
 const HOUR = 3_600_000;
 const NOW = Date.parse("2026-03-01T08:20:00Z");
-/** The start of the hour of `at`: what the item files as its due time. */
-const hourOf = (at: number) => Math.floor(at / HOUR) * HOUR;
 let db: LocalDynamoDb;
 const { campaigns, settings } = loadCampaignDirectory(CAMPAIGNS_DIR);
 const compiled = compileCampaigns(campaigns, settings);
@@ -41,7 +39,7 @@ describe("the due-time index attributes", () => {
     await store.save(state, 0);
     expect(await item("ada")).toMatchObject({
       version: 1,
-      dueAt: hourOf(NOW + 5 * HOUR),
+      dueAt: NOW + 5 * HOUR,
       dueBucket: `2026-03-01T13#${shardOf("ada")}`,
     });
     due = undefined;
@@ -68,36 +66,14 @@ describe("the due-time index attributes", () => {
       return { filed, bucket };
     };
     const first = await write(NOW, NOW + 5 * HOUR);
-    expect(first.filed).toBe(hourOf(NOW + 5 * HOUR));
+    expect(first.filed).toBe(NOW + 5 * HOUR);
     // Later due times (more activity): the index attributes are written as they were.
     expect(await write(NOW + 60_000, NOW + 9 * HOUR)).toEqual(first);
     expect(await write(NOW + 2 * HOUR, NOW + 400 * 24 * HOUR)).toEqual(first);
     // Earlier: filed anew.
-    expect((await write(NOW + 3 * HOUR, NOW + 4 * HOUR)).filed).toBe(hourOf(NOW + 4 * HOUR));
+    expect((await write(NOW + 3 * HOUR, NOW + 4 * HOUR)).filed).toBe(NOW + 4 * HOUR);
     // The filed hour has passed (the customer was swept, nothing was due): filed anew.
-    expect((await write(NOW + 6 * HOUR, NOW + 30 * HOUR)).filed).toBe(hourOf(NOW + 30 * HOUR));
-  });
-
-  it("stay as filed when a write moves the due time earlier within its hour (no index rewrite)", async () => {
-    let due = NOW + 5 * HOUR + 30 * 60_000;
-    const store = new DynamoDbCustomerStateStore(db.documents, TABLE, {
-      dueAt: (_, filedDueAt) => dueAtToFile(filedDueAt, due, hourOf(NOW)),
-    });
-    await store.update("lea", (state) => {
-      state.activity.lastActiveAt = NOW;
-    });
-    const first = await item("lea");
-    // An outbox backstop, say, 20 minutes earlier but in the same hour.
-    due = NOW + 5 * HOUR + 10 * 60_000;
-    await store.update("lea", (state) => {
-      state.activity.lastActiveAt = NOW + 1;
-    });
-    const second = await item("lea");
-    expect(second.version).toBe(2);
-    expect({ dueAt: second.dueAt, dueBucket: second.dueBucket }).toEqual({
-      dueAt: first.dueAt,
-      dueBucket: first.dueBucket,
-    });
+    expect((await write(NOW + 6 * HOUR, NOW + 30 * HOUR)).filed).toBe(NOW + 30 * HOUR);
   });
 
   it("spread one hour over every shard", () => {

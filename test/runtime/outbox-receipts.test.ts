@@ -59,8 +59,8 @@ describe("performed effects recorded in receipts (one state write per event)", (
     await rt.ingest(signup("r2"));
     const claimed = await storedItem("r2");
     expect(claimed).toMatchObject({ version: 1, outbox: ["message", "start"] });
-    // Filed for the backstop: the hour of the claim + 15 min.
-    expect(claimed.dueAt).toBe(Date.parse("2026-03-01T08:00:00Z"));
+    // Filed for the backstop: the claim + 15 min.
+    expect(claimed.dueAt).toBe(Date.parse("2026-03-01T08:15:00Z"));
 
     rt.clock.now = Date.parse("2026-03-01T10:00:00Z");
     const dueIndex = dynamoDbDueIndex(rt.clients.dynamodb, ENV.STATE_TABLE);
