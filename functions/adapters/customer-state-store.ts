@@ -23,6 +23,18 @@ export type UpdateOutcome<T> = {
 };
 
 /**
+ * How `update` loads the state first. An eventually consistent read costs half the read units of a
+ * consistent one and may miss the latest write: a write decided on it fails its version check (and the
+ * retry reads consistently), so only a run that writes nothing can act on a missed write.
+ * - "consistent" (the default): for runs that often write nothing (a journey's Step);
+ * - "eventual": "nothing to write" is believed only from a consistent read, taken then (a customer
+ *   event: almost all write);
+ * - "lagging": "nothing to write" is believed from the eventually consistent read, for a run that may as
+ *   well have come a moment earlier (a catalog fan-out candidate: most decide nothing).
+ */
+export type FirstRead = "consistent" | "eventual" | "lagging";
+
+/**
  * One item per customer, changed only by a conditional write on its version: every decision about
  * a customer is serialized by it (an exit and a wake-up cannot both win, a send is claimed once).
  */
@@ -37,13 +49,13 @@ export interface CustomerStateStore {
    * idempotent effects that need no claim; if it throws, nothing is written. Before a write, entries
    * recorded as performed (recordPerformed) leave the state: if taking them over was all `fn` changed,
    * nothing is written. `saveFolded`: write also when all that changes is performed entries leaving
-   * (the sweep's backstop, so that they leave the item and it is filed anew).
+   * (the sweep's backstop, so that they leave the item and it is filed anew). `firstRead`: FirstRead.
    */
   update<T>(
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options?: { saveFolded?: boolean },
+    options?: { saveFolded?: boolean; firstRead?: FirstRead },
   ): Promise<UpdateOutcome<T>>;
   /**
    * Records that these outbox entries of the claim made at `claimedAt` were performed: one small item

@@ -6,6 +6,7 @@ import {
   type OutboxEntry,
 } from "../core/state/customer-state.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
+import type { FirstRead } from "./customer-state-store.ts";
 import {
   CorruptStateError,
   type CustomerStateStore,
@@ -66,8 +67,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
    * `readReceipts: false`: the item as stored, its outbox perhaps still holding performed entries
    * (update() reads their receipts only before a write).
    */
-  async load(customerId: string, { readReceipts = true } = {}): Promise<LoadedState> {
-    const loaded = await this.loadItem(customerId);
+  async load(customerId: string, { readReceipts = true, consistent = true } = {}): Promise<LoadedState> {
+    const loaded = await this.loadItem(customerId, consistent);
     if (!readReceipts) return loaded;
     const performed = await this.performedOf(customerId, loaded.state.outbox);
     if (performed.size === 0) return loaded;
@@ -75,12 +76,15 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     return { ...loaded, performed: [...performed] };
   }
 
-  /** The item as stored: its outbox may still hold performed entries. */
-  private async loadItem(customerId: string): Promise<LoadedState> {
+  /**
+   * The item as stored: its outbox may still hold performed entries. `consistent: false`, an eventually
+   * consistent read (half the read units), may miss the latest write.
+   */
+  private async loadItem(customerId: string, consistent: boolean): Promise<LoadedState> {
     let item: Record<string, unknown> | undefined;
     try {
       const output = await this.client.send(
-        new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: true }),
+        new GetCommand({ TableName: this.tableName, Key: { customerId }, ConsistentRead: consistent }),
       );
       item = output.Item;
     } catch (error) {
@@ -146,18 +150,29 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options: { saveFolded?: boolean } = {},
+    options: { saveFolded?: boolean; firstRead?: FirstRead } = {},
   ): Promise<UpdateOutcome<T>> {
-    for (let attempt = 1; ; attempt++) {
-      const loaded = await this.load(customerId, { readReceipts: false });
+    // An eventually consistent first read (half the read units) may miss the latest write: a write from
+    // it fails its version check, and "nothing to write" from it is read again, consistently, before it
+    // is believed (unless "lagging"). After a conflict the reads are consistent.
+    const firstRead = options.firstRead ?? "consistent";
+    let consistent = firstRead === "consistent";
+    for (let attempt = 1; ; ) {
+      const loaded = await this.load(customerId, { readReceipts: false, consistent });
+      const unconfirmed = !consistent && firstRead !== "lagging";
       // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
       // and reads no receipt.
       const before = JSON.stringify(loaded.state);
       // The entries the item holds with their claims as loaded (fn may take some over).
       const held = loaded.state.outbox.map(({ id, claimedAt }) => ({ id, claimedAt }));
       const result = fn(loaded.state);
-      if (JSON.stringify(loaded.state) === before && !options.saveFolded)
+      if (JSON.stringify(loaded.state) === before && !options.saveFolded) {
+        if (unconfirmed) {
+          consistent = true;
+          continue;
+        }
         return { result, ...loaded, saved: false, attempts: attempt };
+      }
       // Before a write, the entries performed since their claim (receipts) leave the state: a run that
       // took one over does not perform it again, and the write removes them from the item.
       const performed = await this.performedOf(customerId, held as OutboxEntry[]);
@@ -166,8 +181,13 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         const unchanged = JSON.parse(before) as CustomerState;
         unchanged.outbox = unchanged.outbox.filter((entry) => !performed.has(entry.id));
         // Only performed entries taken over, or none changed: nothing to write.
-        if (JSON.stringify(loaded.state) === JSON.stringify(unchanged))
+        if (JSON.stringify(loaded.state) === JSON.stringify(unchanged)) {
+          if (unconfirmed) {
+            consistent = true;
+            continue;
+          }
           return { result, ...loaded, saved: false, attempts: attempt };
+        }
       }
       await beforeWrite?.();
       try {
@@ -175,6 +195,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         return { result, state: loaded.state, ...saved, saved: true, attempts: attempt };
       } catch (error) {
         if (!(error instanceof VersionConflictError) || attempt >= this.maxAttempts) throw error;
+        attempt++;
+        consistent = true;
       }
     }
   }

@@ -1,4 +1,4 @@
-import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
+import type { CustomerStateStore, FirstRead } from "../adapters/customer-state-store.ts";
 import { type CampaignCount, campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
@@ -34,15 +34,15 @@ export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";
  * record them (a receipt each, or a write when it must change the state). An event already applied (a
  * redelivery after a crash) is not applied again, but its unfinished effects are finished.
  * `finishLeftovers` (the sweep's backstop): take over lapsed claims even if nothing is decided, and
- * write performed entries out of the item (saveFolded). Throws RetryableError if an effect must be
- * tried again.
+ * write performed entries out of the item (saveFolded). `firstRead`: how the state is read first
+ * (FirstRead; consistent by default). Throws RetryableError if an effect must be tried again.
  */
 export async function runForCustomer(
   deps: RuntimeDeps,
   customerId: string,
   eventId: string | undefined,
   decideFn: (state: CustomerState, now: number) => Decision[],
-  options: { finishLeftovers?: boolean } = {},
+  options: { finishLeftovers?: boolean; firstRead?: FirstRead } = {},
 ): Promise<{ decisions: Decision[]; state: CustomerState }> {
   const now = deps.now();
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
@@ -107,7 +107,10 @@ export async function runForCustomer(
     customerId,
     update,
     () => performUpserts(deps, customerId, upserts, now),
-    { saveFolded: options.finishLeftovers === true },
+    {
+      saveFolded: options.finishLeftovers === true,
+      ...(options.firstRead !== undefined ? { firstRead: options.firstRead } : {}),
+    },
   );
   const decisions = outcome.result;
   deps.count?.(campaignCounts(decisions));

@@ -39,8 +39,14 @@ export async function ingestEvent(
         detailType: event.type,
         problems: "a catalog event reaches ingest through the fan-out queue only",
       };
-    const { decisions } = await runForCustomer(deps, forCustomer, event.id, (state) =>
-      decideCatalog(deps.compiled, state, event as CatalogEvent),
+    // A candidate from the interest index: deciding on a read a moment old is as if the catalog change
+    // had come a moment earlier, and most candidates decide nothing (half the read units).
+    const { decisions } = await runForCustomer(
+      deps,
+      forCustomer,
+      event.id,
+      (state) => decideCatalog(deps.compiled, state, event as CatalogEvent),
+      { firstRead: "lagging" },
     );
     return {
       outcome: "applied",
@@ -49,8 +55,13 @@ export async function ingestEvent(
     };
   }
   const customerEvent = event as CustomerEvent;
-  const { decisions } = await runForCustomer(deps, customerEvent.detail.customerId, event.id, (state) =>
-    decide(deps.compiled, state, customerEvent),
+  // Almost every customer event writes (its id is remembered): an eventually consistent first read.
+  const { decisions } = await runForCustomer(
+    deps,
+    customerEvent.detail.customerId,
+    event.id,
+    (state) => decide(deps.compiled, state, customerEvent),
+    { firstRead: "eventual" },
   );
   return { outcome: "applied", id: event.id, messages: decisions.filter((d) => d.type === "message").length };
 }

@@ -6,6 +6,7 @@ import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CorruptStateError,
+  type FirstRead,
   StateTooLargeError,
   VersionConflictError,
 } from "../../functions/adapters/customer-state-store.ts";
@@ -116,6 +117,78 @@ describe("DynamoDbCustomerStateStore", () => {
     const stored = await store.load("claim");
     expect(stored.state.marketingSends).toEqual([]);
     expect(stored.state.consent.email).toBe("opted_out");
+  });
+
+  it("reads eventually consistent first when asked: a write from a stale read loses, a run that would write nothing reads again consistently unless it may lag", async () => {
+    await store.save(stateWithEmail("lag"), 0);
+    const { Item: stale } = await db.documents.send(
+      new GetCommand({ TableName: TABLE, Key: { customerId: "lag" } }),
+    );
+    await store.update("lag", (state) => {
+      state.consent.email = "opted_out";
+    });
+    // An eventually consistent read that has not seen the last write yet (dynalite's are all consistent).
+    let lagging = true;
+    const consistentReads: (boolean | undefined)[] = [];
+    const client = {
+      send: async (command: unknown) => {
+        if (command instanceof GetCommand && command.input.TableName === TABLE) {
+          consistentReads.push(command.input.ConsistentRead);
+          if (lagging && command.input.ConsistentRead !== true) return { Item: stale };
+        }
+        return db.documents.send(command as GetCommand);
+      },
+    } as unknown as typeof db.documents;
+    const laggingStore = new DynamoDbCustomerStateStore(client, TABLE);
+    const run = async (fn: (state: CustomerState) => unknown, firstRead: FirstRead = "eventual") => {
+      consistentReads.length = 0;
+      const seen: (string | undefined)[] = [];
+      const outcome = await laggingStore.update(
+        "lag",
+        (state) => {
+          seen.push(state.consent.email);
+          return fn(state);
+        },
+        undefined,
+        { firstRead },
+      );
+      return { outcome, seen, reads: [...consistentReads] };
+    };
+    const claimUnlessOptedOut = (state: CustomerState) => {
+      if (state.consent.email === "opted_out") return "suppressed";
+      state.marketingSends.push(1_700_000_000_000);
+      return "claimed";
+    };
+    const noteOptOut = (state: CustomerState) => {
+      if (state.consent.email === "opted_out" && state.openTickets.length === 0) state.openTickets.push("t1");
+    };
+
+    // A write decided on the stale read fails its version check; the retry reads consistently.
+    expect(await run(claimUnlessOptedOut)).toMatchObject({
+      reads: [false, true],
+      seen: [undefined, "opted_out"],
+      outcome: { result: "suppressed", attempts: 2, saved: false, version: 2 },
+    });
+    // Nothing to write on the stale read: not believed before a consistent read says so too.
+    expect(await run(noteOptOut)).toMatchObject({
+      reads: [false, true],
+      seen: [undefined, "opted_out"],
+      outcome: { saved: true, version: 3 },
+    });
+    // A run that may lag (a catalog candidate) takes the stale read's "nothing to write".
+    await store.update("lag", (state) => {
+      state.openTickets = [];
+    });
+    expect(await run(noteOptOut, "lagging")).toMatchObject({
+      reads: [false],
+      outcome: { saved: false, version: 1 },
+    });
+    // The read is up to date: one eventually consistent read, half the units of a consistent one.
+    lagging = false;
+    expect(await run(noteOptOut)).toMatchObject({ reads: [false], outcome: { saved: true, version: 5 } });
+    expect((await store.load("lag")).state).toMatchObject({ marketingSends: [], openTickets: ["t1"] });
+    // Not asked (the default): a consistent read.
+    expect(await run(() => undefined, "consistent")).toMatchObject({ reads: [true] });
   });
 
   it("hands a conflict that persists back as retryable after its attempts", async () => {
