@@ -9,7 +9,7 @@
 // per bundle (an extra run, not counted) into <dir>; BUNDLE_ANALYZE=1 prints each bundle's bytes by package
 // or project folder (esbuild's metafile), largest first.
 import { execFile } from "node:child_process";
-import { mkdirSync, rmSync, statSync } from "node:fs";
+import { mkdirSync, readdirSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -78,7 +78,10 @@ const FIRST_CALLS: Record<string, unknown> = {
 
 export type BundleMeasure = {
   name: string;
+  /** What a cold start loads: index.mjs and the chunks it imports statically. */
   bytes: number;
+  /** Every chunk of the package, those loaded by import() on first use too. */
+  packageBytes: number;
   importMs: number;
   firstCallMs: number;
   /** CPU time of the same two spans (user + system, every thread of the process). */
@@ -86,7 +89,7 @@ export type BundleMeasure = {
   firstCallCpuMs: number;
 };
 
-type ColdStart = Omit<BundleMeasure, "name" | "bytes">;
+type ColdStart = Omit<BundleMeasure, "name" | "bytes" | "packageBytes">;
 
 /** Every function's bundle as deployed: size, and medians of import and of import + first call. */
 export async function measureBundles(): Promise<BundleMeasure[]> {
@@ -99,14 +102,14 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
       const dir = join(out, name);
       mkdirSync(dir, { recursive: true });
       const bundle = join(dir, "index.mjs");
-      const analyze = Boolean(process.env.BUNDLE_ANALYZE);
       const { metafile } = await build({
-        ...esbuildOptions(join(root, "functions", "handlers", `${name}.ts`), bundle),
-        metafile: analyze,
+        ...esbuildOptions(join(root, "functions", "handlers", `${name}.ts`), dir),
+        metafile: true,
       });
-      if (analyze) console.log(`${name}, largest inputs:\n${largestInputs(metafile as Metafile)}`);
-      // The stack moves the map out of the package; so does the bench.
-      rmSync(`${bundle}.map`);
+      if (process.env.BUNDLE_ANALYZE)
+        console.log(`${name}, largest inputs:\n${largestInputs(metafile as Metafile)}`);
+      // The stack moves the maps out of the package; so does the bench.
+      for (const map of readdirSync(dir).filter((file) => file.endsWith(".map"))) rmSync(join(dir, map));
       writeBundledCampaigns(join(root, "campaigns"), dir);
       const profileDir = process.env.BUNDLE_PROFILE;
       if (profileDir)
@@ -124,7 +127,10 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
       }
       results.push({
         name,
-        bytes: statSync(bundle).size,
+        bytes: coldStartBytes(metafile as Metafile),
+        packageBytes: readdirSync(dir)
+          .filter((file) => file.endsWith(".mjs"))
+          .reduce((sum, file) => sum + statSync(join(dir, file)).size, 0),
         importMs: median(runs.map((r) => r.importMs)),
         firstCallMs: median(runs.map((r) => r.firstCallMs)),
         importCpuMs: median(runs.map((r) => r.importCpuMs)),
@@ -215,11 +221,28 @@ async function errorEndpoint() {
   return { url: `http://127.0.0.1:${port}`, requests: () => requests, close: () => server.close() };
 }
 
-/** The bundle's bytes by package (node_modules) or project folder, largest first. */
+/** The chunks a cold start loads: the entry and, transitively, what it imports statically. */
+function coldStartChunks(metafile: Metafile): string[] {
+  const { outputs } = metafile;
+  const loaded = new Set<string>();
+  const visit = (path: string) => {
+    if (loaded.has(path) || !outputs[path]) return;
+    loaded.add(path);
+    for (const { path: next, kind } of outputs[path].imports) if (kind === "import-statement") visit(next);
+  };
+  visit(Object.keys(outputs).find((path) => outputs[path]!.entryPoint)!);
+  return [...loaded];
+}
+
+function coldStartBytes(metafile: Metafile): number {
+  return coldStartChunks(metafile).reduce((sum, path) => sum + metafile.outputs[path]!.bytes, 0);
+}
+
+/** The bytes a cold start loads by package (node_modules) or project folder, largest first. */
 function largestInputs(metafile: Metafile, top = 15): string {
-  const output = Object.values(metafile.outputs).find((file) => file.entryPoint)!;
   const bytes = new Map<string, number>();
-  for (const [path, { bytesInOutput }] of Object.entries(output.inputs)) {
+  const inputs = coldStartChunks(metafile).flatMap((path) => Object.entries(metafile.outputs[path]!.inputs));
+  for (const [path, { bytesInOutput }] of inputs) {
     const key = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? path.replace(/\/[^/]*$/, "");
     bytes.set(key, (bytes.get(key) ?? 0) + bytesInOutput);
   }
@@ -236,9 +259,17 @@ function median(values: number[]): number {
 }
 
 if (process.argv[1] === import.meta.filename) {
-  for (const { name, bytes, importMs, firstCallMs, importCpuMs, firstCallCpuMs } of await measureBundles())
+  for (const {
+    name,
+    bytes,
+    packageBytes,
+    importMs,
+    firstCallMs,
+    importCpuMs,
+    firstCallCpuMs,
+  } of await measureBundles())
     console.log(
-      `${name.padEnd(15)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB  import ${importMs.toFixed(0)} ms ` +
+      `${name.padEnd(15)} ${(bytes / 1024).toFixed(0).padStart(5)} KiB (package ${(packageBytes / 1024).toFixed(0)})  import ${importMs.toFixed(0)} ms ` +
         `(CPU ${importCpuMs.toFixed(0)}), import + first call ${firstCallMs.toFixed(0)} ms ` +
         `(CPU ${firstCallCpuMs.toFixed(0)}) (medians of ${RUNS})`,
     );

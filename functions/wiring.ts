@@ -1,24 +1,19 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
-import { SESv2Client } from "@aws-sdk/client-sesv2";
-import { SFNClient } from "@aws-sdk/client-sfn";
-import { SNSClient } from "@aws-sdk/client-sns";
+import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
+import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
+import type { SESv2Client } from "@aws-sdk/client-sesv2";
+import type { SFNClient } from "@aws-sdk/client-sfn";
+import type { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { dynamoDbDueIndex } from "./adapters/dynamodb-due-index.ts";
 import { DynamoDbInterestIndex } from "./adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
-import { EventBridgeAuditPublisher } from "./adapters/eventbridge-publisher.ts";
 import { lazyClient } from "./adapters/lazy-client.ts";
 import { dynamoDbClientSettings, sdkClientSettings } from "./adapters/sdk-client-settings.ts";
-import { cachedSecret } from "./adapters/secrets-manager-secret.ts";
-import { SesEmailSender } from "./adapters/ses-sender.ts";
-import { SnsSender } from "./adapters/sns-sender.ts";
 import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
-import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
@@ -27,10 +22,12 @@ import type { RuntimeDeps } from "./runtime/customer-runner.ts";
 import { type EffectKind, type EffectPorts, effectKinds } from "./runtime/effect-ports.ts";
 import { type Environment, readEnvironment, required } from "./runtime/environment.ts";
 import { logger, metrics } from "./runtime/handler-shell.ts";
+import { loadedOnFirstCall } from "./runtime/loaded-on-first-call.ts";
 import type { RuntimeLog } from "./runtime/runtime-log.ts";
 import type { FanoutPorts } from "./use-cases/catalog-fanout.ts";
 import { type SweepRuntime, sweepDueAt } from "./use-cases/sweep.ts";
 import type { UnsubscribeDeps } from "./use-cases/unsubscribe.ts";
+import type * as OnFirstUse from "./wiring-on-first-use.ts";
 
 // The one composition root: each handler's runtime built from its environment and the AWS clients,
 // once per container; tests call the same functions with dynalite or mocked clients.
@@ -55,34 +52,27 @@ export type AwsClients = {
   secrets: SecretsManagerClient;
 };
 
-/** The clients, each with request timeouts and retries bounded below the effect lease, created on first use. */
-export function defaultClients(): AwsClients {
-  const clientSettings = sdkClientSettings();
-  return {
-    ...recordingClients(),
-    ses: lazyClient(() => new SESv2Client(clientSettings)),
-    sns: lazyClient(() => new SNSClient(clientSettings)),
-    sfn: lazyClient(() => new SFNClient(clientSettings)),
-  };
+/**
+ * The adapters most first calls never use (sending, workflow starts, the audit bus, the signing key)
+ * come from wiring-on-first-use.ts, imported by the first call that needs one: the bundles hold that
+ * file and its SDK clients in a chunk of their own (infra/constructs/lambda-bundle.ts), which a cold
+ * start does not compile. A client given here (tests) is used; a missing one is made there.
+ */
+function onFirstUse<Adapter extends object>(build: (module: typeof OnFirstUse) => Adapter): Adapter {
+  return loadedOnFirstCall(async () => build(await import("./wiring-on-first-use.ts")));
 }
 
-/** What a function that performs no effect uses: the state table, the audit bus, the link-signing key. */
-export type RecordingClients = Pick<AwsClients, "dynamodb" | "eventbridge" | "secrets">;
+/** What a runtime is given: the state table's client, and any other client a test replaces. */
+export type GivenClients = Pick<AwsClients, "dynamodb"> & Partial<AwsClients>;
 
-/**
- * defaultClients without the sending ones: feedback and unsubscribe build only these, so their bundles
- * hold no SES, SNS or Step Functions client to compile at a cold start.
- */
-export function recordingClients(): RecordingClients {
-  const clientSettings = sdkClientSettings();
+/** The state table's client alone: what the handlers start with (the others are made on first use). */
+export function stateTableClient(): Pick<AwsClients, "dynamodb"> {
   return {
     dynamodb: lazyClient(() =>
       DynamoDBDocumentClient.from(new DynamoDBClient(dynamoDbClientSettings()), {
         marshallOptions: { removeUndefinedValues: true },
       }),
     ),
-    eventbridge: lazyClient(() => new EventBridgeClient(clientSettings)),
-    secrets: lazyClient(() => new SecretsManagerClient(clientSettings)),
   };
 }
 
@@ -123,11 +113,13 @@ export const FUNCTION_EFFECTS = {
  * the sending grants), workflow starts with the state machine ARN, and only if `effects` grants it.
  */
 export function awsRuntime(
-  clients: AwsClients = defaultClients(),
+  clients: GivenClients = stateTableClient(),
   env: Environment = readEnvironment(),
   effects: readonly EffectKind[] = FUNCTION_EFFECTS.ingest,
   now: () => number = () => Date.now(),
 ): RuntimeDeps {
+  const { FROM_ADDRESS: from, SES_CONFIGURATION_SET: configurationSetName } = env;
+  const { JOURNEY_STATE_MACHINE_ARN: stateMachineArn, UNSUBSCRIBE_SECRET_ARN: secretArn } = env;
   return runtimeWithPorts(
     clients,
     env,
@@ -136,23 +128,21 @@ export function awsRuntime(
       now,
       effects,
       interest: new DynamoDbInterestIndex(clients.dynamodb, env.INTEREST_TABLE),
-      ...(env.FROM_ADDRESS && env.SES_CONFIGURATION_SET
+      ...(from && configurationSetName
         ? {
-            email: new SesEmailSender(clients.ses, {
-              from: env.FROM_ADDRESS,
-              configurationSetName: env.SES_CONFIGURATION_SET,
-            }),
-            sns: new SnsSender(clients.sns),
+            email: onFirstUse((built) => built.emailSender(clients.ses, { from, configurationSetName })),
+            sns: onFirstUse((built) => built.snsSender(clients.sns)),
           }
         : {}),
-      ...(env.JOURNEY_STATE_MACHINE_ARN
-        ? { journeys: new StepFunctionsJourneyStarter(clients.sfn, env.JOURNEY_STATE_MACHINE_ARN) }
+      ...(stateMachineArn
+        ? { journeys: onFirstUse((built) => built.journeyStarter(clients.sfn, stateMachineArn)) }
         : {}),
-      ...(env.UNSUBSCRIBE_URL && env.UNSUBSCRIBE_SECRET_ARN
+      ...(env.UNSUBSCRIBE_URL && secretArn
         ? {
             unsubscribe: {
               baseUrl: env.UNSUBSCRIBE_URL,
-              secret: cachedSecret(clients.secrets, env.UNSUBSCRIBE_SECRET_ARN),
+              secret: onFirstUse((built) => ({ read: built.unsubscribeSecret(clients.secrets, secretArn) }))
+                .read,
             },
           }
         : {}),
@@ -165,7 +155,7 @@ export function awsRuntime(
  * gives it, without the sending adapters it would never use (its decisions' messages wait in the outbox).
  */
 export function awsRecordingRuntime(
-  clients: RecordingClients = recordingClients(),
+  clients: GivenClients = stateTableClient(),
   env: Environment = readEnvironment(),
   now: () => number = () => Date.now(),
 ): RuntimeDeps {
@@ -173,7 +163,7 @@ export function awsRecordingRuntime(
 }
 
 function runtimeWithPorts(
-  clients: Pick<AwsClients, "dynamodb" | "eventbridge">,
+  clients: GivenClients,
   env: Environment,
   now: () => number,
   ports: EffectPorts,
@@ -184,6 +174,7 @@ function runtimeWithPorts(
   const compiled = bundledCampaigns(
     campaignsDir && readCampaignDirectory ? () => readCampaignDirectory(campaignsDir) : undefined,
   );
+  const audit = onFirstUse((built) => built.auditPublisher(clients.eventbridge, env.EVENT_BUS_NAME));
   return {
     compiled,
     // Every write files the customer in the sweep's due-time index, in the same conditional put.
@@ -191,10 +182,7 @@ function runtimeWithPorts(
       dueAt: (state, filedDueAt) => sweepDueAt(compiled, state, now(), filedDueAt),
     }),
     ports,
-    publishAudit: (decisions) =>
-      new EventBridgeAuditPublisher(clients.eventbridge, { eventBusName: env.EVENT_BUS_NAME }).publish(
-        decisions,
-      ),
+    publishAudit: (decisions) => audit.publish(decisions),
     count: emitCampaignCounts,
     now,
     log: powertoolsLog,
@@ -231,7 +219,7 @@ export function awsFanoutPorts(
  * (the scan stays for tests and comparisons).
  */
 export function awsSweepRuntime(
-  clients: AwsClients = defaultClients(),
+  clients: GivenClients = stateTableClient(),
   env: Environment = readEnvironment(),
   now: () => number = () => Date.now(),
 ): SweepRuntime {
@@ -244,11 +232,12 @@ export function awsSweepRuntime(
 
 /** The unsubscribe endpoint's runtime on AWS: the common one, and the cached link-signing key. */
 export function awsUnsubscribeDeps(
-  clients: RecordingClients = recordingClients(),
+  clients: GivenClients = stateTableClient(),
   env: Environment = readEnvironment(),
 ): UnsubscribeDeps {
+  const secretArn = required(env, "UNSUBSCRIBE_SECRET_ARN");
   return {
     runtime: awsRecordingRuntime(clients, env),
-    secret: cachedSecret(clients.secrets, required(env, "UNSUBSCRIBE_SECRET_ARN")),
+    secret: onFirstUse((built) => ({ read: built.unsubscribeSecret(clients.secrets, secretArn) })).read,
   };
 }

@@ -1,5 +1,5 @@
 import * as z from "zod";
-import { customerIdOfTags } from "../adapters/ses-sender.ts";
+import { customerIdOfTags } from "../adapters/ses-customer-tag.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
 import { SES_SOURCE } from "./feedback-sources.ts";
 

@@ -1,15 +1,15 @@
+import { copyFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { Duration, RemovalPolicy, Validations } from "aws-cdk-lib";
 import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as destinations from "aws-cdk-lib/aws-lambda-destinations";
-import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
 import * as logs from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-campaigns.ts";
 import type { EnvironmentName } from "../../functions/runtime/environment.ts";
 import { DeadLetterQueue } from "./dead-letter-queue.ts";
-import { cdkBundling } from "./lambda-bundle.ts";
+import { lambdaCode, moveSourceMaps } from "./lambda-bundle.ts";
 
 /** Where the sources live: the handler entries, the lock file, the validated campaigns to ship. */
 export interface FunctionSources {
@@ -50,7 +50,7 @@ export interface EngineFunctionProps {
  * so every other permission is a visible grant.
  */
 export class EngineFunction extends Construct {
-  readonly function: nodejs.NodejsFunction;
+  readonly function: lambda.Function;
   readonly role: iam.Role;
   readonly failedInvocations?: DeadLetterQueue;
 
@@ -72,11 +72,14 @@ export class EngineFunction extends Construct {
       });
     }
 
-    this.function = new nodejs.NodejsFunction(this, "Function", {
-      entry: join(props.sources.projectRoot, "functions", "handlers", props.handlerFile),
-      handler: "handler",
-      projectRoot: props.sources.projectRoot,
-      depsLockFilePath: join(props.sources.projectRoot, "package-lock.json"),
+    const { projectRoot } = props.sources;
+    this.function = new lambda.Function(this, "Function", {
+      code: lambdaCode(
+        projectRoot,
+        join(projectRoot, "functions", "handlers", props.handlerFile),
+        (outputDir) => finishPackage(props.sources, props.handlerFile.replace(/\.ts$/, ""), outputDir),
+      ),
+      handler: "index.handler",
       description: props.description,
       runtime: lambda.Runtime.NODEJS_22_X,
       architecture: lambda.Architecture.ARM_64,
@@ -99,7 +102,6 @@ export class EngineFunction extends Construct {
         retryAttempts: 2,
         maxEventAge: Duration.hours(6),
       }),
-      bundling: cdkBundling(packageHooks(props.sources, props.handlerFile.replace(/\.ts$/, ""))),
     });
 
     acknowledgeCommonFindings(this, props);
@@ -108,18 +110,12 @@ export class EngineFunction extends Construct {
 
 /**
  * After esbuild: the validated campaigns beside the code (the function reads them without validating
- * again), and the source map moved out of the package into the artifacts.
+ * again), and the source maps moved out of the package into the artifacts.
  */
-function packageHooks(sources: FunctionSources, name: string): nodejs.ICommandHooks {
-  return {
-    beforeBundling: () => [],
-    beforeInstall: () => [],
-    afterBundling: (_inputDir, outputDir) => [
-      `cp "${sources.campaignsFile}" "${outputDir}/${BUNDLED_CAMPAIGNS_FILE}"`,
-      `mkdir -p "${sources.sourceMapsDir}"`,
-      `mv "${outputDir}/index.mjs.map" "${join(sources.sourceMapsDir, `${name}.mjs.map`)}"`,
-    ],
-  };
+function finishPackage(sources: FunctionSources, name: string, outputDir: string): void {
+  copyFileSync(sources.campaignsFile, join(outputDir, BUNDLED_CAMPAIGNS_FILE));
+  mkdirSync(sources.sourceMapsDir, { recursive: true });
+  moveSourceMaps(outputDir, sources.sourceMapsDir, name);
 }
 
 function acknowledgeCommonFindings(fn: EngineFunction, props: EngineFunctionProps): void {

@@ -1,10 +1,13 @@
-// How every Lambda is bundled, in one place: the stack's NodejsFunction options and the esbuild options
-// bench/bundles.bench.ts builds with are both derived from LAMBDA_BUNDLE, so the bench measures the
-// bundle the stack deploys (test/infra/lambda-bundle.test.ts compares the two bundles byte for byte).
+// How every Lambda is bundled, in one place: the stack and bench/bundles.bench.ts both build with
+// esbuildOptions, so the bench measures the bundle the stack deploys (test/infra/engine-stack.test.ts
+// compares the two byte for byte). The stack runs esbuild itself (lambdaCode) rather than through
+// NodejsFunction, whose single --outfile cannot hold the chunks that code splitting writes.
 
+import { readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import * as nodejs from "aws-cdk-lib/aws-lambda-nodejs";
-import type { BuildOptions } from "esbuild";
+import { AssetHashType, DockerImage, type ILocalBundling } from "aws-cdk-lib";
+import * as lambda from "aws-cdk-lib/aws-lambda";
+import { type BuildOptions, buildSync } from "esbuild";
 
 export const LAMBDA_BUNDLE = {
   format: "esm",
@@ -33,33 +36,68 @@ export const LAMBDA_BUNDLE = {
   // module imports: the SDK imports createRequire itself).
   banner:
     "import { createRequire as __bundleRequire } from 'node:module'; const require = __bundleRequire(import.meta.url);",
+  // Code splitting: what a handler reaches only through import() (functions/wiring-on-first-use.ts: the
+  // sending adapters and their SDK clients) is a chunk of its own, compiled by the first call that needs
+  // it and not at every cold start. The entry stays index.mjs (the function's handler is index.handler).
+  splitting: true,
+  entryNames: "index",
+  // Beside index.mjs: a chunk finds the package's files (campaigns.json) where the entry does.
+  chunkNames: "[name]-[hash]",
+  outExtension: { ".js": ".mjs" } as Record<string, string>,
 } as const;
 
-/** The NodejsFunction bundling options for LAMBDA_BUNDLE, with the function's command hooks. */
-export function cdkBundling(commandHooks: nodejs.ICommandHooks): nodejs.BundlingOptions {
-  return {
-    format: nodejs.OutputFormat.ESM,
-    target: LAMBDA_BUNDLE.target,
-    mainFields: [...LAMBDA_BUNDLE.mainFields],
-    minify: LAMBDA_BUNDLE.minify,
-    bundleAwsSDK: true,
-    externalModules: LAMBDA_BUNDLE.external,
-    define: LAMBDA_BUNDLE.define,
-    esbuildArgs: { "--alias": Object.entries(LAMBDA_BUNDLE.alias).map(([from, to]) => `${from}=${to}`) },
-    sourceMap: true,
-    sourceMapMode: nodejs.SourceMapMode.EXTERNAL,
-    sourcesContent: LAMBDA_BUNDLE.sourcesContent,
-    logLevel: nodejs.LogLevel.WARNING,
-    banner: LAMBDA_BUNDLE.banner,
-    commandHooks,
-  };
+/**
+ * A function's package, bundled on this machine at synthesis (the stack's bundling-stacks context
+ * skips it, as it skipped NodejsFunction's): index.mjs and its chunks, then `finishPackage` (the
+ * campaigns beside the code, the source maps moved out). Hashed by its output.
+ */
+export function lambdaCode(
+  projectRoot: string,
+  entry: string,
+  finishPackage: (outputDir: string) => void,
+): lambda.Code {
+  return lambda.Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type; never run: the local bundling below either succeeds or fails the synthesis.
+      image: DockerImage.fromRegistry("public.ecr.aws/sam/build-nodejs22.x"),
+      local: new EsbuildBundling(entry, finishPackage),
+    },
+  });
 }
 
-/** The same bundle through esbuild's API (the bench), written to `outfile`. */
-export function esbuildOptions(entry: string, outfile: string): BuildOptions {
+class EsbuildBundling implements ILocalBundling {
+  constructor(
+    // A field of its own: CDK's asset cache tells bundlings apart by their serialized options.
+    readonly entry: string,
+    private readonly finishPackage: (outputDir: string) => void,
+  ) {}
+
+  tryBundle(outputDir: string): boolean {
+    buildSync(esbuildOptions(this.entry, outputDir));
+    this.finishPackage(outputDir);
+    return true;
+  }
+}
+
+/** Moves every source map of a package (`<file>.map`) into `mapsDir`, as `<name>.<file>.map` (the entry's: `<name>.mjs.map`). */
+export function moveSourceMaps(outputDir: string, mapsDir: string, name: string): void {
+  for (const file of readdirSync(outputDir).filter((file) => file.endsWith(".map")))
+    renameSync(
+      join(outputDir, file),
+      join(mapsDir, file === "index.mjs.map" ? `${name}.mjs.map` : `${name}.${file}`),
+    );
+}
+
+/** The bundle through esbuild's API (the stack and the bench): `outdir`/index.mjs and its chunks. */
+export function esbuildOptions(entry: string, outdir: string): BuildOptions {
   return {
     entryPoints: [entry],
-    outfile,
+    outdir,
+    splitting: LAMBDA_BUNDLE.splitting,
+    entryNames: LAMBDA_BUNDLE.entryNames,
+    chunkNames: LAMBDA_BUNDLE.chunkNames,
+    outExtension: LAMBDA_BUNDLE.outExtension,
     bundle: true,
     platform: "node",
     format: LAMBDA_BUNDLE.format,

@@ -563,14 +563,18 @@ describe("functions", () => {
     }
   });
 
-  it("are bundled with esbuild as ESM, with the validated campaigns beside the code and nothing else", () => {
+  it("are bundled with esbuild as ESM (index.mjs and its chunks), with the validated campaigns beside the code and nothing else", () => {
     const assets = readdirSync(engine.outdir).filter((name) => name.startsWith("asset."));
     expect(assets).toHaveLength(6);
     const directory = loadCampaignDirectory(engine.campaignsDir);
     const versions = Object.fromEntries(directory.campaigns.map((c) => [c.id, campaignVersion(c)]));
     const validated = JSON.parse(JSON.stringify({ ...directory, versions })) as unknown;
     for (const asset of assets) {
-      expect(readdirSync(join(engine.outdir, asset)).sort()).toEqual([BUNDLED_CAMPAIGNS_FILE, "index.mjs"]);
+      const files = readdirSync(join(engine.outdir, asset));
+      expect(files.filter((file) => !/^[\w-]+-[A-Z0-9]{8}\.mjs$/.test(file)).sort()).toEqual([
+        BUNDLED_CAMPAIGNS_FILE,
+        "index.mjs",
+      ]);
       expect(JSON.parse(readFileSync(join(engine.outdir, asset, BUNDLED_CAMPAIGNS_FILE), "utf8"))).toEqual(
         validated,
       );
@@ -583,7 +587,8 @@ describe("functions", () => {
       expect(variables.NODE_OPTIONS).toBeUndefined();
     }
     for (const asset of readdirSync(engine.outdir).filter((name) => name.startsWith("asset."))) {
-      const code = readFileSync(join(engine.outdir, asset, "index.mjs"), "utf8");
+      const chunks = readdirSync(join(engine.outdir, asset)).filter((file) => file.endsWith(".mjs"));
+      const code = chunks.map((file) => readFileSync(join(engine.outdir, asset, file), "utf8")).join("\n");
       // No import of the SDK is left for the runtime to resolve (to its own, unpinned copy).
       expect(code).not.toMatch(/from\s*"@(?:aws-sdk|smithy)\//);
       expect(code).not.toContain("sourceMappingURL");
@@ -593,7 +598,9 @@ describe("functions", () => {
       // Nor the campaign-file schemas: the campaigns ship validated (LAMBDA_BUNDLE defines ENGAGE_LAMBDA_BUNDLE).
       expect(code).not.toContain("a step id in kebab-case such as first-reminder");
     }
-    expect(readdirSync(join(engine.outdir, "sourcemaps")).sort()).toEqual(
+    // The entry's map is <handler>.mjs.map, a chunk's <handler>.<chunk>.mjs.map.
+    const maps = readdirSync(join(engine.outdir, "sourcemaps"));
+    expect(maps.filter((file) => !/\.[\w-]+-[A-Z0-9]{8}\.mjs\.map$/.test(file)).sort()).toEqual(
       HANDLERS.map((name) => `${name}.mjs.map`).sort(),
     );
   });
@@ -601,12 +608,20 @@ describe("functions", () => {
   it("are the bundles bench/bundles.bench.ts builds: the same esbuild options, byte for byte", async () => {
     const fn = engine.stack.functions.ingest.function;
     const code = resources[logicalId(fn)]!.Properties.Code as { S3Key: string };
-    const deployed = join(engine.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`, "index.mjs");
+    const deployed = join(engine.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`);
     const outdir = scratchDir("bench-bundle-");
     try {
-      const outfile = join(outdir, "index.mjs");
-      await build(esbuildOptions(join(PROJECT_ROOT, "functions", "handlers", "ingest.ts"), outfile));
-      expect(readFileSync(outfile).equals(readFileSync(deployed))).toBe(true);
+      await build(esbuildOptions(join(PROJECT_ROOT, "functions", "handlers", "ingest.ts"), outdir));
+      // A chunk's name hashes its source map too, whose paths are relative to the output directory:
+      // the names differ between two directories, the code does not.
+      const chunkName = /-[A-Z0-9]{8}\.mjs/g;
+      const code = (dir: string) =>
+        readdirSync(dir)
+          .filter((file) => file.endsWith(".mjs"))
+          .map((file) => `${file}\n${readFileSync(join(dir, file), "utf8")}`.replace(chunkName, ".mjs"))
+          .sort();
+      expect(code(deployed).some((file) => file.startsWith("index.mjs\n"))).toBe(true);
+      expect(code(outdir)).toEqual(code(deployed));
     } finally {
       rmSync(outdir, { recursive: true, force: true });
     }

@@ -13,7 +13,7 @@ import {
   runForCustomer,
 } from "../../functions/runtime/customer-runner.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
-import { defaultClients } from "../../functions/wiring.ts";
+import { defaultClients } from "../../functions/wiring-on-first-use.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { customerSignedUp } from "../support/events.ts";
 import { recordedDelivery, recordingLog, recordingPorts } from "../support/recording-ports.ts";
