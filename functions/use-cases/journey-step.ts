@@ -18,6 +18,8 @@ export type StepResult = {
   done: boolean;
   wakeAt?: string;
   generation?: number;
+  /** The id of the step the journey runs when it wakes: shown in the execution's history. */
+  step?: string;
 };
 
 /**
@@ -38,7 +40,8 @@ export async function journeyStep(deps: RuntimeDeps, input: unknown): Promise<St
     });
     const journey = state.journeys.find((j) => j.id === journeyId);
     if (!journey || stale(journey)) return { ...echo, done: true };
-    return { ...echo, done: false, wakeAt: new Date(journey.wakeAt).toISOString() };
+    const step = typeof journey.step === "string" ? { step: journey.step } : {};
+    return { ...echo, done: false, wakeAt: new Date(journey.wakeAt).toISOString(), ...step };
   } catch (error) {
     if (error instanceof RetryableError) throw new TransientError(`${error.reason}: ${error.message}`);
     throw error;

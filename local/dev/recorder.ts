@@ -148,7 +148,7 @@ export class Recorder {
         customerId: e.input.customerId,
         campaignId: this.campaignOf(e.input.instanceId),
         journeyId: e.input.instanceId,
-        stepId: this.sent.findLast((m) => m.journeyId === e.input.instanceId)?.stepId ?? "",
+        stepId: e.nextStep ?? "",
         ...(e.nextWake !== undefined ? { nextWakeAt: iso(e.nextWake) } : {}),
       }));
   }

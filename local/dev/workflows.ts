@@ -16,6 +16,8 @@ export type Execution = {
   status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
   /** The wakeAt the last Step returned: where the Wait state sleeps until. */
   nextWake?: number;
+  /** The step the journey runs when it wakes (the last Step's answer). */
+  nextStep?: string;
   error?: string;
 };
 
@@ -95,6 +97,7 @@ export class LocalWorkflows {
             execution.nextWake = undefined;
             const result = await this.handlers.step((task as { Payload: unknown }).Payload);
             if (!result.done && result.wakeAt) execution.nextWake = Date.parse(result.wakeAt);
+            execution.nextStep = result.done ? undefined : result.step;
             this.changed(execution);
             return { Payload: result } as never;
           },

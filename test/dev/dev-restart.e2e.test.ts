@@ -46,7 +46,11 @@ describe("engage dev --data DIR", () => {
       await runtime.advanceTo(Date.parse("2026-03-02T10:45:00Z"));
       const waiting = runtime.view.journeys(10).find((j) => j.campaignId === "cart-abandonment");
       // The workflow wakes at 11:00 (the first cart's hour); its Step then sees the debounce and waits to 11:30.
-      expect(waiting).toMatchObject({ customerId: "c1", nextWakeAt: "2026-03-02T11:00:00.000Z" });
+      expect(waiting).toMatchObject({
+        customerId: "c1",
+        nextWakeAt: "2026-03-02T11:00:00.000Z",
+        stepId: "reminder-email", // the step it runs on waking, though it has sent nothing yet
+      });
       const reminders = () => runtime!.messageLines().filter((l) => l.step === "reminder-email");
       expect(reminders()).toEqual([]);
       await runtime.stop();

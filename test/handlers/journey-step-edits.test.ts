@@ -51,7 +51,12 @@ describe("journey step after a campaign deploy (AWS use case, state on dynalite)
     ];
     const { result, subjects } = await wakeAfterDeploy("a1", [edit({ steps })]);
     expect(subjects).toEqual(["Our bestsellers, picked for you"]);
-    expect(result).toMatchObject({ done: false, wakeAt: "2026-03-06T08:00:00.000Z" });
+    // The step it runs on waking, in the answer (the execution's history and the dev page show it).
+    expect(result).toMatchObject({
+      done: false,
+      wakeAt: "2026-03-06T08:00:00.000Z",
+      step: "first-order-offer-email",
+    });
   });
 
   it("the waiting step removed: the execution ends, the stop is counted", async () => {
