@@ -1,4 +1,3 @@
-import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
   InternalServiceErrorException,
@@ -25,6 +24,7 @@ import {
   type EmailMessage,
   SesEmailSender,
 } from "../../functions/adapters/ses-sender.ts";
+import { silentEndpoint } from "../support/silent-endpoint.ts";
 
 // A CommonJS module with __esModule: Node's loader hands over module.exports, vitest its default.
 type StartSesLocal = typeof sesLocalModule.default;
@@ -203,21 +203,19 @@ describe("SesEmailSender (aws-ses-v2-local)", () => {
 });
 
 describe("SesEmailSender (an endpoint that never answers)", () => {
-  let silent: Server;
+  let silent: { url: string; close(): void };
   let client: SESv2Client;
   beforeAll(async () => {
-    silent = createServer(() => {}); // takes the request, never answers
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    silent = await silentEndpoint();
     client = new SESv2Client({
       ...sdkClientSettings(),
-      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      endpoint: silent.url,
       region: "us-east-1",
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
   });
   afterAll(() => {
     client.destroy();
-    silent.closeAllConnections();
     silent.close();
   });
 

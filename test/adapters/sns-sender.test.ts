@@ -1,5 +1,3 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import {
   EndpointDisabledException,
   InternalErrorException,
@@ -14,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
 import { SDK_REQUEST_TIMEOUT_MS, sdkClientSettings } from "../../functions/adapters/sdk-client-settings.ts";
 import { SnsSender } from "../../functions/adapters/sns-sender.ts";
+import { silentEndpoint } from "../support/silent-endpoint.ts";
 
 const ENDPOINT = "arn:aws:sns:us-east-1:123456789012:endpoint/APNS/shop/0f6a2c1e-1111-2222-3333-444455556666";
 const sms = {
@@ -103,21 +102,19 @@ describe("SnsSender", () => {
 });
 
 describe("SnsSender (an endpoint that never answers)", () => {
-  let silent: Server;
+  let silent: { url: string; close(): void };
   let client: SNSClient;
   beforeAll(async () => {
-    silent = createServer(() => {}); // takes the request, never answers
-    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    silent = await silentEndpoint();
     client = new SNSClient({
       ...sdkClientSettings(),
-      endpoint: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+      endpoint: silent.url,
       region: "us-east-1",
       credentials: { accessKeyId: "local", secretAccessKey: "local" },
     });
   });
   afterAll(() => {
     client.destroy();
-    silent.closeAllConnections();
     silent.close();
   });
 
