@@ -160,34 +160,16 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     for (let attempt = 1; ; ) {
       const loaded = await this.load(customerId, { readReceipts: false, consistent });
       const unconfirmed = !consistent && firstRead !== "lagging";
-      // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
-      // and reads no receipt.
       const before = JSON.stringify(loaded.state);
       // The entries the item holds with their claims as loaded (fn may take some over).
-      const held = loaded.state.outbox.map(({ id, claimedAt }) => ({ id, claimedAt }));
+      const held = loaded.state.outbox.map(({ id, claimedAt }) => ({ id, claimedAt })) as OutboxEntry[];
       const result = fn(loaded.state);
-      if (JSON.stringify(loaded.state) === before && !options.saveFolded) {
+      if (!(await this.leftToWrite(customerId, loaded.state, before, held, options.saveFolded === true))) {
         if (unconfirmed) {
           consistent = true;
           continue;
         }
         return { result, ...loaded, saved: false, attempts: attempt };
-      }
-      // Before a write, the entries performed since their claim (receipts) leave the state: a run that
-      // took one over does not perform it again, and the write removes them from the item.
-      const performed = await this.performedOf(customerId, held as OutboxEntry[]);
-      loaded.state.outbox = loaded.state.outbox.filter((entry) => !performed.has(entry.id));
-      if (!options.saveFolded || performed.size === 0) {
-        const unchanged = JSON.parse(before) as CustomerState;
-        unchanged.outbox = unchanged.outbox.filter((entry) => !performed.has(entry.id));
-        // Only performed entries taken over, or none changed: nothing to write.
-        if (JSON.stringify(loaded.state) === JSON.stringify(unchanged)) {
-          if (unconfirmed) {
-            consistent = true;
-            continue;
-          }
-          return { result, ...loaded, saved: false, attempts: attempt };
-        }
       }
       await beforeWrite?.();
       try {
@@ -199,6 +181,30 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
         consistent = true;
       }
     }
+  }
+
+  /**
+   * Whether what `fn` did to `state` (loaded as `before`) is worth a write. Before a write, the entries
+   * performed since their claim (receipts) leave the state: a run that took one over does not perform
+   * it again, and the write removes them from the item. `saveFolded`: their leaving alone is worth it.
+   */
+  private async leftToWrite(
+    customerId: string,
+    state: CustomerState,
+    before: string,
+    held: OutboxEntry[],
+    saveFolded: boolean,
+  ): Promise<boolean> {
+    // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
+    // and reads no receipt.
+    if (JSON.stringify(state) === before && !saveFolded) return false;
+    const performed = await this.performedOf(customerId, held);
+    state.outbox = state.outbox.filter((entry) => !performed.has(entry.id));
+    if (saveFolded && performed.size > 0) return true;
+    const unchanged = JSON.parse(before) as CustomerState;
+    unchanged.outbox = unchanged.outbox.filter((entry) => !performed.has(entry.id));
+    // Only performed entries taken over, or none changed: nothing to write.
+    return JSON.stringify(state) !== JSON.stringify(unchanged);
   }
 }
 
