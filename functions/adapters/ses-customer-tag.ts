@@ -1,3 +1,5 @@
+// Its own file so the feedback handler reads tags without the SES client and command of ses-sender.ts
+// (a chunk loaded on first use in the bundles).
 import type { MessageTag } from "@aws-sdk/client-sesv2";
 
 const TAG_ALPHABET = /^[A-Za-z0-9_-]{1,256}$/;

@@ -8,10 +8,6 @@ import {
 import { PermanentError, translateAwsError } from "./errors.ts";
 import { customerTag } from "./ses-customer-tag.ts";
 
-// Moved to their own file so the feedback handler reads tags without this file's SES client and command
-// (a chunk loaded on first use in the bundles); re-exported here for the senders' callers.
-export { CUSTOMER_TAG, customerIdOfTags, customerTag, ENCODED_CUSTOMER_TAG } from "./ses-customer-tag.ts";
-
 export type EmailMessage = {
   to: string;
   subject: string;

@@ -18,12 +18,8 @@ import {
   SDK_REQUEST_TIMEOUT_MS,
   sdkClientSettings,
 } from "../../functions/adapters/sdk-client-settings.ts";
-import {
-  customerIdOfTags,
-  customerTag,
-  type EmailMessage,
-  SesEmailSender,
-} from "../../functions/adapters/ses-sender.ts";
+import { customerIdOfTags, customerTag } from "../../functions/adapters/ses-customer-tag.ts";
+import { type EmailMessage, SesEmailSender } from "../../functions/adapters/ses-sender.ts";
 import { silentEndpoint } from "../support/silent-endpoint.ts";
 
 // A CommonJS module with __esModule: Node's loader hands over module.exports, vitest its default.
