@@ -16,7 +16,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { build, type Metafile } from "esbuild";
 import { writeBundledCampaigns } from "../infra/bundled-campaigns.ts";
-import { esbuildOptions } from "../infra/constructs/lambda-bundle.ts";
+import { esbuildOptions, writeFirstUseFiles } from "../infra/constructs/lambda-bundle.ts";
 
 const root = join(import.meta.dirname, "..");
 const RUNS = 7;
@@ -106,6 +106,7 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
         ...esbuildOptions(join(root, "functions", "handlers", `${name}.ts`), dir),
         metafile: true,
       });
+      writeFirstUseFiles(metafile as Metafile, dir);
       if (process.env.BUNDLE_ANALYZE)
         console.log(`${name}, largest inputs:\n${largestInputs(metafile as Metafile)}`);
       // The stack moves the maps out of the package; so does the bench.

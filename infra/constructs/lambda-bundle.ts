@@ -4,10 +4,13 @@
 // NodejsFunction, whose single --outfile cannot hold the chunks that code splitting writes.
 
 import { readdirSync, renameSync } from "node:fs";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { AssetHashType, DockerImage, type ILocalBundling } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
-import { type BuildOptions, buildSync } from "esbuild";
+import { type BuildOptions, buildSync, type Metafile } from "esbuild";
+import { LIQUIDJS_FILE } from "../../functions/runtime/liquidjs-on-first-use.ts";
+
+const LIQUIDJS_ON_FIRST_USE = join(import.meta.dirname, "../../functions/runtime/liquidjs-on-first-use.ts");
 
 export const LAMBDA_BUNDLE = {
   format: "esm",
@@ -24,6 +27,9 @@ export const LAMBDA_BUNDLE = {
       import.meta.dirname,
       "../../functions/runtime/lambda-credentials.ts",
     ),
+    // The template engine, required by the first render from a file of its own (writeFirstUseFiles):
+    // a cold start that renders nothing does not compile it.
+    liquidjs: LIQUIDJS_ON_FIRST_USE,
   } as Record<string, string>,
   // Code that only tests and local runs need (functions/wiring.ts: the campaign directory reader and the
   // campaign-file schemas) is dead code in a bundle, left out by esbuild.
@@ -74,10 +80,40 @@ class EsbuildBundling implements ILocalBundling {
   ) {}
 
   tryBundle(outputDir: string): boolean {
-    buildSync(esbuildOptions(this.entry, outputDir));
+    const { metafile } = buildSync({ ...esbuildOptions(this.entry, outputDir), metafile: true });
+    writeFirstUseFiles(metafile as Metafile, outputDir);
     this.finishPackage(outputDir);
     return true;
   }
+}
+
+/**
+ * Beside a bundle whose code requires liquidjs on first use (functions/runtime/liquidjs-on-first-use.ts),
+ * the package as one minified CommonJS file. The stack and the bench call it after esbuildOptions' build.
+ */
+export function writeFirstUseFiles(metafile: Metafile, outdir: string): void {
+  const usesLiquid = Object.values(metafile.outputs).some(
+    (output) => output.inputs[relativeInput(LIQUIDJS_ON_FIRST_USE)] !== undefined,
+  );
+  if (!usesLiquid) return;
+  buildSync({
+    entryPoints: ["liquidjs"],
+    absWorkingDir: join(import.meta.dirname, "../.."),
+    outfile: join(outdir, LIQUIDJS_FILE),
+    bundle: true,
+    platform: "node",
+    format: "cjs",
+    target: LAMBDA_BUNDLE.target,
+    minify: LAMBDA_BUNDLE.minify,
+    // A package's own code: a stack trace through it is decoded without a map.
+    sourcemap: false,
+    logLevel: "error",
+  });
+}
+
+/** A path as esbuild's metafile names its inputs: relative to the working directory. */
+function relativeInput(path: string): string {
+  return relative(process.cwd(), path).split(sep).join("/");
 }
 
 /** Moves every source map of a package (`<file>.map`) into `mapsDir`, as `<name>.<file>.map` (the entry's: `<name>.mjs.map`). */

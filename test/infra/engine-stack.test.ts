@@ -4,7 +4,7 @@ import aslValidator from "asl-validator";
 import { App, type CfnElement } from "aws-cdk-lib";
 import { Match } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
-import { build } from "esbuild";
+import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
@@ -13,8 +13,9 @@ import { campaignVersion } from "../../functions/core/engine/campaign-version.ts
 import { eventTypes, isCatalogEventType } from "../../functions/core/events/details.ts";
 import { BUNDLED_CAMPAIGNS_FILE } from "../../functions/runtime/bundled-campaigns.ts";
 import { ENVIRONMENT_NAMES, readEnvironment } from "../../functions/runtime/environment.ts";
+import { LIQUIDJS_FILE } from "../../functions/runtime/liquidjs-on-first-use.ts";
 import { CampaignFilesError, sweptCampaignIds } from "../../infra/campaign-config.ts";
-import { esbuildOptions } from "../../infra/constructs/lambda-bundle.ts";
+import { esbuildOptions, writeFirstUseFiles } from "../../infra/constructs/lambda-bundle.ts";
 import { SWEEP_SCHEDULE_EXPRESSION } from "../../infra/constructs/sweep-schedules.ts";
 import { addEngineStack, DEFAULT_UNSUBSCRIBE_CONCURRENCY } from "../../infra/engine-app.ts";
 import { localAslFromTemplate } from "../../workflows/journey/asl.ts";
@@ -563,22 +564,25 @@ describe("functions", () => {
     }
   });
 
-  it("are bundled with esbuild as ESM (index.mjs and its chunks), with the validated campaigns beside the code and nothing else", () => {
+  it("are bundled with esbuild as ESM (index.mjs and its chunks), with the validated campaigns beside the code, liquidjs for those that render, and nothing else", () => {
     const assets = readdirSync(engine.outdir).filter((name) => name.startsWith("asset."));
     expect(assets).toHaveLength(6);
     const directory = loadCampaignDirectory(engine.campaignsDir);
     const versions = Object.fromEntries(directory.campaigns.map((c) => [c.id, campaignVersion(c)]));
     const validated = JSON.parse(JSON.stringify({ ...directory, versions })) as unknown;
+    let rendering = 0;
     for (const asset of assets) {
       const files = readdirSync(join(engine.outdir, asset));
-      expect(files.filter((file) => !/^[\w-]+-[A-Z0-9]{8}\.mjs$/.test(file)).sort()).toEqual([
-        BUNDLED_CAMPAIGNS_FILE,
-        "index.mjs",
-      ]);
+      // Every function but catalog-fanout renders: liquidjs, required by the first render (lambda-bundle.ts).
+      if (files.includes(LIQUIDJS_FILE)) rendering++;
+      expect(
+        files.filter((file) => !/^[\w-]+-[A-Z0-9]{8}\.mjs$/.test(file) && file !== LIQUIDJS_FILE).sort(),
+      ).toEqual([BUNDLED_CAMPAIGNS_FILE, "index.mjs"]);
       expect(JSON.parse(readFileSync(join(engine.outdir, asset, BUNDLED_CAMPAIGNS_FILE), "utf8"))).toEqual(
         validated,
       );
     }
+    expect(rendering).toBe(5);
   });
 
   it("bundle the AWS SDK the lockfile pins, and load no source map at runtime (the maps are an artifact)", () => {
@@ -611,13 +615,17 @@ describe("functions", () => {
     const deployed = join(engine.outdir, `asset.${code.S3Key.replace(/\.zip$/, "")}`);
     const outdir = scratchDir("bench-bundle-");
     try {
-      await build(esbuildOptions(join(PROJECT_ROOT, "functions", "handlers", "ingest.ts"), outdir));
+      const { metafile } = await build({
+        ...esbuildOptions(join(PROJECT_ROOT, "functions", "handlers", "ingest.ts"), outdir),
+        metafile: true,
+      });
+      writeFirstUseFiles(metafile as Metafile, outdir);
       // A chunk's name hashes its source map too, whose paths are relative to the output directory:
       // the names differ between two directories, the code does not.
       const chunkName = /-[A-Z0-9]{8}\.mjs/g;
       const code = (dir: string) =>
         readdirSync(dir)
-          .filter((file) => file.endsWith(".mjs"))
+          .filter((file) => file.endsWith(".mjs") || file.endsWith(".cjs"))
           .map((file) => `${file}\n${readFileSync(join(dir, file), "utf8")}`.replace(chunkName, ".mjs"))
           .sort();
       expect(code(deployed).some((file) => file.startsWith("index.mjs\n"))).toBe(true);

@@ -1,8 +1,9 @@
-import { rmSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { esbuildOptions } from "../../infra/constructs/lambda-bundle.ts";
+import type { Campaign } from "../../functions/core/config/campaign.ts";
+import { esbuildOptions, writeFirstUseFiles } from "../../infra/constructs/lambda-bundle.ts";
 import { PROJECT_ROOT, scratchDir } from "./engine-app-fixture.ts";
 
 let outdir: string;
@@ -101,4 +102,40 @@ it("bundles neither the campaign directory reader nor the campaign-file schemas 
       handler,
     ).toEqual([]);
   }
+}, 240_000);
+
+it("compiles neither liquidjs nor luxon at a cold start: liquidjs is a file of its own, required by the first render", async () => {
+  for (const handler of ["ingest", "journey-step", "sweep", "feedback", "unsubscribe"]) {
+    const files = await bundledFiles(handler);
+    expect(
+      files.filter((path) => /node_modules\/(liquidjs|luxon)\//.test(path)),
+      handler,
+    ).toEqual([]);
+    expect(
+      files.some((path) => path.endsWith("functions/runtime/liquidjs-on-first-use.ts")),
+      handler,
+    ).toBe(true);
+  }
+  // The templates as bundled: the first engine made requires liquidjs.cjs, written beside the bundle.
+  const dir = join(outdir, "templates");
+  const entry = join(PROJECT_ROOT, "functions", "core", "templates", "templates.ts");
+  const { metafile } = await build({ ...esbuildOptions(entry, dir), metafile: true });
+  writeFirstUseFiles(metafile as Metafile, dir);
+  expect(existsSync(join(dir, "liquidjs.cjs"))).toBe(true);
+  const templates = (await import(
+    join(dir, "index.mjs")
+  )) as typeof import("../../functions/core/templates/templates.ts");
+  const campaign = {
+    steps: [{ type: "send", channel: "email", template: "t" }],
+    templates: {
+      t: {
+        subject: "Hi {{ profile.firstName }}",
+        body: "<p>{{ profile.firstName }}, {{ params.code | upcase }}</p>",
+      },
+    },
+  } as unknown as Campaign;
+  const template = templates.compileTemplates(campaign).get("t")!;
+  const scope = { profile: { firstName: "Ann <b>" }, params: { code: "save10" } };
+  expect(templates.renderSubject(template, scope)).toBe("Hi Ann <b>");
+  expect(templates.renderBody(template, scope)).toBe("<p>Ann &lt;b&gt;, SAVE10</p>");
 }, 240_000);

@@ -1,25 +1,15 @@
-import { IANAZone } from "luxon";
+import { zoneOffsetMinutes } from "./zone-offset.ts";
 
 const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
 const MINUTE = 60_000;
 
-const zones = new Map<string, IANAZone>();
 /**
  * Per zone, per UTC hour: the offset through that hour, or NaN when it changes inside the hour.
  * Keyed by number within a zone: a string key per call was the simulator's hottest allocation.
  */
 const offsets = new Map<string, Map<number, number>>();
 let memoized = 0;
-
-function ianaZone(zone: string): IANAZone {
-  let found = zones.get(zone);
-  if (!found) {
-    found = IANAZone.create(zone);
-    zones.set(zone, found);
-  }
-  return found;
-}
 
 /**
  * The zone's UTC offset in minutes at `at`; memoized per zone and UTC hour. Offsets may change
@@ -31,9 +21,8 @@ export function offsetMinutes(zone: string, at: number): number {
   let hours = offsets.get(zone);
   let offset = hours?.get(bucket);
   if (offset === undefined) {
-    const iana = ianaZone(zone);
-    const start = iana.offset(bucket * HOUR);
-    offset = start === iana.offset(bucket * HOUR + HOUR - 1) ? start : Number.NaN;
+    const start = zoneOffsetMinutes(zone, bucket * HOUR);
+    offset = start === zoneOffsetMinutes(zone, bucket * HOUR + HOUR - 1) ? start : Number.NaN;
     if (memoized > 200_000) {
       offsets.clear();
       memoized = 0;
@@ -46,7 +35,7 @@ export function offsetMinutes(zone: string, at: number): number {
     hours.set(bucket, offset);
     memoized++;
   }
-  return Number.isNaN(offset) ? ianaZone(zone).offset(at) : offset;
+  return Number.isNaN(offset) ? zoneOffsetMinutes(zone, at) : offset;
 }
 
 /** Wall-clock fields of `at` in `zone`, read from a shifted UTC date. */
