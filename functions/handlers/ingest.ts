@@ -1,4 +1,4 @@
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { BatchProcessor, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
@@ -8,13 +8,28 @@ import { type IngestOutcome, ingestEvent } from "../use-cases/ingest.ts";
 import { awsRuntime } from "../wiring.ts";
 
 const FanoutMessageSchema = z.object({ customerId: z.string().min(1), event: z.unknown() });
-const processor = new BatchProcessor(EventType.SQS);
+// The fan-out queue's batches only: loaded by the first SQS batch, so a cold start on a customer event
+// from the bus (most of them) does not compile Powertools' batch processing.
+let sqsBatch:
+  | Promise<{ processor: BatchProcessor; processPartialResponse: typeof processPartialResponse }>
+  | undefined;
+
+function loadSqsBatch() {
+  sqsBatch ??= import("@aws-lambda-powertools/batch").then(
+    ({ BatchProcessor, EventType, processPartialResponse }) => ({
+      processor: new BatchProcessor(EventType.SQS),
+      processPartialResponse,
+    }),
+  );
+  return sqsBatch;
+}
 
 /** Customer events from the bus rule, and catalog events per customer from the fan-out queue. */
 export const { handler, useRuntime } = handlerShell(
   () => awsRuntime(),
   async (runtime: RuntimeDeps, input: unknown, context) => {
     if (isSqsEvent(input)) {
+      const { processor, processPartialResponse } = await loadSqsBatch();
       return await processPartialResponse(
         input,
         (record: SQSRecord) => fanoutRecord(runtime, record),

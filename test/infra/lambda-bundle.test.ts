@@ -139,3 +139,10 @@ it("compiles neither liquidjs nor luxon at a cold start: liquidjs is a file of i
   expect(templates.renderSubject(template, scope)).toBe("Hi Ann <b>");
   expect(templates.renderBody(template, scope)).toBe("<p>Ann &lt;b&gt;, SAVE10</p>");
 }, 240_000);
+
+it("loads Powertools' batch processing in ingest only with the first SQS batch (fan-out), not at a cold start", async () => {
+  const coldStart = new Set((await bundledFiles("ingest", { coldStart: true })).map(packageOf));
+  expect(coldStart).toContain("@aws-lambda-powertools/logger");
+  expect(coldStart).not.toContain("@aws-lambda-powertools/batch");
+  expect(bundled.map(packageOf)).toContain("@aws-lambda-powertools/batch");
+}, 240_000);
