@@ -80,7 +80,7 @@ export type BundleMeasure = {
   name: string;
   /** What a cold start loads: index.mjs and the chunks it imports statically. */
   bytes: number;
-  /** Every chunk of the package, those loaded by import() on first use too. */
+  /** Every chunk of the package, those loaded on first use too (import(), and liquidjs.cjs by require()). */
   packageBytes: number;
   importMs: number;
   firstCallMs: number;
@@ -130,7 +130,7 @@ export async function measureBundles(): Promise<BundleMeasure[]> {
         name,
         bytes: coldStartBytes(metafile as Metafile),
         packageBytes: readdirSync(dir)
-          .filter((file) => file.endsWith(".mjs"))
+          .filter((file) => file.endsWith(".mjs") || file.endsWith(".cjs"))
           .reduce((sum, file) => sum + statSync(join(dir, file)).size, 0),
         importMs: median(runs.map((r) => r.importMs)),
         firstCallMs: median(runs.map((r) => r.firstCallMs)),

@@ -4,13 +4,13 @@
 // NodejsFunction, whose single --outfile cannot hold the chunks that code splitting writes.
 
 import { readdirSync, renameSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { join } from "node:path";
 import { AssetHashType, DockerImage, type ILocalBundling } from "aws-cdk-lib";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import { type BuildOptions, buildSync, type Metafile } from "esbuild";
 import { LIQUIDJS_FILE } from "../../functions/runtime/liquidjs-on-first-use.ts";
 
-const LIQUIDJS_ON_FIRST_USE = join(import.meta.dirname, "../../functions/runtime/liquidjs-on-first-use.ts");
+const LIQUIDJS_ON_FIRST_USE_INPUT = "functions/runtime/liquidjs-on-first-use.ts";
 
 export const LAMBDA_BUNDLE = {
   format: "esm",
@@ -29,7 +29,7 @@ export const LAMBDA_BUNDLE = {
     ),
     // The template engine, required by the first render from a file of its own (writeFirstUseFiles):
     // a cold start that renders nothing does not compile it.
-    liquidjs: LIQUIDJS_ON_FIRST_USE,
+    liquidjs: join(import.meta.dirname, "../..", LIQUIDJS_ON_FIRST_USE_INPUT),
   } as Record<string, string>,
   // Code that only tests and local runs need (functions/wiring.ts: the campaign directory reader and the
   // campaign-file schemas) is dead code in a bundle, left out by esbuild.
@@ -92,8 +92,8 @@ class EsbuildBundling implements ILocalBundling {
  * the package as one minified CommonJS file. The stack and the bench call it after esbuildOptions' build.
  */
 export function writeFirstUseFiles(metafile: Metafile, outdir: string): void {
-  const usesLiquid = Object.values(metafile.outputs).some(
-    (output) => output.inputs[relativeInput(LIQUIDJS_ON_FIRST_USE)] !== undefined,
+  const usesLiquid = Object.values(metafile.outputs).some((output) =>
+    Object.keys(output.inputs).some((input) => input.endsWith(LIQUIDJS_ON_FIRST_USE_INPUT)),
   );
   if (!usesLiquid) return;
   buildSync({
@@ -109,11 +109,6 @@ export function writeFirstUseFiles(metafile: Metafile, outdir: string): void {
     sourcemap: false,
     logLevel: "error",
   });
-}
-
-/** A path as esbuild's metafile names its inputs: relative to the working directory. */
-function relativeInput(path: string): string {
-  return relative(process.cwd(), path).split(sep).join("/");
 }
 
 /** Moves every source map of a package (`<file>.map`) into `mapsDir`, as `<name>.<file>.map` (the entry's: `<name>.mjs.map`). */
