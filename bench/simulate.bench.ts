@@ -4,14 +4,27 @@
 // measured before and after. `--generate-only` writes the file; a later run finds it and only
 // simulates, so its peak RSS is the simulation's (`--json` prints the figures as one JSON line, for
 // `npm run bench`, which runs each size in a fresh process).
+import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { generateShopStream } from "../examples/shop-stream.ts";
 import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../functions/core/engine/compile.ts";
+import type { CustomerState } from "../functions/core/state/customer-state.ts";
+import { CLI_NODE_FLAGS } from "../local/bin/node-flags.js";
 import { streamFromFile } from "../local/event-source.ts";
 import { simulate } from "../local/simulator.ts";
+
+// Measured as `engage` runs: this process again with the CLI's node flags (placed last, they win).
+if (!process.env.ENGAGE_BENCH_CHILD) {
+  const child = spawnSync(
+    process.execPath,
+    [...process.execArgv, ...CLI_NODE_FLAGS, process.argv[1]!, ...process.argv.slice(2)],
+    { stdio: "inherit", env: { ...process.env, ENGAGE_BENCH_CHILD: "1" } },
+  );
+  process.exit(child.status ?? 1);
+}
 
 const { values } = parseArgs({
   options: {
@@ -63,7 +76,10 @@ const heapBefore = process.memoryUsage().heapUsed;
 started = performance.now();
 const cpuBefore = process.cpuUsage();
 let sent = 0;
+// Held here so the live heap measured after the run counts them.
+const states = new Map<string, CustomerState>();
 const report = simulate(compiled, streamFromFile(file), {
+  states,
   onMessage: (line) => {
     if (line.status === "sent") sent++;
   },
@@ -73,6 +89,9 @@ const seconds = (performance.now() - started) / 1000;
 const cpu = process.cpuUsage(cpuBefore);
 const cpuSeconds = (cpu.user + cpu.system) / 1e6;
 const memory = process.memoryUsage();
+// What the run keeps (the customers' states) against what V8 let pile up.
+global.gc?.();
+const heapLiveBytes = global.gc ? process.memoryUsage().heapUsed : undefined;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 if (values.json) {
@@ -86,6 +105,9 @@ if (values.json) {
       eventsPerCpuSecond: report.events / cpuSeconds,
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
       heapUsedBytes: memory.heapUsed,
+      heapTotalBytes: memory.heapTotal,
+      rssBytes: memory.rss,
+      heapLiveBytes,
       messages: report.messages,
     }),
   );
@@ -98,4 +120,6 @@ console.log(
   `simulate: ${seconds.toFixed(2)} s, ${Math.round(report.events / seconds)} events/s; CPU ${cpuSeconds.toFixed(2)} s, ${Math.round(report.events / cpuSeconds)} events per CPU second`,
 );
 console.log(`decisions: ${report.messages} messages (${sent} sent), ${report.customers} customers`);
-console.log(`heap: ${mb(heapBefore)} before, ${mb(memory.heapUsed)} after; rss ${mb(memory.rss)}`);
+console.log(
+  `heap: ${mb(heapBefore)} before, ${mb(memory.heapUsed)} after (${heapLiveBytes === undefined ? "?" : mb(heapLiveBytes)} live after a full GC); rss ${mb(memory.rss)}, peak ${mb(process.resourceUsage().maxRSS * 1024)}`,
+);

@@ -3,11 +3,12 @@
 import { spawnSync } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CLI_NODE_FLAGS } from "./node-flags.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const result = spawnSync(
   process.execPath,
-  ["--import", "tsx", join(here, "..", "cli.ts"), ...process.argv.slice(2)],
+  [...CLI_NODE_FLAGS, "--import", "tsx", join(here, "..", "cli.ts"), ...process.argv.slice(2)],
   {
     stdio: "inherit",
   },

@@ -35,6 +35,18 @@ describe("jsonLength", () => {
     );
   });
 
+  it("counts the digits of safe integers at and around each power of ten, and of times", () => {
+    const values = [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1_764_201_600_000];
+    for (let power = 1; power <= 1e16; power *= 10) values.push(power, power - 1, -power, 1 - power);
+    for (const value of values) expect(jsonLength(value)).toBe(JSON.stringify(value).length);
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (input) => {
+        expect(jsonLength(input)).toBe(JSON.stringify(input).length);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it("follows JSON.stringify for holes, functions, dates and boxed values", () => {
     const odd = {
       // biome-ignore lint/suspicious/noSparseArray: a hole is what is tested.

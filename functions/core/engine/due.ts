@@ -25,8 +25,16 @@ export const DUE_HORIZON = 400 * DAY;
  */
 export function nextDueAt(compiled: CompiledCampaigns, state: CustomerState, from: number): number {
   let due = from + DUE_HORIZON;
+  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
+  // The triggers' conditions mostly read the state at `from`: its facts (traits) are built once for all.
+  let atFrom: ReturnType<typeof scopeAt> | undefined;
+  const scopeOf = (at: number) => {
+    if (at !== from) return scopeAt(accumulator, at);
+    atFrom ??= scopeAt(accumulator, from);
+    return atFrom;
+  };
   for (const bound of compiled.scheduleTriggers) {
-    const at = firstDueOccurrence(compiled, state, bound, from, due);
+    const at = firstDueOccurrence(compiled, state, bound, from, due, scopeOf);
     if (at !== undefined) due = at;
   }
   return due;
@@ -39,6 +47,7 @@ function firstDueOccurrence(
   bound: Bound<"schedule">,
   from: number,
   to: number,
+  scopeOf: (at: number) => ReturnType<typeof scopeAt>,
 ): number | undefined {
   const { campaign, trigger } = bound;
   const reentry = trigger.reentry ?? campaign.reentry;
@@ -51,9 +60,8 @@ function firstDueOccurrence(
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   const read = (at: number) => {
-    const scope = scopeAt(accumulator, at);
+    const scope = scopeOf(at);
     scope.facts.trigger = { id: trigger.id };
     return scope;
   };

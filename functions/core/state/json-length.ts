@@ -77,9 +77,9 @@ function stringLength(text: string): number {
 }
 
 function numberLength(value: number): number {
-  if (!Number.isFinite(value)) return 4;
-  if (!Number.isSafeInteger(value)) return String(value).length;
+  if (!Number.isSafeInteger(value)) return Number.isFinite(value) ? String(value).length : 4;
   let length = value < 0 ? 2 : 1;
-  for (let rest = Math.abs(value); rest >= 10; rest = Math.floor(rest / 10)) length++;
+  const magnitude = Math.abs(value);
+  for (let power = 10; power <= 1e15 && magnitude >= power; power *= 10) length++;
   return length;
 }

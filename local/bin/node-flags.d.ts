@@ -1,0 +1,2 @@
+/** See node-flags.js. */
+export declare const CLI_NODE_FLAGS: readonly string[];
