@@ -81,6 +81,10 @@ export type AwsCostCounts = {
   seconds: number;
 };
 
+/** The phase of the handler running now (for bench/state-items.ts to split what it captures). */
+const phase = new AsyncLocalStorage<Phase>();
+export const currentPhase = (): Phase | undefined => phase.getStore();
+
 /** A sweep's call whose cost does not depend on customers: an index Query, or its marker's read or write. */
 function isSweepFixed(command: string, input: Input): boolean {
   if (command === "QueryCommand") return true;
@@ -126,7 +130,6 @@ export async function measureAwsCosts(
   await createEngineTables(db.client, { CustomerState: env.STATE_TABLE, InterestIndex: env.INTEREST_TABLE });
 
   // One counter per phase: the middleware adds to the totals of the phase the call runs in.
-  const phase = new AsyncLocalStorage<Phase>();
   const byPhase = Object.fromEntries(phases.map((p) => [p, emptyTotals()])) as Record<Phase, CapacityTotals>;
   const counter = await countCapacity(db.client, (command, input) => {
     const current = phase.getStore();
