@@ -82,6 +82,9 @@ const STALE_CLAIM_MS = 15 * 60_000;
 const filedByClaim = new Map<string, boolean>();
 const movesByPhase: Record<string, Record<string, number>> = {};
 const putUnitsByPhase: Record<string, number> = {};
+// Puts whose outbox starts or stops holding claimed entries (a claim index's entry added or removed).
+const holdsClaims = new Map<string, boolean>();
+const claimTransitions: Record<string, number> = {};
 for (const [index, item] of written.entries()) {
   const id = String(item.customerId);
   const [before, after] = [filed.get(id), item.dueAt];
@@ -91,6 +94,10 @@ for (const [index, item] of written.entries()) {
     typeof after === "number" &&
     state.outbox.some((entry) => entry.claimedAt !== 0 && after <= entry.claimedAt + STALE_CLAIM_MS);
   const wasByClaim = filedByClaim.get(id) === true;
+  const claims = state.outbox.some((entry) => entry.claimedAt !== 0);
+  if (claims !== (holdsClaims.get(id) ?? false))
+    tally(claimTransitions, `${putPhases[index]}:${claims ? "added" : "removed"}`);
+  holdsClaims.set(id, claims);
   filedByClaim.set(id, after === before ? wasByClaim : byClaim);
   const phaseOfPut = putPhases[index]!;
   putUnitsByPhase[phaseOfPut] = (putUnitsByPhase[phaseOfPut] ?? 0) + units(sizes[index]!);
@@ -144,6 +151,7 @@ console.log(
       ),
       indexMoves,
       movesByPhase,
+      claimTransitions,
       putsByPhase: Object.fromEntries(
         [...new Set(putPhases)].map((p) => [p, putPhases.filter((q) => q === p).length]),
       ),
