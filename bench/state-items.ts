@@ -54,6 +54,15 @@ DynamoDBDocumentClient.prototype.send = function (
   return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
 } as typeof send;
 
+// Lease renewals (a write of the state each), by phase: the heartbeat runs on real time.
+const { EffectLease } = await import("../functions/runtime/effect-lease.ts");
+const renewalsByPhase: Record<string, number> = {};
+const lease = EffectLease.prototype as unknown as { renew: (...args: unknown[]) => Promise<boolean> };
+const renew = lease.renew;
+lease.renew = function (this: unknown, ...args: unknown[]) {
+  tally(renewalsByPhase, phaseNow() ?? "none");
+  return renew.apply(this, args);
+};
 const { measureAwsCosts, currentPhase } = await import("./aws-costs.ts");
 phaseNow = currentPhase;
 const every = Number(process.argv[2] ?? 40);
@@ -157,6 +166,7 @@ console.log(
       ),
       putUnitsByPhase,
       receiptsByPhase,
+      renewalsByPhase,
       refilesByPhase,
       receiptWrites,
       interestPuts: interestPuts.length,
