@@ -22,7 +22,6 @@ import * as catalogFanout from "../functions/handlers/catalog-fanout.ts";
 import * as ingest from "../functions/handlers/ingest.ts";
 import * as journeyStep from "../functions/handlers/journey-step.ts";
 import * as sweep from "../functions/handlers/sweep.ts";
-import type { RepeatEvery } from "../functions/runtime/effect-lease.ts";
 import type { Environment } from "../functions/runtime/environment.ts";
 import { silentLog } from "../functions/runtime/runtime-log.ts";
 import type { StepResult } from "../functions/use-cases/journey-step.ts";
@@ -200,29 +199,16 @@ export async function measureAwsCosts(
   const time = new VirtualTime(Date.parse(envelopes[0]!.time));
   const now = () => time.now;
   const lambda = { ingest: 0, catalogFanout: 0, journeyStep: 0, sweep: 0 };
-  // `now` also files each write in the due-time index on the virtual clock. No lease heartbeat: the
-  // mocked effects take no virtual time (on AWS ~0.1 s, far from the lease's 10 s renewal point), but a
-  // real-time heartbeat reads the virtual clock, which other actors move while an effect is in flight on
-  // a loaded machine: ~500 renewals (a state write each) in the 1-in-4 run, none on an idle one.
-  const noHeartbeat: RepeatEvery = () => () => {};
-  ingest.useRuntime({
-    ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now),
-    now,
-    log: silentLog,
-    leaseEvery: noHeartbeat,
-  });
+  // `now` also files each write in the due-time index on the virtual clock.
+  ingest.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now), now, log: silentLog });
   journeyStep.useRuntime({
     ...awsRuntime(clients, env, FUNCTION_EFFECTS.journeyStep, now),
     now,
     log: silentLog,
-    leaseEvery: noHeartbeat,
   });
   catalogFanout.useRuntime({ ...awsFanoutPorts(clients, env), now, log: silentLog });
   const sweepRuntime = awsSweepRuntime(clients, env, now);
-  sweep.useRuntime({
-    ...sweepRuntime,
-    deps: { ...sweepRuntime.deps, now, log: silentLog, leaseEvery: noHeartbeat },
-  });
+  sweep.useRuntime({ ...sweepRuntime, deps: { ...sweepRuntime.deps, now, log: silentLog } });
 
   // Step Functions: StartExecution runs the journey ASL locally; its Step task is the handler.
   const machine = new StateMachine(synthesizeLocalJourneyAsl() as never);
@@ -351,7 +337,7 @@ export async function measureAwsCosts(
     await act(at, () =>
       inPhase("sweepBackstop", () =>
         sweepCampaign(
-          { ...sweepRuntime.deps, now, log: silentLog, leaseEvery: noHeartbeat },
+          { ...sweepRuntime.deps, now, log: silentLog },
           sweepRuntime.scan,
           { campaignId: swept[0], scheduledTime: new Date(at).toISOString() },
           {
