@@ -16,6 +16,14 @@ process.env.POWERTOOLS_METRICS_DISABLED = "true";
 process.env.POWERTOOLS_METRICS_NAMESPACE = "Engage";
 
 const written: Record<string, unknown>[] = [];
+/** The phase (aws-costs.ts) each captured put, receipt and refile was made in. */
+const putPhases: string[] = [];
+let phaseNow: () => string | undefined = () => undefined;
+const receiptsByPhase: Record<string, number> = {};
+const refilesByPhase: Record<string, number> = {};
+const tally = (into: Record<string, number>, key: string) => {
+  into[key] = (into[key] ?? 0) + 1;
+};
 let receiptWrites = 0;
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
 const send = DynamoDBDocumentClient.prototype.send;
@@ -26,10 +34,19 @@ DynamoDBDocumentClient.prototype.send = function (
 ) {
   if (command instanceof PutCommand && command.input.TableName === "customer-state" && command.input.Item) {
     written.push(command.input.Item);
+    putPhases.push(phaseNow() ?? "none");
   }
+  if (
+    command instanceof UpdateCommand &&
+    command.input.TableName === "customer-state" &&
+    command.input.UpdateExpression?.includes("dueBucket")
+  )
+    tally(refilesByPhase, phaseNow() ?? "none");
   // A receipt: performed outbox entries recorded in an item of their own, not by a write of the state.
-  if (command instanceof UpdateCommand && String(command.input.Key?.customerId).startsWith(RECEIPT_PREFIX))
+  if (command instanceof UpdateCommand && String(command.input.Key?.customerId).startsWith(RECEIPT_PREFIX)) {
     receiptWrites++;
+    tally(receiptsByPhase, phaseNow() ?? "none");
+  }
   if (command instanceof BatchWriteCommand)
     for (const request of command.input.RequestItems?.["interest-index"] ?? [])
       if (request.PutRequest?.Item)
@@ -37,9 +54,22 @@ DynamoDBDocumentClient.prototype.send = function (
   return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
 } as typeof send;
 
-const { measureAwsCosts } = await import("./aws-costs.ts");
+// Lease renewals (a write of the state each), by phase: the heartbeat runs on real time.
+const { EffectLease } = await import("../functions/runtime/effect-lease.ts");
+const renewalsByPhase: Record<string, number> = {};
+const lease = EffectLease.prototype as unknown as { renew: (...args: unknown[]) => Promise<boolean> };
+const renew = lease.renew;
+lease.renew = function (this: unknown, ...args: unknown[]) {
+  tally(renewalsByPhase, phaseNow() ?? "none");
+  return renew.apply(this, args);
+};
+const { measureAwsCosts, currentPhase } = await import("./aws-costs.ts");
+phaseNow = currentPhase;
 const every = Number(process.argv[2] ?? 40);
-const counts = await measureAwsCosts({ customerEvery: every, sweepHours: 2 });
+const counts = await measureAwsCosts({
+  customerEvery: every,
+  sweepHours: Number(process.env.SWEEP_HOURS ?? 2),
+});
 
 const sizes = written.map(returnedItemSize);
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
@@ -55,10 +85,41 @@ if (process.argv[3]) writeFileSync(process.argv[3], `${jsons.join("\n")}\n`);
 // How each put moved the customer's entry in the due-time index (a move is a delete and a put there).
 const filed = new Map<string, unknown>();
 const indexMoves: Record<string, number> = { first: 0, kept: 0, earlier: 0, later: 0, removed: 0 };
-for (const item of written) {
+// By phase and cause: "claim" files the outbox backstop (an entry's claim + 15 min decides dueAt),
+// "fromClaim" leaves a time a claim filed.
+const STALE_CLAIM_MS = 15 * 60_000;
+const filedByClaim = new Map<string, boolean>();
+const movesByPhase: Record<string, Record<string, number>> = {};
+const putUnitsByPhase: Record<string, number> = {};
+// Puts whose outbox starts or stops holding claimed entries (a claim index's entry added or removed).
+const holdsClaims = new Map<string, boolean>();
+const claimTransitions: Record<string, number> = {};
+for (const [index, item] of written.entries()) {
   const id = String(item.customerId);
   const [before, after] = [filed.get(id), item.dueAt];
   filed.set(id, after);
+  const state = JSON.parse(jsons[index]!) as { outbox: { claimedAt: number }[] };
+  const byClaim =
+    typeof after === "number" &&
+    state.outbox.some((entry) => entry.claimedAt !== 0 && after <= entry.claimedAt + STALE_CLAIM_MS);
+  const wasByClaim = filedByClaim.get(id) === true;
+  const claims = state.outbox.some((entry) => entry.claimedAt !== 0);
+  if (claims !== (holdsClaims.get(id) ?? false))
+    tally(claimTransitions, `${putPhases[index]}:${claims ? "added" : "removed"}`);
+  holdsClaims.set(id, claims);
+  filedByClaim.set(id, after === before ? wasByClaim : byClaim);
+  const phaseOfPut = putPhases[index]!;
+  putUnitsByPhase[phaseOfPut] = (putUnitsByPhase[phaseOfPut] ?? 0) + units(sizes[index]!);
+  const cause =
+    before === undefined
+      ? `first${byClaim ? ":claim" : ""}`
+      : after === before
+        ? "kept"
+        : `${after === undefined ? "removed" : (after as number) < (before as number) ? "earlier" : "later"}${
+            byClaim ? ":claim" : wasByClaim ? ":fromClaim" : ""
+          }`;
+  movesByPhase[phaseOfPut] ??= {};
+  tally(movesByPhase[phaseOfPut], cause);
   const move =
     before === undefined
       ? "first"
@@ -98,6 +159,15 @@ console.log(
         [...byAttribute].map(([n, b]) => [n, Math.round(b / written.length)]),
       ),
       indexMoves,
+      movesByPhase,
+      claimTransitions,
+      putsByPhase: Object.fromEntries(
+        [...new Set(putPhases)].map((p) => [p, putPhases.filter((q) => q === p).length]),
+      ),
+      putUnitsByPhase,
+      receiptsByPhase,
+      renewalsByPhase,
+      refilesByPhase,
       receiptWrites,
       interestPuts: interestPuts.length,
       interestRefreshedWithinADay,

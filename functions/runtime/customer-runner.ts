@@ -8,6 +8,7 @@ import { claimEffects } from "./claim-effects.ts";
 import type { RepeatEvery } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
 import { deferred, EFFECT_LEASE_MS, finishEffects, publishAudit } from "./finish-effects.ts";
+import { interestTouches, productsToIndex } from "./interest-refresh.ts";
 import { performEntry } from "./perform-outbox.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
@@ -78,6 +79,7 @@ export async function runForCustomer(
       return [];
     }
     const version = state.version;
+    const touchedBefore = interestTouches(state);
     const decisions = decideFn(state, now);
     // Nothing decided and the state left as it was (a catalog candidate the change does not concern):
     // not remembered, so nothing to write; a redelivery decides again on the state, as a late delivery.
@@ -96,8 +98,11 @@ export async function runForCustomer(
       if (!canPerform(deps.ports, entry)) {
         entry.claimedAt = 0; // released at once: the next capable run takes it without waiting
         state.outbox.push(entry);
-      } else if (entry.kind === "interest") upserts.push(entry);
-      else {
+      } else if (entry.kind === "interest") {
+        // A product already touched today has its index entry: not written again.
+        const productIds = productsToIndex(entry.productIds, touchedBefore, state);
+        if (productIds.length > 0) upserts.push({ ...entry, productIds });
+      } else {
         claimed.add(entry.id);
         state.outbox.push(entry);
       }

@@ -13,7 +13,7 @@ import { awsEffectPorts } from "../../functions/runtime/aws-effect-ports.ts";
 import { EFFECT_LEASE_MS, type RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { EffectPorts } from "../../functions/runtime/effect-ports.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
-import { customerSignedUp, orderPlaced } from "../support/events.ts";
+import { cartUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
@@ -151,6 +151,41 @@ describe("runForCustomer on dynalite (ingest path)", () => {
 
     expect(fake.delivered).toEqual([expect.objectContaining({ customerId, step: "welcome-email" })]);
     expect((await runner.store.load(customerId)).state.outbox).toEqual([]);
+  });
+});
+
+describe("runForCustomer: interest-index writes", () => {
+  it("writes a product's interest entry on its first touch of a UTC day only", async () => {
+    const customerId = nextCustomer();
+    const fake = recordingPorts();
+    const deps = runtime(fake.ports);
+    const product = { productId: "p-daily", price: 10 };
+    const views = [
+      "2026-03-01T08:00:00Z",
+      "2026-03-01T09:30:00Z", // same day: no index write
+      "2026-03-01T23:59:00Z", // same day
+      "2026-03-02T00:01:00Z", // a new day: written
+    ];
+    for (const [index, at] of views.entries())
+      await ingestEvent(
+        deps,
+        envelope(productViewed(customerId, at, { product }), `view-${customerId}-${index}`),
+      );
+    // A cart event the same day touches another product too: only the new one is written.
+    await ingestEvent(
+      deps,
+      envelope(
+        cartUpdated(customerId, "2026-03-02T07:00:00Z", {
+          items: [product, { productId: "p-new", price: 5 }],
+        }),
+        `cart-${customerId}`,
+      ),
+    );
+    expect(fake.interest).toEqual([
+      { customerId, productIds: ["p-daily"] },
+      { customerId, productIds: ["p-daily"] },
+      { customerId, productIds: ["p-new"] },
+    ]);
   });
 });
 
