@@ -6,11 +6,13 @@ import { join } from "node:path";
 import {
   CreateTableCommand,
   type CreateTableCommandInput,
+  DescribeTableCommand,
   type DynamoDBClient,
   ListTablesCommand,
 } from "@aws-sdk/client-dynamodb";
 import { App, Stack } from "aws-cdk-lib";
 import { EngineTables } from "../../infra/constructs/engine-tables.ts";
+import { CliError } from "../cli-error.ts";
 
 export type TableProperties = Pick<CreateTableCommandInput, "KeySchema" | "AttributeDefinitions"> & {
   GlobalSecondaryIndexes?: CreateTableCommandInput["GlobalSecondaryIndexes"];
@@ -37,7 +39,11 @@ export function engineTableDefinitions(): Map<string, TableProperties> {
   }
 }
 
-/** Creates the tables (a table that already exists, as in a persisted --data directory, is kept). */
+/**
+ * Creates the tables. A table that already exists, as in a persisted --data directory, is kept if it has
+ * every index the stack defines; one made by an earlier engage without one is refused in one line
+ * (dynalite cannot add an index to a table, and the engine would fail on its first query of it).
+ */
 export async function createEngineTables(
   client: DynamoDBClient,
   names: { CustomerState: string; InterestIndex: string },
@@ -46,7 +52,11 @@ export async function createEngineTables(
   const { TableNames: existing = [] } = await client.send(new ListTablesCommand({}));
   for (const [id, properties] of definitions) {
     const name = names[id as keyof typeof names];
-    if (!name || existing.includes(name)) continue;
+    if (!name) continue;
+    if (existing.includes(name)) {
+      await checkIndexes(client, name, properties);
+      continue;
+    }
     await client.send(
       new CreateTableCommand({
         TableName: name,
@@ -65,4 +75,17 @@ export async function createEngineTables(
       }),
     );
   }
+}
+
+/** Throws a CliError naming the indexes the stack defines that the existing table lacks. */
+async function checkIndexes(client: DynamoDBClient, name: string, properties: TableProperties) {
+  const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+  const present = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
+  const missing = (properties.GlobalSecondaryIndexes ?? [])
+    .map((index) => index.IndexName)
+    .filter((indexName) => !present.has(indexName));
+  if (missing.length > 0)
+    throw new CliError(
+      `the table ${name} in the data directory lacks the index ${missing.join(", ")} (made by an earlier engage): delete the directory or use a new --data directory`,
+    );
 }
