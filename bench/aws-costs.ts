@@ -25,7 +25,6 @@ import * as sweep from "../functions/handlers/sweep.ts";
 import type { Environment } from "../functions/runtime/environment.ts";
 import { silentLog } from "../functions/runtime/runtime-log.ts";
 import type { StepResult } from "../functions/use-cases/journey-step.ts";
-import { sweepCampaign } from "../functions/use-cases/sweep.ts";
 import { awsFanoutPorts, awsRuntime, awsSweepRuntime, FUNCTION_EFFECTS } from "../functions/wiring.ts";
 import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-config.ts";
 import { createEngineTables } from "../local/dev/tables.ts";
@@ -52,20 +51,12 @@ const FANOUT_BATCH = 10;
  * customers (the index's Queries, one per hour and shard of its window, and its marker) are `sweepFixed`:
  * a cost per swept campaign per hour, whatever the events; the rest of a sweep is `sweep`.
  */
-type Phase =
-  | "customerEvent"
-  | "catalogFanout"
-  | "fanoutCandidate"
-  | "journeyStep"
-  | "sweepBackstop"
-  | "sweep"
-  | "sweepFixed";
+type Phase = "customerEvent" | "catalogFanout" | "fanoutCandidate" | "journeyStep" | "sweep" | "sweepFixed";
 const phases: Phase[] = [
   "customerEvent",
   "catalogFanout",
   "fanoutCandidate",
   "journeyStep",
-  "sweepBackstop",
   "sweep",
   "sweepFixed",
 ];
@@ -325,33 +316,6 @@ export async function measureAwsCosts(
   // A day of hourly sweeps after that, one invocation per swept campaign per hour.
   const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
   const sweepStart = Math.ceil((lastAt + 30 * DAY) / HOUR) * HOUR;
-
-  // First the outbox backstop's backlog: the customers whose last write left claimed entries (performed,
-  // with receipts) are listed by the claim index, and a sweep writes them without those entries (deployed,
-  // about an hour after the claim). Here once per such customer, since the bench sweeps only after the
-  // stream: a cost per customer (`sweepBackstop`, scaled as the events are), not per hour.
-  const { dueIndex } = sweepRuntime.options ?? {};
-  if (dueIndex && swept[0]) {
-    const at = sweepStart - HOUR;
-    const noneDue = () => async function* () {};
-    await act(at, () =>
-      inPhase("sweepBackstop", () =>
-        sweepCampaign(
-          { ...sweepRuntime.deps, now, log: silentLog },
-          sweepRuntime.scan,
-          { campaignId: swept[0], scheduledTime: new Date(at).toISOString() },
-          {
-            dueIndex: {
-              customersDue: noneDue,
-              customersWithClaims: dueIndex.customersWithClaims,
-              refile: dueIndex.refile,
-            },
-          },
-        ),
-      ),
-    );
-    await runUntil(at);
-  }
   const sweepHours = options.sweepHours ?? 24;
   const sweepFixedByHour: AwsCostCounts["sweepFixedByHour"] = [];
   for (let hour = 0; hour < sweepHours; hour++) {

@@ -149,7 +149,6 @@ const wcu = {
   fanoutCandidate: d.fanoutCandidate.writeUnits * scale,
   catalogFanout: d.catalogFanout.writeUnits,
   journeyStep: d.journeyStep.writeUnits * scale,
-  sweepBackstop: d.sweepBackstop.writeUnits * scale,
   sweep: d.sweep.writeUnits * sweepScale,
 };
 const rcu = {
@@ -157,7 +156,6 @@ const rcu = {
   fanoutCandidate: d.fanoutCandidate.readUnits * scale,
   catalogFanout: d.catalogFanout.readUnits,
   journeyStep: d.journeyStep.readUnits * scale,
-  sweepBackstop: d.sweepBackstop.readUnits * scale,
   sweep: d.sweep.readUnits * sweepScale,
 };
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);

@@ -54,15 +54,6 @@ DynamoDBDocumentClient.prototype.send = function (
   return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
 } as typeof send;
 
-// Lease renewals (a write of the state each), by phase: the heartbeat runs on real time.
-const { EffectLease } = await import("../functions/runtime/effect-lease.ts");
-const renewalsByPhase: Record<string, number> = {};
-const lease = EffectLease.prototype as unknown as { renew: (...args: unknown[]) => Promise<boolean> };
-const renew = lease.renew;
-lease.renew = function (this: unknown, ...args: unknown[]) {
-  tally(renewalsByPhase, phaseNow() ?? "none");
-  return renew.apply(this, args);
-};
 const { measureAwsCosts, currentPhase } = await import("./aws-costs.ts");
 phaseNow = currentPhase;
 const every = Number(process.argv[2] ?? 40);
@@ -91,9 +82,6 @@ const STALE_CLAIM_MS = 15 * 60_000;
 const filedByClaim = new Map<string, boolean>();
 const movesByPhase: Record<string, Record<string, number>> = {};
 const putUnitsByPhase: Record<string, number> = {};
-// Puts whose outbox starts or stops holding claimed entries (a claim index's entry added or removed).
-const holdsClaims = new Map<string, boolean>();
-const claimTransitions: Record<string, number> = {};
 for (const [index, item] of written.entries()) {
   const id = String(item.customerId);
   const [before, after] = [filed.get(id), item.dueAt];
@@ -103,10 +91,6 @@ for (const [index, item] of written.entries()) {
     typeof after === "number" &&
     state.outbox.some((entry) => entry.claimedAt !== 0 && after <= entry.claimedAt + STALE_CLAIM_MS);
   const wasByClaim = filedByClaim.get(id) === true;
-  const claims = state.outbox.some((entry) => entry.claimedAt !== 0);
-  if (claims !== (holdsClaims.get(id) ?? false))
-    tally(claimTransitions, `${putPhases[index]}:${claims ? "added" : "removed"}`);
-  holdsClaims.set(id, claims);
   filedByClaim.set(id, after === before ? wasByClaim : byClaim);
   const phaseOfPut = putPhases[index]!;
   putUnitsByPhase[phaseOfPut] = (putUnitsByPhase[phaseOfPut] ?? 0) + units(sizes[index]!);
@@ -160,13 +144,11 @@ console.log(
       ),
       indexMoves,
       movesByPhase,
-      claimTransitions,
       putsByPhase: Object.fromEntries(
         [...new Set(putPhases)].map((p) => [p, putPhases.filter((q) => q === p).length]),
       ),
       putUnitsByPhase,
       receiptsByPhase,
-      renewalsByPhase,
       refilesByPhase,
       receiptWrites,
       interestPuts: interestPuts.length,

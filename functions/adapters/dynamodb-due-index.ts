@@ -21,28 +21,6 @@ export const DUE_INDEX_NAME = "DueIndex";
 /** Index partitions per hour: a busy hour (10:00 in a big zone) is spread over this many partition keys. */
 export const DUE_SHARDS = 8;
 
-/**
- * The CustomerState table's global secondary index of the customers whose outbox holds claimed entries
- * (infra/constructs/engine-tables.ts): the sweep's outbox backstop. Keyed by the shard alone, so that
- * the writes of a customer whose outbox keeps holding claims leave its entry as it is.
- */
-export const CLAIM_INDEX_NAME = "ClaimIndex";
-
-/**
- * The claim index's attribute for a state whose outbox holds claimed entries (claim time not 0: a run
- * performs them, or crashed doing so); none otherwise (the index is sparse). A claim costs one small
- * index write when the outbox starts holding claims and one when a write leaves it without, where
- * filing the claim + 15 min in the due-time index moved its entry there and back (two each).
- */
-export function claimIndexAttributes(
-  customerId: string,
-  outbox: readonly { claimedAt: number }[],
-): { claimShard: string } | undefined {
-  return outbox.some((entry) => entry.claimedAt !== 0)
-    ? { claimShard: String(shardOf(customerId)) }
-    : undefined;
-}
-
 /** The item attributes the index is keyed by: the hour (UTC) and shard, and the instant itself. */
 export type DueIndexAttributes = { dueBucket: string; dueAt: number };
 
@@ -79,48 +57,37 @@ export function dynamoDbDueIndex(
   tableName: string,
   options: { pageSize?: number } = {},
 ) {
-  /** Pages of the customers one index partition lists, with their stored state. */
-  async function* partition(indexName: string, keyName: string, key: string) {
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      let output: QueryCommandOutput;
-      try {
-        output = await client.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: indexName,
-            KeyConditionExpression: "#key = :key",
-            ExpressionAttributeNames: { "#key": keyName },
-            ExpressionAttributeValues: { ":key": key },
-            ExclusiveStartKey: startKey,
-            Limit: options.pageSize,
-          }),
-        );
-      } catch (error) {
-        throw translateAwsError(error, `DynamoDB Query (${indexName})`);
-      }
-      const ids = (output.Items ?? []).flatMap((item) =>
-        typeof item.customerId === "string" ? [item.customerId] : [],
-      );
-      const page = await getStates(client, tableName, ids);
-      if (page.length > 0) yield page;
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-  }
-
   /** Queries the buckets of [from, to); a segment takes every `totalSegments`-th shard. */
   const customersDue: DueQuery = (from, to) =>
     async function* query(segment, totalSegments) {
       for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS)
-        for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments)
-          yield* partition(DUE_INDEX_NAME, "dueBucket", dueBucket(hour, shard));
+        for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments) {
+          let startKey: Record<string, unknown> | undefined;
+          do {
+            let output: QueryCommandOutput;
+            try {
+              output = await client.send(
+                new QueryCommand({
+                  TableName: tableName,
+                  IndexName: DUE_INDEX_NAME,
+                  KeyConditionExpression: "dueBucket = :bucket",
+                  ExpressionAttributeValues: { ":bucket": dueBucket(hour, shard) },
+                  ExclusiveStartKey: startKey,
+                  Limit: options.pageSize,
+                }),
+              );
+            } catch (error) {
+              throw translateAwsError(error, "DynamoDB Query (due-time index)");
+            }
+            const ids = (output.Items ?? []).flatMap((item) =>
+              typeof item.customerId === "string" ? [item.customerId] : [],
+            );
+            const page = await getStates(client, tableName, ids);
+            if (page.length > 0) yield page;
+            startKey = output.LastEvaluatedKey;
+          } while (startKey);
+        }
     };
-
-  /** The customers whose outbox holds claimed entries (claimIndexAttributes), whatever their due time. */
-  const customersWithClaims: StateScan = async function* query(segment, totalSegments) {
-    for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments)
-      yield* partition(CLAIM_INDEX_NAME, "claimShard", String(shard));
-  };
 
   /**
    * Files a customer under a new due time, if its item is still at `version` (a later write has
@@ -199,7 +166,7 @@ export function dynamoDbDueIndex(
     }
   };
 
-  return { customersDue, customersWithClaims, refile, filedBefore, lastSwept, recordSwept };
+  return { customersDue, refile, filedBefore, lastSwept, recordSwept };
 }
 
 /** The key prefix of the items recording each campaign's last completed sweep (`lastSwept`). */

@@ -16,7 +16,7 @@ import {
   type UpdateOutcome,
   VersionConflictError,
 } from "./customer-state-store.ts";
-import { claimIndexAttributes, dueIndexAttributes } from "./dynamodb-due-index.ts";
+import { dueIndexAttributes } from "./dynamodb-due-index.ts";
 import { dynamoDbEffectReceipts, type EffectReceipts } from "./dynamodb-effect-receipts.ts";
 import { isAwsError, translateAwsError } from "./errors.ts";
 import { decodeStateAttribute, encodeStateJson } from "./state-item-codec.ts";
@@ -31,8 +31,7 @@ export type DynamoDbStateStoreOptions = {
   maxItemBytes?: number;
   /**
    * When the sweep should next read this customer (undefined: never): written with the state, in the
-   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts), with the claim
-   * index's while the outbox holds claimed entries (the sweep's backstop finds those there). `filedDueAt` is
+   * same conditional put, as the due-time index's attributes (dynamodb-due-index.ts). `filedDueAt` is
    * the due time the item was filed under when `state` was loaded (undefined for a state not loaded).
    */
   dueAt?: (state: CustomerState, filedDueAt: number | undefined) => number | undefined;
@@ -126,10 +125,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
             customerId: state.customerId,
             version,
             state: encoded,
-            ...(this.dueAt && {
-              ...dueIndexAttributes(state.customerId, this.dueAt(state, this.filedDueAt.get(state))),
-              ...claimIndexAttributes(state.customerId, state.outbox),
-            }),
+            ...(this.dueAt &&
+              dueIndexAttributes(state.customerId, this.dueAt(state, this.filedDueAt.get(state)))),
           },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(customerId)" }

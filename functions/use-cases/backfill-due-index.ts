@@ -27,13 +27,7 @@ export async function backfillDueIndex(
       for await (const page of index.filedBefore(before)(segment, segments))
         for (const { customerId, state, version } of page) {
           counts.read++;
-          // Claimed entries (the claim index's, which this write does not set): read by this hour's sweeps.
-          const dueAt =
-            state && version !== undefined
-              ? state.outbox.some((entry) => entry.claimedAt !== 0)
-                ? Math.floor(now / HOUR_MS) * HOUR_MS
-                : sweepDueAt(compiled, state, now)
-              : undefined;
+          const dueAt = state && version !== undefined ? sweepDueAt(compiled, state, now) : undefined;
           if (dueAt !== undefined && (await index.refile(customerId, version!, dueAt))) counts.refiled++;
           else counts.skipped++;
         }

@@ -35,8 +35,7 @@ export type SweepOptions = {
    * Read the due-time index instead of scanning the table; with `lastSwept` and `recordSwept`, the
    * catch-up window starts at the campaign's last completed sweep (catchUpFrom).
    */
-  dueIndex?: Pick<DueIndex, "customersDue" | "refile"> &
-    Partial<Pick<DueIndex, "customersWithClaims" | "lastSwept" | "recordSwept">>;
+  dueIndex?: Pick<DueIndex, "customersDue" | "refile"> & Partial<Pick<DueIndex, "lastSwept" | "recordSwept">>;
   /**
    * The most hours before this one whose index entries are read too (default 48): a customer filed
    * under an hour whose sweeps did not run (an outage) is still found, and filed again.
@@ -48,8 +47,7 @@ export type SweepOptions = {
  * When the sweep should next read this customer, written with each state (the due-time index): the
  * first hour a swept campaign may decide something (nextDueAt, counted from the start of the current
  * hour, so that a write during an hour keeps the customer in that hour's sweeps), or sooner when effects
- * no run holds wait in the outbox (released, or deferred until their quiet hours end: the sweep's
- * backstop). Claimed entries are found through the claim index instead (customersWithClaims).
+ * wait in the outbox (when their claim goes stale or their quiet hours end: the sweep's backstop).
  * Undefined (not indexed) when no campaign is swept and the outbox is empty. `filedDueAt`, the time the
  * item is filed under now, is kept while it is early enough (dueAtToFile).
  */
@@ -62,10 +60,11 @@ export function sweepDueAt(
   const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
   let due = compiled.scheduleTriggers.length > 0 ? nextDueAt(compiled, state, hour) : undefined;
   for (const entry of state.outbox) {
-    // A claimed entry is the claim index's (claimIndexAttributes): filing its claim + 15 min here moved
-    // the index entry there and back, two index writes each way.
-    if (entry.claimedAt !== 0) continue;
-    const at = Math.max(hour, (entry.kind === "message" && entry.notBefore) || 0);
+    const at = Math.max(
+      hour,
+      entry.claimedAt + MAX_INVOCATION_MS,
+      (entry.kind === "message" && entry.notBefore) || 0,
+    );
     if (due === undefined || at < due) due = at;
   }
   return dueAtToFile(filedDueAt, due, hour);
@@ -157,27 +156,16 @@ export async function sweepCampaign(
   const segments = Math.max(1, options.segments ?? 4);
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { dueIndex } = options;
-  // From the indexes: those filed under the window's hours, and those whose outbox holds claims (the
-  // backstop), each customer once.
-  const reads: StateScan[] = dueIndex
-    ? [
-        dueIndex.customersDue(
-          catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), options.catchUpHours ?? 48),
-          to,
-        ),
-        ...(dueIndex.customersWithClaims ? [dueIndex.customersWithClaims] : []),
-      ]
-    : [scan];
-  const seen = new Set<string>();
-  const firstSeen = (customer: ScannedCustomer) =>
-    !seen.has(customer.customerId) && !!seen.add(customer.customerId);
+  const read = dueIndex
+    ? dueIndex.customersDue(
+        catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), options.catchUpHours ?? 48),
+        to,
+      )
+    : scan;
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
-      for (const read of reads)
-        for await (const page of read(segment, segments))
-          await forEachLimited(page.filter(firstSeen), concurrency, (customer) =>
-            sweepCustomer(deps, window, customer, counts),
-          );
+      for await (const page of read(segment, segments))
+        await forEachLimited(page, concurrency, (customer) => sweepCustomer(deps, window, customer, counts));
     }),
   );
 

@@ -4,7 +4,7 @@ import * as iam from "aws-cdk-lib/aws-iam";
 import * as lambda from "aws-cdk-lib/aws-lambda";
 import * as secretsmanager from "aws-cdk-lib/aws-secretsmanager";
 import { Construct } from "constructs";
-import { CLAIM_INDEX_NAME, DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
+import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import type { EmailSending } from "./email-sending.ts";
 import { EngineFunction, type FunctionEnvironment, type FunctionSources } from "./engine-function.ts";
 import type { EngineTables } from "./engine-tables.ts";
@@ -130,18 +130,13 @@ export class EngineFunctions extends Construct {
     const { customerState, interestIndex } = tables;
     const { ingest, catalogFanout, journeyStep, sweep, feedback, unsubscribe } = this;
     // Statements on the table ARN alone: Table.grant would add `index/*` now that the table has an index.
-    const grantState = (role: iam.IRole, actions: string[], resources = [customerState.tableArn]) =>
-      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources }));
+    const grantState = (role: iam.IRole, actions: string[], resource = customerState.tableArn) =>
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions, resources: [resource] }));
     for (const fn of [ingest, journeyStep, sweep, feedback, unsubscribe]) {
       grantState(fn.role, STATE_ITEM_ACCESS);
     }
-    // The sweep reads who is due from the due-time and claim indexes, then their items, and never scans
-    // the table.
-    grantState(
-      sweep.role,
-      ["dynamodb:Query"],
-      [DUE_INDEX_NAME, CLAIM_INDEX_NAME].map((name) => `${customerState.tableArn}/index/${name}`),
-    );
+    // The sweep reads who is due from the due-time index, then their items, and never scans the table.
+    grantState(sweep.role, ["dynamodb:Query"], `${customerState.tableArn}/index/${DUE_INDEX_NAME}`);
     grantState(sweep.role, ["dynamodb:BatchGetItem"]);
     for (const fn of [ingest, journeyStep, sweep, feedback]) bus.grantPutEventsTo(fn.role);
     for (const fn of [ingest, journeyStep, sweep]) this.grantSending(fn, props);

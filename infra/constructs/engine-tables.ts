@@ -1,7 +1,7 @@
 import { RemovalPolicy } from "aws-cdk-lib";
 import * as dynamodb from "aws-cdk-lib/aws-dynamodb";
 import { Construct } from "constructs";
-import { CLAIM_INDEX_NAME, DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
+import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 
 export const TTL_ATTRIBUTE = "expiresAt";
 
@@ -27,12 +27,6 @@ export class EngineTables extends Construct {
       indexName: DUE_INDEX_NAME,
       partitionKey: stringKey("dueBucket"),
       sortKey: { name: "dueAt", type: dynamodb.AttributeType.NUMBER },
-      projectionType: dynamodb.ProjectionType.KEYS_ONLY,
-    });
-    // The sweep's outbox backstop: the customers whose outbox holds claimed entries, by shard alone.
-    this.customerState.addGlobalSecondaryIndex({
-      indexName: CLAIM_INDEX_NAME,
-      partitionKey: stringKey("claimShard"),
       projectionType: dynamodb.ProjectionType.KEYS_ONLY,
     });
     this.interestIndex = this.table("InterestIndex", {

@@ -17,7 +17,7 @@ import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import * as sesLocalModule from "aws-ses-v2-local";
 import dynalite from "dynalite";
-import { CLAIM_INDEX_NAME, DUE_INDEX_NAME, dueBucket } from "../../functions/adapters/dynamodb-due-index.ts";
+import { DUE_INDEX_NAME, dueBucket } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import type { CampaignCount } from "../../functions/core/engine/campaign-counts.ts";
@@ -462,11 +462,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
       if ((page.Items ?? []).length > 0) return true;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-    // The sweep's outbox backstop reads the claim index whatever the hour.
-    const claims = await clients.dynamodb.send(
-      new ScanCommand({ TableName: env.STATE_TABLE, IndexName: CLAIM_INDEX_NAME, Limit: 1 }),
-    );
-    return (claims.Items ?? []).length > 0;
+    return false;
   };
   const sweeper = async () => {
     let hour = Math.floor(clock.now() / HOUR) * HOUR + HOUR;

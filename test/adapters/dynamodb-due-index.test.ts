@@ -1,11 +1,6 @@
 import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  claimIndexAttributes,
-  DUE_SHARDS,
-  dueBucket,
-  shardOf,
-} from "../../functions/adapters/dynamodb-due-index.ts";
+import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../../functions/core/engine/compile.ts";
@@ -15,8 +10,8 @@ import { dueAtToFile, sweepDueAt } from "../../functions/use-cases/sweep.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import {
   createTable,
+  DUE_INDEX_TABLE_INDEX,
   type LocalDynamoDb,
-  STATE_TABLE_INDEXES,
   startLocalDynamoDb,
 } from "./local-dynamodb.ts";
 
@@ -29,7 +24,7 @@ const compiled = compileCampaigns(campaigns, settings);
 
 beforeAll(async () => {
   db = await startLocalDynamoDb();
-  await createTable(db.client, TABLE, "customerId", undefined, STATE_TABLE_INDEXES);
+  await createTable(db.client, TABLE, "customerId", undefined, DUE_INDEX_TABLE_INDEX);
 });
 afterAll(async () => db?.stop());
 
@@ -113,13 +108,8 @@ describe("sweepDueAt", () => {
     expect(sweepDueAt(compiled, state, NOW)).toBe(nextDueAt(compiled, state, NOW - 20 * 60_000));
   });
 
-  it("files a customer with effects no run holds for the backstop; claimed ones go to the claim index", () => {
-    // Claimed: the claim index lists the customer (below); its due time is the schedule's alone.
-    const claimed = withOutbox(NOW);
-    expect(sweepDueAt(compiled, claimed, NOW)).toBe(nextDueAt(compiled, claimed, NOW - 20 * 60_000));
-    expect(claimIndexAttributes("grace", claimed.outbox)).toEqual({ claimShard: String(shardOf("grace")) });
-    expect(claimIndexAttributes("grace", withOutbox(0).outbox)).toBeUndefined();
-    expect(claimIndexAttributes("grace", [])).toBeUndefined();
+  it("files a customer with effects left in the outbox for when their claim goes stale (the backstop)", () => {
+    expect(sweepDueAt(compiled, withOutbox(NOW), NOW)).toBe(NOW + 15 * 60_000);
     // Left by a function that could not perform it (claim 0): due this hour.
     expect(sweepDueAt(compiled, withOutbox(0), NOW)).toBe(NOW - 20 * 60_000);
     // Deferred by quiet hours: due when they end.

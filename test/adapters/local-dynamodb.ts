@@ -37,8 +37,8 @@ export async function createTable(
   tableName: string,
   partitionKey: string,
   sortKey?: string,
-  /** Keys-only global secondary indexes: a string partition key and a number sort key, if any. */
-  indexes: readonly TableIndex[] = [],
+  /** A keys-only global secondary index: a string partition key and a number sort key. */
+  index?: { name: string; partitionKey: string; sortKey: string },
 ): Promise<void> {
   const keys = sortKey ? [partitionKey, sortKey] : [partitionKey];
   const keySchema = (names: string[]) =>
@@ -52,34 +52,28 @@ export async function createTable(
       BillingMode: "PAY_PER_REQUEST",
       AttributeDefinitions: [
         ...keys.map((name) => ({ AttributeName: name, AttributeType: "S" as const })),
-        ...indexes.flatMap((index) => [
-          { AttributeName: index.partitionKey, AttributeType: "S" as const },
-          ...(index.sortKey ? [{ AttributeName: index.sortKey, AttributeType: "N" as const }] : []),
-        ]),
+        ...(index
+          ? [
+              { AttributeName: index.partitionKey, AttributeType: "S" as const },
+              { AttributeName: index.sortKey, AttributeType: "N" as const },
+            ]
+          : []),
       ],
       KeySchema: keySchema(keys),
-      ...(indexes.length > 0
+      ...(index
         ? {
-            GlobalSecondaryIndexes: indexes.map((index) => ({
-              IndexName: index.name,
-              KeySchema: keySchema(
-                index.sortKey ? [index.partitionKey, index.sortKey] : [index.partitionKey],
-              ),
-              Projection: { ProjectionType: "KEYS_ONLY" as const },
-            })),
+            GlobalSecondaryIndexes: [
+              {
+                IndexName: index.name,
+                KeySchema: keySchema([index.partitionKey, index.sortKey]),
+                Projection: { ProjectionType: "KEYS_ONLY" as const },
+              },
+            ],
           }
         : {}),
     }),
   );
 }
 
-type TableIndex = { name: string; partitionKey: string; sortKey?: string };
-
-/**
- * The CustomerState table's indexes as the stack defines them (infra/constructs/engine-tables.ts): the
- * due-time index and the claim index.
- */
-export const STATE_TABLE_INDEXES: readonly TableIndex[] = [
-  { name: "DueIndex", partitionKey: "dueBucket", sortKey: "dueAt" },
-  { name: "ClaimIndex", partitionKey: "claimShard" },
-];
+/** The CustomerState table's due-time index as the stack defines it (infra/constructs/engine-tables.ts). */
+export const DUE_INDEX_TABLE_INDEX = { name: "DueIndex", partitionKey: "dueBucket", sortKey: "dueAt" };

@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCapacity, itemSize } from "../../bench/capacity-counter.ts";
 import {
   createTable,
+  DUE_INDEX_TABLE_INDEX,
   type LocalDynamoDb,
-  STATE_TABLE_INDEXES,
   startLocalDynamoDb,
 } from "../adapters/local-dynamodb.ts";
 
@@ -52,7 +52,7 @@ describe("bench capacity counter", () => {
   });
 
   it("counts a keys-only index's entry when it is added, moved (a delete and a put) or removed, and not when it stays as it was", async () => {
-    await createTable(db.client, "indexed", "customerId", undefined, STATE_TABLE_INDEXES);
+    await createTable(db.client, "indexed", "customerId", undefined, DUE_INDEX_TABLE_INDEX);
     const counter = await countCapacity(db.client);
     const { totals } = counter;
     const documents = DynamoDBDocumentClient.from(db.client);

@@ -18,12 +18,10 @@ describe("createEngineTables on a --data directory's tables", () => {
     // Again: the tables exist with every index the stack defines.
     await expect(createEngineTables(db.client, names, definitions)).resolves.toBeUndefined();
 
-    // An earlier engage's state table: the due-time index only, no ClaimIndex.
-    await createTable(db.client, "old-state", "customerId", undefined, [
-      { name: "DueIndex", partitionKey: "dueBucket", sortKey: "dueAt" },
-    ]);
+    // An earlier engage's state table, made before the due-time index.
+    await createTable(db.client, "old-state", "customerId");
     const old = createEngineTables(db.client, { ...names, CustomerState: "old-state" }, definitions);
     await expect(old).rejects.toBeInstanceOf(CliError);
-    await expect(old).rejects.toThrow(/old-state .*lacks the index ClaimIndex.*--data/);
+    await expect(old).rejects.toThrow(/old-state .*lacks the index DueIndex.*--data/);
   }, 30_000);
 });

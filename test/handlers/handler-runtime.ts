@@ -20,8 +20,8 @@ import { silentLog } from "../../functions/runtime/runtime-log.ts";
 import { type AwsClients, awsRuntime } from "../../functions/wiring.ts";
 import {
   createTable,
+  DUE_INDEX_TABLE_INDEX,
   type LocalDynamoDb,
-  STATE_TABLE_INDEXES,
   startLocalDynamoDb,
 } from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
@@ -47,7 +47,7 @@ export const ENV: Environment = {
  */
 export async function startHandlerRuntime() {
   const db: LocalDynamoDb = await startLocalDynamoDb();
-  await createTable(db.client, ENV.STATE_TABLE, "customerId", undefined, STATE_TABLE_INDEXES);
+  await createTable(db.client, ENV.STATE_TABLE, "customerId", undefined, DUE_INDEX_TABLE_INDEX);
   await createTable(db.client, ENV.INTEREST_TABLE, "productId", "customerId");
   const clients: AwsClients = {
     dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),

@@ -6,7 +6,7 @@ import { Match } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CLAIM_INDEX_NAME, DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
+import { DUE_INDEX_NAME } from "../../functions/adapters/dynamodb-due-index.ts";
 import { AUDIT_EVENT_TYPES, AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { campaignVersion } from "../../functions/core/engine/campaign-version.ts";
@@ -419,7 +419,7 @@ describe("tables", () => {
     expect(missing).toEqual([]);
   });
 
-  it("index the customers' due times and claims for the sweep, keys only, and let the sweep Query those indexes and nothing else", () => {
+  it("index the customers' due times for the sweep, keys only, and let the sweep Query that index and nothing else", () => {
     const { customerState } = engine.stack.tables;
     const table = resources[logicalId(customerState)]!.Properties;
     expect(table.GlobalSecondaryIndexes).toEqual([
@@ -431,17 +431,11 @@ describe("tables", () => {
         ],
         Projection: { ProjectionType: "KEYS_ONLY" },
       },
-      {
-        IndexName: CLAIM_INDEX_NAME,
-        KeySchema: [{ AttributeName: "claimShard", KeyType: "HASH" }],
-        Projection: { ProjectionType: "KEYS_ONLY" },
-      },
     ]);
     expect(table.AttributeDefinitions).toEqual(
       expect.arrayContaining([
         { AttributeName: "dueBucket", AttributeType: "S" },
         { AttributeName: "dueAt", AttributeType: "N" },
-        { AttributeName: "claimShard", AttributeType: "S" },
       ]),
     );
     const tableArn = arnOf(customerState);
@@ -457,10 +451,7 @@ describe("tables", () => {
       JSON.stringify(s.Resource).includes(logicalId(customerState)),
     );
     expect(query).toHaveLength(1);
-    expect(query[0]!.Resource).toEqual([
-      { "Fn::Join": ["", [tableArn, `/index/${CLAIM_INDEX_NAME}`]] },
-      { "Fn::Join": ["", [tableArn, `/index/${DUE_INDEX_NAME}`]] },
-    ]);
+    expect(query[0]!.Resource).toEqual({ "Fn::Join": ["", [tableArn, `/index/${DUE_INDEX_NAME}`]] });
     expect(query[0]!.roles).toEqual([{ Ref: logicalId(engine.stack.functions.sweep.role) }]);
     expect(granting("dynamodb:Scan")).toEqual([]);
     // No statement reaches every index of the state table.

@@ -6,7 +6,6 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
-import { countCapacity } from "../../bench/capacity-counter.ts";
 import { dynamoDbDueIndex } from "../../functions/adapters/dynamodb-due-index.ts";
 import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { decodeStateAttribute } from "../../functions/adapters/state-item-codec.ts";
@@ -14,7 +13,7 @@ import type { CustomerState } from "../../functions/core/state/customer-state.ts
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
-import { customerSignedUp, customerUpdated, orderPlaced } from "../support/events.ts";
+import { customerSignedUp, customerUpdated } from "../support/events.ts";
 
 const rt = useHandlerRuntime();
 const HOUR = 3_600_000;
@@ -28,7 +27,6 @@ async function storedItem(customerId: string) {
   return {
     version: Item?.version,
     dueAt: Item?.dueAt,
-    claimShard: Item?.claimShard,
     outbox: state.outbox.map((entry) => entry.kind).sort(),
   };
 }
@@ -61,9 +59,8 @@ describe("performed effects recorded in receipts (one state write per event)", (
     await rt.ingest(signup("r2"));
     const claimed = await storedItem("r2");
     expect(claimed).toMatchObject({ version: 1, outbox: ["message", "start"] });
-    // Listed for the backstop by the claim index; its due time is the schedule's, not the claim's.
-    expect(claimed.claimShard).toBeDefined();
-    expect(claimed.dueAt === undefined || claimed.dueAt > Date.parse("2026-03-01T10:00:00Z")).toBe(true);
+    // Filed for the backstop: the claim + 15 min.
+    expect(claimed.dueAt).toBe(Date.parse("2026-03-01T08:15:00Z"));
 
     rt.clock.now = Date.parse("2026-03-01T10:00:00Z");
     const dueIndex = dynamoDbDueIndex(rt.clients.dynamodb, ENV.STATE_TABLE);
@@ -71,19 +68,12 @@ describe("performed effects recorded in receipts (one state write per event)", (
       rt.deps,
       dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE),
       { campaignId: "win-back" },
-      {
-        dueIndex: {
-          customersDue: dueIndex.customersDue,
-          customersWithClaims: dueIndex.customersWithClaims,
-          refile: dueIndex.refile,
-        },
-        catchUpHours: 3,
-      },
+      { dueIndex: { customersDue: dueIndex.customersDue, refile: dueIndex.refile }, catchUpHours: 3 },
     );
 
     expect(outcome).toMatchObject({ outcome: "swept", finished: 1, messages: 0 });
     const swept = await storedItem("r2");
-    expect(swept).toMatchObject({ version: 2, outbox: [], claimShard: undefined });
+    expect(swept).toMatchObject({ version: 2, outbox: [] });
     expect(swept.dueAt === undefined || swept.dueAt > rt.clock.now).toBe(true);
     expect(rt.sentEmails()).toHaveLength(1);
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
@@ -134,34 +124,5 @@ describe("performed effects recorded in receipts (one state write per event)", (
       version: 2,
     });
     expect((await storedItem("r4")).outbox).toEqual([]);
-  }, 60_000);
-  it("a claim costs the indexes two small writes (the claim index's entry added, then removed), not two moves of the due-time entry", async () => {
-    const counter = await countCapacity(rt.db.client);
-    const at = (iso: string) => {
-      rt.clock.now = Date.parse(iso);
-      return iso;
-    };
-    const order = (iso: string, id: string) =>
-      rt.ingest({
-        ...orderPlaced("r5", at(iso), { orderId: id, items: [{ productId: "p1", price: 20 }] }),
-        id,
-      });
-    const update = (iso: string, id: string) =>
-      rt.ingest({ ...customerUpdated("r5", at(iso), { lastName: id }), id });
-    await rt.ingest({ ...customerSignedUp("r5", at("2026-03-02T08:00:00Z")), id: "signup-r5" });
-    await update("2026-03-02T09:00:00Z", "u1");
-    await order("2026-03-03T08:00:00Z", "o1");
-    await update("2026-03-03T10:00:00Z", "u2");
-    const filed = (await storedItem("r5")).dueAt;
-    const before = counter.totals.indexWriteUnits;
-    // An order: its confirmation and workflow are claimed, performed and recorded in a receipt (the
-    // claim index lists the customer meanwhile); the next write folds them out.
-    await order("2026-03-04T08:00:00Z", "o2");
-    expect(await storedItem("r5")).toMatchObject({ version: 5, outbox: ["message", "start"], dueAt: filed });
-    expect((await storedItem("r5")).claimShard).toBeDefined();
-    await update("2026-03-04T10:00:00Z", "u3");
-    expect(await storedItem("r5")).toMatchObject({ version: 6, outbox: [], claimShard: undefined });
-    expect(counter.totals.indexWriteUnits - before).toBe(2);
-    counter.stop();
   }, 60_000);
 });
