@@ -1,27 +1,14 @@
-import type { CustomerState, ProductInterest } from "../core/state/customer-state.ts";
+import { lastInterestTouch } from "../core/state/apply-event.ts";
+import type { CustomerState } from "../core/state/customer-state.ts";
 import { getOwn } from "../core/state/data-record.ts";
+import { DAY } from "../core/time/local-time.ts";
 
-const DAY_MS = 86_400_000;
-
-/** The latest time an interest event (view, wishlist, cart, alert) touched the product. */
-function lastInterestTouch(interest: ProductInterest | undefined): number | undefined {
-  if (!interest) return undefined;
-  const times = [
-    interest.viewedAt,
-    interest.wishlistedAt,
-    interest.cartAt,
-    interest.alerts?.back_in_stock,
-    interest.alerts?.price_drop,
-  ].filter((at): at is number => at !== undefined);
-  return times.length > 0 ? Math.max(...times) : undefined;
-}
-
-/** Each product's last interest touch in the state, taken before an event is applied. */
+/** Each product's last interest touch (view, wishlist, cart, alert) in the state, taken before an event is applied. */
 export function interestTouches(state: CustomerState): Map<string, number> {
   const touches = new Map<string, number>();
   for (const [productId, interest] of Object.entries(state.products)) {
     const at = lastInterestTouch(interest);
-    if (at !== undefined) touches.set(productId, at);
+    if (at > 0) touches.set(productId, at);
   }
   return touches;
 }
@@ -39,11 +26,8 @@ export function productsToIndex(
 ): string[] {
   return productIds.filter((productId) => {
     const previous = before.get(productId);
-    const latest = lastInterestTouch(getOwn(after.products, productId));
-    return (
-      previous === undefined ||
-      latest === undefined ||
-      Math.floor(previous / DAY_MS) !== Math.floor(latest / DAY_MS)
-    );
+    const interest = getOwn(after.products, productId);
+    const latest = interest ? lastInterestTouch(interest) : 0;
+    return previous === undefined || latest === 0 || Math.floor(previous / DAY) !== Math.floor(latest / DAY);
   });
 }

@@ -243,11 +243,15 @@ function pruneProducts(state: CustomerState, limit: number): void {
 }
 
 export function lastTouch(p: ProductInterest): number {
+  return Math.max(lastInterestTouch(p), p.boughtAt ?? 0);
+}
+
+/** The latest view, wishlist, cart or alert of the product (not a purchase); 0 when none. */
+export function lastInterestTouch(p: ProductInterest): number {
   return Math.max(
     p.viewedAt ?? 0,
     p.wishlistedAt ?? 0,
     p.cartAt ?? 0,
-    p.boughtAt ?? 0,
     p.alerts?.back_in_stock ?? 0,
     p.alerts?.price_drop ?? 0,
   );

@@ -1,6 +1,6 @@
 /**
  * A time zone's UTC offset at an instant, read from Intl the way luxon's IANAZone.offset reads it
- * (test/core/time/zone-offset.test.ts compares the two). Not luxon itself: this one function was all
+ * (test/core/zone-offset.test.ts compares the two). Not luxon itself: this one function was all
  * the Lambda bundles used of it, and its ~70 KiB were compiled at every cold start.
  */
 
