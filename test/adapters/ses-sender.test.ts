@@ -11,16 +11,12 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
 import sesLocalModule from "aws-ses-v2-local";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
-import {
-  SDK_CALL_BUDGET_MS,
-  SDK_REQUEST_TIMEOUT_MS,
-  sdkClientSettings,
-} from "../../functions/adapters/sdk-client-settings.ts";
+import { SDK_CALL_BUDGET_MS, SDK_REQUEST_TIMEOUT_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import { customerIdOfTags, customerTag } from "../../functions/adapters/ses-customer-tag.ts";
 import { type EmailMessage, SesEmailSender } from "../../functions/adapters/ses-sender.ts";
-import { silentEndpoint } from "../support/silent-endpoint.ts";
+import { clientOnSilentEndpoint } from "../support/silent-endpoint.ts";
 
 // A CommonJS module with __esModule: Node's loader hands over module.exports, vitest its default.
 type StartSesLocal = typeof sesLocalModule.default;
@@ -199,25 +195,11 @@ describe("SesEmailSender (aws-ses-v2-local)", () => {
 });
 
 describe("SesEmailSender (an endpoint that never answers)", () => {
-  let silent: { url: string; close(): void };
-  let client: SESv2Client;
-  beforeAll(async () => {
-    silent = await silentEndpoint();
-    client = new SESv2Client({
-      ...sdkClientSettings(),
-      endpoint: silent.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-  });
-  afterAll(() => {
-    client.destroy();
-    silent.close();
-  });
+  const client = clientOnSilentEndpoint((config) => new SESv2Client(config));
 
   it("gives up within the SDK's limits (SDK_CALL_BUDGET_MS), a retryable error", async () => {
     const started = performance.now();
-    const outcome = await new SesEmailSender(client, OPTIONS).send(marketing).catch((e: unknown) => e);
+    const outcome = await new SesEmailSender(client(), OPTIONS).send(marketing).catch((e: unknown) => e);
     const took = performance.now() - started;
 
     expect(outcome).toBeInstanceOf(RetryableError);
@@ -228,7 +210,7 @@ describe("SesEmailSender (an endpoint that never answers)", () => {
     const stop = new AbortController();
     const started = performance.now();
     setTimeout(() => stop.abort(), 100);
-    const outcome = await new SesEmailSender(client, OPTIONS)
+    const outcome = await new SesEmailSender(client(), OPTIONS)
       .send(marketing, stop.signal)
       .catch((e: unknown) => e);
     const took = performance.now() - started;

@@ -8,11 +8,11 @@ import {
 } from "@aws-sdk/client-sns";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
-import { SDK_REQUEST_TIMEOUT_MS, sdkClientSettings } from "../../functions/adapters/sdk-client-settings.ts";
+import { SDK_REQUEST_TIMEOUT_MS } from "../../functions/adapters/sdk-client-settings.ts";
 import { SnsSender } from "../../functions/adapters/sns-sender.ts";
-import { silentEndpoint } from "../support/silent-endpoint.ts";
+import { clientOnSilentEndpoint } from "../support/silent-endpoint.ts";
 
 const ENDPOINT = "arn:aws:sns:us-east-1:123456789012:endpoint/APNS/shop/0f6a2c1e-1111-2222-3333-444455556666";
 const sms = {
@@ -102,21 +102,7 @@ describe("SnsSender", () => {
 });
 
 describe("SnsSender (an endpoint that never answers)", () => {
-  let silent: { url: string; close(): void };
-  let client: SNSClient;
-  beforeAll(async () => {
-    silent = await silentEndpoint();
-    client = new SNSClient({
-      ...sdkClientSettings(),
-      endpoint: silent.url,
-      region: "us-east-1",
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-  });
-  afterAll(() => {
-    client.destroy();
-    silent.close();
-  });
+  const client = clientOnSilentEndpoint((config) => new SNSClient(config));
 
   it.each([
     [
@@ -134,7 +120,7 @@ describe("SnsSender (an endpoint that never answers)", () => {
       const stop = new AbortController();
       const started = performance.now();
       setTimeout(() => stop.abort(), 100);
-      const outcome = await send(new SnsSender(client), stop.signal).catch((e: unknown) => e);
+      const outcome = await send(new SnsSender(client()), stop.signal).catch((e: unknown) => e);
       const took = performance.now() - started;
 
       expect(outcome).toMatchObject({ name: "AbortError" });
