@@ -1,9 +1,11 @@
 import type { Condition } from "../config/condition.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import { holds } from "../rules/conditions.ts";
 import { readPath } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
+import { spendCohort } from "../state/traits.ts";
 import { DAY, instantOfLocal, localParts } from "../time/local-time.ts";
 import type { Bound, CompiledCampaigns } from "./compile.ts";
 import { type DecisionAccumulator, leadTime, reentryLockKey, scopeAt } from "./journeys.ts";
@@ -70,7 +72,7 @@ function firstDueOccurrence(
     from,
     zone: customerZone(state, compiled.settings),
     state,
-    window: compiled.settings.traits.spendWindow,
+    settings: compiled.settings,
   };
   // A dated chunk spans at most two calendar years: the years triggerOccurrences looks at.
   const chunk = trigger.dates ? 360 * DAY : 8 * DAY;
@@ -102,7 +104,7 @@ type Reading = {
   from: number;
   zone: string;
   state: CustomerState;
-  window: number;
+  settings: EngineSettings;
 };
 
 const ALWAYS: Span[] = [[Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]];
@@ -171,15 +173,24 @@ export function conditionTimes(condition: Condition | undefined, reading: Readin
   }
   if (kind === "static" && refKind === "static")
     return { spans: holds(condition, reading.read(reading.from)) ? ALWAYS : [], exact: true };
-  // Spend over a trailing window: constant between the instants an order enters or leaves it.
+  // Spend over a trailing window: constant between the instants an order enters or leaves it. The
+  // condition reads the time only through the spend cohort, so it is judged once per cohort met.
   const spans: Span[] = [];
   const starts = spendBreakpoints(reading);
-  for (let i = 0; i < starts.length; i++)
-    if (holds(condition, reading.read(starts[i]!)))
+  const holdsInCohort = new Map<string, boolean>();
+  for (let i = 0; i < starts.length; i++) {
+    const cohort = spendCohort(reading.state, starts[i]!, reading.settings);
+    let holding = holdsInCohort.get(cohort);
+    if (holding === undefined) {
+      holding = holds(condition, reading.read(starts[i]!));
+      holdsInCohort.set(cohort, holding);
+    }
+    if (holding)
       spans.push([
         i === 0 ? Number.NEGATIVE_INFINITY : starts[i]!,
         starts[i + 1] ?? Number.POSITIVE_INFINITY,
       ]);
+  }
   return { spans: union(spans, []), exact: true };
 }
 
@@ -193,7 +204,8 @@ function pathKind(path: string): "static" | "spend" | "unknown" {
 }
 
 /** `from`, then each later instant at which an order enters or leaves the spend window. */
-function spendBreakpoints({ state, from, window }: Reading): number[] {
+function spendBreakpoints({ state, from, settings }: Reading): number[] {
+  const window = settings.traits.spendWindow;
   const points = new Set<number>();
   for (const [at] of state.orders.spendHistory)
     for (const point of [at, at + window]) if (point > from) points.add(point);
