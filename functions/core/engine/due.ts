@@ -30,13 +30,24 @@ export function nextDueAt(compiled: CompiledCampaigns, state: CustomerState, fro
   const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   // The triggers' conditions mostly read the state at `from`: its facts (traits) are built once for all.
   let atFrom: ReturnType<typeof scopeAt> | undefined;
-  const scopeOf = (at: number) => {
-    if (at !== from) return scopeAt(accumulator, at);
-    atFrom ??= scopeAt(accumulator, from);
-    return atFrom;
+  let triggerId = "";
+  // One reading for all triggers (the trigger read is the one searched): a function made per trigger
+  // costs its naming under tsx (keepNames).
+  const reading: Reading = {
+    read: (at: number) => {
+      if (at === from) atFrom ??= scopeAt(accumulator, from);
+      const scope = at === from && atFrom ? atFrom : scopeAt(accumulator, at);
+      scope.facts.trigger = { id: triggerId };
+      return scope;
+    },
+    from,
+    zone: customerZone(state, compiled.settings),
+    state,
+    settings: compiled.settings,
   };
   for (const bound of compiled.scheduleTriggers) {
-    const at = firstDueOccurrence(compiled, state, bound, from, due, scopeOf);
+    triggerId = bound.trigger.id;
+    const at = firstDueOccurrence(compiled, state, bound, due, reading);
     if (at !== undefined) due = at;
   }
   return due;
@@ -47,10 +58,10 @@ function firstDueOccurrence(
   compiled: CompiledCampaigns,
   state: CustomerState,
   bound: Bound<"schedule">,
-  from: number,
   to: number,
-  scopeOf: (at: number) => ReturnType<typeof scopeAt>,
+  reading: Reading,
 ): number | undefined {
+  const { from } = reading;
   const { campaign, trigger } = bound;
   const reentry = trigger.reentry ?? campaign.reentry;
   const startIndex = trigger.startAt ? (compiled.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
@@ -62,18 +73,6 @@ function firstDueOccurrence(
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  const read = (at: number) => {
-    const scope = scopeOf(at);
-    scope.facts.trigger = { id: trigger.id };
-    return scope;
-  };
-  const reading: Reading = {
-    read,
-    from,
-    zone: customerZone(state, compiled.settings),
-    state,
-    settings: compiled.settings,
-  };
   // A dated chunk spans at most two calendar years: the years triggerOccurrences looks at.
   const chunk = trigger.dates ? 360 * DAY : 8 * DAY;
   for (const [a, b] of conditionTimes(trigger.where, reading).spans) {
