@@ -63,17 +63,16 @@ export function decide(compiled: CompiledCampaigns, state: CustomerState, event:
   if (compiled.journeyEventTypes.has(event.type)) endOrResumeJourneys(accumulator, scopeEvent, now);
   resumeHeldForAddress(accumulator, now);
   const after = before ? traitSnapshot(compiled, state, event, now) : undefined;
-  const starts: { campaign: Campaign; start: () => void }[] = [];
+  // Data, not closures: a closure made per event costs its naming under tsx (keepNames), 1.5 % of simulate.
+  const starts: ({ campaign: Campaign } & ({ trigger: Trigger } | { bound: Bound<"trait"> }))[] = [];
   for (const { campaign, trigger } of compiled.eventTriggers.get(event.type) ?? [])
-    starts.push({ campaign, start: () => startFromEvent(accumulator, campaign, trigger, scopeEvent, now) });
+    starts.push({ campaign, trigger });
   if (before && after)
-    for (const bound of compiled.traitTriggers)
-      starts.push({
-        campaign: bound.campaign,
-        start: () => startTraitJourneys(accumulator, before, after, scopeEvent, now, [bound]),
-      });
+    for (const bound of compiled.traitTriggers) starts.push({ campaign: bound.campaign, bound });
   // Each list is in priority order (compileCampaigns); merged, what the event starts is judged highest first.
-  for (const { start } of starts.sort(comparePriority)) start();
+  for (const start of starts.sort(comparePriority))
+    if ("bound" in start) startTraitJourneys(accumulator, before!, after!, scopeEvent, now, [start.bound]);
+    else startFromEvent(accumulator, start.campaign, start.trigger, scopeEvent, now);
   for (const refresh of compiled.refreshTriggers.get(event.type) ?? [])
     refreshFromEvent(accumulator, refresh, scopeEvent, now);
   pruneState(compiled, state, now);

@@ -1,9 +1,11 @@
 import type { Condition } from "../config/condition.ts";
+import type { EngineSettings } from "../config/engine.ts";
 import { holds } from "../rules/conditions.ts";
 import { readPath } from "../rules/paths.ts";
 import { customerZone } from "../state/apply-event.ts";
 import type { CustomerState } from "../state/customer-state.ts";
 import { getOwn } from "../state/data-record.ts";
+import { spendCohort } from "../state/traits.ts";
 import { DAY, instantOfLocal, localParts } from "../time/local-time.ts";
 import type { Bound, CompiledCampaigns } from "./compile.ts";
 import { type DecisionAccumulator, leadTime, reentryLockKey, scopeAt } from "./journeys.ts";
@@ -28,13 +30,24 @@ export function nextDueAt(compiled: CompiledCampaigns, state: CustomerState, fro
   const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   // The triggers' conditions mostly read the state at `from`: its facts (traits) are built once for all.
   let atFrom: ReturnType<typeof scopeAt> | undefined;
-  const scopeOf = (at: number) => {
-    if (at !== from) return scopeAt(accumulator, at);
-    atFrom ??= scopeAt(accumulator, from);
-    return atFrom;
+  let triggerId = "";
+  // One reading for all triggers (the trigger read is the one searched): a function made per trigger
+  // costs its naming under tsx (keepNames).
+  const reading: Reading = {
+    read: (at: number) => {
+      if (at === from) atFrom ??= scopeAt(accumulator, from);
+      const scope = at === from && atFrom ? atFrom : scopeAt(accumulator, at);
+      scope.facts.trigger = { id: triggerId };
+      return scope;
+    },
+    from,
+    zone: customerZone(state, compiled.settings),
+    state,
+    settings: compiled.settings,
   };
   for (const bound of compiled.scheduleTriggers) {
-    const at = firstDueOccurrence(compiled, state, bound, from, due, scopeOf);
+    triggerId = bound.trigger.id;
+    const at = firstDueOccurrence(compiled, state, bound, due, reading);
     if (at !== undefined) due = at;
   }
   return due;
@@ -45,10 +58,10 @@ function firstDueOccurrence(
   compiled: CompiledCampaigns,
   state: CustomerState,
   bound: Bound<"schedule">,
-  from: number,
   to: number,
-  scopeOf: (at: number) => ReturnType<typeof scopeAt>,
+  reading: Reading,
 ): number | undefined {
+  const { from } = reading;
   const { campaign, trigger } = bound;
   const reentry = trigger.reentry ?? campaign.reentry;
   const startIndex = trigger.startAt ? (compiled.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
@@ -60,18 +73,6 @@ function firstDueOccurrence(
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  const read = (at: number) => {
-    const scope = scopeOf(at);
-    scope.facts.trigger = { id: trigger.id };
-    return scope;
-  };
-  const reading: Reading = {
-    read,
-    from,
-    zone: customerZone(state, compiled.settings),
-    state,
-    window: compiled.settings.traits.spendWindow,
-  };
   // A dated chunk spans at most two calendar years: the years triggerOccurrences looks at.
   const chunk = trigger.dates ? 360 * DAY : 8 * DAY;
   for (const [a, b] of conditionTimes(trigger.where, reading).spans) {
@@ -102,7 +103,7 @@ type Reading = {
   from: number;
   zone: string;
   state: CustomerState;
-  window: number;
+  settings: EngineSettings;
 };
 
 const ALWAYS: Span[] = [[Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY]];
@@ -171,15 +172,24 @@ export function conditionTimes(condition: Condition | undefined, reading: Readin
   }
   if (kind === "static" && refKind === "static")
     return { spans: holds(condition, reading.read(reading.from)) ? ALWAYS : [], exact: true };
-  // Spend over a trailing window: constant between the instants an order enters or leaves it.
+  // Spend over a trailing window: constant between the instants an order enters or leaves it. The
+  // condition reads the time only through the spend cohort, so it is judged once per cohort met.
   const spans: Span[] = [];
   const starts = spendBreakpoints(reading);
-  for (let i = 0; i < starts.length; i++)
-    if (holds(condition, reading.read(starts[i]!)))
+  const holdsInCohort = new Map<string, boolean>();
+  for (let i = 0; i < starts.length; i++) {
+    const cohort = spendCohort(reading.state, starts[i]!, reading.settings);
+    let holding = holdsInCohort.get(cohort);
+    if (holding === undefined) {
+      holding = holds(condition, reading.read(starts[i]!));
+      holdsInCohort.set(cohort, holding);
+    }
+    if (holding)
       spans.push([
         i === 0 ? Number.NEGATIVE_INFINITY : starts[i]!,
         starts[i + 1] ?? Number.POSITIVE_INFINITY,
       ]);
+  }
   return { spans: union(spans, []), exact: true };
 }
 
@@ -193,7 +203,8 @@ function pathKind(path: string): "static" | "spend" | "unknown" {
 }
 
 /** `from`, then each later instant at which an order enters or leaves the spend window. */
-function spendBreakpoints({ state, from, window }: Reading): number[] {
+function spendBreakpoints({ state, from, settings }: Reading): number[] {
+  const window = settings.traits.spendWindow;
   const points = new Set<number>();
   for (const [at] of state.orders.spendHistory)
     for (const point of [at, at + window]) if (point > from) points.add(point);
