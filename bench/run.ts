@@ -117,12 +117,7 @@ log(`AWS usage: examples/shop.jsonl, one customer in ${customerEvery}, through t
 const aws = lastJsonLine(
   execFileSync(
     process.execPath,
-    [
-      "--import",
-      "tsx",
-      "bench/aws-costs.child.ts",
-      JSON.stringify({ customerEvery, sweepHours: quick ? 2 : 24 }),
-    ],
+    ["--import", "tsx", "bench/aws-costs.child.ts", JSON.stringify({ customerEvery })],
     { cwd: root, maxBuffer: 1 << 26 },
   ).toString(),
 ) as AwsCostCounts;
@@ -140,23 +135,22 @@ const scale = full.customer / aws.events.customer;
 const d = aws.dynamodb;
 // Two kinds of cost. Per event: what the events and their customers cost (ingest, fan-out, journeys, and
 // the sweeps' reads and writes of customers found due), scaled to the whole stream and quoted per 1M
-// events. Fixed: what the hourly sweeps cost whatever the events (their index Queries and markers, their
+// events; the sweeps run hourly through the stream and the 30 days after it (as the journeys do), so their
+// customers' units are counted as they happen and scaled as the events are. Fixed: what the hourly sweeps cost whatever the events (their index Queries and markers, their
 // invocations), per swept campaign per hour, quoted per month.
-const sweepHoursInStream = aws.days * 24;
-const sweepScale = scale * (sweepHoursInStream / aws.sweep.hoursSwept);
 const wcu = {
   customerEvent: d.customerEvent.writeUnits * scale,
   fanoutCandidate: d.fanoutCandidate.writeUnits * scale,
   catalogFanout: d.catalogFanout.writeUnits,
   journeyStep: d.journeyStep.writeUnits * scale,
-  sweep: d.sweep.writeUnits * sweepScale,
+  sweep: d.sweep.writeUnits * scale,
 };
 const rcu = {
   customerEvent: d.customerEvent.readUnits * scale,
   fanoutCandidate: d.fanoutCandidate.readUnits * scale,
   catalogFanout: d.catalogFanout.readUnits,
   journeyStep: d.journeyStep.readUnits * scale,
-  sweep: d.sweep.readUnits * sweepScale,
+  sweep: d.sweep.readUnits * scale,
 };
 const sum = (o: Record<string, number>) => Object.values(o).reduce((a, b) => a + b, 0);
 const candidates = aws.events.fanoutCandidates * scale;
@@ -195,10 +189,10 @@ const dollars = {
   sqs: sqsRequests * prices.sqsRequest!.usd * perMillion,
 };
 
-// Fixed: the steady state is an hour after the first (whose sweeps have no marker yet and read their
+// Fixed: the steady state is an hour swept after a swept hour (the first has no marker yet and reads its
 // whole catch-up window, once per deployment); the median of those hours.
 const HOURS_PER_MONTH = 730;
-const steady = aws.sweepFixedByHour.slice(1);
+const steady = aws.sweepFixedByHour.slice(1).filter((h) => h.afterSweptHour);
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 const fixedPerHour = {
   readUnits: medianOf(steady.map((h) => h.readUnits)),
@@ -244,9 +238,14 @@ row(
   "state item size written, p50 / p99 / max",
   `${fmt(aws.itemBytesWritten.p50 / 1024, 1)} / ${fmt(aws.itemBytesWritten.p99 / 1024, 1)} / ${fmt(aws.itemBytesWritten.max / 1024, 1)} KB`,
 );
+const sweepHours = aws.sweep.hoursSwept + aws.sweep.hoursSkipped;
+row(
+  "hourly sweeps, through the stream and the 30 days after it",
+  `${fmt(sweepHours)} hours: ${fmt(aws.sweep.hoursSwept)} swept, ${fmt(aws.sweep.hoursSkipped)} skipped (no one filed in their window: the same customer units as sweeping them, checked with bench/state-items.ts SWEEP_ALL_HOURS=1); write / read units of customers per event of the stream ${fmt(wcu.sweep / full.events, 1)} / ${fmt(rcu.sweep / full.events, 1)}`,
+);
 row(
   "hourly sweep, read units of customers per swept campaign per 1,000 customers",
-  fmt((d.sweep.readUnits / (aws.sweep.hoursSwept * aws.sweep.campaigns) / aws.events.customers) * 1000, 1),
+  fmt((d.sweep.readUnits / (sweepHours * aws.sweep.campaigns) / aws.events.customers) * 1000, 1),
   "reads only the customers due that hour",
 );
 row(
