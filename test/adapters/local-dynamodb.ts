@@ -5,8 +5,11 @@ import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
 
 export type LocalDynamoDb = {
+  endpoint: string;
   client: DynamoDBClient;
   documents: DynamoDBDocumentClient;
+  /** The SDK's own DocumentClient: tests compare the adapters' client with it. */
+  sdkDocuments: DynamoDBDocumentClient;
   stop: () => Promise<void>;
 };
 
@@ -21,8 +24,10 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
   return {
+    endpoint: `http://127.0.0.1:${port}`,
     client,
     documents: DynamoDBDocumentClient.from(client),
+    sdkDocuments: DynamoDBDocumentClient.from(client),
     stop: async () => {
       client.destroy();
       await new Promise<void>((resolve, reject) =>
