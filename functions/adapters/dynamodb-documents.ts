@@ -162,8 +162,9 @@ export class DynamoDbServiceError extends Error {
 export class DynamoDbDocuments {
   private readonly stack: { name: string; step: number; middleware: Middleware }[] = [];
   private readonly agents: { http?: HttpAgent; https?: HttpsAgent } = {};
-  private readonly maxAttempts: number;
-  private readonly attemptTimeoutMs: number;
+  /** Attempts per call, and one attempt's bound (exposed for the test that checks every client's limits). */
+  readonly maxAttempts: number;
+  readonly attemptTimeoutMs: number;
   private readonly transport: Transport;
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
@@ -195,14 +196,16 @@ export class DynamoDbDocuments {
     },
   };
 
-  async send<Op extends Operation>(command: DocumentCommand<Op>): Promise<Operations[Op][1]> {
+  async send<Command extends DocumentCommand<Operation>>(
+    command: Command,
+  ): Promise<Operations[Command["operation"]][1]> {
     const { operation } = command;
     const input = marshallInput(operation, command.input as Record<string, unknown>);
     let call = (args: { input: Record<string, unknown> }) => this.withRetries(operation, args.input);
     for (const { middleware } of [...this.stack].reverse())
       call = middleware(call, { commandName: `${operation}Command` });
     const { output } = await call({ input });
-    return unmarshallOutput(operation, output) as Operations[Op][1];
+    return unmarshallOutput(operation, output) as Operations[Command["operation"]][1];
   }
 
   /** Closes the kept-alive connections. */
@@ -215,11 +218,7 @@ export class DynamoDbDocuments {
     operation: Operation,
     input: Record<string, unknown>,
   ): Promise<{ output: RawOutput }> {
-    const body = JSON.stringify(input, (_key, value) =>
-      value instanceof Uint8Array
-        ? Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64")
-        : value,
-    );
+    const body = JSON.stringify(input, bytesAsBase64);
     for (let attempt = 1; ; attempt++) {
       try {
         const output = await this.attempt(operation, body);
@@ -236,13 +235,8 @@ export class DynamoDbDocuments {
   }
 
   private async attempt(operation: Operation, body: string): Promise<RawOutput> {
-    const region = this.config.region ?? process.env.AWS_REGION ?? "us-east-1";
-    const url = new URL(
-      this.config.endpoint ??
-        process.env.AWS_ENDPOINT_URL_DYNAMODB ??
-        process.env.AWS_ENDPOINT_URL ??
-        `https://dynamodb.${region}.amazonaws.com`,
-    );
+    const region = this.region;
+    const url = new URL(this.endpoint);
     const headers = signedHeaders(url, region, this.credentials(), `DynamoDB_20120810.${operation}`, body);
     const abort = new AbortController();
     const timer = setTimeout(
@@ -269,6 +263,19 @@ export class DynamoDbDocuments {
       return output;
     }
     throw serviceError(response);
+  }
+
+  get region(): string {
+    return this.config.region ?? process.env.AWS_REGION ?? "us-east-1";
+  }
+
+  get endpoint(): string {
+    return (
+      this.config.endpoint ??
+      process.env.AWS_ENDPOINT_URL_DYNAMODB ??
+      process.env.AWS_ENDPOINT_URL ??
+      `https://dynamodb.${this.region}.amazonaws.com`
+    );
   }
 
   private credentials() {
@@ -348,6 +355,17 @@ function serviceError(response: WireResponse): DynamoDbServiceError {
   const error = new DynamoDbServiceError(name, String(message ?? Message ?? name), response.status, rest);
   error.$metadata.requestId = response.headers["x-amzn-requestid"];
   return error;
+}
+
+/**
+ * Binary attribute values as base64, DynamoDB's JSON form. Read from the holder: JSON.stringify hands a
+ * Buffer's toJSON() ({ type, data }) to the replacer, not the Buffer.
+ */
+function bytesAsBase64(this: Record<string, unknown>, key: string, value: unknown): unknown {
+  const raw = this[key];
+  return raw instanceof Uint8Array
+    ? Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64")
+    : value;
 }
 
 /** DynamoDB JSON with its binary values (base64 under B and BS) as bytes, as the SDK gives them. */

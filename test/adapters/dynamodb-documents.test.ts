@@ -62,6 +62,17 @@ describe("the DynamoDB client against dynalite, beside the SDK's DocumentClient"
     expect(ours.Item).toEqual({ ...item, sk: "b" });
     expect(ours.Item?.state).toBeInstanceOf(Uint8Array);
     expect(ours.$metadata.httpStatusCode).toBe(200);
+    // A Buffer (gzipSync's) is bytes too, not its toJSON() object.
+    await client.send(
+      new PutCommand({ TableName: "Tbl", Item: { pk: "c-1", sk: "c", state: Buffer.from([1, 2, 3]) } }),
+    );
+    const buffer = await db.sdkDocuments.send(
+      new SdkGetCommand({ TableName: "Tbl", Key: { pk: "c-1", sk: "c" } }),
+    );
+    expect(buffer.Item?.state).toEqual(new Uint8Array([1, 2, 3]));
+    await client.send(
+      new BatchWriteCommand({ RequestItems: { Tbl: [{ DeleteRequest: { Key: { pk: "c-1", sk: "c" } } }] } }),
+    );
   });
 
   it("queries, scans, updates and batches with the DocumentClient's shapes", async () => {
@@ -220,7 +231,9 @@ describe("retries like the SDK's standard mode", () => {
         $metadata: { attempts: 3 },
       });
       expect(translateAwsError(unavailable, "GetItem").name).toBe("RetryableError");
-      const invalid = await client.send(new GetCommand({ TableName: "Tbl", Key: { pk: "a" } })).catch((e) => e);
+      const invalid = await client
+        .send(new GetCommand({ TableName: "Tbl", Key: { pk: "a" } }))
+        .catch((e) => e);
       expect(invalid).toMatchObject({ name: "ValidationException", $metadata: { attempts: 1 } });
       expect(endpoint.requests).toHaveLength(4);
     } finally {
