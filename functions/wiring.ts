@@ -4,15 +4,13 @@ import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import type { SNSClient } from "@aws-sdk/client-sns";
-import { SQSClient } from "@aws-sdk/client-sqs";
+import type { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoDbDocuments } from "./adapters/dynamodb-documents.ts";
 import { dynamoDbDueIndex } from "./adapters/dynamodb-due-index.ts";
 import { DynamoDbInterestIndex } from "./adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
 import { lazyClient } from "./adapters/lazy-client.ts";
-import { sdkClientSettings } from "./adapters/sdk-client-settings.ts";
-import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
@@ -185,15 +183,15 @@ function runtimeWithPorts(
   };
 }
 
-/** The clients catalog fan-out uses (a test passes a dynalite client and a mocked SQS client). */
-export type FanoutClients = { dynamodb: DynamoDbDocuments; sqs: SQSClient };
+/**
+ * The clients catalog fan-out uses (a test passes a dynalite client and a mocked SQS client). Without
+ * one, the SQS client is made in wiring-on-first-use.ts by the first batch sent: a first call that
+ * finds no interested customer does not compile the SDK.
+ */
+export type FanoutClients = { dynamodb: DynamoDbDocuments; sqs?: SQSClient };
 
 export function defaultFanoutClients(): FanoutClients {
-  const clientSettings = sdkClientSettings();
-  return {
-    dynamodb: lazyClient(() => new DynamoDbDocuments()),
-    sqs: lazyClient(() => new SQSClient(clientSettings)),
-  };
+  return { dynamodb: lazyClient(() => new DynamoDbDocuments()) };
 }
 
 /** The fan-out's ports on AWS: the interest index table and the fan-out queue. */
@@ -204,7 +202,9 @@ export function awsFanoutPorts(
   const index = new DynamoDbInterestIndex(clients.dynamodb, env.INTEREST_TABLE);
   return {
     interestedCustomerPages: (productId, now) => index.interestedCustomerPages(productId, now),
-    sendBatch: sqsSendBatch(clients.sqs, required(env, "FANOUT_QUEUE_URL")),
+    sendBatch: onFirstUse((module) => ({
+      send: module.fanoutQueue(clients.sqs, required(env, "FANOUT_QUEUE_URL")),
+    })).send,
     now: () => Date.now(),
     log: powertoolsLog,
   };
