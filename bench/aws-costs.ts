@@ -13,7 +13,6 @@ import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
@@ -191,7 +190,7 @@ export async function measureAwsCosts(
 
   // One counter per phase: the middleware adds to the totals of the phase the call runs in.
   const byPhase = Object.fromEntries(phases.map((p) => [p, emptyTotals()])) as Record<Phase, CapacityTotals>;
-  const counter = await countCapacity(db.client, (command, input) => {
+  const counter = await countCapacity(db.documents, (command, input) => {
     const current = phase.getStore();
     if (current === "sweep" && isSweepFixed(command, input)) return byPhase.sweepFixed;
     return current && byPhase[current];
@@ -208,7 +207,7 @@ export async function measureAwsCosts(
 
   const region = { region: "us-east-1" };
   const clients = {
-    dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),
+    dynamodb: db.documents,
     ses: new SESv2Client(region),
     sns: new SNSClient(region),
     sfn: new SFNClient(region),

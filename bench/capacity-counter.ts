@@ -1,4 +1,4 @@
-// DynamoDB capacity units counted by middleware on a DynamoDBClient, from the item sizes actually
+// DynamoDB capacity units counted by middleware on the functions' DynamoDB client (DynamoDbDocuments), from the item sizes actually
 // read and written, by DynamoDB's published rules (on-demand billing):
 // - item size: UTF-8 attribute names + values; a number 1 byte per 2 significant digits + 1; null and
 //   boolean 1 byte; a list or map 3 bytes + 1 byte per element + its elements;
@@ -15,6 +15,7 @@ import {
   GetItemCommand,
   type TableDescription,
 } from "@aws-sdk/client-dynamodb";
+import type { DynamoDbDocuments } from "../functions/adapters/dynamodb-documents.ts";
 
 type Item = Record<string, AttributeValue>;
 
@@ -110,12 +111,11 @@ export type Input = Record<string, unknown> & { TableName?: string; ConsistentRe
  * `alsoInto` picks more totals to add a call to (e.g. those of the phase of a run it is made in).
  */
 export async function countCapacity(
-  client: DynamoDBClient,
+  client: DynamoDbDocuments,
   alsoInto?: (command: string, input: Input) => CapacityTotals | undefined,
 ) {
-  const endpoint = await client.config.endpoint!();
   const inspect = new DynamoDBClient({
-    endpoint: `${endpoint.protocol}//${endpoint.hostname}:${endpoint.port}${endpoint.path}`,
+    endpoint: client.endpoint,
     region: "us-east-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });

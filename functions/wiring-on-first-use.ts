@@ -3,12 +3,14 @@ import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
+import { SQSClient } from "@aws-sdk/client-sqs";
 import { EventBridgeAuditPublisher } from "./adapters/eventbridge-publisher.ts";
 import { lazyClient } from "./adapters/lazy-client.ts";
 import { sdkClientSettings } from "./adapters/sdk-client-settings.ts";
 import { cachedSecret } from "./adapters/secrets-manager-secret.ts";
 import { SesEmailSender, type SesSenderOptions } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
+import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
 import { type AwsClients, stateTableClient } from "./wiring.ts";
 
@@ -46,6 +48,9 @@ export const journeyStarter = (client: SFNClient | undefined, stateMachineArn: s
 
 export const auditPublisher = (client: EventBridgeClient | undefined, eventBusName: string) =>
   new EventBridgeAuditPublisher(client ?? eventBridgeClient(), { eventBusName });
+
+export const fanoutQueue = (client: SQSClient | undefined, queueUrl: string) =>
+  sqsSendBatch(client ?? lazyClient(() => new SQSClient(sdkClientSettings())), queueUrl);
 
 export const unsubscribeSecret = (client: SecretsManagerClient | undefined, secretArn: string) =>
   cachedSecret(client ?? secretsClient(), secretArn);

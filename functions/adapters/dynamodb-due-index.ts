@@ -1,12 +1,12 @@
 import {
   BatchGetCommand,
   type BatchGetCommandOutput,
-  type DynamoDBDocumentClient,
+  type DynamoDbDocuments,
   GetCommand,
   QueryCommand,
   type QueryCommandOutput,
   UpdateCommand,
-} from "@aws-sdk/lib-dynamodb";
+} from "./dynamodb-documents.ts";
 import {
   dynamoDbStateScan,
   type ScannedCustomer,
@@ -53,7 +53,7 @@ export type DueQuery = (from: number, to: number) => StateScan;
  * Reading it is a Query per hour and shard, then a BatchGetItem of the states found.
  */
 export function dynamoDbDueIndex(
-  client: DynamoDBDocumentClient,
+  client: DynamoDbDocuments,
   tableName: string,
   options: { pageSize?: number } = {},
 ) {
@@ -176,7 +176,7 @@ export type DueIndex = ReturnType<typeof dynamoDbDueIndex>;
 
 /** The stored states of these customers (eventually consistent: the sweep decides again on a consistent read). */
 async function getStates(
-  client: DynamoDBDocumentClient,
+  client: DynamoDbDocuments,
   tableName: string,
   customerIds: readonly string[],
 ): Promise<ScannedCustomer[]> {

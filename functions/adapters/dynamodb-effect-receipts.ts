@@ -1,4 +1,4 @@
-import { type DynamoDBDocumentClient, GetCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import { type DynamoDbDocuments, GetCommand, UpdateCommand } from "./dynamodb-documents.ts";
 import { translateAwsError } from "./errors.ts";
 
 const DAY_MS = 86_400_000;
@@ -26,7 +26,7 @@ export const receiptKey = (customerId: string, claimedAt: number) =>
  * performed entries out of it. Entry ids are unique per effect (journey ids and send times), so a
  * receipt never stands for another effect.
  */
-export function dynamoDbEffectReceipts(client: DynamoDBDocumentClient, tableName: string) {
+export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: string) {
   /** Records the entries of the claim made at `claimedAt` as performed; `now` in epoch ms sets the expiry. */
   const record = async (
     customerId: string,

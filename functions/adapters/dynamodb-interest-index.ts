@@ -1,9 +1,9 @@
 import {
   BatchWriteCommand,
-  type DynamoDBDocumentClient,
+  type DynamoDbDocuments,
   QueryCommand,
   type QueryCommandOutput,
-} from "@aws-sdk/lib-dynamodb";
+} from "./dynamodb-documents.ts";
 import { RetryableError, translateAwsError } from "./errors.ts";
 
 const DAY_MS = 86_400_000;
@@ -35,7 +35,7 @@ export class DynamoDbInterestIndex {
   private readonly sleep: (ms: number) => Promise<void>;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDbDocuments,
     private readonly tableName: string,
     options: DynamoDbInterestIndexOptions = {},
   ) {

@@ -1,5 +1,5 @@
-import { type DynamoDBDocumentClient, ScanCommand, type ScanCommandOutput } from "@aws-sdk/lib-dynamodb";
 import type { CustomerState } from "../core/state/customer-state.ts";
+import { type DynamoDbDocuments, ScanCommand, type ScanCommandOutput } from "./dynamodb-documents.ts";
 import { parseStoredItem } from "./dynamodb-state-store.ts";
 import { translateAwsError } from "./errors.ts";
 
@@ -21,7 +21,7 @@ export type StateScan = (segment: number, totalSegments: number) => AsyncIterabl
  * then decides again on each due customer's state read consistently.
  */
 export function dynamoDbStateScan(
-  client: DynamoDBDocumentClient,
+  client: DynamoDbDocuments,
   tableName: string,
   options: { pageSize?: number; filter?: ScanFilter } = {},
 ): StateScan {

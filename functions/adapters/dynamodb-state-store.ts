@@ -1,4 +1,3 @@
-import { type DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import {
   type CustomerState,
   CustomerStateSchema,
@@ -16,6 +15,7 @@ import {
   type UpdateOutcome,
   VersionConflictError,
 } from "./customer-state-store.ts";
+import { type DynamoDbDocuments, GetCommand, PutCommand } from "./dynamodb-documents.ts";
 import { dueIndexAttributes } from "./dynamodb-due-index.ts";
 import { dynamoDbEffectReceipts, type EffectReceipts } from "./dynamodb-effect-receipts.ts";
 import { isAwsError, translateAwsError } from "./errors.ts";
@@ -52,7 +52,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly receipts: EffectReceipts;
 
   constructor(
-    private readonly client: DynamoDBDocumentClient,
+    private readonly client: DynamoDbDocuments,
     private readonly tableName: string,
     options: DynamoDbStateStoreOptions = {},
   ) {

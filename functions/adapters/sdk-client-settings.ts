@@ -11,10 +11,11 @@ export const SDK_MAX_ATTEMPTS = 2;
 const SDK_RETRY_DELAY_MAX_MS = 1_000;
 
 /**
- * DynamoDB: the three attempts of the SDKs' standard retry mode, which AWS recommends for
- * throttling (ProvisionedThroughputExceededException, an on-demand table past twice its previous
- * peak, a hot partition): exponential backoff with full jitter, at most 1 s then 2 s (throttling
- * base 500 ms), under the SDK's shared retry quota. DynamoDB answers in milliseconds, so each
+ * DynamoDB (DynamoDbDocuments, dynamodb-documents.ts, which applies these): the three attempts of
+ * the SDKs' standard retry mode, which AWS recommends for throttling
+ * (ProvisionedThroughputExceededException, an on-demand table past twice its previous peak, a hot
+ * partition): exponential backoff with full jitter, at most 1 s then 2 s (throttling base 500 ms),
+ * without the SDK's shared retry quota. DynamoDB answers in milliseconds, so each
  * attempt gets 1 s, and a call's worst case stays the other clients' 9 s. Not adaptive mode: one
  * client serves the state table, its due index and the interest table, and AWS advises adaptive
  * only for a client per throttled resource. What outlasts this is Lambda's to retry (the event, with

@@ -13,10 +13,14 @@ import { SESv2Client, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
 import { SQSClient } from "@aws-sdk/client-sqs";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSEvent } from "aws-lambda";
 import * as sesLocalModule from "aws-ses-v2-local";
 import dynalite from "dynalite";
+import {
+  DynamoDbDocuments,
+  ScanCommand,
+  type Transport,
+} from "../../functions/adapters/dynamodb-documents.ts";
 import { DUE_INDEX_NAME, dueBucket } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
@@ -142,11 +146,26 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   const dynamodbClient = new DynamoDBClient({ ...local, endpoint: at(db), requestHandler: dynamodbHandler });
   let dynamodbCalls = 0;
   const dynamodbCallsByOperation = new Map<string, number>();
+  const countCall = (operation: string) => {
+    dynamodbCalls++;
+    dynamodbCallsByOperation.set(operation, (dynamodbCallsByOperation.get(operation) ?? 0) + 1);
+  };
   dynamodbClient.middlewareStack.add(
     (next, context) => (args) => {
-      dynamodbCalls++;
-      const operation = context.commandName ?? "";
-      dynamodbCallsByOperation.set(operation, (dynamodbCallsByOperation.get(operation) ?? 0) + 1);
+      countCall(context.commandName ?? "");
+      return next(args);
+    },
+    { step: "initialize", name: "engageDevCountCalls" },
+  );
+  // The engine's DynamoDB client (the functions' own), on the same in-process stand-in.
+  const documents = new DynamoDbDocuments({
+    ...local,
+    endpoint: at(db),
+    transport: inProcessTransport(dynamodbHandler),
+  });
+  documents.middlewareStack.add(
+    (next, context) => (args) => {
+      countCall(context.commandName);
       return next(args);
     },
     { step: "initialize", name: "engageDevCountCalls" },
@@ -154,9 +173,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   // The engine's calls to this server's own AWS answers stay in the process too.
   const self = { ...local, endpoint: url, requestHandler: inProcessRequestHandler(listener) };
   const clients = {
-    dynamodb: DynamoDBDocumentClient.from(dynamodbClient, {
-      marshallOptions: { removeUndefinedValues: true },
-    }),
+    dynamodb: documents,
     ses: new SESv2Client({ ...local, endpoint: at(ses) }),
     sns: new SNSClient(self),
     sfn: new SFNClient(self),
@@ -164,11 +181,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     secrets: new SecretsManagerClient(self),
   };
   captureEmails(clients.ses, recorder);
-  // The document client shares the DynamoDB client's middleware stack.
-  const { dynamodb: _documentClient, ...otherClients } = clients;
   if (options.callDelay)
-    for (const client of [dynamodbClient, ...Object.values(otherClients)])
-      delayCalls(client, options.callDelay);
+    for (const client of [dynamodbClient, ...Object.values(clients)]) delayCalls(client, options.callDelay);
 
   const env: Environment = {
     STATE_TABLE: "engage-customer-state",
@@ -584,6 +598,26 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
       await Promise.race([dynamodbHandler.drained(), new Promise((resolve) => setTimeout(resolve, 2000))]);
       await Promise.all([close(server), close(db), close(ses)]);
     },
+  };
+}
+
+/** DynamoDbDocuments' requests handed to an in-process stand-in (dynalite's listener), no socket. */
+function inProcessTransport(handler: ReturnType<typeof inProcessRequestHandler>): Transport {
+  return async ({ url, headers, body }) => {
+    const { response } = await handler.handle({
+      method: "POST",
+      path: url.pathname,
+      query: {},
+      headers,
+      body,
+    } as never);
+    const chunks: Buffer[] = [];
+    for await (const chunk of response.body as AsyncIterable<Buffer>) chunks.push(Buffer.from(chunk));
+    return {
+      status: response.statusCode,
+      headers: response.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    };
   };
 }
 

@@ -1,5 +1,5 @@
-import { GetCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { GetCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";

@@ -1,7 +1,6 @@
-import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { BatchWriteCommand, DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BatchWriteCommand, DynamoDbDocuments } from "../../functions/adapters/dynamodb-documents.ts";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.ts";
@@ -81,48 +80,55 @@ describe("DynamoDbInterestIndex on dynalite", () => {
 });
 
 describe("DynamoDbInterestIndex batch retries", () => {
-  const documents = DynamoDBDocumentClient.from(new DynamoDBClient({ region: "us-east-1" }));
-  const mock = mockClient(documents);
+  type BatchWrite = { RequestItems: Record<string, unknown[]> };
+  /** A client whose BatchWriteItem calls (as sent, attribute values marshalled) get `answer`'s output. */
+  function scriptedBatchWrites(answer: (input: BatchWrite, call: number) => object) {
+    const calls: BatchWrite[] = [];
+    const documents = new DynamoDbDocuments({
+      endpoint: "http://127.0.0.1:9",
+      region: "us-east-1",
+      credentials: { accessKeyId: "local", secretAccessKey: "local" },
+      transport: async ({ headers, body }) => {
+        expect(headers["x-amz-target"]).toBe("DynamoDB_20120810.BatchWriteItem");
+        const input = JSON.parse(body) as BatchWrite;
+        calls.push(input);
+        return { status: 200, headers: {}, body: JSON.stringify(answer(input, calls.length)) };
+      },
+    });
+    return { documents, calls };
+  }
 
   it("writes again the items DynamoDB left unprocessed, with a backoff", async () => {
-    mock.reset();
     const sleeps: number[] = [];
+    const leftOver = [
+      { PutRequest: { Item: marshall({ productId: "p2", customerId: "c1", expiresAt: 1 }) } },
+    ];
+    const { documents, calls } = scriptedBatchWrites((_input, call) =>
+      call === 1 ? { UnprocessedItems: { [TABLE]: leftOver } } : { UnprocessedItems: {} },
+    );
     const index = new DynamoDbInterestIndex(documents, TABLE, { sleep: async (ms) => void sleeps.push(ms) });
-    const leftOver = [{ PutRequest: { Item: { productId: "p2", customerId: "c1", expiresAt: 1 } } }];
-    mock
-      .on(BatchWriteCommand)
-      .resolvesOnce({ UnprocessedItems: { [TABLE]: leftOver } })
-      .resolvesOnce({ UnprocessedItems: {} });
     await index.record("c1", ["p1", "p2", "p3"], NOW);
-    const calls = mock.commandCalls(BatchWriteCommand);
     expect(calls).toHaveLength(2);
-    expect(calls[0]!.args[0].input.RequestItems?.[TABLE]).toHaveLength(3);
-    expect(calls[1]!.args[0].input.RequestItems?.[TABLE]).toEqual(leftOver);
+    expect(calls[0]!.RequestItems[TABLE]).toHaveLength(3);
+    expect(calls[1]!.RequestItems[TABLE]).toEqual(leftOver);
     expect(sleeps).toEqual([50]);
   });
 
   it("gives the batch back as retryable when items stay unprocessed", async () => {
-    mock.reset();
+    const { documents, calls } = scriptedBatchWrites((input) => ({ UnprocessedItems: input.RequestItems }));
     const index = new DynamoDbInterestIndex(documents, TABLE, { maxAttempts: 3, sleep: async () => {} });
-    mock.on(BatchWriteCommand).callsFake((input: { RequestItems: Record<string, unknown[]> }) => ({
-      UnprocessedItems: input.RequestItems,
-    }));
     await expect(index.record("c1", ["p1"], NOW)).rejects.toBeInstanceOf(RetryableError);
-    expect(mock.commandCalls(BatchWriteCommand)).toHaveLength(3);
+    expect(calls).toHaveLength(3);
   });
 
   it("splits a record call into batches of 25", async () => {
-    mock.reset();
-    mock.on(BatchWriteCommand).resolves({});
+    const { documents, calls } = scriptedBatchWrites(() => ({}));
     const index = new DynamoDbInterestIndex(documents, TABLE);
     await index.record(
       "c1",
       Array.from({ length: 60 }, (_, i) => `p${i}`),
       NOW,
     );
-    const sizes = mock
-      .commandCalls(BatchWriteCommand)
-      .map((call) => call.args[0].input.RequestItems?.[TABLE]?.length);
-    expect(sizes).toEqual([25, 25, 10]);
+    expect(calls.map((call) => call.RequestItems[TABLE]?.length)).toEqual([25, 25, 10]);
   });
 });

@@ -2,7 +2,6 @@ import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   CorruptStateError,
@@ -10,6 +9,7 @@ import {
   StateTooLargeError,
   VersionConflictError,
 } from "../../functions/adapters/customer-state-store.ts";
+import { GetCommand, PutCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import { DynamoDbCustomerStateStore, stateItemBytes } from "../../functions/adapters/dynamodb-state-store.ts";
 import { PermanentError, RetryableError } from "../../functions/adapters/errors.ts";
 import { decodeStateAttribute, encodeStateJson } from "../../functions/adapters/state-item-codec.ts";
@@ -350,7 +350,7 @@ describe("DynamoDbCustomerStateStore", () => {
     const { compiled, customerEvents } = shopStream();
     const chosen = new Set([...new Set(customerEvents.map((e) => e.detail.customerId))].slice(0, 6));
     const shop = new DynamoDbCustomerStateStore(db.documents, TABLE);
-    const counter = countCapacity(db.client);
+    const counter = countCapacity(db.documents);
     // What each write would have cost gzipped: the larger of the item before and after, per started KB.
     const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
     const gzipBytes = new Map<string, number>();

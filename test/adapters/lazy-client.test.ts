@@ -1,4 +1,3 @@
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { lazyClient } from "../../functions/adapters/lazy-client.ts";
@@ -15,7 +14,7 @@ it("creates the client on the adapter's first request, once, and serves every re
   let created = 0;
   const client = lazyClient(() => {
     created++;
-    return DynamoDBDocumentClient.from(db.client);
+    return db.documents;
   });
   const store = new DynamoDbCustomerStateStore(client, "state");
   expect(created).toBe(0);

@@ -3,10 +3,15 @@ import type { AddressInfo } from "node:net";
 import { CreateTableCommand, DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import dynalite from "dynalite";
+import { DynamoDbDocuments } from "../../functions/adapters/dynamodb-documents.ts";
 
 export type LocalDynamoDb = {
+  endpoint: string;
   client: DynamoDBClient;
-  documents: DynamoDBDocumentClient;
+  /** The adapters' client (what the functions use), on the same endpoint. */
+  documents: DynamoDbDocuments;
+  /** The SDK's own DocumentClient: tests compare the adapters' client with it. */
+  sdkDocuments: DynamoDBDocumentClient;
   stop: () => Promise<void>;
 };
 
@@ -20,11 +25,19 @@ export async function startLocalDynamoDb(): Promise<LocalDynamoDb> {
     region: "us-east-1",
     credentials: { accessKeyId: "local", secretAccessKey: "local" },
   });
+  const documents = new DynamoDbDocuments({
+    endpoint: `http://127.0.0.1:${port}`,
+    region: "us-east-1",
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
   return {
+    endpoint: `http://127.0.0.1:${port}`,
     client,
-    documents: DynamoDBDocumentClient.from(client),
+    documents,
+    sdkDocuments: DynamoDBDocumentClient.from(client),
     stop: async () => {
       client.destroy();
+      documents.destroy();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),
       );

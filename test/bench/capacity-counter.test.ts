@@ -1,6 +1,6 @@
-import { BatchGetCommand, DynamoDBDocumentClient, GetCommand, PutCommand } from "@aws-sdk/lib-dynamodb";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countCapacity, itemSize } from "../../bench/capacity-counter.ts";
+import { BatchGetCommand, GetCommand, PutCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import {
   createTable,
   DUE_INDEX_TABLE_INDEX,
@@ -17,9 +17,9 @@ describe("bench capacity counter", () => {
   afterAll(() => db.stop());
 
   it("counts a put of known size as DynamoDB bills it: the larger of before and after, per started KB", async () => {
-    const counter = await countCapacity(db.client);
+    const counter = await countCapacity(db.documents);
     const { totals } = counter;
-    const documents = DynamoDBDocumentClient.from(db.client);
+    const documents = db.documents;
 
     // "customerId" 10 + "c-1" 3, "state" 5 + 2,032 bytes, "n" 1 + 123.45 (5 digits: 3 + 1) = 2,055 B.
     const big = { customerId: "c-1", state: "x".repeat(2032), n: 123.45 };
@@ -53,9 +53,9 @@ describe("bench capacity counter", () => {
 
   it("counts a keys-only index's entry when it is added, moved (a delete and a put) or removed, and not when it stays as it was", async () => {
     await createTable(db.client, "indexed", "customerId", undefined, DUE_INDEX_TABLE_INDEX);
-    const counter = await countCapacity(db.client);
+    const counter = await countCapacity(db.documents);
     const { totals } = counter;
-    const documents = DynamoDBDocumentClient.from(db.client);
+    const documents = db.documents;
     const put = async (item: Record<string, unknown>) => {
       const before = totals.indexWriteUnits;
       await documents.send(new PutCommand({ TableName: "indexed", Item: { customerId: "c-1", ...item } }));
@@ -70,12 +70,12 @@ describe("bench capacity counter", () => {
   });
 
   it("counts the sweep's BatchGetItem per item, each rounded up to 4 KB on its own, and a read by the size of the values returned", async () => {
-    const documents = DynamoDBDocumentClient.from(db.client);
+    const documents = db.documents;
     await documents.send(
       new PutCommand({ TableName: "state", Item: { customerId: "b-1", payload: "x".repeat(5000) } }),
     );
     await documents.send(new PutCommand({ TableName: "state", Item: { customerId: "b-2", payload: "y" } }));
-    const counter = await countCapacity(db.client);
+    const counter = await countCapacity(db.documents);
     const Keys = [{ customerId: "b-1" }, { customerId: "b-2" }];
     await documents.send(new BatchGetCommand({ RequestItems: { state: { Keys } } }));
     expect(counter.totals.readUnits).toBe(1.5); // eventually consistent: (2 + 1) / 2

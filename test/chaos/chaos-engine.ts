@@ -1,14 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient, ScanCommand } from "@aws-sdk/lib-dynamodb";
 import type { SQSRecord } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
+import { type DynamoDbDocuments, ScanCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import { RECEIPT_PREFIX, receiptKey } from "../../functions/adapters/dynamodb-effect-receipts.ts";
 import { DynamoDbInterestIndex } from "../../functions/adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan, type ScannedCustomer } from "../../functions/adapters/dynamodb-state-scan.ts";
@@ -279,13 +278,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     throw invocation.crashed;
   };
 
-  const dynamodb = DynamoDBDocumentClient.from(db.client, {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+  const dynamodb = db.documents;
   const largest = { customerId: "", bytes: 0 };
   let dueCustomers: DueCustomers | undefined;
   const inFlight = { now: 0, max: 0 };
-  const removeFaults = injectDynamoDbFaults(db.client, {
+  const removeFaults = injectDynamoDbFaults(db.documents, {
     stateTable: env.STATE_TABLE,
     current: () => invocations.getStore(),
     dice,
@@ -875,7 +872,7 @@ type DynamoFaultOptions = {
  * throttling, a version conflict on the state item's conditional put, and the crash points of the
  * runner around that put (after the claim write, before the clear write). Returns its removal.
  */
-function injectDynamoDbFaults(client: DynamoDBClient, options: DynamoFaultOptions): () => void {
+function injectDynamoDbFaults(client: DynamoDbDocuments, options: DynamoFaultOptions): () => void {
   const { dice, crash } = options;
   const { plan } = dice;
   const name = `chaos-faults-${options.stateTable}`;
@@ -1030,7 +1027,7 @@ function stateOfItem(item: Record<string, unknown>): {
 }
 
 async function readFinalStates(
-  dynamodb: DynamoDBDocumentClient,
+  dynamodb: DynamoDbDocuments,
   table: string,
   largest: { customerId: string; bytes: number },
 ): Promise<{ outboxLeft: ChaosRun["outboxLeft"]; stateItems: number }> {

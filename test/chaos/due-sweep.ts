@@ -1,4 +1,4 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
+import { BatchGetCommand, type DynamoDbDocuments } from "../../functions/adapters/dynamodb-documents.ts";
 import { type ScannedCustomer, scannedCustomer } from "../../functions/adapters/dynamodb-state-scan.ts";
 import type { CompiledCampaigns } from "../../functions/core/engine/compile.ts";
 import { type Occurrence, scheduleOccurrences } from "../../functions/core/engine/schedule.ts";
@@ -30,7 +30,7 @@ export class DueCustomers {
 
   constructor(
     private readonly compiled: CompiledCampaigns,
-    private readonly documents: DynamoDBDocumentClient,
+    private readonly documents: DynamoDbDocuments,
     private readonly table: string,
   ) {}
 

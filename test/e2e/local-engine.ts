@@ -3,7 +3,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
@@ -96,7 +95,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
 
   const region = { region: "us-east-1" };
   const clients = {
-    dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),
+    dynamodb: db.documents,
     ses: new SESv2Client(region),
     sns: new SNSClient(region),
     sfn: new SFNClient(region),

@@ -3,7 +3,6 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
-import { DynamoDBDocumentClient } from "@aws-sdk/lib-dynamodb";
 import { mockClient } from "aws-sdk-client-mock";
 import { afterAll, beforeAll, beforeEach } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
@@ -50,7 +49,7 @@ export async function startHandlerRuntime() {
   await createTable(db.client, ENV.STATE_TABLE, "customerId", undefined, DUE_INDEX_TABLE_INDEX);
   await createTable(db.client, ENV.INTEREST_TABLE, "productId", "customerId");
   const clients: AwsClients = {
-    dynamodb: DynamoDBDocumentClient.from(db.client, { marshallOptions: { removeUndefinedValues: true } }),
+    dynamodb: db.documents,
     ses: new SESv2Client({ region: "us-east-1" }),
     sns: new SNSClient({ region: "us-east-1" }),
     sfn: new SFNClient({ region: "us-east-1" }),

@@ -48,7 +48,7 @@ describe("DynamoDB write units (issue 9)", () => {
     let counter: CapacityCounter;
     beforeAll(async () => {
       rt = await startHandlerRuntime();
-      counter = countCapacity(rt.db.client);
+      counter = countCapacity(rt.db.documents);
     });
     afterAll(async () => {
       counter.remove();

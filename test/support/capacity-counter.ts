@@ -1,4 +1,4 @@
-import type { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { DynamoDbDocuments } from "../../functions/adapters/dynamodb-documents.ts";
 
 /** Capacity units one table consumed, as DynamoDB reports them, and the writes it counted. */
 export type TableCapacity = {
@@ -25,7 +25,7 @@ const WRITES = new Set(["PutItemCommand", "UpdateItemCommand", "DeleteItemComman
  * (`ReturnConsumedCapacity: TOTAL`): a write costs 1 unit per started KB of the larger of the item
  * before and after, as billed on demand.
  */
-export function countCapacity(client: DynamoDBClient): CapacityCounter {
+export function countCapacity(client: DynamoDbDocuments): CapacityCounter {
   const byTable = new Map<string, TableCapacity>();
   const name = "capacity-counter";
   client.middlewareStack.add(

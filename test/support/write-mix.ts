@@ -37,7 +37,7 @@ export type WriteMix = {
  */
 export async function measureWriteMix(envelopes: readonly Envelope[]): Promise<WriteMix> {
   const runtime = await startHandlerRuntime();
-  const counter: CapacityCounter = countCapacity(runtime.db.client);
+  const counter: CapacityCounter = countCapacity(runtime.db.documents);
   try {
     runtime.mocks.sns.on(PublishCommand).resolves({ MessageId: "sns-1" });
     useIngestRuntime(runtime.deps);
