@@ -6,7 +6,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AttributeValue, DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
@@ -16,6 +16,7 @@ import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient }
 import type { SQSEvent } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
+import type { DynamoDbDocuments } from "../functions/adapters/dynamodb-documents.ts";
 import { SWEPT_MARKER_PREFIX } from "../functions/adapters/dynamodb-due-index.ts";
 import { type EventType, isCatalogEventType } from "../functions/core/events/details.ts";
 import * as catalogFanout from "../functions/handlers/catalog-fanout.ts";
@@ -107,7 +108,7 @@ const CATCH_UP_HOURS = 48;
  * The due time each state item is filed under, kept from the writes that succeed (the state's put, the
  * sweep's refile), read without a call: whether anyone is filed under the hours [from, to).
  */
-function mirrorDueTimes(client: DynamoDBClient, tableName: string) {
+function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
   const dueAt = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -351,7 +352,7 @@ export async function measureAwsCosts(
   // customers read, when, and what they cost are as hourly (SWEEP_ALL_HOURS=1 in state-items.ts checks
   // it). The fixed cost is taken from the hours whose previous hour was swept too.
   const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
-  const filed = mirrorDueTimes(db.client, env.STATE_TABLE!);
+  const filed = mirrorDueTimes(db.documents, env.STATE_TABLE!);
   const sweepFixedByHour: AwsCostCounts["sweepFixedByHour"] = [];
   let nextSweep = Math.ceil(Date.parse(envelopes[0]!.time) / HOUR) * HOUR;
   let lastSwept: number | undefined;
