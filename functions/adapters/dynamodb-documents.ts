@@ -3,9 +3,6 @@
 // as DynamoDB's JSON protocol over node:http(s) with SigV4. The SDK's DocumentClient cost ~100 ms of CPU
 // per cold start (compiling @smithy/core and the client, building its middleware and schemas); this is
 // what the runtime uses of it (docs/performance.md, the seventh cold-start round).
-import { createHash, createHmac } from "node:crypto";
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
-import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
 import type {
   BatchGetCommandInput,
   BatchGetCommandOutput,
@@ -23,6 +20,13 @@ import type {
   UpdateCommandOutput,
 } from "@aws-sdk/lib-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import {
+  AwsJsonClient,
+  type AwsJsonClientConfig,
+  AwsServiceError,
+  type RawOutput,
+  signedJsonHeaders,
+} from "./aws-json-request.ts";
 import {
   DYNAMODB_MAX_ATTEMPTS,
   DYNAMODB_REQUEST_TIMEOUT_MS,
@@ -66,6 +70,8 @@ export class BatchGetCommand extends DocumentCommand<"BatchGetItem"> {
 export class BatchWriteCommand extends DocumentCommand<"BatchWriteItem"> {
   readonly operation = "BatchWriteItem";
 }
+
+export type { Transport, WireRequest, WireResponse } from "./aws-json-request.ts";
 export type {
   BatchGetCommandOutput,
   BatchWriteCommandOutput,
@@ -75,107 +81,48 @@ export type {
   ScanCommandOutput,
   UpdateCommandOutput,
 };
-
-/** The request on the wire (what a transport sends) and DynamoDB's answer. */
-export type WireRequest = { url: URL; headers: Record<string, string>; body: string };
-export type WireResponse = { status: number; headers: Record<string, string | undefined>; body: string };
-/** Sends one attempt; rejects on a network failure. `signal` aborts it (the attempt's timeout). */
-export type Transport = (request: WireRequest, signal: AbortSignal) => Promise<WireResponse>;
+/** An error DynamoDB answered, as the SDK throws it (aws-json-request.ts). */
+export { AwsServiceError as DynamoDbServiceError };
 
 /**
  * Hooks in the AWS SDK's middleware form, so the capacity counters, the chaos harness and engage dev
  * see what they saw on the SDK's DynamoDBClient: the low-level input (attribute values marshalled)
  * and output, `context.commandName` such as "PutItemCommand", once per call (around its retries).
  */
-type RawOutput = Record<string, unknown> & { $metadata: ResponseMetadata };
 export type Middleware = (
   next: (args: { input: Record<string, unknown> }) => Promise<{ output: RawOutput }>,
   context: { commandName: string },
 ) => (args: { input: Record<string, unknown> }) => Promise<{ output: RawOutput }>;
-type ResponseMetadata = { httpStatusCode?: number; requestId?: string; attempts: number };
+export type DynamoDbDocumentsConfig = AwsJsonClientConfig;
 
-export type DynamoDbDocumentsConfig = {
-  /** Default: AWS_REGION. */
-  region?: string;
-  /** Default: AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL, else DynamoDB's regional endpoint. */
-  endpoint?: string;
-  /** Default: the environment's (Lambda puts the role's there, with a session token). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-  maxAttempts?: number;
-  /** One attempt's bound: connecting and DynamoDB's whole answer. */
-  attemptTimeoutMs?: number;
-  /** Default: node:http(s) with keep-alive. */
-  transport?: Transport;
-  /** Default Math.random: the backoff's jitter. */
-  random?: () => number;
-  /** Default setTimeout: the wait before a retry. */
-  sleep?: (ms: number) => Promise<void>;
+const DYNAMODB = {
+  signingName: "dynamodb",
+  targetPrefix: "DynamoDB_20120810",
+  contentType: "application/x-amz-json-1.0",
+  endpointVariable: "AWS_ENDPOINT_URL_DYNAMODB",
+  parse: parseJson,
 };
-
-/** The SDK's standard retry mode: backoff bases, its cap, and what it retries. */
-const RETRY_BASE_MS = 100;
-const THROTTLING_RETRY_BASE_MS = 500;
-const MAX_RETRY_DELAY_MS = 20_000;
-const THROTTLING = new Set([
-  "ProvisionedThroughputExceededException",
-  "ThrottlingException",
-  "RequestLimitExceeded",
-  "TooManyRequestsException",
-  "LimitExceededException",
-  "Throttling",
-  "ThrottledException",
-  "RequestThrottledException",
-  "SlowDown",
-  "PriorRequestNotComplete",
-  "BandwidthLimitExceeded",
-  "RequestThrottled",
-]);
-const TRANSIENT = new Set([
-  "TimeoutError",
-  "RequestTimeout",
-  "RequestTimeoutException",
-  "InternalServerError",
-]);
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-]);
-
-/** An error DynamoDB answered, as the SDK throws it: its name, message, fields and `$metadata`. */
-export class DynamoDbServiceError extends Error {
-  $fault: "client" | "server";
-  $metadata: ResponseMetadata;
-  [field: string]: unknown;
-  constructor(name: string, message: string, status: number, fields: Record<string, unknown>) {
-    super(message);
-    Object.assign(this, fields);
-    this.name = name;
-    this.$fault = status >= 500 ? "server" : "client";
-    this.$metadata = { httpStatusCode: status, attempts: 1 };
-  }
-}
 
 export class DynamoDbDocuments {
   private readonly stack: { name: string; step: number; middleware: Middleware }[] = [];
-  private readonly agents: { http?: HttpAgent; https?: HttpsAgent } = {};
-  /** Attempts per call, and one attempt's bound (exposed for the test that checks every client's limits). */
-  readonly maxAttempts: number;
-  readonly attemptTimeoutMs: number;
-  private readonly transport: Transport;
-  private readonly random: () => number;
-  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly client: AwsJsonClient;
 
-  constructor(private readonly config: DynamoDbDocumentsConfig = {}) {
-    this.maxAttempts = config.maxAttempts ?? DYNAMODB_MAX_ATTEMPTS;
-    this.attemptTimeoutMs =
-      config.attemptTimeoutMs ?? SDK_CONNECTION_TIMEOUT_MS + DYNAMODB_REQUEST_TIMEOUT_MS;
-    this.transport = config.transport ?? ((request, signal) => this.overHttp(request, signal));
-    this.random = config.random ?? Math.random;
-    this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  constructor(config: DynamoDbDocumentsConfig = {}) {
+    this.client = new AwsJsonClient(
+      DYNAMODB,
+      config,
+      config.maxAttempts ?? DYNAMODB_MAX_ATTEMPTS,
+      config.attemptTimeoutMs ?? SDK_CONNECTION_TIMEOUT_MS + DYNAMODB_REQUEST_TIMEOUT_MS,
+    );
+  }
+
+  /** Attempts per call, and one attempt's bound (exposed for the test that checks every client's limits). */
+  get maxAttempts(): number {
+    return this.client.maxAttempts;
+  }
+
+  get attemptTimeoutMs(): number {
+    return this.client.attemptTimeoutMs;
   }
 
   /** The SDK's middleware stack, as far as its users here need it (add by name, remove by name). */
@@ -201,7 +148,9 @@ export class DynamoDbDocuments {
   ): Promise<Operations[Command["operation"]][1]> {
     const { operation } = command;
     const input = marshallInput(operation, command.input as Record<string, unknown>);
-    let call = (args: { input: Record<string, unknown> }) => this.withRetries(operation, args.input);
+    let call = async (args: { input: Record<string, unknown> }) => ({
+      output: await this.client.call(operation, JSON.stringify(args.input, bytesAsBase64)),
+    });
     for (const { middleware } of [...this.stack].reverse())
       call = middleware(call, { commandName: `${operation}Command` });
     const { output } = await call({ input });
@@ -210,152 +159,19 @@ export class DynamoDbDocuments {
 
   /** Closes the kept-alive connections. */
   destroy(): void {
-    this.agents.http?.destroy();
-    this.agents.https?.destroy();
-  }
-
-  private async withRetries(
-    operation: Operation,
-    input: Record<string, unknown>,
-  ): Promise<{ output: RawOutput }> {
-    const body = JSON.stringify(input, bytesAsBase64);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const output = await this.attempt(operation, body);
-        output.$metadata.attempts = attempt;
-        return { output };
-      } catch (error) {
-        const retry = retryBase(error);
-        if (error instanceof DynamoDbServiceError) error.$metadata.attempts = attempt;
-        if (retry === undefined || attempt >= this.maxAttempts) throw error;
-        // Full jitter, as the SDK's standard mode: up to base x 2^attempt, capped.
-        await this.sleep(Math.floor(this.random() * Math.min(MAX_RETRY_DELAY_MS, retry * 2 ** attempt)));
-      }
-    }
-  }
-
-  private async attempt(operation: Operation, body: string): Promise<RawOutput> {
-    const region = this.region;
-    const url = new URL(this.endpoint);
-    const headers = signedHeaders(url, region, this.credentials(), `DynamoDB_20120810.${operation}`, body);
-    const abort = new AbortController();
-    const timer = setTimeout(
-      () =>
-        abort.abort(
-          Object.assign(new Error(`no answer within ${this.attemptTimeoutMs} ms`), { name: "TimeoutError" }),
-        ),
-      this.attemptTimeoutMs,
-    );
-    let response: WireResponse;
-    try {
-      response = await this.transport({ url, headers, body }, abort.signal);
-    } finally {
-      clearTimeout(timer);
-    }
-    const metadata: ResponseMetadata = {
-      httpStatusCode: response.status,
-      requestId: response.headers["x-amzn-requestid"],
-      attempts: 1,
-    };
-    if (response.status === 200) {
-      const output = parseJson(response.body) as RawOutput;
-      output.$metadata = metadata;
-      return output;
-    }
-    throw serviceError(response);
+    this.client.destroy();
   }
 
   get region(): string {
-    return this.config.region ?? process.env.AWS_REGION ?? "us-east-1";
+    return this.client.region;
   }
 
   get endpoint(): string {
-    return (
-      this.config.endpoint ??
-      process.env.AWS_ENDPOINT_URL_DYNAMODB ??
-      process.env.AWS_ENDPOINT_URL ??
-      `https://dynamodb.${this.region}.amazonaws.com`
-    );
-  }
-
-  private credentials() {
-    if (this.config.credentials) return this.config.credentials;
-    const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
-    if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY)
-      throw Object.assign(new Error("no AWS credentials in the environment"), {
-        name: "CredentialsProviderError",
-      });
-    return {
-      accessKeyId: AWS_ACCESS_KEY_ID,
-      secretAccessKey: AWS_SECRET_ACCESS_KEY,
-      sessionToken: AWS_SESSION_TOKEN,
-    };
-  }
-
-  private overHttp({ url, headers, body }: WireRequest, signal: AbortSignal): Promise<WireResponse> {
-    const https = url.protocol === "https:";
-    if (https) this.agents.https ??= new HttpsAgent({ keepAlive: true });
-    else this.agents.http ??= new HttpAgent({ keepAlive: true });
-    const agent = https ? this.agents.https : this.agents.http;
-    const send = https ? httpsRequest : httpRequest;
-    return new Promise((resolve, reject) => {
-      const request = send(
-        url,
-        {
-          method: "POST",
-          headers: { ...headers, "content-length": String(Buffer.byteLength(body)) },
-          agent,
-          signal,
-        },
-        (response: IncomingMessage) => {
-          const chunks: Buffer[] = [];
-          response.on("data", (chunk: Buffer) => chunks.push(chunk));
-          response.on("error", (error) => reject(signal.aborted ? signal.reason : error));
-          response.on("end", () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              headers: response.headers as Record<string, string | undefined>,
-              body: Buffer.concat(chunks).toString("utf8"),
-            }),
-          );
-        },
-      );
-      // An abort rejects with the signal's reason (TimeoutError), not Node's AbortError.
-      request.on("error", (error) => reject(signal.aborted ? signal.reason : error));
-      request.end(body);
-    });
+    return this.client.endpoint;
   }
 }
 
 const STEPS = ["initialize", "serialize", "build", "finalizeRequest", "deserialize"];
-
-/** The backoff base when this failure is worth another attempt, else undefined. */
-function retryBase(error: unknown): number | undefined {
-  if (!(error instanceof Error)) return undefined;
-  if (THROTTLING.has(error.name)) return THROTTLING_RETRY_BASE_MS;
-  const status = error instanceof DynamoDbServiceError ? error.$metadata.httpStatusCode : undefined;
-  const code = (error as { code?: string }).code;
-  if (TRANSIENT.has(error.name) || (status !== undefined && status >= 500) || NETWORK_CODES.has(code ?? ""))
-    return RETRY_BASE_MS;
-  return undefined;
-}
-
-/** DynamoDB's error body (`__type`: "com.amazonaws.dynamodb.v20120810#Name"), or the header's name. */
-function serviceError(response: WireResponse): DynamoDbServiceError {
-  let fields: Record<string, unknown> = {};
-  try {
-    fields = parseJson(response.body) as Record<string, unknown>;
-  } catch {
-    // A body that is not JSON (a proxy's page): the status and header name it.
-  }
-  const type = String(fields.__type ?? response.headers["x-amzn-errortype"] ?? "");
-  const name =
-    type.split("#").pop()?.split(":")[0] || (response.status >= 500 ? "InternalServerError" : "UnknownError");
-  const { __type, message, Message, ...rest } = fields;
-  const error = new DynamoDbServiceError(name, String(message ?? Message ?? name), response.status, rest);
-  error.$metadata.requestId = response.headers["x-amzn-requestid"];
-  return error;
-}
 
 /**
  * Binary attribute values as base64, DynamoDB's JSON form. Read from the holder: JSON.stringify hands a
@@ -489,9 +305,6 @@ function unmarshallOutput(operation: Operation, output: RawOutput): Record<strin
   }
 }
 
-const hmac = (key: string | Buffer, data: string) => createHmac("sha256", key).update(data, "utf8").digest();
-const sha256 = (data: string) => createHash("sha256").update(data, "utf8").digest("hex");
-
 /** Signature Version 4 of a DynamoDB POST to `/` (the JSON protocol's only path, no query). */
 export function signedHeaders(
   url: URL,
@@ -501,35 +314,6 @@ export function signedHeaders(
   body: string,
   now: Date = new Date(),
 ): Record<string, string> {
-  const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, "");
-  const day = amzDate.slice(0, 8);
-  const headers: Record<string, string> = {
-    "content-type": "application/x-amz-json-1.0",
-    host: url.host,
-    "x-amz-content-sha256": sha256(body),
-    "x-amz-date": amzDate,
-    "x-amz-target": target,
-  };
-  if (credentials.sessionToken) headers["x-amz-security-token"] = credentials.sessionToken;
-  const names = Object.keys(headers).sort();
-  const canonical = [
-    "POST",
-    url.pathname || "/",
-    "",
-    // SigV4's canonical header values: trimmed, inner runs of spaces as one.
-    ...names.map((name) => `${name}:${headers[name]!.trim().replace(/ +/g, " ")}`),
-    "",
-    names.join(";"),
-    headers["x-amz-content-sha256"],
-  ].join("\n");
-  const scope = `${day}/${region}/dynamodb/aws4_request`;
-  const stringToSign = ["AWS4-HMAC-SHA256", amzDate, scope, sha256(canonical)].join("\n");
-  const key = hmac(
-    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), "dynamodb"),
-    "aws4_request",
-  );
-  headers.authorization =
-    `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, ` +
-    `SignedHeaders=${names.join(";")}, Signature=${hmac(key, stringToSign).toString("hex")}`;
-  return headers;
+  const to = { url, region, service: DYNAMODB.signingName, contentType: DYNAMODB.contentType };
+  return signedJsonHeaders(to, credentials, target, body, now);
 }
