@@ -8,7 +8,6 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -32,6 +31,7 @@ import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-confi
 import { createEngineTables } from "../local/dev/tables.ts";
 import { VirtualTime } from "../local/dev/virtual-time.ts";
 import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
+import { secretsManagerStandIn } from "../test/support/secrets-manager-stand-in.ts";
 import { synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
 import {
@@ -213,7 +213,7 @@ export async function measureAwsCosts(
     sns: new SNSClient(region),
     sfn: new SFNClient(region),
     eventbridge: new EventBridgeClient(region),
-    secrets: new SecretsManagerClient(region),
+    secrets: secretsManagerStandIn("s".repeat(64)).client,
     sqs: new SQSClient(region),
   };
   let emails = 0;
@@ -234,9 +234,6 @@ export async function measureAwsCosts(
         Entries: Entries.map((_, i) => ({ EventId: `e-${putEventsEntries}-${i}` })),
       };
     });
-  mockClient(clients.secrets)
-    .on(GetSecretValueCommand)
-    .resolves({ SecretString: "s".repeat(64) });
   let fanoutBatches = 0;
   let fanoutQueue: string[] = [];
   mockClient(clients.sqs)

@@ -1,5 +1,4 @@
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -7,15 +6,16 @@ import { SQSClient } from "@aws-sdk/client-sqs";
 import { EventBridgeAuditPublisher } from "./adapters/eventbridge-publisher.ts";
 import { lazyClient } from "./adapters/lazy-client.ts";
 import { sdkClientSettings } from "./adapters/sdk-client-settings.ts";
-import { cachedSecret } from "./adapters/secrets-manager-secret.ts";
+import { secretsClient } from "./adapters/secrets-manager-secret.ts";
 import { SesEmailSender, type SesSenderOptions } from "./adapters/ses-sender.ts";
 import { SnsSender } from "./adapters/sns-sender.ts";
 import { sqsSendBatch } from "./adapters/sqs-fanout-queue.ts";
 import { StepFunctionsJourneyStarter } from "./adapters/stepfunctions-starter.ts";
 import { type AwsClients, stateTableClient } from "./wiring.ts";
 
-// The adapters most first calls never use (sending, workflow starts, the audit bus, the link-signing
-// key) with their SDK clients. wiring.ts imports this file only with import(), on the first call that
+// The adapters most first calls never use (sending, workflow starts, the audit bus) with their SDK
+// clients (the link-signing key is read without the SDK, secrets-manager-secret.ts, from wiring.ts).
+// wiring.ts imports this file only with import(), on the first call that
 // needs one of them: in the Lambda bundles it is a chunk of its own, which a cold start does not
 // compile. wiring.ts imports none of these clients itself (a static import would put them back in the
 // cold start's code). A client a test gave is used; otherwise one is made here, on its first request.
@@ -36,7 +36,6 @@ const sesClient = () => lazyClient(() => new SESv2Client(sdkClientSettings()));
 const snsClient = () => lazyClient(() => new SNSClient(sdkClientSettings()));
 const sfnClient = () => lazyClient(() => new SFNClient(sdkClientSettings()));
 const eventBridgeClient = () => lazyClient(() => new EventBridgeClient(sdkClientSettings()));
-const secretsClient = () => lazyClient(() => new SecretsManagerClient(sdkClientSettings()));
 
 export const emailSender = (client: SESv2Client | undefined, options: SesSenderOptions) =>
   new SesEmailSender(client ?? sesClient(), options);
@@ -51,6 +50,3 @@ export const auditPublisher = (client: EventBridgeClient | undefined, eventBusNa
 
 export const fanoutQueue = (client: SQSClient | undefined, queueUrl: string) =>
   sqsSendBatch(client ?? lazyClient(() => new SQSClient(sdkClientSettings())), queueUrl);
-
-export const unsubscribeSecret = (client: SecretsManagerClient | undefined, secretArn: string) =>
-  cachedSecret(client ?? secretsClient(), secretArn);

@@ -1,6 +1,5 @@
 import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import type { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { SFNClient } from "@aws-sdk/client-sfn";
 import type { SNSClient } from "@aws-sdk/client-sns";
@@ -11,6 +10,7 @@ import { DynamoDbInterestIndex } from "./adapters/dynamodb-interest-index.ts";
 import { dynamoDbStateScan } from "./adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "./adapters/dynamodb-state-store.ts";
 import { lazyClient } from "./adapters/lazy-client.ts";
+import { type SecretsManagerSecrets, unsubscribeSecret } from "./adapters/secrets-manager-secret.ts";
 import type { CampaignCount } from "./core/engine/campaign-counts.ts";
 import { CHANNELS } from "./core/events/channels.ts";
 import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
@@ -46,11 +46,11 @@ export type AwsClients = {
   sns: SNSClient;
   sfn: SFNClient;
   eventbridge: EventBridgeClient;
-  secrets: SecretsManagerClient;
+  secrets: SecretsManagerSecrets;
 };
 
 /**
- * The adapters most first calls never use (sending, workflow starts, the audit bus, the signing key)
+ * The adapters most first calls never use (sending, workflow starts, the audit bus)
  * come from wiring-on-first-use.ts, imported by the first call that needs one: the bundles hold that
  * file and its SDK clients in a chunk of their own (infra/constructs/lambda-bundle.ts), which a cold
  * start does not compile. A client given here (tests) is used; a missing one is made there.
@@ -135,8 +135,7 @@ export function awsRuntime(
         ? {
             unsubscribe: {
               baseUrl: env.UNSUBSCRIBE_URL,
-              secret: onFirstUse((built) => ({ read: built.unsubscribeSecret(clients.secrets, secretArn) }))
-                .read,
+              secret: unsubscribeSecret(clients.secrets, secretArn),
             },
           }
         : {}),
@@ -234,6 +233,7 @@ export function awsUnsubscribeDeps(
   const secretArn = required(env, "UNSUBSCRIBE_SECRET_ARN");
   return {
     runtime: awsRecordingRuntime(clients, env),
-    secret: onFirstUse((built) => ({ read: built.unsubscribeSecret(clients.secrets, secretArn) })).read,
+    // Read without the SDK (secrets-manager-secret.ts): the first call compiles no SDK client.
+    secret: unsubscribeSecret(clients.secrets, secretArn),
   };
 }

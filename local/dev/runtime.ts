@@ -8,7 +8,6 @@ import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient } from "@aws-sdk/client-eventbridge";
-import { SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
 import { SFNClient } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -24,6 +23,7 @@ import {
 import { DUE_INDEX_NAME, dueBucket } from "../../functions/adapters/dynamodb-due-index.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { AUDIT_SOURCE } from "../../functions/adapters/eventbridge-publisher.ts";
+import { SecretsManagerSecrets } from "../../functions/adapters/secrets-manager-secret.ts";
 import type { CampaignCount } from "../../functions/core/engine/campaign-counts.ts";
 import type { MessageLine } from "../../functions/core/engine/decisions.ts";
 import * as catalogFanout from "../../functions/handlers/catalog-fanout.ts";
@@ -178,11 +178,17 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     sns: new SNSClient(self),
     sfn: new SFNClient(self),
     eventbridge: new EventBridgeClient(self),
-    secrets: new SecretsManagerClient(self),
+    secrets: new SecretsManagerSecrets({
+      ...local,
+      endpoint: url,
+      transport: inProcessTransport(inProcessRequestHandler(listener)),
+    }),
   };
   captureEmails(clients.ses, recorder);
   if (options.callDelay)
-    for (const client of [dynamodbClient, ...Object.values(clients)]) delayCalls(client, options.callDelay);
+    // Not the signing key's client (no middleware stack): read once per container.
+    for (const client of [dynamodbClient, ...Object.values(clients)])
+      if ("middlewareStack" in client) delayCalls(client, options.callDelay);
 
   const env: Environment = {
     STATE_TABLE: "engage-customer-state",
@@ -601,7 +607,7 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
   };
 }
 
-/** DynamoDbDocuments' requests handed to an in-process stand-in (dynalite's listener), no socket. */
+/** The functions' own clients' requests handed to an in-process stand-in (a listener), no socket. */
 function inProcessTransport(handler: ReturnType<typeof inProcessRequestHandler>): Transport {
   return async ({ url, headers, body }) => {
     const { response } = await handler.handle({

@@ -10,6 +10,7 @@ import {
 import { SignatureV4 } from "@smithy/signature-v4";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { signedJsonHeaders } from "../../functions/adapters/aws-json-request.ts";
 import {
   BatchGetCommand,
   BatchWriteCommand,
@@ -315,39 +316,66 @@ describe("signing", () => {
     }
   }
 
-  it("signs as @smithy/signature-v4 does, session token included", async () => {
-    await fc.assert(
-      fc.asyncProperty(
-        fc.string({ maxLength: 200 }),
-        fc.string({ minLength: 1, maxLength: 40 }),
-        fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: undefined }),
-        fc.date({ min: new Date("2020-01-01"), max: new Date("2040-01-01"), noInvalidDate: true }),
-        async (body, secret, sessionToken, now) => {
-          const url = new URL("https://dynamodb.eu-west-1.amazonaws.com/");
-          const keys = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret, sessionToken };
-          const ours = signedHeaders(url, "eu-west-1", keys, "DynamoDB_20120810.GetItem", body, now);
-          const { authorization, ...unsigned } = ours;
-          const reference = await new SignatureV4({
-            service: "dynamodb",
-            region: "eu-west-1",
-            credentials: keys,
-            sha256: Sha256,
-          }).sign(
-            {
-              method: "POST",
-              protocol: "https:",
-              hostname: url.hostname,
-              path: "/",
-              query: {},
-              headers: unsigned,
-              body,
-            },
-            { signingDate: now },
-          );
-          expect(authorization).toBe(reference.headers.authorization);
-        },
-      ),
-      { numRuns: 50 },
-    );
-  });
+  // DynamoDB's signing, and the same code (aws-json-request.ts) for Secrets Manager's JSON 1.1 protocol.
+  const services = [
+    {
+      service: "dynamodb",
+      contentType: "application/x-amz-json-1.0",
+      sign: (url: URL, keys: Keys, body: string, now: Date) =>
+        signedHeaders(url, "eu-west-1", keys, "DynamoDB_20120810.GetItem", body, now),
+    },
+    {
+      service: "secretsmanager",
+      contentType: "application/x-amz-json-1.1",
+      sign: (url: URL, keys: Keys, body: string, now: Date) =>
+        signedJsonHeaders(
+          { url, region: "eu-west-1", service: "secretsmanager", contentType: "application/x-amz-json-1.1" },
+          keys,
+          "secretsmanager.GetSecretValue",
+          body,
+          now,
+        ),
+    },
+  ];
+  type Keys = { accessKeyId: string; secretAccessKey: string; sessionToken?: string | undefined };
+
+  it.each(services)(
+    "signs $service as @smithy/signature-v4 does, session token included",
+    async ({ service, contentType, sign }) => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.string({ maxLength: 200 }),
+          fc.string({ minLength: 1, maxLength: 40 }),
+          fc.option(fc.string({ minLength: 1, maxLength: 40 }), { nil: undefined }),
+          fc.date({ min: new Date("2020-01-01"), max: new Date("2040-01-01"), noInvalidDate: true }),
+          async (body, secret, sessionToken, now) => {
+            const url = new URL(`https://${service}.eu-west-1.amazonaws.com/`);
+            const keys = { accessKeyId: "AKIDEXAMPLE", secretAccessKey: secret, sessionToken };
+            const ours = sign(url, keys, body, now);
+            expect(ours["content-type"]).toBe(contentType);
+            const { authorization, ...unsigned } = ours;
+            const reference = await new SignatureV4({
+              service,
+              region: "eu-west-1",
+              credentials: keys,
+              sha256: Sha256,
+            }).sign(
+              {
+                method: "POST",
+                protocol: "https:",
+                hostname: url.hostname,
+                path: "/",
+                query: {},
+                headers: unsigned,
+                body,
+              },
+              { signingDate: now },
+            );
+            expect(authorization).toBe(reference.headers.authorization);
+          },
+        ),
+        { numRuns: 50 },
+      );
+    },
+  );
 });

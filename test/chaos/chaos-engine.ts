@@ -1,6 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -37,6 +36,7 @@ import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/j
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
+import { secretsManagerStandIn } from "../support/secrets-manager-stand-in.ts";
 import type { StreamEvent } from "./chaos-stream.ts";
 import { customerTrace, outboxOf } from "./customer-trace.ts";
 import { DueCustomers } from "./due-sweep.ts";
@@ -308,7 +308,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     sns: new SNSClient(region),
     sfn: new SFNClient(region),
     eventbridge: new EventBridgeClient(region),
-    secrets: new SecretsManagerClient(region),
+    secrets: secretsManagerStandIn(UNSUBSCRIBE_SECRET).client,
   };
 
   const queue = new TimerQueue<Delivery>();
@@ -430,7 +430,6 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
         }
       return { FailedEntryCount: 0, Entries: Entries.map((_, i) => ({ EventId: `audit-${i}` })) };
     });
-  mockClient(clients.secrets).on(GetSecretValueCommand).resolves({ SecretString: UNSUBSCRIBE_SECRET });
 
   const droppedEffects: ChaosRun["droppedEffects"] = [];
   const log: RuntimeLog = {

@@ -1,5 +1,4 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
 import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
@@ -22,6 +21,7 @@ import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { recordingLog } from "../support/recording-ports.ts";
 import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { secretsManagerStandIn } from "../support/secrets-manager-stand-in.ts";
 
 type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenerator<infer E> ? E : never;
 
@@ -100,7 +100,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
     sns: new SNSClient(region),
     sfn: new SFNClient(region),
     eventbridge: new EventBridgeClient(region),
-    secrets: new SecretsManagerClient(region),
+    secrets: secretsManagerStandIn(UNSUBSCRIBE_SECRET).client,
   };
 
   // SES: every call recorded at its virtual time; `sesFailures` says what the next calls throw.
@@ -140,8 +140,6 @@ export async function startLocalEngine(options: LocalEngineOptions) {
         Entries: Entries.map((_, i) => ({ EventId: `audit-${audit.length + i}` })),
       };
     });
-  const secrets = mockClient(clients.secrets);
-  secrets.on(GetSecretValueCommand).resolves({ SecretString: UNSUBSCRIBE_SECRET });
 
   const base = awsRuntime(clients, env);
   const log = recordingLog();

@@ -1,5 +1,4 @@
 import { EventBridgeClient, PutEventsCommand } from "@aws-sdk/client-eventbridge";
-import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-secrets-manager";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { SNSClient } from "@aws-sdk/client-sns";
@@ -24,6 +23,7 @@ import {
   startLocalDynamoDb,
 } from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
+import { secretsManagerStandIn } from "../support/secrets-manager-stand-in.ts";
 
 export const SECRET = "s".repeat(64);
 export const ENV: Environment = {
@@ -48,20 +48,20 @@ export async function startHandlerRuntime() {
   const db: LocalDynamoDb = await startLocalDynamoDb();
   await createTable(db.client, ENV.STATE_TABLE, "customerId", undefined, DUE_INDEX_TABLE_INDEX);
   await createTable(db.client, ENV.INTEREST_TABLE, "productId", "customerId");
+  const secrets = secretsManagerStandIn(SECRET);
   const clients: AwsClients = {
     dynamodb: db.documents,
     ses: new SESv2Client({ region: "us-east-1" }),
     sns: new SNSClient({ region: "us-east-1" }),
     sfn: new SFNClient({ region: "us-east-1" }),
     eventbridge: new EventBridgeClient({ region: "us-east-1" }),
-    secrets: new SecretsManagerClient({ region: "us-east-1" }),
+    secrets: secrets.client,
   };
   const mocks = {
     ses: mockClient(clients.ses),
     sns: mockClient(clients.sns),
     sfn: mockClient(clients.sfn),
     eventbridge: mockClient(clients.eventbridge),
-    secrets: mockClient(clients.secrets),
   };
   const resetMocks = () => {
     for (const mock of Object.values(mocks)) mock.reset();
@@ -69,7 +69,7 @@ export async function startHandlerRuntime() {
     mocks.ses.on(SendEmailCommand).callsFake(async () => ({ MessageId: `ses-${++sent}` }));
     mocks.sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:execution", startDate: new Date() });
     mocks.eventbridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [] });
-    mocks.secrets.on(GetSecretValueCommand).resolves({ SecretString: SECRET });
+    secrets.reset();
   };
   resetMocks();
   const clock = { now: Date.parse("2026-03-01T08:00:00Z") };
@@ -113,7 +113,7 @@ export async function startHandlerRuntime() {
       };
     });
 
-  return { db, clients, mocks, resetMocks, clock, deps, store, ingest, ingestCatalog, sentEmails };
+  return { db, clients, mocks, secrets, resetMocks, clock, deps, store, ingest, ingestCatalog, sentEmails };
 }
 
 export type HandlerRuntime = Awaited<ReturnType<typeof startHandlerRuntime>>;

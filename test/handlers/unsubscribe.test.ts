@@ -1,4 +1,3 @@
-import { GetSecretValueCommand } from "@aws-sdk/client-secrets-manager";
 import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 
@@ -206,12 +205,12 @@ describe("unsubscribe endpoint", () => {
 
   it("reads the signing key once per container, and answers 503 while it cannot", async () => {
     const token = await welcomed("cached");
-    const outage = Object.assign(new Error("down"), { name: "InternalServiceError", $fault: "server" });
-    rt.mocks.secrets.on(GetSecretValueCommand).rejectsOnce(outage).resolves({ SecretString: SECRET });
+    // An outage through both attempts of the first read.
+    rt.secrets.fail(500, "InternalServiceError", 2);
 
     expect((await handler(request("GET", token))).statusCode).toBe(503);
     expect((await handler(request("GET", token))).statusCode).toBe(200);
     expect((await handler(request("GET", token))).statusCode).toBe(200);
-    expect(rt.mocks.secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    expect(rt.secrets.requests).toHaveLength(3);
   });
 });

@@ -14,7 +14,10 @@ let bundled: string[];
  * The files a handler's package holds code from (esbuild's metafile): in all its chunks, or with
  * `coldStart` only in those a cold start loads (index.mjs and what it imports statically).
  */
-async function bundledFiles(handler: string, { coldStart = false } = {}): Promise<string[]> {
+async function bundledFiles(
+  handler: string,
+  { coldStart = false, andChunkOf }: { coldStart?: boolean; andChunkOf?: string } = {},
+): Promise<string[]> {
   const entry = join(PROJECT_ROOT, "functions", "handlers", `${handler}.ts`);
   const { metafile } = await build({ ...esbuildOptions(entry, join(outdir, handler)), metafile: true });
   const { outputs } = metafile as Metafile;
@@ -28,6 +31,10 @@ async function bundledFiles(handler: string, { coldStart = false } = {}): Promis
         if (kind === "import-statement" && outputs[next]) visit(next);
     };
     visit(Object.keys(outputs).find((path) => outputs[path]!.entryPoint)!);
+    // And what loading the chunk that holds this file loads (a first call's import()).
+    if (andChunkOf)
+      for (const path of Object.keys(outputs))
+        if (Object.keys(outputs[path]!.inputs).some((input) => input.endsWith(andChunkOf))) visit(path);
   }
   return [...loaded].flatMap((path) =>
     Object.entries(outputs[path]!.inputs)
@@ -68,13 +75,12 @@ it("bundles the environment credential provider instead of the SDK's default cha
   expect(bundled.some((path) => path.endsWith("functions/runtime/lambda-credentials.ts"))).toBe(true);
 });
 
-it("loads no AWS SDK at a cold start: DynamoDB through DynamoDbDocuments; SES, SNS, Step Functions, EventBridge, Secrets Manager, SQS are a chunk of their own", async () => {
+it("loads no AWS SDK at a cold start: DynamoDB through DynamoDbDocuments; SES, SNS, Step Functions, EventBridge, SQS are a chunk of their own", async () => {
   const onFirstUse = [
     "@aws-sdk/client-sesv2",
     "@aws-sdk/client-sns",
     "@aws-sdk/client-sfn",
     "@aws-sdk/client-eventbridge",
-    "@aws-sdk/client-secrets-manager",
   ];
   for (const handler of ["ingest", "catalog-fanout", "journey-step", "sweep", "feedback", "unsubscribe"]) {
     const files = await bundledFiles(handler, { coldStart: true });
@@ -88,6 +94,21 @@ it("loads no AWS SDK at a cold start: DynamoDB through DynamoDbDocuments; SES, S
   // Still in the package, loaded by the first call that sends (functions/wiring-on-first-use.ts).
   for (const client of onFirstUse) expect(bundled.map(packageOf), client).toContain(client);
   expect((await bundledFiles("catalog-fanout")).map(packageOf)).toContain("@aws-sdk/client-sqs");
+}, 240_000);
+
+it("reads the unsubscribe signing key without the AWS SDK: the first call's code holds no @aws-sdk or @smithy package", async () => {
+  const firstCall = await bundledFiles("unsubscribe", {
+    coldStart: true,
+    andChunkOf: "functions/adapters/secrets-manager-secret.ts",
+  });
+  expect(firstCall.some((path) => path.endsWith("functions/adapters/secrets-manager-secret.ts"))).toBe(true);
+  expect(firstCall.some((path) => path.endsWith("functions/adapters/aws-json-request.ts"))).toBe(true);
+  const sdk = [...new Set(firstCall.map(packageOf))].filter(
+    (name) => name !== undefined && /^@(smithy|aws-sdk)\//.test(name) && name !== "@aws-sdk/util-dynamodb",
+  );
+  expect(sdk).toEqual([]);
+  // Nor does any other bundle: Secrets Manager's SDK client is gone from every package.
+  expect(bundled.map(packageOf)).not.toContain("@aws-sdk/client-secrets-manager");
 }, 240_000);
 
 it("bundles neither the campaign directory reader nor the campaign-file schemas (the campaigns ship validated)", async () => {

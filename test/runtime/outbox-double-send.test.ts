@@ -264,10 +264,13 @@ describe("no double send when a send outlasts the lease (issue 7 item 5b)", () =
   it("every SDK client bounds its calls; one effect's worst case is shorter than the lease", async () => {
     const clients = defaultClients();
     // DynamoDB (dynamodb-documents.ts): the standard retry mode's 3 attempts for throttling, each
-    // connecting and answering within 1 + 1 s; the SDK clients 2 attempts of 1 + 3 s.
-    const { dynamodb: documents, ...sdkClients } = clients;
+    // connecting and answering within 1 + 1 s; the SDK clients, and Secrets Manager's own
+    // (secrets-manager-secret.ts), 2 attempts of 1 + 3 s.
+    const { dynamodb: documents, secrets, ...sdkClients } = clients;
     expect(documents.maxAttempts).toBe(3);
     expect(documents.attemptTimeoutMs).toBe(2_000);
+    expect(secrets.maxAttempts).toBe(2);
+    expect(secrets.attemptTimeoutMs).toBe(4_000);
     for (const [name, client] of Object.entries(sdkClients)) {
       expect(await client.config.maxAttempts(), name).toBe(2);
       const mode = client.config.retryMode;
