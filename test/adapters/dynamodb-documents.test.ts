@@ -1,6 +1,5 @@
 import { createHash, createHmac } from "node:crypto";
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import {
   BatchGetCommand as SdkBatchGetCommand,
   GetCommand as SdkGetCommand,
@@ -23,6 +22,7 @@ import {
   UpdateCommand,
 } from "../../functions/adapters/dynamodb-documents.ts";
 import { translateAwsError } from "../../functions/adapters/errors.ts";
+import { type Answer, scriptedEndpoint as scriptedAwsEndpoint } from "../support/scripted-endpoint.ts";
 import { createTable, type LocalDynamoDb, startLocalDynamoDb } from "./local-dynamodb.ts";
 
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
@@ -152,30 +152,10 @@ describe("the DynamoDB client against dynalite, beside the SDK's DocumentClient"
 });
 
 /** A local DynamoDB stand-in that answers each request with the next of `answers` (then 200 `{}`). */
-async function scriptedEndpoint(answers: ((response: ServerResponse) => void)[]) {
-  const requests: { target: string; headers: IncomingMessage["headers"]; body: string }[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => {
-      body += chunk;
-    });
-    request.on("end", () => {
-      requests.push({ target: String(request.headers["x-amz-target"]), headers: request.headers, body });
-      const answer = answers.shift();
-      if (answer) answer(response);
-      else response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{}");
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
+const scriptedEndpoint = (answers: Answer[]) =>
+  scriptedAwsEndpoint(answers, (response) =>
+    response.writeHead(200, { "content-type": "application/x-amz-json-1.0" }).end("{}"),
+  );
 
 const awsError = (status: number, name: string) => (response: ServerResponse) =>
   response

@@ -1,40 +1,19 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import type { ServerResponse } from "node:http";
 import { describe, expect, it } from "vitest";
 import { RetryableError } from "../../functions/adapters/errors.ts";
 import { cachedSecret, SecretsManagerSecrets } from "../../functions/adapters/secrets-manager-secret.ts";
+import { type Answer, scriptedEndpoint as scriptedAwsEndpoint } from "../support/scripted-endpoint.ts";
 
 const ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:unsubscribe-AbCdEf";
 const credentials = { accessKeyId: "local", secretAccessKey: "local" };
 
 /** A local Secrets Manager stand-in answering each request with the next of `answers` (then the secret). */
-async function scriptedEndpoint(answers: ((response: ServerResponse) => void)[]) {
-  const requests: { headers: IncomingMessage["headers"]; body: string }[] = [];
-  const server: Server = createServer((request, response) => {
-    let body = "";
-    request.on("data", (chunk) => {
-      body += chunk;
-    });
-    request.on("end", () => {
-      requests.push({ headers: request.headers, body });
-      const answer = answers.shift();
-      if (answer) answer(response);
-      else
-        response
-          .writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-1" })
-          .end(JSON.stringify({ ARN, Name: "unsubscribe", SecretString: "signing-key", VersionId: "v1" }));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    requests,
-    close: () => {
-      server.closeAllConnections();
-      server.close();
-    },
-  };
-}
+const scriptedEndpoint = (answers: Answer[]) =>
+  scriptedAwsEndpoint(answers, (response) =>
+    response
+      .writeHead(200, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": "req-1" })
+      .end(JSON.stringify({ ARN, Name: "unsubscribe", SecretString: "signing-key", VersionId: "v1" })),
+  );
 
 /** Secrets Manager's error answer: its name in `__type`, the text in `Message`. */
 const awsError =
