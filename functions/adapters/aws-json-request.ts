@@ -5,6 +5,7 @@
 import { createHash, createHmac } from "node:crypto";
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from "node:http";
 import { Agent as HttpsAgent, request as httpsRequest } from "node:https";
+import { CONNECTION_FAILURE_CODES } from "./errors.ts";
 
 /** The request on the wire (what a transport sends) and the service's answer. */
 export type WireRequest = { url: URL; headers: Record<string, string>; body: string };
@@ -71,14 +72,6 @@ const TRANSIENT = new Set([
   "RequestTimeout",
   "RequestTimeoutException",
   "InternalServerError",
-]);
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "EPIPE",
-  "ETIMEDOUT",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
 ]);
 
 /** An error the service answered, as the SDK throws it: its name, message, fields and `$metadata`. */
@@ -261,7 +254,11 @@ function retryBase(error: unknown): number | undefined {
   if (THROTTLING.has(error.name)) return THROTTLING_RETRY_BASE_MS;
   const status = error instanceof AwsServiceError ? error.$metadata.httpStatusCode : undefined;
   const code = (error as { code?: string }).code;
-  if (TRANSIENT.has(error.name) || (status !== undefined && status >= 500) || NETWORK_CODES.has(code ?? ""))
+  if (
+    TRANSIENT.has(error.name) ||
+    (status !== undefined && status >= 500) ||
+    CONNECTION_FAILURE_CODES.has(code ?? "")
+  )
     return RETRY_BASE_MS;
   return undefined;
 }

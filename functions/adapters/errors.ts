@@ -78,16 +78,17 @@ const LOCAL_CONFIGURATION = new Set([
   "MissingAuthenticationToken",
   "CredentialsProviderError",
 ]);
-const NETWORK_CODES = new Set([
+/** A connection that failed or broke: the functions' own AWS client retries these within a call. */
+export const CONNECTION_FAILURE_CODES: ReadonlySet<string> = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
   "EPIPE",
   "ETIMEDOUT",
   "EHOSTUNREACH",
   "ENETUNREACH",
-  "ENOTFOUND",
-  "EAI_AGAIN",
 ]);
+/** Besides those, a name that did not resolve: retried with the event, not within the call. */
+const NETWORK_CODES = new Set([...CONNECTION_FAILURE_CODES, "ENOTFOUND", "EAI_AGAIN"]);
 
 type AwsLikeError = Error & {
   code?: string;
