@@ -6,7 +6,12 @@
 // state's JSON, one a line, to try encodings on.
 import "../test/setup.ts";
 import { writeFileSync } from "node:fs";
-import { BatchWriteCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from "@aws-sdk/lib-dynamodb";
+import {
+  BatchWriteCommand,
+  DynamoDbDocuments,
+  PutCommand,
+  UpdateCommand,
+} from "../functions/adapters/dynamodb-documents.ts";
 import { RECEIPT_PREFIX } from "../functions/adapters/dynamodb-effect-receipts.ts";
 import { decodeStateAttribute } from "../functions/adapters/state-item-codec.ts";
 import { returnedItemSize } from "./capacity-counter.ts";
@@ -26,12 +31,8 @@ const tally = (into: Record<string, number>, key: string) => {
 };
 let receiptWrites = 0;
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
-const send = DynamoDBDocumentClient.prototype.send;
-DynamoDBDocumentClient.prototype.send = function (
-  this: DynamoDBDocumentClient,
-  command: unknown,
-  ...rest: never[]
-) {
+const send = DynamoDbDocuments.prototype.send;
+DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: unknown, ...rest: never[]) {
   if (command instanceof PutCommand && command.input.TableName === "customer-state" && command.input.Item) {
     written.push(command.input.Item);
     putPhases.push(phaseNow() ?? "none");
@@ -64,6 +65,9 @@ const counts = await measureAwsCosts({
   sweepAllHours: process.env.SWEEP_ALL_HOURS === "1",
 });
 
+// The hook above must see the adapters' client: a run that captured no put measured nothing.
+if (written.length === 0)
+  throw new Error("no state put was captured: does the hook patch the adapters' client?");
 const sizes = written.map(returnedItemSize);
 const units = (bytes: number) => Math.max(1, Math.ceil(bytes / 1024));
 const histogram = new Map<number, number>();
