@@ -1,4 +1,3 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { EventBridgeClient } from "@aws-sdk/client-eventbridge";
 import type { SESv2Client } from "@aws-sdk/client-sesv2";
 import type { SFNClient } from "@aws-sdk/client-sfn";
@@ -17,10 +16,10 @@ import { awsEffectPorts } from "./runtime/aws-effect-ports.ts";
 import { bundledCampaigns } from "./runtime/bundled-campaigns.ts";
 import type { RuntimeDeps } from "./runtime/customer-runner.ts";
 import { type EffectKind, type EffectPorts, effectKinds } from "./runtime/effect-ports.ts";
+import { MetricUnit } from "./runtime/emf-metrics.ts";
 import { type Environment, readEnvironment, required } from "./runtime/environment.ts";
 import { logger, metrics } from "./runtime/handler-shell.ts";
 import { loadedOnFirstCall } from "./runtime/loaded-on-first-call.ts";
-import type { RuntimeLog } from "./runtime/runtime-log.ts";
 import type { FanoutPorts } from "./use-cases/catalog-fanout.ts";
 import { type SweepRuntime, sweepDueAt } from "./use-cases/sweep.ts";
 import type { UnsubscribeDeps } from "./use-cases/unsubscribe.ts";
@@ -69,12 +68,6 @@ export function stateTableClient(): Pick<AwsClients, "dynamodb"> {
     dynamodb: lazyClient(() => new DynamoDbDocuments()),
   };
 }
-
-export const powertoolsLog: RuntimeLog = {
-  info: (message, fields) => logger.info(message, fields ?? {}),
-  warn: (message, fields) => logger.warn(message, fields ?? {}),
-  error: (message, fields) => logger.error(message, fields ?? {}),
-};
 
 /** Per-campaign counts as CloudWatch metrics (EMF): the dashboards read Engage/<name> by campaign. */
 export function emitCampaignCounts(counts: CampaignCount[]): void {
@@ -178,7 +171,7 @@ function runtimeWithPorts(
     publishAudit: (decisions) => audit.publish(decisions),
     count: emitCampaignCounts,
     now,
-    log: powertoolsLog,
+    log: logger,
   };
 }
 
@@ -205,7 +198,7 @@ export function awsFanoutPorts(
       send: module.fanoutQueue(clients.sqs, required(env, "FANOUT_QUEUE_URL")),
     })).send,
     now: () => Date.now(),
-    log: powertoolsLog,
+    log: logger,
   };
 }
 

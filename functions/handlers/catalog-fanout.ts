@@ -1,4 +1,4 @@
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
+import { MetricUnit } from "../runtime/emf-metrics.ts";
 import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type FanoutOutcome, fanOutCatalogEvent } from "../use-cases/catalog-fanout.ts";
 import { awsFanoutPorts } from "../wiring.ts";

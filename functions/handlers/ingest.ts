@@ -1,8 +1,8 @@
 import type { BatchProcessor, processPartialResponse } from "@aws-lambda-powertools/batch";
-import { MetricUnit } from "@aws-lambda-powertools/metrics";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
+import { MetricUnit } from "../runtime/emf-metrics.ts";
 import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type IngestOutcome, ingestEvent } from "../use-cases/ingest.ts";
 import { awsRuntime } from "../wiring.ts";

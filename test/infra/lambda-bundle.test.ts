@@ -168,7 +168,26 @@ it("compiles neither liquidjs nor luxon at a cold start: liquidjs is a file of i
 
 it("loads Powertools' batch processing in ingest only with the first SQS batch (fan-out), not at a cold start", async () => {
   const coldStart = new Set((await bundledFiles("ingest", { coldStart: true })).map(packageOf));
-  expect(coldStart).toContain("@aws-lambda-powertools/logger");
+  expect(coldStart).toContain("@aws-sdk/util-dynamodb");
   expect(coldStart).not.toContain("@aws-lambda-powertools/batch");
   expect(bundled.map(packageOf)).toContain("@aws-lambda-powertools/batch");
+}, 240_000);
+
+it("compiles neither Powertools' logger and metrics nor middy at a cold start: the functions' own JSON log and EMF", async () => {
+  const handlers = ["ingest", "catalog-fanout", "journey-step", "sweep", "feedback", "unsubscribe"];
+  for (const handler of handlers) {
+    const files = await bundledFiles(handler, { coldStart: true });
+    const packages = new Set(files.map((path) => path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1]));
+    for (const gone of [
+      "@aws-lambda-powertools/logger",
+      "@aws-lambda-powertools/metrics",
+      "@aws-lambda-powertools/commons",
+      "@middy/core",
+    ])
+      expect(packages, `${handler}: ${gone}`).not.toContain(gone);
+    expect(
+      files.some((path) => path.endsWith("functions/runtime/emf-metrics.ts")),
+      handler,
+    ).toBe(true);
+  }
 }, 240_000);
