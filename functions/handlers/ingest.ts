@@ -7,11 +7,14 @@ import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
 import { type IngestOutcome, ingestEvent } from "../use-cases/ingest.ts";
 import { awsRuntime } from "../wiring.ts";
 
-const FanoutMessageSchema = z.object({ customerId: z.string().min(1), event: z.unknown() });
 // The fan-out queue's batches only: loaded by the first SQS batch, so a cold start on a customer event
-// from the bus (most of them) does not compile Powertools' batch processing.
+// from the bus (most of them) does not compile Powertools' batch processing nor build the message schema.
 let sqsBatch:
-  | Promise<{ processor: BatchProcessor; processPartialResponse: typeof processPartialResponse }>
+  | Promise<{
+      processor: BatchProcessor;
+      processPartialResponse: typeof processPartialResponse;
+      messageSchema: z.ZodType<{ customerId: string; event: unknown }>;
+    }>
   | undefined;
 
 function loadSqsBatch() {
@@ -19,6 +22,7 @@ function loadSqsBatch() {
     ({ BatchProcessor, EventType, processPartialResponse }) => ({
       processor: new BatchProcessor(EventType.SQS),
       processPartialResponse,
+      messageSchema: z.object({ customerId: z.string().min(1), event: z.unknown() }),
     }),
   );
   return sqsBatch;
@@ -29,10 +33,10 @@ export const { handler, useRuntime } = handlerShell(
   () => awsRuntime(),
   async (runtime: RuntimeDeps, input: unknown, context) => {
     if (isSqsEvent(input)) {
-      const { processor, processPartialResponse } = await loadSqsBatch();
+      const { processor, processPartialResponse, messageSchema } = await loadSqsBatch();
       return await processPartialResponse(
         input,
-        (record: SQSRecord) => fanoutRecord(runtime, record),
+        (record: SQSRecord) => fanoutRecord(runtime, record, messageSchema),
         processor,
         { context },
       );
@@ -42,8 +46,12 @@ export const { handler, useRuntime } = handlerShell(
   },
 );
 
-async function fanoutRecord(runtime: RuntimeDeps, record: SQSRecord): Promise<void> {
-  const message = FanoutMessageSchema.safeParse(JSON.parse(record.body));
+async function fanoutRecord(
+  runtime: RuntimeDeps,
+  record: SQSRecord,
+  messageSchema: z.ZodType<{ customerId: string; event: unknown }>,
+): Promise<void> {
+  const message = messageSchema.safeParse(JSON.parse(record.body));
   if (!message.success) {
     report({
       outcome: "rejected",

@@ -28,7 +28,9 @@ const TRUE_VALUES = new Set(["1", "true", "yes", "on"]);
 
 export function emfMetrics(
   env: NodeJS.ProcessEnv = process.env,
-  stdout: NodeJS.WritableStream = process.stdout,
+  // process, not process.stdout: the stream is made on first access, so an invocation that publishes
+  // nothing does not make it.
+  out: { stdout: NodeJS.WritableStream } = process,
   now: () => number = Date.now,
 ): EmfMetrics {
   const disabled = TRUE_VALUES.has((env.POWERTOOLS_METRICS_DISABLED ?? "").trim().toLowerCase());
@@ -55,7 +57,7 @@ export function emfMetrics(
       ...dimensions,
     };
     for (const [name, { values }] of metrics) line[name] = values.length === 1 ? values[0] : values;
-    stdout.write(`${JSON.stringify(line)}\n`);
+    out.stdout.write(`${JSON.stringify(line)}\n`);
   };
 
   const publishStoredMetrics = () => {

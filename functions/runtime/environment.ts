@@ -1,30 +1,39 @@
-import * as z from "zod";
+/** What the stack gives every function; each handler reads only what it uses, checked at the first call. */
+const REQUIRED_NAMES = ["STATE_TABLE", "INTEREST_TABLE", "EVENT_BUS_NAME"] as const;
+const OPTIONAL_NAMES = [
+  "JOURNEY_STATE_MACHINE_ARN",
+  "FANOUT_QUEUE_URL",
+  "SES_CONFIGURATION_SET",
+  "FROM_ADDRESS",
+  "UNSUBSCRIBE_URL",
+  "UNSUBSCRIBE_SECRET_ARN",
+  "CAMPAIGNS_DIR",
+] as const;
 
-/** What the stack gives every function; each handler reads only what it uses, validated at cold start. */
-const EnvironmentSchema = z.object({
-  STATE_TABLE: z.string().min(1),
-  INTEREST_TABLE: z.string().min(1),
-  EVENT_BUS_NAME: z.string().min(1),
-  JOURNEY_STATE_MACHINE_ARN: z.string().min(1).optional(),
-  FANOUT_QUEUE_URL: z.string().min(1).optional(),
-  SES_CONFIGURATION_SET: z.string().min(1).optional(),
-  FROM_ADDRESS: z.string().min(1).optional(),
-  UNSUBSCRIBE_URL: z.string().url().optional(),
-  UNSUBSCRIBE_SECRET_ARN: z.string().min(1).optional(),
-  CAMPAIGNS_DIR: z.string().min(1).optional(),
-});
-export type Environment = z.infer<typeof EnvironmentSchema>;
+export type Environment = { [Name in (typeof REQUIRED_NAMES)[number]]: string } & {
+  [Name in (typeof OPTIONAL_NAMES)[number]]?: string;
+};
 export type EnvironmentName = keyof Environment;
 /** The variables infra may set on a function (infra/constructs/engine-function.ts types them by this). */
-export const ENVIRONMENT_NAMES = EnvironmentSchema.keyof().options;
+export const ENVIRONMENT_NAMES: readonly EnvironmentName[] = [...REQUIRED_NAMES, ...OPTIONAL_NAMES];
 
+/**
+ * Checked by hand, not with a zod schema: building one cost every cold start ~2 ms of CPU
+ * (docs/performance.md, the tenth round). Each set variable is a non-empty string, UNSUBSCRIBE_URL a URL.
+ */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const parsed = EnvironmentSchema.safeParse(env);
-  if (!parsed.success)
-    throw new Error(
-      `function environment: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
-    );
-  return parsed.data;
+  const read: Partial<Record<EnvironmentName, string>> = {};
+  const problems: string[] = [];
+  for (const name of ENVIRONMENT_NAMES) {
+    const value = env[name];
+    if (value === undefined) {
+      if ((REQUIRED_NAMES as readonly string[]).includes(name)) problems.push(`${name}: required, not set`);
+    } else if (value === "") problems.push(`${name}: empty`);
+    else if (name === "UNSUBSCRIBE_URL" && !URL.canParse(value)) problems.push(`${name}: not a URL`);
+    else read[name] = value;
+  }
+  if (problems.length > 0) throw new Error(`function environment: ${problems.join("; ")}`);
+  return read as Environment;
 }
 
 export function required<K extends keyof Environment>(

@@ -13,7 +13,7 @@ function captured(env: NodeJS.ProcessEnv = ENV) {
       done();
     },
   });
-  return { metrics: emfMetrics(env, stdout, () => NOW), lines };
+  return { metrics: emfMetrics(env, { stdout }, () => NOW), lines };
 }
 
 type Emf = {
