@@ -9,8 +9,7 @@ export const RECEIPT_PREFIX = "engage#done#";
 /**
  * How long a receipt is kept (the table's TTL attribute `expiresAt`). The entry it stands for leaves
  * the state item at the customer's next write, at the latest the sweep's backstop about an hour after
- * the claim (its claim + 15 min files the customer in the due-time index), or a day after it when the
- * customer is due by then anyway (BACKSTOP_SLACK_MS, use-cases/sweep.ts); this covers sweeps stopped
+ * the claim (its claim + 15 min files the customer in the due-time index); this covers sweeps stopped
  * for weeks, far past their 48-hour catch-up window.
  */
 export const RECEIPT_TTL_MS = 35 * DAY_MS;

@@ -44,24 +44,13 @@ export type SweepOptions = {
 };
 
 /**
- * How long after a claim lapses (claim + 15 min) the sweep may first read its customer when the customer
- * is filed, or due, by then anyway. A claim is performed and recorded (a receipt) by the run that made it;
- * the sweep's backstop is for a run that died between its write and its effects (and whose redeliveries
- * failed too). Filing the claim's lapse moves the index entry (a delete and a put) and costs a wake that
- * folds the receipts and files the customer back: left where it is, the customer is read at its own due
- * time, at most this long after the lapse.
- */
-export const BACKSTOP_SLACK_MS = 24 * HOUR_MS;
-
-/**
  * When the sweep should next read this customer, written with each state (the due-time index): the
  * first hour a swept campaign may decide something (nextDueAt, counted from the start of the current
  * hour, so that a write during an hour keeps the customer in that hour's sweeps, except for campaigns
- * whose sweep of this hour has run for it), or sooner when effects wait in the outbox: when a released
- * entry's quiet hours end, and when a claim lapses (the sweep's backstop), unless the customer is filed
- * or due within BACKSTOP_SLACK_MS of that. Undefined (not indexed) when no campaign is swept and the
- * outbox is empty. `filedDueAt`, the time the item is filed under now, is kept while it is early
- * enough (dueAtToFile).
+ * whose sweep of this hour has run for it), or sooner when effects wait in the outbox (when their claim
+ * goes stale or their quiet hours end: the sweep's backstop). Undefined (not indexed) when no campaign is
+ * swept and the outbox is empty. `filedDueAt`, the time the item is filed under now, is kept while it is
+ * early enough (dueAtToFile).
  */
 export function sweepDueAt(
   compiled: CompiledCampaigns,
@@ -72,31 +61,22 @@ export function sweepDueAt(
   const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
   const swept = sweptThisHour(state, hour);
   let due = compiled.scheduleTriggers.length > 0 ? nextDueAt(compiled, state, hour, swept) : undefined;
-  let lapse: number | undefined;
   for (const entry of state.outbox) {
     const at = Math.max(
       hour,
       entry.claimedAt + MAX_INVOCATION_MS,
       (entry.kind === "message" && entry.notBefore) || 0,
     );
-    if (entry.claimedAt !== 0) lapse = lapse === undefined ? at : Math.min(lapse, at);
-    else if (due === undefined || at < due) due = at;
+    if (due === undefined || at < due) due = at;
   }
-  if (lapse === undefined)
-    // Filed under this hour by a sweep that has decided for the customer: what is left for this hour's
-    // sweeps is in `due`, so a filed time before it would only be read for nothing and refiled (a whole-item
-    // UpdateItem and an index move), where moving it now costs the index move only.
-    return dueAtToFile(
-      swept && filedDueAt !== undefined && filedDueAt < hour + HOUR_MS ? undefined : filedDueAt,
-      due,
-      hour,
-    );
-  const latest = lapse + BACKSTOP_SLACK_MS;
-  if (filedDueAt !== undefined && filedDueAt <= latest) {
-    const kept = dueAtToFile(filedDueAt, due ?? filedDueAt, hour);
-    if (kept === filedDueAt) return filedDueAt;
-  }
-  return due !== undefined && due <= latest ? due : lapse;
+  // Filed under this hour by a sweep that has decided for the customer: what is left for this hour's
+  // sweeps is in `due`, so a filed time before it would only be read for nothing and refiled (a whole-item
+  // UpdateItem and an index move), where moving it now costs the index move only.
+  return dueAtToFile(
+    swept && filedDueAt !== undefined && filedDueAt < hour + HOUR_MS ? undefined : filedDueAt,
+    due,
+    hour,
+  );
 }
 
 /** The event id of a campaign's sweep of an hour: a customer's run under it is remembered (applied). */
