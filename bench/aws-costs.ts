@@ -93,6 +93,9 @@ export type AwsCostCounts = {
 /** The phase of the handler running now (for bench/state-items.ts to split what it captures). */
 const phase = new AsyncLocalStorage<Phase>();
 export const currentPhase = (): Phase | undefined => phase.getStore();
+/** The virtual clock of the run in progress (for bench/state-items.ts to judge each filing). */
+let virtualNow: () => number | undefined = () => undefined;
+export const currentTime = (): number | undefined => virtualNow();
 
 /** A sweep's call whose cost does not depend on customers: an index Query, or its marker's read or write. */
 function isSweepFixed(command: string, input: Input): boolean {
@@ -246,6 +249,7 @@ export async function measureAwsCosts(
 
   const time = new VirtualTime(Date.parse(envelopes[0]!.time));
   const now = () => time.now;
+  virtualNow = now;
   const lambda = { ingest: 0, catalogFanout: 0, journeyStep: 0, sweep: 0 };
   // `now` also files each write in the due-time index on the virtual clock.
   ingest.useRuntime({ ...awsRuntime(clients, env, FUNCTION_EFFECTS.ingest, now), now, log: silentLog });

@@ -13,7 +13,12 @@ import {
   UpdateCommand,
 } from "../functions/adapters/dynamodb-documents.ts";
 import { RECEIPT_PREFIX } from "../functions/adapters/dynamodb-effect-receipts.ts";
+import { parseStoredItem } from "../functions/adapters/dynamodb-state-store.ts";
 import { decodeStateAttribute } from "../functions/adapters/state-item-codec.ts";
+import { DUE_HORIZON, nextDueAt } from "../functions/core/engine/due.ts";
+import type { CustomerState } from "../functions/core/state/customer-state.ts";
+import { bundledCampaigns } from "../functions/runtime/bundled-campaigns.ts";
+import { sweepDueAt } from "../functions/use-cases/sweep.ts";
 import { returnedItemSize } from "./capacity-counter.ts";
 
 process.env.POWERTOOLS_LOG_LEVEL = "SILENT";
@@ -30,19 +35,70 @@ const tally = (into: Record<string, number>, key: string) => {
   into[key] = (into[key] ?? 0) + 1;
 };
 let receiptWrites = 0;
+let timeNow: () => number | undefined = () => undefined;
+const HOUR_MS = 3_600_000;
+/**
+ * Why a customer is filed under its due time: "keptEarly" (dueAtToFile kept an earlier filed time), the
+ * outbox backstop ("outbox"), the campaign whose trigger's first possible occurrence it is, or "horizon".
+ */
+function filingCause(state: CustomerState, dueAt: number | undefined, now: number): string {
+  const compiled = bundledCampaigns();
+  const fresh = sweepDueAt(compiled, state, now);
+  if (dueAt === undefined || fresh === undefined) return "none";
+  if (dueAt < fresh) return "keptEarly";
+  const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
+  if (compiled.scheduleTriggers.length === 0 || dueAt < nextDueAt(compiled, state, hour)) return "outbox";
+  for (const bound of compiled.scheduleTriggers)
+    if (nextDueAt({ ...compiled, scheduleTriggers: [bound] }, state, hour) === dueAt)
+      return dueAt === hour + DUE_HORIZON ? "horizon" : bound.campaign.id;
+  return "other";
+}
+/** Each customer's filing: its due time, why, and the state it was filed with (for a refile's cause). */
+const filings = new Map<string, { dueAt: number | undefined; cause: string; state: CustomerState }>();
+/** Refiles by the cause of the filing they replace; the gap between filing and refile in hours. */
+const refilesByCause: Record<string, number> = {};
+const refileHoursAfterFiled: Record<string, number> = {};
+/** Outbox-backstop filings (a claim) by how far the customer's next trigger due time was, in hours. */
+const claimFilingsByGap: Record<string, number> = {};
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
 const send = DynamoDbDocuments.prototype.send;
 DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: unknown, ...rest: never[]) {
   if (command instanceof PutCommand && command.input.TableName === "customer-state" && command.input.Item) {
     written.push(command.input.Item);
     putPhases.push(phaseNow() ?? "none");
+    const item = command.input.Item;
+    const id = String(item.customerId);
+    const { state } = parseStoredItem(id, item);
+    const now = timeNow() ?? 0;
+    const dueAt = typeof item.dueAt === "number" ? item.dueAt : undefined;
+    const cause = filingCause(state, dueAt, now);
+    if (cause === "outbox" && dueAt !== undefined) {
+      const compiled = bundledCampaigns();
+      const hours = (nextDueAt(compiled, state, Math.floor(now / HOUR_MS) * HOUR_MS) - dueAt) / HOUR_MS;
+      tally(claimFilingsByGap, hours < 2 ? "<2h" : hours < 24 ? "<24h" : hours < 168 ? "<7d" : ">=7d");
+    }
+    filings.set(id, { dueAt, cause, state });
   }
   if (
     command instanceof UpdateCommand &&
     command.input.TableName === "customer-state" &&
     command.input.UpdateExpression?.includes("dueBucket")
-  )
+  ) {
     tally(refilesByPhase, phaseNow() ?? "none");
+    const id = String(command.input.Key?.customerId);
+    const filing = filings.get(id);
+    const newDueAt = command.input.ExpressionAttributeValues?.[":at"] as number;
+    if (filing) {
+      tally(refilesByCause, filing.cause);
+      const hours = filing.dueAt === undefined ? -1 : Math.round(((timeNow() ?? 0) - filing.dueAt) / HOUR_MS);
+      tally(refileHoursAfterFiled, String(hours));
+      filings.set(id, {
+        dueAt: newDueAt,
+        cause: `refile:${filingCause(filing.state, newDueAt, timeNow() ?? 0)}`,
+        state: filing.state,
+      });
+    } else tally(refilesByCause, "unknown");
+  }
   // A receipt: performed outbox entries recorded in an item of their own, not by a write of the state.
   if (command instanceof UpdateCommand && String(command.input.Key?.customerId).startsWith(RECEIPT_PREFIX)) {
     receiptWrites++;
@@ -55,8 +111,9 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
   return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
 } as typeof send;
 
-const { measureAwsCosts, currentPhase } = await import("./aws-costs.ts");
+const { measureAwsCosts, currentPhase, currentTime } = await import("./aws-costs.ts");
 phaseNow = currentPhase;
+timeNow = currentTime;
 const every = Number(process.argv[2] ?? 40);
 const counts = await measureAwsCosts({
   customerEvery: every,
@@ -156,6 +213,9 @@ console.log(
       putUnitsByPhase,
       receiptsByPhase,
       refilesByPhase,
+      refilesByCause,
+      refileHoursAfterFiled,
+      claimFilingsByGap,
       receiptWrites,
       interestPuts: interestPuts.length,
       interestRefreshedWithinADay,

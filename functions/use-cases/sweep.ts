@@ -46,10 +46,11 @@ export type SweepOptions = {
 /**
  * When the sweep should next read this customer, written with each state (the due-time index): the
  * first hour a swept campaign may decide something (nextDueAt, counted from the start of the current
- * hour, so that a write during an hour keeps the customer in that hour's sweeps), or sooner when effects
- * wait in the outbox (when their claim goes stale or their quiet hours end: the sweep's backstop).
- * Undefined (not indexed) when no campaign is swept and the outbox is empty. `filedDueAt`, the time the
- * item is filed under now, is kept while it is early enough (dueAtToFile).
+ * hour, so that a write during an hour keeps the customer in that hour's sweeps, except for campaigns
+ * whose sweep of this hour has run for it), or sooner when effects wait in the outbox (when their claim
+ * goes stale or their quiet hours end: the sweep's backstop). Undefined (not indexed) when no campaign is
+ * swept and the outbox is empty. `filedDueAt`, the time the item is filed under now, is kept while it is
+ * early enough (dueAtToFile).
  */
 export function sweepDueAt(
   compiled: CompiledCampaigns,
@@ -58,7 +59,8 @@ export function sweepDueAt(
   filedDueAt?: number,
 ): number | undefined {
   const hour = Math.floor(now / HOUR_MS) * HOUR_MS;
-  let due = compiled.scheduleTriggers.length > 0 ? nextDueAt(compiled, state, hour) : undefined;
+  const swept = sweptThisHour(state, hour);
+  let due = compiled.scheduleTriggers.length > 0 ? nextDueAt(compiled, state, hour, swept) : undefined;
   for (const entry of state.outbox) {
     const at = Math.max(
       hour,
@@ -67,7 +69,29 @@ export function sweepDueAt(
     );
     if (due === undefined || at < due) due = at;
   }
-  return dueAtToFile(filedDueAt, due, hour);
+  // Filed under this hour by a sweep that has decided for the customer: what is left for this hour's
+  // sweeps is in `due`, so a filed time before it would only be read for nothing and refiled (a whole-item
+  // UpdateItem and an index move), where moving it now costs the index move only.
+  return dueAtToFile(
+    swept && filedDueAt !== undefined && filedDueAt < hour + HOUR_MS ? undefined : filedDueAt,
+    due,
+    hour,
+  );
+}
+
+/** The event id of a campaign's sweep of an hour: a customer's run under it is remembered (applied). */
+export function sweepEventId(campaignId: string, hour: number): string {
+  return `sweep:${campaignId}:${new Date(hour).toISOString().slice(0, 13)}`;
+}
+
+/** The campaigns whose sweep of this hour has run for the customer: their occurrences before the next hour are decided. */
+function sweptThisHour(state: CustomerState, hour: number): Map<string, number> | undefined {
+  const suffix = sweepEventId("", hour).slice("sweep:".length);
+  const swept = new Map<string, number>();
+  for (const id of state.appliedEvents)
+    if (id.startsWith("sweep:") && id.endsWith(suffix))
+      swept.set(id.slice("sweep:".length, -suffix.length), hour + HOUR_MS);
+  return swept.size > 0 ? swept : undefined;
 }
 
 /**
@@ -139,7 +163,7 @@ export async function sweepCampaign(
   const from = Math.floor((scheduledTime ? Date.parse(scheduledTime) : deps.now()) / HOUR_MS) * HOUR_MS;
   const to = from + HOUR_MS;
   const hour = new Date(from).toISOString().slice(0, 13);
-  const eventId = `sweep:${campaignId}:${hour}`;
+  const eventId = sweepEventId(campaignId, from);
   const counts: SweepCounts = {
     scanned: 0,
     due: 0,

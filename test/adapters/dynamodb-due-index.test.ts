@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
@@ -6,7 +7,7 @@ import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { nextDueAt } from "../../functions/core/engine/due.ts";
 import { type CustomerState, emptyCustomerState } from "../../functions/core/state/customer-state.ts";
-import { dueAtToFile, sweepDueAt } from "../../functions/use-cases/sweep.ts";
+import { dueAtToFile, sweepDueAt, sweepEventId } from "../../functions/use-cases/sweep.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import {
   createTable,
@@ -114,5 +115,48 @@ describe("sweepDueAt", () => {
     expect(sweepDueAt(compiled, withOutbox(0), NOW)).toBe(NOW - 20 * 60_000);
     // Deferred by quiet hours: due when they end.
     expect(sweepDueAt(compiled, withOutbox(0, NOW + 3 * HOUR), NOW)).toBe(NOW + 3 * HOUR);
+  });
+
+  /** A newsletter subscriber: due at the newsletter's next Thursday 10:00 (local). */
+  const subscriber = (claimedAt?: number) => {
+    const state = claimedAt === undefined ? emptyCustomerState("grace") : withOutbox(claimedAt);
+    state.consent.topics.newsletter = "opted_in";
+    return state;
+  };
+  const thursday = nextDueAt(compiled, subscriber(), Date.parse("2026-03-02T00:00:00Z"));
+  const hourOf = (at: number) => Math.floor(at / HOUR) * HOUR;
+
+  it("files a claim for when it lapses at the latest (the backstop), never in a past hour, wherever the customer was filed", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -200, max: 200 }),
+        fc.integer({ min: 0, max: 59 }),
+        fc.option(fc.integer({ min: -2, max: 300 }), { nil: undefined }),
+        (hoursToThursday, minute, filedInHours) => {
+          const now = thursday + hoursToThursday * HOUR + minute * 60_000;
+          const filed = filedInHours === undefined ? undefined : hourOf(now) + filedInHours * HOUR;
+          const at = sweepDueAt(compiled, subscriber(now), now, filed)!;
+          expect(at).toBeGreaterThanOrEqual(hourOf(now));
+          expect(at).toBeLessThanOrEqual(Math.max(hourOf(now), now + 15 * 60_000));
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("files a customer past the occurrences of this hour its campaign's sweep has decided for it", () => {
+    const state = subscriber();
+    const now = hourOf(thursday) + 5 * 60_000;
+    // The newsletters' sweep of this hour has not run for the customer: its occurrence is due.
+    expect(sweepDueAt(compiled, state, now)).toBe(thursday);
+    state.appliedEvents.push(sweepEventId("newsletters", hourOf(thursday)));
+    const next = nextDueAt(compiled, state, hourOf(thursday) + HOUR);
+    expect(next).toBeGreaterThan(thursday + 6 * 24 * HOUR); // the next Thursday
+    expect(sweepDueAt(compiled, state, now)).toBe(next);
+    // Filed under that occurrence: not kept (its sweeps would read the customer for nothing, then refile it).
+    expect(sweepDueAt(compiled, state, now, thursday)).toBe(next);
+    // Another campaign's sweep of the hour does not count.
+    state.appliedEvents = [sweepEventId("win-back", hourOf(thursday))];
+    expect(sweepDueAt(compiled, state, now)).toBe(thursday);
   });
 });

@@ -23,9 +23,15 @@ export const DUE_HORIZON = 400 * DAY;
  * would start a journey (an earlier answer costs a read, a later one would lose a send). Every
  * write of the state recomputes it, so only time moves it; conditions are read as times when
  * they hold (dates, "days ago", "within", spend leaving its window), and any condition it cannot
- * read that way is taken to hold.
+ * read that way is taken to hold. `decidedBefore`: per campaign, an instant before which its occurrences
+ * are decided already and not searched (its sweep of the current hour has run for this customer).
  */
-export function nextDueAt(compiled: CompiledCampaigns, state: CustomerState, from: number): number {
+export function nextDueAt(
+  compiled: CompiledCampaigns,
+  state: CustomerState,
+  from: number,
+  decidedBefore?: ReadonlyMap<string, number>,
+): number {
   let due = from + DUE_HORIZON;
   const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
   // The triggers' conditions mostly read the state at `from`: its facts (traits) are built once for all.
@@ -41,6 +47,7 @@ export function nextDueAt(compiled: CompiledCampaigns, state: CustomerState, fro
       return scope;
     },
     from,
+    decidedBefore,
     zone: customerZone(state, compiled.settings),
     state,
     settings: compiled.settings,
@@ -66,7 +73,8 @@ function firstDueOccurrence(
   const reentry = trigger.reentry ?? campaign.reentry;
   const startIndex = trigger.startAt ? (compiled.stepIndex.get(campaign.id)?.get(trigger.startAt) ?? 0) : 0;
   const lead = leadTime(campaign, startIndex);
-  let start = from;
+  // Occurrences the campaign's sweep has decided already (its run for this hour is remembered).
+  let start = Math.max(from, reading.decidedBefore?.get(campaign.id) ?? from);
   if (reentry?.scope === "customer") {
     const until = getOwn(state.reentryLocks, reentryLockKey(campaign.id, trigger.id, "", reentry));
     if (until !== undefined && until < 0) return undefined;
@@ -101,6 +109,8 @@ type Times = { spans: Span[]; exact: boolean };
 type Reading = {
   read: (at: number) => ReturnType<typeof scopeAt>;
   from: number;
+  /** Per campaign, the instant before which its occurrences are decided already (nextDueAt). */
+  decidedBefore?: ReadonlyMap<string, number> | undefined;
   zone: string;
   state: CustomerState;
   settings: EngineSettings;
