@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { generateShopStream } from "../examples/shop-stream.ts";
 import { loadCampaignDirectory } from "../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../functions/core/engine/compile.ts";
+import type { CustomerState } from "../functions/core/state/customer-state.ts";
 import { CLI_NODE_FLAGS } from "../local/bin/node-flags.js";
 import { streamFromFile } from "../local/event-source.ts";
 import { simulate } from "../local/simulator.ts";
@@ -75,26 +76,22 @@ const heapBefore = process.memoryUsage().heapUsed;
 started = performance.now();
 const cpuBefore = process.cpuUsage();
 let sent = 0;
-let seconds = 0;
-let cpuSeconds = 0;
-let memory = process.memoryUsage();
-let heapLiveBytes: number | undefined;
+// Held here so the live heap measured after the run counts them.
+const states = new Map<string, CustomerState>();
 const report = simulate(compiled, streamFromFile(file), {
+  states,
   onMessage: (line) => {
     if (line.status === "sent") sent++;
   },
-  // Measured at the end of the run, while it holds the customers' states (the idle ones serialized): what
-  // the run keeps against what V8 let pile up. Not after it, when every state is made objects again.
-  onEnd: () => {
-    seconds = (performance.now() - started) / 1000;
-    // CPU time beside wall: on a shared machine the wall clock counts the other processes' turns too.
-    const cpu = process.cpuUsage(cpuBefore);
-    cpuSeconds = (cpu.user + cpu.system) / 1e6;
-    memory = process.memoryUsage();
-    global.gc?.();
-    heapLiveBytes = global.gc ? process.memoryUsage().heapUsed : undefined;
-  },
 });
+const seconds = (performance.now() - started) / 1000;
+// CPU time beside wall: on a shared machine the wall clock counts the other processes' turns too.
+const cpu = process.cpuUsage(cpuBefore);
+const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+const memory = process.memoryUsage();
+// What the run keeps (the customers' states) against what V8 let pile up.
+global.gc?.();
+const heapLiveBytes = global.gc ? process.memoryUsage().heapUsed : undefined;
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 if (values.json) {

@@ -37,7 +37,7 @@ export class SimulatedSweep {
 
   constructor(
     private readonly compiled: CompiledCampaigns,
-    private readonly states: Pick<Map<string, CustomerState>, "get" | "keys" | "values">,
+    private readonly states: Map<string, CustomerState>,
     private readonly full = false,
   ) {
     this.campaignIds = [...new Set(compiled.scheduleTriggers.map((bound) => bound.campaign.id))];

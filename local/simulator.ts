@@ -10,7 +10,6 @@ import {
 import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
 import { type EventStream, type Rejection, streamFromLines } from "./event-source.ts";
-import { IDLE_AFTER, IdleStates } from "./idle-states.ts";
 import { SimulatedSweep, SWEEP_INTERVAL } from "./simulated-sweep.ts";
 import { CampaignSummary } from "./summary.ts";
 import { TimerQueue } from "./timer-queue.ts";
@@ -43,13 +42,8 @@ export type SimulationOptions = {
   /**
    * Customers' states to continue from (changed in place; new customers are added): their running
    * journeys wake as they would have. How a run with other campaigns picks up where one left off.
-   * During the run idle customers are out of it (kept serialized, see IdleStates); all are back in it at the end.
    */
   states?: Map<string, CustomerState>;
-  /** How long (virtual ms) a customer is untouched before its state is kept serialized; default IDLE_AFTER. */
-  idleAfter?: number;
-  /** Called at the end of the run, before the idle customers' states are made objects again (the bench measures the heap there). */
-  onEnd?: () => void;
 };
 
 type Timer = { kind: "wake"; customerId: string; journeyId: string } | { kind: "sweep" };
@@ -70,22 +64,12 @@ export function simulate(
   const lastAt = stream.lastAt ?? 0;
   const until = options.until ?? lastAt + DEFAULT_RUN_ON;
   const summary = new CampaignSummary(compiled.campaigns.keys());
-  const given = options.states ?? new Map<string, CustomerState>();
-  const states = new IdleStates(given);
+  const states = options.states ?? new Map<string, CustomerState>();
   const interestIndex = new Map<string, Map<string, number>>();
   const timers = new TimerQueue<Timer>();
   const scheduledWake = new Map<string, number>();
   let messages = 0;
   const sweep = new SimulatedSweep(compiled, states, options.fullSweep);
-
-  let setIdleAt = Number.NEGATIVE_INFINITY;
-  /** The virtual clock moved to `at`: customers untouched for idleAfter are set idle, once an hour. */
-  function moveClock(at: number) {
-    states.now = at;
-    if (at < setIdleAt) return;
-    states.setIdle(at - (options.idleAfter ?? IDLE_AFTER));
-    setIdleAt = at + SWEEP_INTERVAL;
-  }
 
   function stateOf(customerId: string) {
     let state = states.get(customerId);
@@ -126,7 +110,6 @@ export function simulate(
   }
 
   function runTimer(at: number, timer: Timer) {
-    moveClock(at);
     if (timer.kind === "sweep") {
       sweep.run(at, apply);
       if (at + SWEEP_INTERVAL <= until) timers.push(at + SWEEP_INTERVAL, { kind: "sweep" });
@@ -147,7 +130,7 @@ export function simulate(
     }
   }
 
-  for (const state of given.values())
+  for (const state of states.values())
     for (const journey of state.journeys) {
       scheduledWake.set(journey.id, journey.wakeAt);
       timers.push(journey.wakeAt, { kind: "wake", customerId: state.customerId, journeyId: journey.id });
@@ -161,7 +144,6 @@ export function simulate(
     eventCount++;
     if (event.at > until) break;
     runTimersUpTo(event.at);
-    moveClock(event.at);
     if (isCatalogEventType(event.type)) {
       const candidates = interestIndex.get((event as CatalogEvent).detail.product.productId);
       for (const [customerId, until] of candidates ?? []) {
@@ -178,8 +160,6 @@ export function simulate(
     }
   }
   runTimersUpTo(until);
-  options.onEnd?.();
-  if (options.states) states.finish();
 
   return {
     summary,
