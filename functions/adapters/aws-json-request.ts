@@ -29,6 +29,9 @@ export type AwsJsonService = {
   endpointVariable: string;
   /** Parses an answer's body (DynamoDB's turns base64 binary values into bytes). Default JSON.parse. */
   parse?: (text: string) => unknown;
+  /** Attempts per call, and one attempt's bound, when the config gives none. */
+  maxAttempts: number;
+  attemptTimeoutMs: number;
 };
 
 export type AwsJsonClientConfig = {
@@ -96,13 +99,16 @@ export class AwsJsonClient {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly parse: (text: string) => unknown;
 
+  /** Attempts per call, and one attempt's bound. */
+  readonly maxAttempts: number;
+  readonly attemptTimeoutMs: number;
+
   constructor(
     private readonly service: AwsJsonService,
     private readonly config: AwsJsonClientConfig,
-    /** Attempts per call, and one attempt's bound, when the config gives none. */
-    readonly maxAttempts: number,
-    readonly attemptTimeoutMs: number,
   ) {
+    this.maxAttempts = config.maxAttempts ?? service.maxAttempts;
+    this.attemptTimeoutMs = config.attemptTimeoutMs ?? service.attemptTimeoutMs;
     this.transport = config.transport ?? ((request, signal) => this.overHttp(request, signal));
     this.random = config.random ?? Math.random;
     this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));

@@ -101,6 +101,8 @@ const DYNAMODB = {
   contentType: "application/x-amz-json-1.0",
   endpointVariable: "AWS_ENDPOINT_URL_DYNAMODB",
   parse: parseJson,
+  maxAttempts: DYNAMODB_MAX_ATTEMPTS,
+  attemptTimeoutMs: SDK_CONNECTION_TIMEOUT_MS + DYNAMODB_REQUEST_TIMEOUT_MS,
 };
 
 export class DynamoDbDocuments {
@@ -108,12 +110,7 @@ export class DynamoDbDocuments {
   private readonly client: AwsJsonClient;
 
   constructor(config: DynamoDbDocumentsConfig = {}) {
-    this.client = new AwsJsonClient(
-      DYNAMODB,
-      config,
-      config.maxAttempts ?? DYNAMODB_MAX_ATTEMPTS,
-      config.attemptTimeoutMs ?? SDK_CONNECTION_TIMEOUT_MS + DYNAMODB_REQUEST_TIMEOUT_MS,
-    );
+    this.client = new AwsJsonClient(DYNAMODB, config);
   }
 
   /** Attempts per call, and one attempt's bound (exposed for the test that checks every client's limits). */

@@ -15,6 +15,8 @@ const SECRETS_MANAGER = {
   targetPrefix: "secretsmanager",
   contentType: "application/x-amz-json-1.1",
   endpointVariable: "AWS_ENDPOINT_URL_SECRETS_MANAGER",
+  maxAttempts: SDK_MAX_ATTEMPTS,
+  attemptTimeoutMs: SDK_CONNECTION_TIMEOUT_MS + SDK_REQUEST_TIMEOUT_MS,
 };
 
 export type GetSecretValueOutput = RawOutput & { SecretString?: string; ARN?: string; VersionId?: string };
@@ -28,12 +30,7 @@ export class SecretsManagerSecrets {
   private readonly client: AwsJsonClient;
 
   constructor(config: AwsJsonClientConfig = {}) {
-    this.client = new AwsJsonClient(
-      SECRETS_MANAGER,
-      config,
-      config.maxAttempts ?? SDK_MAX_ATTEMPTS,
-      config.attemptTimeoutMs ?? SDK_CONNECTION_TIMEOUT_MS + SDK_REQUEST_TIMEOUT_MS,
-    );
+    this.client = new AwsJsonClient(SECRETS_MANAGER, config);
   }
 
   /** Attempts per call, and one attempt's bound (the test that checks every client's limits). */
