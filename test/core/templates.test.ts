@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { compileTemplates, renderBody, renderSubject } from "../../functions/core/templates/templates.ts";
-import { defineCampaign } from "../support/scenario.ts";
+import { defineCampaign, greetingOnSignup } from "../support/scenario.ts";
 
 function oneTemplate(body: string, channel: "email" | "sms" = "sms") {
   const campaign = defineCampaign({
@@ -40,14 +40,7 @@ describe("templates render under limits", () => {
 describe("simulate renders every body it reports", () => {
   it("a body that fails to render for one customer is a suppressed render_failed line; others are sent", async () => {
     const { customer, runCampaigns } = await import("../support/scenario.ts");
-    const campaign = defineCampaign({
-      id: "greeting",
-      name: "greeting",
-      kind: "transactional",
-      triggers: [{ type: "event", event: "customer.signed_up" }],
-      steps: [{ id: "greeting-email", type: "send", channel: "email", template: "greeting" }],
-      templates: { greeting: { subject: "Hello", body: "{% for i in (1..journey.n) %}x{% endfor %}" } },
-    });
+    const campaign = greetingOnSignup("{% for i in (1..journey.n) %}x{% endfor %}");
     const at = "2026-03-01T08:00:00Z";
     const { lines } = runCampaigns(
       [campaign],

@@ -1,5 +1,4 @@
-import type { Context } from "aws-lambda";
-import { afterEach, beforeEach, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_SERVICE_NAME = "engage";
@@ -13,6 +12,7 @@ import * as fanout from "../../functions/handlers/catalog-fanout.ts";
 import * as ingest from "../../functions/handlers/ingest.ts";
 import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { FanoutPorts } from "../../functions/use-cases/catalog-fanout.ts";
+import { capturedOutputLines, lambdaContext } from "../support/lambda-output.ts";
 
 /**
  * What Powertools' Logger and Metrics (2.36.0, with middy's injectLambdaContext) printed for these
@@ -28,30 +28,8 @@ const POWERTOOLS_LINES = [
   '{"_aws":{"Timestamp":1795930953805,"CloudWatchMetrics":[{"Namespace":"Engage","Dimensions":[["service"]],"Metrics":[{"Name":"IgnoredEvents","Unit":"Count"}]}]},"service":"engage","IgnoredEvents":1}',
 ];
 
-const context = {
-  functionName: "engage-ingest",
-  functionVersion: "$LATEST",
-  invokedFunctionArn: "arn:aws:lambda:us-east-1:123456789012:function:engage-ingest",
-  memoryLimitInMB: "512",
-  awsRequestId: "c6af9ac6-7b61-11e6-9a41-93e812345678",
-  logGroupName: "/aws/lambda/engage-ingest",
-  logStreamName: "s",
-  getRemainingTimeInMillis: () => 30_000,
-} as unknown as Context;
-
-let lines: string[];
-beforeEach(() => {
-  lines = [];
-  const capture = (chunk: unknown) => {
-    lines.push(...String(chunk).split("\n").filter(Boolean));
-    return true;
-  };
-  vi.spyOn(process.stdout, "write").mockImplementation(capture);
-  vi.spyOn(process.stderr, "write").mockImplementation(capture);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-});
+const context = lambdaContext();
+const lines = capturedOutputLines();
 
 const withoutTimestamps = (line: string) => line.replace(/"(timestamp|Timestamp)":("[^"]*"|\d+)/, '"$1":0');
 
@@ -80,5 +58,5 @@ it("logs and publishes metrics as Powertools did: the same lines, keys in the sa
     },
     context,
   );
-  expect(lines.map(withoutTimestamps)).toEqual(POWERTOOLS_LINES.map(withoutTimestamps));
+  expect(lines().map(withoutTimestamps)).toEqual(POWERTOOLS_LINES.map(withoutTimestamps));
 });

@@ -71,6 +71,18 @@ export function defineCampaign(input: CampaignInput): Campaign {
   return CampaignSchema.parse(input);
 }
 
+/** A transactional "greeting" campaign: one email with this body to each customer who signs up. */
+export function greetingOnSignup(body: string): Campaign {
+  return defineCampaign({
+    id: "greeting",
+    name: "greeting",
+    kind: "transactional",
+    triggers: [{ type: "event", event: "customer.signed_up" }],
+    steps: [{ id: "greeting-email", type: "send", channel: "email", template: "greeting" }],
+    templates: { greeting: { subject: "Hello", body } },
+  });
+}
+
 export function runCampaigns(
   campaigns: Campaign[],
   events: TestEvent[] | string[],
