@@ -1,6 +1,6 @@
 import type { BatchProcessor, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
-import * as z from "zod";
+import * as z from "../core/validation/zod.ts";
 import type { RuntimeDeps } from "../runtime/customer-runner.ts";
 import { MetricUnit } from "../runtime/emf-metrics.ts";
 import { handlerShell, logger, metrics } from "../runtime/handler-shell.ts";
@@ -13,7 +13,7 @@ let sqsBatch:
   | Promise<{
       processor: BatchProcessor;
       processPartialResponse: typeof processPartialResponse;
-      messageSchema: z.ZodType<{ customerId: string; event: unknown }>;
+      messageSchema: z.ZodMiniType<{ customerId: string; event: unknown }>;
     }>
   | undefined;
 
@@ -22,7 +22,7 @@ function loadSqsBatch() {
     ({ BatchProcessor, EventType, processPartialResponse }) => ({
       processor: new BatchProcessor(EventType.SQS),
       processPartialResponse,
-      messageSchema: z.object({ customerId: z.string().min(1), event: z.unknown() }),
+      messageSchema: z.object({ customerId: z.string().check(z.minLength(1)), event: z.unknown() }),
     }),
   );
   return sqsBatch;
@@ -49,7 +49,7 @@ export const { handler, useRuntime } = handlerShell(
 async function fanoutRecord(
   runtime: RuntimeDeps,
   record: SQSRecord,
-  messageSchema: z.ZodType<{ customerId: string; event: unknown }>,
+  messageSchema: z.ZodMiniType<{ customerId: string; event: unknown }>,
 ): Promise<void> {
   const message = messageSchema.safeParse(JSON.parse(record.body));
   if (!message.success) {

@@ -1,6 +1,6 @@
-import * as z from "zod";
 import { customerIdOfTags } from "../adapters/ses-customer-tag.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
+import * as z from "../core/validation/zod.ts";
 import { SES_SOURCE } from "./feedback-sources.ts";
 
 /**
@@ -34,29 +34,25 @@ export function isLikelyMachineOpen(
 }
 
 const Timestamp = z.iso.datetime({ offset: true });
-const Recipient = z.looseObject({ emailAddress: z.string().min(1) });
+const NonEmpty = z.string().check(z.minLength(1));
+const Recipient = z.looseObject({ emailAddress: NonEmpty });
+const Recipients = z.array(Recipient).check(z.minLength(1));
+const At = z.optional(Timestamp);
+const Engagement = z.optional(z.looseObject({ timestamp: At, userAgent: z.optional(z.string()) }));
 
 /** The parts of an SES event-publishing record (EventBridge `detail`) the engine reads. */
 const SesEventSchema = z.looseObject({
-  eventType: z.string().min(1).optional(),
+  eventType: z.optional(NonEmpty),
   mail: z.looseObject({
-    messageId: z.string().min(1),
-    timestamp: Timestamp.optional(),
-    tags: z.record(z.string(), z.array(z.string())).optional(),
+    messageId: NonEmpty,
+    timestamp: At,
+    tags: z.optional(z.record(z.string(), z.array(z.string()))),
   }),
-  bounce: z
-    .looseObject({
-      bounceType: z.string().min(1),
-      bouncedRecipients: z.array(Recipient).min(1),
-      timestamp: Timestamp.optional(),
-    })
-    .optional(),
-  complaint: z
-    .looseObject({ complainedRecipients: z.array(Recipient).min(1), timestamp: Timestamp.optional() })
-    .optional(),
-  delivery: z.looseObject({ timestamp: Timestamp.optional() }).optional(),
-  open: z.looseObject({ timestamp: Timestamp.optional(), userAgent: z.string().optional() }).optional(),
-  click: z.looseObject({ timestamp: Timestamp.optional(), userAgent: z.string().optional() }).optional(),
+  bounce: z.optional(z.looseObject({ bounceType: NonEmpty, bouncedRecipients: Recipients, timestamp: At })),
+  complaint: z.optional(z.looseObject({ complainedRecipients: Recipients, timestamp: At })),
+  delivery: z.optional(z.looseObject({ timestamp: At })),
+  open: Engagement,
+  click: Engagement,
 });
 
 /** SES's EventBridge detail-types, for a record that lacks `eventType`. */

@@ -1,16 +1,16 @@
-import * as z from "zod";
 import { RetryableError, TransientError } from "../adapters/errors.ts";
 import { advance } from "../core/engine/decide.ts";
 import { isStaleWorkflow } from "../core/engine/journeys.ts";
 import type { Journey } from "../core/state/customer-state.ts";
+import * as z from "../core/validation/zod.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 
 /** `instanceId` is the journey id's name on the wire, kept so executions in flight keep working. */
 export const StepInputSchema = z.looseObject({
-  customerId: z.string().min(1),
-  instanceId: z.string().min(1),
+  customerId: z.string().check(z.minLength(1)),
+  instanceId: z.string().check(z.minLength(1)),
   /** The workflow's generation (absent: the first): an execution older than the journey's ends. */
-  generation: z.number().int().positive().optional(),
+  generation: z.optional(z.number().check(z.int(), z.positive())),
 });
 export type StepResult = {
   customerId: string;

@@ -1,4 +1,3 @@
-import * as z from "zod";
 import type { DueIndex } from "../adapters/dynamodb-due-index.ts";
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { RetryableError } from "../adapters/errors.ts";
@@ -6,6 +5,7 @@ import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import { nextDueAt } from "../core/engine/due.ts";
 import { dueDecisions } from "../core/engine/schedule.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
+import * as z from "../core/validation/zod.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { canPerform } from "../runtime/effect-ports.ts";
 import { deferred } from "../runtime/finish-effects.ts";
@@ -15,12 +15,12 @@ const HOUR_MS = 3_600_000;
 const MAX_INVOCATION_MS = 15 * 60_000;
 
 export const SweepInputSchema = z.object({
-  campaignId: z.string().min(1),
+  campaignId: z.string().check(z.minLength(1)),
   /**
    * Any instant of the hour to sweep; default: now. EventBridge Scheduler can fill it with
    * `<aws.scheduler.scheduled-time>`, so that a late retry still sweeps the hour it was meant for.
    */
-  scheduledTime: z.iso.datetime({ offset: true }).optional(),
+  scheduledTime: z.optional(z.iso.datetime({ offset: true })),
 });
 
 /** What the sweep runs on: the common runtime, a scan of the state table, and tuning for tests. */

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../validation/zod.ts";
 
 /** The channels the engine delivers on: a send step names one, and consent is given per channel. */
 export const CHANNELS = ["email", "sms", "push"] as const;

@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../validation/zod.ts";
 import { builtOnFirstUse } from "./built-on-first-use.ts";
 import { ChannelSchema } from "./channels.ts";
 import {
@@ -14,52 +14,57 @@ import {
 } from "./item.ts";
 import { EVENT_LIMITS } from "./limits.ts";
 
-const customer = { customerId: IdSchema, occurredAt: z.iso.datetime({ offset: true }).optional() };
+const customer = { customerId: IdSchema, occurredAt: z.optional(z.iso.datetime({ offset: true })) };
 const orderRef = { ...customer, orderId: IdSchema };
 
 /**
  * A map from names to values: at most `max` entries, each name 1 to `keyChars` characters without
  * control characters. A bad name is reported on the map, not echoed into the path.
  */
-function boundedRecord<V extends z.ZodType>(keyChars: number, value: V, max: number, what: string) {
-  const name = IdSchema.max(keyChars);
-  return z.record(z.string(), value).superRefine((record, ctx) => {
-    const names = Object.keys(record);
-    if (names.length > max) ctx.addIssue({ code: "custom", message: `at most ${max} ${what}` });
-    if (names.some((key) => !name.safeParse(key).success))
-      ctx.addIssue({
-        code: "custom",
-        message: `names of 1 to ${keyChars} characters without control characters`,
-      });
-  });
+function boundedRecord<V extends z.ZodMiniType>(keyChars: number, value: V, max: number, what: string) {
+  const name = IdSchema.check(z.maxLength(keyChars));
+  return z.record(z.string(), value).check(
+    z.superRefine((record, ctx) => {
+      const names = Object.keys(record);
+      if (names.length > max) ctx.addIssue({ code: "custom", message: `at most ${max} ${what}` });
+      if (names.some((key) => !name.safeParse(key).success))
+        ctx.addIssue({
+          code: "custom",
+          message: `names of 1 to ${keyChars} characters without control characters`,
+        });
+    }),
+  );
 }
 
 const AttributeValueSchema = z
   .unknown()
-  .refine(
-    (value) => (JSON.stringify(value) ?? "").length <= EVENT_LIMITS.attributeValueChars,
-    `a value of at most ${EVENT_LIMITS.attributeValueChars} characters of JSON`,
+  .check(
+    z.refine(
+      (value) => (JSON.stringify(value) ?? "").length <= EVENT_LIMITS.attributeValueChars,
+      `a value of at most ${EVENT_LIMITS.attributeValueChars} characters of JSON`,
+    ),
   );
 
 /** The profile fields of signed_up and updated, built with the first of the two schemas that is used. */
 const profileFields = () => ({
-  email: z.email().max(254, "an email address of at most 254 characters").optional(),
-  phone: z
-    .string()
-    .regex(/^\+[1-9]\d{6,14}$/, "an E.164 phone number such as +14155550123")
-    .optional(),
-  firstName: TextSchema.optional(),
-  lastName: TextSchema.optional(),
-  timezone: TimeZoneSchema.optional(),
-  locale: TextSchema.optional(),
-  newsletter: z.boolean().optional(),
-  smsOptIn: z.boolean().optional(),
-  attributes: boundedRecord(
-    EVENT_LIMITS.attributeKeyChars,
-    AttributeValueSchema,
-    EVENT_LIMITS.attributes,
-    "attributes",
-  ).optional(),
+  email: z.optional(z.email().check(z.maxLength(254, "an email address of at most 254 characters"))),
+  phone: z.optional(
+    z.string().check(z.regex(/^\+[1-9]\d{6,14}$/, "an E.164 phone number such as +14155550123")),
+  ),
+  firstName: z.optional(TextSchema),
+  lastName: z.optional(TextSchema),
+  timezone: z.optional(TimeZoneSchema),
+  locale: z.optional(TextSchema),
+  newsletter: z.optional(z.boolean()),
+  smsOptIn: z.optional(z.boolean()),
+  attributes: z.optional(
+    boundedRecord(
+      EVENT_LIMITS.attributeKeyChars,
+      AttributeValueSchema,
+      EVENT_LIMITS.attributes,
+      "attributes",
+    ),
+  ),
 });
 
 /**
@@ -72,24 +77,24 @@ export const detailSchemas = builtOnFirstUse({
     z.looseObject({
       ...customer,
       ...profileFields(),
-      birthday: LocalDateSchema.optional(),
-      dates: boundedRecord(
-        EVENT_LIMITS.attributeKeyChars,
-        LocalDateSchema,
-        EVENT_LIMITS.datesPerProfile,
-        "dates",
-      ).optional(),
-      pushToken: z
-        .string()
-        .min(1)
-        .max(EVENT_LIMITS.pushTokenChars, `at most ${EVENT_LIMITS.pushTokenChars} characters`)
-        .optional(),
+      birthday: z.optional(LocalDateSchema),
+      dates: z.optional(
+        boundedRecord(EVENT_LIMITS.attributeKeyChars, LocalDateSchema, EVENT_LIMITS.datesPerProfile, "dates"),
+      ),
+      pushToken: z.optional(
+        z
+          .string()
+          .check(
+            z.minLength(1),
+            z.maxLength(EVENT_LIMITS.pushTokenChars, `at most ${EVENT_LIMITS.pushTokenChars} characters`),
+          ),
+      ),
     }),
   "consent.updated": () =>
     z.looseObject({
       ...customer,
       channel: ChannelSchema,
-      topic: IdSchema.optional(),
+      topic: z.optional(IdSchema),
       status: z.enum(["opted_in", "opted_out"]),
     }),
   "product.viewed": () => z.looseObject({ ...customer, product: ItemSchema }),
@@ -117,21 +122,21 @@ export const detailSchemas = builtOnFirstUse({
       total: MoneySchema,
       currency: CurrencySchema,
       fulfillment: z.enum(["ship", "pickup"]),
-      storeId: IdSchema.optional(),
+      storeId: z.optional(IdSchema),
     }),
   "order.cancelled": () => z.looseObject(orderRef),
   "order.shipped": () =>
     z.looseObject({
       ...orderRef,
-      carrier: TextSchema.optional(),
-      trackingUrl: UrlSchema.optional(),
+      carrier: z.optional(TextSchema),
+      trackingUrl: z.optional(UrlSchema),
     }),
   "order.delivered": () => z.looseObject(orderRef),
   "order.ready_for_pickup": () =>
     z.looseObject({
       ...orderRef,
       storeId: IdSchema,
-      pickupBy: z.iso.datetime({ offset: true }).optional(),
+      pickupBy: z.optional(z.iso.datetime({ offset: true })),
     }),
   "order.picked_up": () => z.looseObject(orderRef),
   "return.initiated": () =>
@@ -139,8 +144,8 @@ export const detailSchemas = builtOnFirstUse({
       ...orderRef,
       returnId: IdSchema,
       method: z.enum(["store", "mail"]),
-      storeId: IdSchema.optional(),
-      items: ItemsSchema.optional(),
+      storeId: z.optional(IdSchema),
+      items: z.optional(ItemsSchema),
     }),
   "return.completed": () =>
     z.looseObject({
@@ -152,40 +157,40 @@ export const detailSchemas = builtOnFirstUse({
   "review.submitted": () =>
     z.looseObject({
       ...customer,
-      orderId: IdSchema.optional(),
+      orderId: z.optional(IdSchema),
       productId: IdSchema,
-      rating: z.number().int().min(1).max(5),
+      rating: z.number().check(z.int(), z.gte(1), z.lte(5)),
     }),
-  "loyalty.enrolled": () => z.looseObject({ ...customer, programId: IdSchema.optional() }),
+  "loyalty.enrolled": () => z.looseObject({ ...customer, programId: z.optional(IdSchema) }),
   "loyalty.points_changed": () =>
     z.looseObject({
       ...customer,
       balance: z.number(),
       tier: IdSchema,
-      previousTier: IdSchema.optional(),
+      previousTier: z.optional(IdSchema),
     }),
   "referral.completed": () => z.looseObject({ ...customer, referredCustomerId: IdSchema }),
   "support.ticket_opened": () =>
     z.looseObject({
       ...customer,
       ticketId: IdSchema,
-      channel: z.enum(["email", "chat", "phone", "whatsapp"]).optional(),
+      channel: z.optional(z.enum(["email", "chat", "phone", "whatsapp"])),
     }),
   "support.ticket_resolved": () =>
     z.looseObject({
       ...customer,
       ticketId: IdSchema,
-      channel: z.enum(["email", "chat", "phone", "whatsapp"]).optional(),
+      channel: z.optional(z.enum(["email", "chat", "phone", "whatsapp"])),
     }),
-  "app.opened": () => z.looseObject({ ...customer, platform: TextSchema.optional() }),
+  "app.opened": () => z.looseObject({ ...customer, platform: z.optional(TextSchema) }),
 
   // Catalog events: no customer; the runtime fans them out to interested customers.
   "product.inventory_changed": () =>
     z.looseObject({
       occurredAt: customer.occurredAt,
       product: ItemSchema,
-      quantity: z.number().int(),
-      previousQuantity: z.number().int(),
+      quantity: z.number().check(z.int()),
+      previousQuantity: z.number().check(z.int()),
     }),
   "product.price_changed": () =>
     z.looseObject({
@@ -209,15 +214,15 @@ export const detailSchemas = builtOnFirstUse({
     z.looseObject({
       ...customer,
       kind: z.enum(["delivered", "opened", "clicked"]),
-      campaign: IdSchema.optional(),
-      likelyMachineOpen: z.boolean().optional(),
+      campaign: z.optional(IdSchema),
+      likelyMachineOpen: z.optional(z.boolean()),
       /** A link scanner's click (security gateway, prefetch), not the reader's. */
-      likelyMachineClick: z.boolean().optional(),
+      likelyMachineClick: z.optional(z.boolean()),
     }),
 });
 
 export type EventType = keyof typeof detailSchemas;
-export type DetailOf<T extends EventType> = z.infer<(typeof detailSchemas)[T]>;
+export type DetailOf<T extends EventType> = z.output<(typeof detailSchemas)[T]>;
 export const eventTypes = Object.keys(detailSchemas) as EventType[];
 export const catalogEventTypes = ["product.inventory_changed", "product.price_changed"] as const;
 export type CatalogEventType = (typeof catalogEventTypes)[number];

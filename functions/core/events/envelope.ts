@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import * as z from "zod";
 import { describeIssues, type FieldProblem } from "../validation/describe-issue.ts";
+import * as z from "../validation/zod.ts";
 import {
   type CatalogEventType,
   type CustomerEventType,
@@ -14,18 +14,18 @@ import { IdSchema } from "./item.ts";
 import { EVENT_LIMITS } from "./limits.ts";
 
 export const EnvelopeSchema = z.looseObject({
-  version: z.string().optional(),
+  version: z.optional(z.string()),
   // The event id is remembered in the customer's item (appliedEvents): the same bounds as any other key.
-  id: IdSchema.optional(),
+  id: z.optional(IdSchema),
   source: IdSchema,
   "detail-type": IdSchema,
-  account: z.string().optional(),
+  account: z.optional(z.string()),
   time: z.iso.datetime({ offset: true }),
-  region: z.string().optional(),
-  resources: z.array(z.string()).optional(),
+  region: z.optional(z.string()),
+  resources: z.optional(z.array(z.string())),
   detail: z.record(z.string(), z.unknown()),
 });
-export type Envelope = z.infer<typeof EnvelopeSchema>;
+export type Envelope = z.output<typeof EnvelopeSchema>;
 
 type EventOf<T extends EventType> = {
   id: string;
@@ -141,7 +141,7 @@ function stableId(text: string): string {
   return `line-${createHash("sha256").update(text).digest("hex").slice(0, 20)}`;
 }
 
-function toProblems(error: z.ZodError, prefix?: string): FieldProblem[] {
+function toProblems(error: z.core.$ZodError, prefix?: string): FieldProblem[] {
   return describeIssues(error, prefix ? [prefix] : []);
 }
 

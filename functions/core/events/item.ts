@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../validation/zod.ts";
 import { EVENT_LIMITS } from "./limits.ts";
 
 /**
@@ -6,56 +6,65 @@ import { EVENT_LIMITS } from "./limits.ts";
  * Events carry the bounded EventItemSchema below.
  */
 export const ItemSchema = z.looseObject({
-  productId: z.string().min(1),
-  name: z.string().optional(),
-  quantity: z.number().int().nonnegative().optional(),
-  price: z.number().nonnegative().optional(),
-  brand: z.string().optional(),
-  category: z.string().optional(),
-  url: z.string().optional(),
-  imageUrl: z.string().optional(),
-  replenishAfterDays: z.number().positive().optional(),
-  upsellProductIds: z.array(z.string().min(1)).optional(),
+  productId: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  quantity: z.optional(z.number().check(z.int(), z.nonnegative())),
+  price: z.optional(z.number().check(z.nonnegative())),
+  brand: z.optional(z.string()),
+  category: z.optional(z.string()),
+  url: z.optional(z.string()),
+  imageUrl: z.optional(z.string()),
+  replenishAfterDays: z.optional(z.number().check(z.positive())),
+  upsellProductIds: z.optional(z.array(z.string().check(z.minLength(1)))),
 });
 
 /** Anything used as a key (of an item, a map, a journey): bounded, printable. */
 export const IdSchema = z
   .string()
-  .min(1)
-  .max(EVENT_LIMITS.idChars, `an id of at most ${EVENT_LIMITS.idChars} characters`)
-  .regex(/^\P{Cc}*$/u, "an id without control characters");
+  .check(
+    z.minLength(1),
+    z.maxLength(EVENT_LIMITS.idChars, `an id of at most ${EVENT_LIMITS.idChars} characters`),
+    z.regex(/^\P{Cc}*$/u, "an id without control characters"),
+  );
 export const TextSchema = z
   .string()
-  .max(EVENT_LIMITS.textChars, `at most ${EVENT_LIMITS.textChars} characters`);
+  .check(z.maxLength(EVENT_LIMITS.textChars, `at most ${EVENT_LIMITS.textChars} characters`));
 export const UrlSchema = z
   .string()
-  .max(EVENT_LIMITS.urlChars, `a URL of at most ${EVENT_LIMITS.urlChars} characters`)
-  .regex(/^https?:\/\//i, "an http or https URL");
+  .check(
+    z.maxLength(EVENT_LIMITS.urlChars, `a URL of at most ${EVENT_LIMITS.urlChars} characters`),
+    z.regex(/^https?:\/\//i, "an http or https URL"),
+  );
 
 export const EventItemSchema = z.looseObject({
   ...ItemSchema.shape,
   productId: IdSchema,
-  name: TextSchema.optional(),
-  brand: TextSchema.optional(),
-  category: TextSchema.optional(),
-  url: UrlSchema.optional(),
-  imageUrl: UrlSchema.optional(),
-  upsellProductIds: z
-    .array(IdSchema)
-    .max(EVENT_LIMITS.upsellIdsPerItem, `at most ${EVENT_LIMITS.upsellIdsPerItem} product ids`)
-    .optional(),
+  name: z.optional(TextSchema),
+  brand: z.optional(TextSchema),
+  category: z.optional(TextSchema),
+  url: z.optional(UrlSchema),
+  imageUrl: z.optional(UrlSchema),
+  upsellProductIds: z.optional(
+    z
+      .array(IdSchema)
+      .check(
+        z.maxLength(EVENT_LIMITS.upsellIdsPerItem, `at most ${EVENT_LIMITS.upsellIdsPerItem} product ids`),
+      ),
+  ),
 });
 /** The items of one cart, order or return. */
 export const EventItemsSchema = z
   .array(EventItemSchema)
-  .max(EVENT_LIMITS.itemsPerEvent, `at most ${EVENT_LIMITS.itemsPerEvent} items`);
-export type Item = z.infer<typeof ItemSchema>;
+  .check(z.maxLength(EVENT_LIMITS.itemsPerEvent, `at most ${EVENT_LIMITS.itemsPerEvent} items`));
+export type Item = z.output<typeof ItemSchema>;
 
-export const CurrencySchema = z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD");
-export const MoneySchema = z.number().nonnegative();
+export const CurrencySchema = z.string().check(z.regex(/^[A-Z]{3}$/, "an ISO 4217 code such as USD"));
+export const MoneySchema = z.number().check(z.nonnegative());
 /** A calendar day that exists: 2000-02-30 is refused, not moved to March by Date. */
 export const LocalDateSchema = z.iso.date("a date YYYY-MM-DD that exists on the calendar");
-export const TimeZoneSchema = z.string().refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris");
+export const TimeZoneSchema = z
+  .string()
+  .check(z.refine(isKnownTimeZone, "an IANA time zone such as Europe/Paris"));
 
 const knownZones = new Map<string, boolean>();
 let canonicalZones: Set<string> | undefined;

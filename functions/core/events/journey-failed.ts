@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../validation/zod.ts";
 import { IdSchema } from "./item.ts";
 
 /**
@@ -11,14 +11,16 @@ export const JOURNEY_FAILED_EVENT = { source: "engage.journey", detailType: "jou
 export const JourneyFailedDetailSchema = z.looseObject({
   customerId: IdSchema,
   // The journey id (its wire name, from the workflow's input): campaign, customer, trigger and key ids.
-  instanceId: z.string().min(1).max(4096, "a journey id of at most 4096 characters"),
+  instanceId: z.string().check(z.minLength(1), z.maxLength(4096, "a journey id of at most 4096 characters")),
   // The failed execution's input. Its generation (absent: the first) tells a stale workflow's
   // failure from the live one's; failures recorded before this field was added have none.
-  executionInput: z.looseObject({ generation: z.number().int().positive().optional() }).optional(),
-  error: z.string().optional(),
-  cause: z.string().optional(),
+  executionInput: z.optional(
+    z.looseObject({ generation: z.optional(z.number().check(z.int(), z.positive())) }),
+  ),
+  error: z.optional(z.string()),
+  cause: z.optional(z.string()),
 });
-export type JourneyFailedDetail = z.infer<typeof JourneyFailedDetailSchema>;
+export type JourneyFailedDetail = z.output<typeof JourneyFailedDetailSchema>;
 
 /** Whether an envelope is the workflow's journey.failed (an app's event of that name is not). */
 export function isJourneyFailedEnvelope(input: unknown): boolean {

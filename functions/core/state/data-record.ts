@@ -1,4 +1,4 @@
-import * as z from "zod";
+import * as z from "../validation/zod.ts";
 
 /**
  * Maps keyed by data (product ids, cart ids, brands, topics, journey ids …) are plain JSON objects
@@ -43,20 +43,24 @@ export function mergedRecord<T>(
  * A JSON object keyed by data, parsed into a prototype-free record. z.record would do, but it drops
  * a "__proto__" key: here every own key is kept as data, and each value is checked with its path.
  */
-export function dataRecordSchema<V extends z.ZodType>(valueSchema: V) {
-  return z.unknown().transform((input, ctx): DataRecord<z.output<V>> => {
-    if (typeof input !== "object" || input === null || Array.isArray(input)) {
-      ctx.addIssue({ code: "custom", message: "expected an object keyed by id" });
-      return z.NEVER;
-    }
-    const record = dataRecord<z.output<V>>();
-    for (const key of Object.keys(input)) {
-      const parsed = valueSchema.safeParse((input as Record<string, unknown>)[key]);
-      if (parsed.success) setOwn(record, key, parsed.data);
-      else
-        for (const issue of parsed.error.issues)
-          ctx.addIssue({ ...issue, path: [key, ...issue.path] } as Parameters<typeof ctx.addIssue>[0]);
-    }
-    return record;
-  });
+export function dataRecordSchema<V extends z.ZodMiniType>(valueSchema: V) {
+  return z.pipe(
+    z.unknown(),
+    z.transform((input, ctx): DataRecord<z.output<V>> => {
+      if (typeof input !== "object" || input === null || Array.isArray(input)) {
+        ctx.issues.push({ code: "custom", message: "expected an object keyed by id", input });
+        return z.NEVER;
+      }
+      const record = dataRecord<z.output<V>>();
+      for (const key of Object.keys(input)) {
+        const parsed = valueSchema.safeParse((input as Record<string, unknown>)[key]);
+        if (parsed.success) setOwn(record, key, parsed.data);
+        // The value's issues are worded already: only their path moves under the key.
+        else
+          for (const issue of parsed.error.issues)
+            ctx.issues.push({ ...issue, path: [key, ...issue.path], input } as z.core.$ZodRawIssue);
+      }
+      return record;
+    }),
+  );
 }

@@ -1,4 +1,4 @@
-import type { z } from "zod";
+import type * as z from "./zod.ts";
 
 export type FieldProblem = { path: string; expected: string };
 
@@ -7,7 +7,7 @@ export type FieldProblem = { path: string; expected: string };
  * A union's issue is reported through the branch the author most likely meant: the one that
  * accepted the `type` (or, failing that, the one with the fewest complaints).
  */
-export function describeIssues(error: z.ZodError, prefix: PropertyKey[] = []): FieldProblem[] {
+export function describeIssues(error: z.core.$ZodError, prefix: PropertyKey[] = []): FieldProblem[] {
   return error.issues
     .flatMap((issue) => leafIssues(issue, prefix))
     .map(({ path, issue }) => ({
