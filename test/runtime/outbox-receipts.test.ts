@@ -1,3 +1,4 @@
+import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { describe, expect, it, vi } from "vitest";
 import { GetCommand } from "../../functions/adapters/dynamodb-documents.ts";
 
@@ -15,7 +16,7 @@ import { decide } from "../../functions/core/engine/decide.ts";
 import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/envelope.ts";
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
-import { runForCustomer } from "../../functions/runtime/customer-runner.ts";
+import { EFFECT_LEASE_MS, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp, customerUpdated } from "../support/events.ts";
@@ -193,6 +194,39 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect(receipt).not.toHaveProperty("dueAt");
     expect(await storedItem("r7")).toMatchObject({ version: 1 });
     expect(rt.sentEmails()).toHaveLength(1);
+  }, 60_000);
+
+  it("a lease renewal files the claim anew and takes the filing before out; the last receipt takes out the new one", async () => {
+    const checks = new Set<() => unknown>();
+    const deps = {
+      ...rt.deps,
+      leaseEvery: (_ms: number, check: () => unknown) => {
+        checks.add(check);
+        return () => checks.delete(check);
+      },
+    };
+    let release = () => {};
+    const sending = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    rt.mocks.ses.on(SendEmailCommand).callsFake(async () => {
+      await sending;
+      return { MessageId: "ses-slow" };
+    });
+    const claimedAt = rt.clock.now;
+    const running = runForCustomer(deps, "r9", "signup-r9", (state) =>
+      decide(deps.compiled, state, signupEvent("r9")),
+    );
+    await expect.poll(() => rt.mocks.ses.commandCalls(SendEmailCommand).length).toBe(1);
+    rt.clock.now = claimedAt + EFFECT_LEASE_MS / 2 + 1;
+    for (const check of [...checks]) await check(); // the heartbeat renews the lease
+    const renewedAt = rt.clock.now;
+    expect(await item(receiptKey("r9", claimedAt))).not.toHaveProperty("dueAt");
+    expect(await item(receiptKey("r9", renewedAt))).toMatchObject({ dueAt: renewedAt + 15 * 60_000 });
+    release();
+    await running;
+    expect(await item(receiptKey("r9", renewedAt))).not.toHaveProperty("dueAt");
+    expect(rt.mocks.ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   }, 60_000);
 
   it("a claim whose state write never lands leaves a filing the sweep reads for nothing", async () => {
