@@ -109,7 +109,8 @@ const CATCH_UP_HOURS = 48;
 
 /**
  * The due time each state item is filed under, kept from the writes that succeed (the state's put, the
- * sweep's refile), read without a call: whether anyone is filed under the hours [from, to).
+ * sweep's refile, a claim's receipt filed at its lapse), read without a call: whether anyone is filed
+ * under the hours [from, to).
  */
 function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
   const dueAt = new Map<string, number>();
@@ -133,9 +134,12 @@ function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
         /\bdueAt\b/.test(input.UpdateExpression ?? "")
       ) {
         const at = input.ExpressionAttributeValues?.[":at"]?.N;
-        if (at === undefined || !input.Key?.customerId?.S)
+        const key = input.Key?.customerId?.S;
+        // A receipt that completes its claim takes the claim's filing out (dynamodb-effect-receipts.ts).
+        if (key && /\bREMOVE\b.*\bdueAt\b/.test(input.UpdateExpression ?? "")) dueAt.delete(key);
+        else if (at === undefined || !key)
           throw new Error(`bench: an UpdateItem of dueAt the mirror cannot read: ${input.UpdateExpression}`);
-        dueAt.set(input.Key.customerId.S, Number(at));
+        else dueAt.set(key, Number(at));
       }
       return output;
     },

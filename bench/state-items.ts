@@ -60,6 +60,8 @@ const refilesByCause: Record<string, number> = {};
 const refileHoursAfterFiled: Record<string, number> = {};
 /** Outbox-backstop filings (a claim) by how far the customer's next trigger due time was, in hours. */
 const claimFilingsByGap: Record<string, number> = {};
+/** Claims filed under their receipt's key at their lapse, and filings taken out, by phase. */
+const claimFilings: Record<string, number> = {};
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
 const send = DynamoDbDocuments.prototype.send;
 DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: unknown, ...rest: never[]) {
@@ -79,10 +81,12 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
     }
     filings.set(id, { dueAt, cause, state });
   }
+  const key = String((command as { input?: { Key?: { customerId?: unknown } } }).input?.Key?.customerId);
   if (
     command instanceof UpdateCommand &&
     command.input.TableName === "customer-state" &&
-    command.input.UpdateExpression?.includes("dueBucket")
+    command.input.UpdateExpression?.includes("dueBucket") &&
+    !key.startsWith(RECEIPT_PREFIX)
   ) {
     tally(refilesByPhase, phaseNow() ?? "none");
     const id = String(command.input.Key?.customerId);
@@ -100,9 +104,19 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
     } else tally(refilesByCause, "unknown");
   }
   // A receipt: performed outbox entries recorded in an item of their own, not by a write of the state.
-  if (command instanceof UpdateCommand && String(command.input.Key?.customerId).startsWith(RECEIPT_PREFIX)) {
-    receiptWrites++;
-    tally(receiptsByPhase, phaseNow() ?? "none");
+  // The same item filed for a claim's lapse, or taken out of the index without a record: a claim filing.
+  if (command instanceof UpdateCommand && key.startsWith(RECEIPT_PREFIX)) {
+    const expression = command.input.UpdateExpression ?? "";
+    if (expression.includes("ADD ids")) {
+      receiptWrites++;
+      tally(receiptsByPhase, phaseNow() ?? "none");
+    }
+    if (expression.includes("SET dueBucket")) tally(claimFilings, `filed:${phaseNow() ?? "none"}`);
+    else if (expression.includes("REMOVE"))
+      tally(
+        claimFilings,
+        `${expression.includes("ADD ids") ? "retiredByReceipt" : "retired"}:${phaseNow() ?? "none"}`,
+      );
   }
   if (command instanceof BatchWriteCommand)
     for (const request of command.input.RequestItems?.["interest-index"] ?? [])
@@ -217,6 +231,7 @@ console.log(
       refileHoursAfterFiled,
       claimFilingsByGap,
       receiptWrites,
+      claimFilings,
       interestPuts: interestPuts.length,
       interestRefreshedWithinADay,
       meanStateJsonBytes: mean(jsons.map((j) => Buffer.byteLength(j))),

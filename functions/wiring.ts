@@ -21,7 +21,7 @@ import { type Environment, readEnvironment, required } from "./runtime/environme
 import { logger, metrics } from "./runtime/handler-shell.ts";
 import { loadedOnFirstCall } from "./runtime/loaded-on-first-call.ts";
 import type { FanoutPorts } from "./use-cases/catalog-fanout.ts";
-import { type SweepRuntime, sweepDueAt } from "./use-cases/sweep.ts";
+import { MAX_INVOCATION_MS, type SweepRuntime, sweepDueAt } from "./use-cases/sweep.ts";
 import type { UnsubscribeDeps } from "./use-cases/unsubscribe.ts";
 import type * as OnFirstUse from "./wiring-on-first-use.ts";
 
@@ -163,9 +163,11 @@ function runtimeWithPorts(
   const audit = onFirstUse((built) => built.auditPublisher(clients.eventbridge, env.EVENT_BUS_NAME));
   return {
     compiled,
-    // Every write files the customer in the sweep's due-time index, in the same conditional put.
+    // Every write files the customer in the sweep's due-time index, in the same conditional put, and a
+    // claim that lapses before that time under its receipt's key.
     store: new DynamoDbCustomerStateStore(clients.dynamodb, env.STATE_TABLE, {
       dueAt: (state, filedDueAt) => sweepDueAt(compiled, state, now(), filedDueAt),
+      claimLapseMs: MAX_INVOCATION_MS,
     }),
     ports,
     publishAudit: (decisions) => audit.publish(decisions),

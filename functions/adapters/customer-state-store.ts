@@ -48,26 +48,32 @@ export interface CustomerStateStore {
    * `beforeWrite` runs after `fn` and before each write it led to (not when nothing changed): for
    * idempotent effects that need no claim; if it throws, nothing is written. Before a write, entries
    * recorded as performed (recordPerformed) leave the state: if taking them over was all `fn` changed,
-   * nothing is written. `saveFolded`: write also when all that changes is performed entries leaving
-   * (the sweep's backstop, so that they leave the item and it is filed anew). `firstRead`: FirstRead.
+   * nothing is written. `firstRead`: FirstRead.
    */
   update<T>(
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options?: { saveFolded?: boolean; firstRead?: FirstRead },
+    options?: { firstRead?: FirstRead },
   ): Promise<UpdateOutcome<T>>;
   /**
    * Records that these outbox entries of the claim made at `claimedAt` were performed: one small item
    * (one write unit), instead of a write of the whole state to remove them. The next write of the state
-   * (`update`) leaves them out, and `load` does not return them.
+   * (`update`) leaves them out, and `load` does not return them. `completesClaim`: no entry of that claim
+   * is left to perform, so its backstop (the sweep reading the customer when it lapses) is taken out.
    */
   recordPerformed(
     customerId: string,
     claimedAt: number,
     entryIds: readonly string[],
     now: number,
+    options?: { completesClaim?: boolean },
   ): Promise<void>;
+  /**
+   * The claim made at `claimedAt` needs no backstop any more (its entries are performed, or carry a
+   * later claim): the sweep is not to read the customer for it.
+   */
+  retireClaim(customerId: string, claimedAt: number): Promise<void>;
 }
 
 /** Someone else saved this customer since we loaded: reload and decide again. */

@@ -7,6 +7,7 @@ import {
   type QueryCommandOutput,
   UpdateCommand,
 } from "./dynamodb-documents.ts";
+import { claimOfKey } from "./dynamodb-effect-receipts.ts";
 import {
   dynamoDbStateScan,
   type ScannedCustomer,
@@ -50,7 +51,8 @@ export type DueQuery = (from: number, to: number) => StateScan;
 /**
  * The due-time index on DynamoDB: a sparse GSI keyed by `dueBucket` (hour and shard) and `dueAt`,
  * projecting keys only (a state write that leaves the due time as it was costs the index nothing).
- * Reading it is a Query per hour and shard, then a BatchGetItem of the states found.
+ * Reading it is a Query per hour and shard, then a BatchGetItem of the states found. Besides the state
+ * items it holds the receipts of claims filed at their lapse, under their customer's shard.
  */
 export function dynamoDbDueIndex(
   client: DynamoDbDocuments,
@@ -79,10 +81,24 @@ export function dynamoDbDueIndex(
             } catch (error) {
               throw translateAwsError(error, "DynamoDB Query (due-time index)");
             }
-            const ids = (output.Items ?? []).flatMap((item) =>
-              typeof item.customerId === "string" ? [item.customerId] : [],
-            );
-            const page = await getStates(client, tableName, ids);
+            // A claim's receipt filed at its lapse stands for its customer (dynamodb-effect-receipts.ts).
+            const claimsFiled = new Map<string, number[]>();
+            const ids = new Set<string>();
+            for (const { customerId: key } of output.Items ?? []) {
+              if (typeof key !== "string") continue;
+              const claim = claimOfKey(key);
+              ids.add(claim?.customerId ?? key);
+              if (claim)
+                claimsFiled.set(claim.customerId, [
+                  ...(claimsFiled.get(claim.customerId) ?? []),
+                  claim.claimedAt,
+                ]);
+            }
+            const page = await getStates(client, tableName, [...ids]);
+            for (const customer of page) {
+              const claims = claimsFiled.get(customer.customerId);
+              if (claims) customer.claimsFiled = claims;
+            }
             if (page.length > 0) yield page;
             startKey = output.LastEvaluatedKey;
           } while (startKey);

@@ -1,16 +1,30 @@
 import { type DynamoDbDocuments, GetCommand, UpdateCommand } from "./dynamodb-documents.ts";
-import { translateAwsError } from "./errors.ts";
+import { dueIndexAttributes } from "./dynamodb-due-index.ts";
+import { isAwsError, translateAwsError } from "./errors.ts";
 
 const DAY_MS = 86_400_000;
 
-/** The key prefix of the receipts in the CustomerState table (no `state`: scans skip them; no due time). */
+/**
+ * The key prefix of the receipts in the CustomerState table (no `state`: scans skip them). A receipt
+ * is filed in the due-time index while its claim waits for its effects (`file`), so that the sweep
+ * reads the customer when the claim lapses.
+ */
 export const RECEIPT_PREFIX = "engage#done#";
+
+/** The customer and claim time of a receipt's key; undefined for any other key of the table. */
+export function claimOfKey(key: string): { customerId: string; claimedAt: number } | undefined {
+  if (!key.startsWith(RECEIPT_PREFIX)) return undefined;
+  const at = key.lastIndexOf("#");
+  const claimedAt = Number(key.slice(at + 1));
+  return at < RECEIPT_PREFIX.length || !Number.isSafeInteger(claimedAt)
+    ? undefined
+    : { customerId: key.slice(RECEIPT_PREFIX.length, at), claimedAt };
+}
 
 /**
  * How long a receipt is kept (the table's TTL attribute `expiresAt`). The entry it stands for leaves
- * the state item at the customer's next write, at the latest the sweep's backstop about an hour after
- * the claim (its claim + 15 min files the customer in the due-time index); this covers sweeps stopped
- * for weeks, far past their 48-hour catch-up window.
+ * the state item at the customer's next write, or when the sweep reads the customer (its due time, or
+ * a claim's lapse); this covers sweeps stopped for weeks, far past their 48-hour catch-up window.
  */
 export const RECEIPT_TTL_MS = 35 * DAY_MS;
 
@@ -25,21 +39,52 @@ export const receiptKey = (customerId: string, claimedAt: number) =>
  * to remove them: one write unit. The state store reads them only before a write, and leaves the
  * performed entries out of it. Entry ids are unique per effect (journey ids and send times), so a
  * receipt never stands for another effect.
+ * The same item is the claim's backstop when the customer's own due time is later than the claim's
+ * lapse: filed in the due-time index (`file`, before the state write that claims) until the receipt
+ * that completes the claim takes it out (`retire`), so the state item is not filed early for it.
  */
 export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: string) {
-  /** Records the entries of the claim made at `claimedAt` as performed; `now` in epoch ms sets the expiry. */
+  /**
+   * Files the claim made at `claimedAt` in the due-time index at `lapseAt` (under the customer's shard),
+   * keeping any ids recorded already: the sweep then reads the customer when the claim lapses.
+   */
+  const file = async (customerId: string, claimedAt: number, lapseAt: number): Promise<void> => {
+    const { dueBucket } = dueIndexAttributes(customerId, lapseAt)!;
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { customerId: receiptKey(customerId, claimedAt) },
+          UpdateExpression: "SET dueBucket = :bucket, dueAt = :at, expiresAt = :expiresAt",
+          ExpressionAttributeValues: {
+            ":bucket": dueBucket,
+            ":at": lapseAt,
+            ":expiresAt": Math.floor((claimedAt + RECEIPT_TTL_MS) / 1000),
+          },
+        }),
+      );
+    } catch (error) {
+      throw translateAwsError(error, "DynamoDB UpdateItem (claim backstop)");
+    }
+  };
+
+  /**
+   * Records the entries of the claim made at `claimedAt` as performed; `now` in epoch ms sets the
+   * expiry. `retire`: they complete the claim, so it leaves the due-time index (no backstop needed).
+   */
   const record = async (
     customerId: string,
     claimedAt: number,
     entryIds: readonly string[],
     now: number,
+    retire = false,
   ): Promise<void> => {
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { customerId: receiptKey(customerId, claimedAt) },
-          UpdateExpression: "ADD ids :ids SET expiresAt = :expiresAt",
+          UpdateExpression: `ADD ids :ids SET expiresAt = :expiresAt${retire ? " REMOVE dueBucket, dueAt" : ""}`,
           ExpressionAttributeValues: {
             ":ids": new Set(entryIds),
             ":expiresAt": Math.floor((now + RECEIPT_TTL_MS) / 1000),
@@ -82,7 +127,27 @@ export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: str
     return found;
   };
 
-  return { record, performed };
+  /**
+   * Takes the claim's filing out of the due-time index when its entries are known to be performed or
+   * claimed anew (a lease renewal): no sweep needs to read the customer for it. Nothing if not filed.
+   */
+  const retire = async (customerId: string, claimedAt: number): Promise<void> => {
+    try {
+      await client.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: { customerId: receiptKey(customerId, claimedAt) },
+          UpdateExpression: "REMOVE dueBucket, dueAt",
+          ConditionExpression: "attribute_exists(dueAt)",
+        }),
+      );
+    } catch (error) {
+      if (isAwsError(error, "ConditionalCheckFailedException")) return;
+      throw translateAwsError(error, "DynamoDB UpdateItem (claim backstop)");
+    }
+  };
+
+  return { file, record, retire, performed };
 }
 
 export type EffectReceipts = ReturnType<typeof dynamoDbEffectReceipts>;

@@ -10,6 +10,8 @@ export type ScannedCustomer = {
   /** As the due-time index reads it: the item's version and the due time it is filed under. */
   version?: number;
   dueAt?: number;
+  /** Found under these claims' receipts, filed at each claim's lapse: the claim may wait in its outbox. */
+  claimsFiled?: number[];
 };
 
 /** Pages of one segment of a parallel scan of the CustomerState table. */

@@ -35,6 +35,14 @@ export type DynamoDbStateStoreOptions = {
    * the due time the item was filed under when `state` was loaded (undefined for a state not loaded).
    */
   dueAt?: (state: CustomerState, filedDueAt: number | undefined) => number | undefined;
+  /**
+   * With `dueAt`: how long after its claim an outbox entry's claimant is taken to have stopped. A write
+   * that leaves a claim in the outbox whose lapse is before the customer's due time files the claim's
+   * receipt in the due-time index at its lapse first (dynamodb-effect-receipts.ts, `file`): the sweep's
+   * backstop for it, without filing the state item early (a move of its index entry, and another when
+   * the next write files it back).
+   */
+  claimLapseMs?: number;
 };
 
 /**
@@ -47,6 +55,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   private readonly maxAttempts: number;
   private readonly maxItemBytes: number;
   private readonly dueAt: DynamoDbStateStoreOptions["dueAt"];
+  private readonly claimLapseMs: number | undefined;
   /** The due time each loaded state's item was filed under, for the save that writes it back. */
   private readonly filedDueAt = new WeakMap<CustomerState, number>();
   private readonly receipts: EffectReceipts;
@@ -59,6 +68,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.maxItemBytes = options.maxItemBytes ?? DYNAMODB_MAX_ITEM_BYTES;
     this.dueAt = options.dueAt;
+    this.claimLapseMs = options.claimLapseMs;
     this.receipts = dynamoDbEffectReceipts(client, tableName);
   }
 
@@ -107,8 +117,13 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     claimedAt: number,
     entryIds: readonly string[],
     now: number,
+    options: { completesClaim?: boolean } = {},
   ): Promise<void> {
-    await this.receipts.record(customerId, claimedAt, entryIds, now);
+    await this.receipts.record(customerId, claimedAt, entryIds, now, options.completesClaim === true);
+  }
+
+  async retireClaim(customerId: string, claimedAt: number): Promise<void> {
+    await this.receipts.retire(customerId, claimedAt);
   }
 
   async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {
@@ -117,6 +132,8 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     const itemBytes = stateItemBytes(state.customerId, version, encoded);
     if (itemBytes > this.maxItemBytes)
       throw new StateTooLargeError(state.customerId, itemBytes, this.maxItemBytes);
+    const dueAt = this.dueAt?.(state, this.filedDueAt.get(state));
+    await this.fileClaims(state, dueAt);
     try {
       await this.client.send(
         new PutCommand({
@@ -125,8 +142,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
             customerId: state.customerId,
             version,
             state: encoded,
-            ...(this.dueAt &&
-              dueIndexAttributes(state.customerId, this.dueAt(state, this.filedDueAt.get(state)))),
+            ...(this.dueAt && dueIndexAttributes(state.customerId, dueAt)),
           },
           ...(expectedVersion === 0
             ? { ConditionExpression: "attribute_not_exists(customerId)" }
@@ -146,11 +162,28 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     return { version, itemBytes };
   }
 
+  /**
+   * Before a write: every claim the state will hold whose lapse comes before the customer's due time
+   * (`dueAt`) gets its backstop, the claim's receipt filed at the lapse. Before the write, so that no
+   * stored claim is without one; a claim whose write then fails leaves a filing the sweep reads for
+   * nothing. Claims held by another run are filed again (idempotent): this write may file the customer
+   * later than the write that claimed them did.
+   */
+  private async fileClaims(state: CustomerState, dueAt: number | undefined): Promise<void> {
+    if (this.dueAt === undefined || this.claimLapseMs === undefined) return;
+    for (const claimedAt of new Set(state.outbox.map((entry) => entry.claimedAt))) {
+      if (claimedAt === 0) continue;
+      const lapseAt = claimedAt + this.claimLapseMs;
+      if (dueAt === undefined || dueAt > lapseAt)
+        await this.receipts.file(state.customerId, claimedAt, lapseAt);
+    }
+  }
+
   async update<T>(
     customerId: string,
     fn: (state: CustomerState) => T,
     beforeWrite?: () => Promise<void>,
-    options: { saveFolded?: boolean; firstRead?: FirstRead } = {},
+    options: { firstRead?: FirstRead } = {},
   ): Promise<UpdateOutcome<T>> {
     // An eventually consistent first read (half the read units) may miss the latest write: a write from
     // it fails its version check, and "nothing to write" from it is read again, consistently, before it
@@ -164,7 +197,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
       // The entries the item holds with their claims as loaded (fn may take some over).
       const held = loaded.state.outbox.map(({ id, claimedAt }) => ({ id, claimedAt })) as OutboxEntry[];
       const result = fn(loaded.state);
-      if (!(await this.leftToWrite(customerId, loaded.state, before, held, options.saveFolded === true))) {
+      if (!(await this.leftToWrite(customerId, loaded.state, before, held))) {
         if (unconfirmed) {
           consistent = true;
           continue;
@@ -186,21 +219,19 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   /**
    * Whether what `fn` did to `state` (loaded as `before`) is worth a write. Before a write, the entries
    * performed since their claim (receipts) leave the state: a run that took one over does not perform
-   * it again, and the write removes them from the item. `saveFolded`: their leaving alone is worth it.
+   * it again, and the write removes them from the item.
    */
   private async leftToWrite(
     customerId: string,
     state: CustomerState,
     before: string,
     held: OutboxEntry[],
-    saveFolded: boolean,
   ): Promise<boolean> {
     // Compared after fn: a call that changed nothing (a stale wake-up, a duplicate) writes nothing,
     // and reads no receipt.
-    if (JSON.stringify(state) === before && !saveFolded) return false;
+    if (JSON.stringify(state) === before) return false;
     const performed = await this.performedOf(customerId, held);
     state.outbox = state.outbox.filter((entry) => !performed.has(entry.id));
-    if (saveFolded && performed.size > 0) return true;
     const unchanged = JSON.parse(before) as CustomerState;
     unchanged.outbox = unchanged.outbox.filter((entry) => !performed.has(entry.id));
     // Only performed entries taken over, or none changed: nothing to write.

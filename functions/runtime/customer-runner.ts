@@ -34,9 +34,9 @@ export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";
  * and write in one conditional write (retried on a version conflict), then perform the effects and
  * record them (a receipt each, or a write when it must change the state). An event already applied (a
  * redelivery after a crash) is not applied again, but its unfinished effects are finished.
- * `finishLeftovers` (the sweep's backstop): take over lapsed claims even if nothing is decided, and
- * write performed entries out of the item (saveFolded). `firstRead`: how the state is read first
- * (FirstRead; consistent by default). Throws RetryableError if an effect must be tried again.
+ * `finishLeftovers` (the sweep's backstop): take over lapsed claims even if nothing is decided.
+ * `firstRead`: how the state is read first (FirstRead; consistent by default). `saved`: whether the
+ * state was written. Throws RetryableError if an effect must be tried again.
  */
 export async function runForCustomer(
   deps: RuntimeDeps,
@@ -44,7 +44,7 @@ export async function runForCustomer(
   eventId: string | undefined,
   decideFn: (state: CustomerState, now: number) => Decision[],
   options: { finishLeftovers?: boolean; firstRead?: FirstRead } = {},
-): Promise<{ decisions: Decision[]; state: CustomerState }> {
+): Promise<{ decisions: Decision[]; state: CustomerState; saved: boolean }> {
   const now = deps.now();
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
   // taken over in the same conditional write (so two runs cannot both take them). Only effects this
@@ -112,10 +112,7 @@ export async function runForCustomer(
     customerId,
     update,
     () => performUpserts(deps, customerId, upserts, now),
-    {
-      saveFolded: options.finishLeftovers === true,
-      ...(options.firstRead !== undefined ? { firstRead: options.firstRead } : {}),
-    },
+    options.firstRead !== undefined ? { firstRead: options.firstRead } : {},
   );
   const decisions = outcome.result;
   deps.count?.(campaignCounts(decisions));
@@ -124,7 +121,7 @@ export async function runForCustomer(
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
   if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, now);
   await publishAudit(deps, customerId, decisions);
-  return { decisions, state };
+  return { decisions, state, saved: outcome.saved };
 }
 
 /** The interest-index upserts of a run, before its write: one that must be retried fails the run. */

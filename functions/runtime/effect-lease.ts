@@ -121,7 +121,6 @@ export class EffectLease {
         this.lost.add(id);
       }
       this.claimedAt = now;
-      return true;
     } catch (error) {
       this.deps.log.warn("effect lease not renewed", {
         customerId: this.customerId,
@@ -129,6 +128,16 @@ export class EffectLease {
       });
       return false;
     }
+    // The entries carry the new claim, with its own backstop: the previous one's is not needed.
+    try {
+      await this.deps.store.retireClaim(this.customerId, previous);
+    } catch (error) {
+      this.deps.log.warn("claim backstop not retired", {
+        customerId: this.customerId,
+        reason: (error as { reason?: string }).reason ?? (error as Error).name,
+      });
+    }
+    return true;
   }
 }
 

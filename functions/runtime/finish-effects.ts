@@ -79,6 +79,8 @@ export async function finishEffects(
   // Performed or dropped, not yet recorded; and failed, to release for the next attempt.
   // Each with the claim time it carries in the stored state (the lease's when it was let go).
   const finished = new Map<string, number>();
+  // Entries finished by this run, recorded or to be: all of them, and the claim's backstop can go.
+  let finishedCount = 0;
   const release = new Set<string>();
   let retry: RetryableError | undefined;
   let latest = state;
@@ -90,6 +92,7 @@ export async function finishEffects(
     if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
       lease.let(entry.id);
       finished.set(entry.id, lease.since);
+      finishedCount++;
       continue;
     }
     // Decided by an earlier run: judged again on the state as it is now (after this run's event).
@@ -100,6 +103,7 @@ export async function finishEffects(
         if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);
         else {
           finished.set(entry.id, lease.since);
+          finishedCount++;
           if (verdict.counted && entry.at !== undefined) held.uncount.set(entry.id, entry.at);
           suppressed.push(suppressedLine(customerId, entry, verdict.reason, now));
           deps.log.info("pending message not sent", { customerId, entry: entry.id, reason: verdict.reason });
@@ -123,13 +127,18 @@ export async function finishEffects(
       continue;
     }
     finished.set(entry.id, lease.since);
+    finishedCount++;
     // A message is recorded before the next one: nothing that fails later in the run sends it again.
     if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
       latest = (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
       finished.clear();
     }
   }
-  latest = (await recordEffects(deps, customerId, latest, finished, release, lease.since, held)) ?? latest;
+  // Every entry finished: the last receipts complete their claims (a renewal retired the ones before).
+  const completes = retry === undefined && finishedCount === entries.length;
+  latest =
+    (await recordEffects(deps, customerId, latest, finished, release, lease.since, held, completes)) ??
+    latest;
   if (suppressed.length > 0) {
     deps.count?.(campaignCounts(suppressed));
     await publishAudit(deps, customerId, suppressed);
@@ -156,6 +165,7 @@ async function recordEffects(
   release: ReadonlySet<string>,
   claimedAt: number,
   held: HeldBack = { uncount: new Map(), defer: new Map() },
+  completesClaim = false,
 ): Promise<CustomerState | undefined> {
   if (finished.size === 0 && release.size === 0 && held.defer.size === 0) return undefined;
   const receiptsOnly = release.size === 0 && held.defer.size === 0 && held.uncount.size === 0;
@@ -169,6 +179,7 @@ async function recordEffects(
             claim,
             [...finished].flatMap(([id, at]) => (at === claim ? [id] : [])),
             deps.now(),
+            { completesClaim },
           );
         return { ...state, outbox: state.outbox.filter((entry) => !finished.has(entry.id)) };
       }

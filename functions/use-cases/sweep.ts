@@ -12,7 +12,7 @@ import { deferred } from "../runtime/finish-effects.ts";
 
 const HOUR_MS = 3_600_000;
 /** The longest a Lambda invocation lives: an entry claimed longer ago than this has no live claimant. */
-const MAX_INVOCATION_MS = 15 * 60_000;
+export const MAX_INVOCATION_MS = 15 * 60_000;
 
 export const SweepInputSchema = z.object({
   campaignId: z.string().check(z.minLength(1)),
@@ -47,10 +47,11 @@ export type SweepOptions = {
  * When the sweep should next read this customer, written with each state (the due-time index): the
  * first hour a swept campaign may decide something (nextDueAt, counted from the start of the current
  * hour, so that a write during an hour keeps the customer in that hour's sweeps, except for campaigns
- * whose sweep of this hour has run for it), or sooner when effects wait in the outbox (when their claim
- * goes stale or their quiet hours end: the sweep's backstop). Undefined (not indexed) when no campaign is
- * swept and the outbox is empty. `filedDueAt`, the time the item is filed under now, is kept while it is
- * early enough (dueAtToFile).
+ * whose sweep of this hour has run for it), or sooner when released effects wait in the outbox (this
+ * hour, or when their quiet hours end). Claimed effects are not counted: a claim whose lapse comes before
+ * this time has its own filing, its receipt's (the store's `claimLapseMs`). Undefined (not indexed) when
+ * no campaign is swept and no released effect waits. `filedDueAt`, the time the item is filed under now,
+ * is kept while it is early enough (dueAtToFile).
  */
 export function sweepDueAt(
   compiled: CompiledCampaigns,
@@ -62,11 +63,8 @@ export function sweepDueAt(
   const swept = sweptThisHour(state, hour);
   let due = compiled.scheduleTriggers.length > 0 ? nextDueAt(compiled, state, hour, swept) : undefined;
   for (const entry of state.outbox) {
-    const at = Math.max(
-      hour,
-      entry.claimedAt + MAX_INVOCATION_MS,
-      (entry.kind === "message" && entry.notBefore) || 0,
-    );
+    if (entry.claimedAt !== 0) continue;
+    const at = Math.max(hour, (entry.kind === "message" && entry.notBefore) || 0);
     if (due === undefined || at < due) due = at;
   }
   // Filed under this hour by a sweep that has decided for the customer: what is left for this hour's
@@ -243,11 +241,11 @@ async function sweepCustomer(
   if (alreadyApplied) counts.alreadyApplied++;
   // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
   const due = !alreadyApplied && dueDecisions(compiled, stored, campaignId, from, to).length > 0;
-  const leftovers = !due && hasLeftovers(deps, stored, window, alreadyApplied);
+  const leftovers = !due && hasLeftovers(deps, scanned, stored, window, alreadyApplied);
   if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts);
   if (due) counts.due++;
   try {
-    const { decisions } = due
+    const { decisions, saved, state } = due
       ? await runForCustomer(
           deps,
           customerId,
@@ -255,8 +253,17 @@ async function sweepCustomer(
           (fresh) => dueDecisions(compiled, fresh, campaignId, from, to),
           { finishLeftovers: true },
         )
-      : // The backstop: entries found performed (receipts) leave the item, and it is filed anew.
+      : // The backstop. Entries found performed (receipts) are not worth a write of their own: they
+        // leave the item with its next write. With nothing written, a past filing is renewed as for
+        // anyone with nothing due.
         await runForCustomer(deps, customerId, undefined, () => [], { finishLeftovers: true });
+    if (!due && !saved) {
+      // Read (consistently) with nothing left to perform: the claims it was found under need no backstop.
+      for (const claimedAt of scanned.claimsFiled ?? [])
+        if (!state.outbox.some((entry) => entry.claimedAt === claimedAt))
+          await deps.store.retireClaim(customerId, claimedAt);
+      return refileIfPast(deps, window, scanned, stored, counts);
+    }
     if (leftovers) counts.finished++;
     if (decisions.length > 0) counts.applied++;
     counts.messages += decisions.filter((d) => d.type === "message" && d.line.status === "sent").length;
@@ -306,19 +313,30 @@ export function filedInPast(dueAt: number, hour: number): boolean {
  * hour, or any old enough that whoever claimed them has stopped, or left by a function that could not
  * perform them (claim time 0). This is the backstop that finishes an entry no later run comes for. A fresh claim of another invocation
  * is left to it, so the two do not deliver the same message at once.
+ * Read from the due-time index, a lapsed claim counts when the customer was found under it: its receipt's
+ * filing, or the customer's own at its lapse or before (the store files one of the two). Otherwise it was
+ * performed (a receipt took its filing out) and leaves the item with its next write: reading its
+ * receipt at every sweep that reads the customer would cost more than that.
  */
 function hasLeftovers(
   deps: RuntimeDeps,
+  scanned: ScannedCustomer,
   state: CustomerState,
   window: SweepWindow,
   alreadyApplied: boolean,
 ): boolean {
   const now = deps.now();
+  const claimFiledHere = (claimedAt: number) =>
+    !window.dueIndex ||
+    claimedAt === 0 ||
+    scanned.claimsFiled !== undefined ||
+    scanned.dueAt === undefined ||
+    scanned.dueAt <= claimedAt + MAX_INVOCATION_MS;
   return state.outbox.some(
     (entry) =>
       canPerform(deps.ports, entry) &&
       !deferred(entry, now) &&
-      (now - entry.claimedAt > MAX_INVOCATION_MS ||
+      ((now - entry.claimedAt > MAX_INVOCATION_MS && claimFiledHere(entry.claimedAt)) ||
         (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
   );
 }

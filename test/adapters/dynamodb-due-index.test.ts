@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
+import { receiptKey } from "../../functions/adapters/dynamodb-effect-receipts.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../../functions/core/engine/compile.ts";
@@ -109,8 +110,10 @@ describe("sweepDueAt", () => {
     expect(sweepDueAt(compiled, state, NOW)).toBe(nextDueAt(compiled, state, NOW - 20 * 60_000));
   });
 
-  it("files a customer with effects left in the outbox for when their claim goes stale (the backstop)", () => {
-    expect(sweepDueAt(compiled, withOutbox(NOW), NOW)).toBe(NOW + 15 * 60_000);
+  it("files a customer for effects released in the outbox, not for claimed ones (their receipt is filed: the store's claimLapseMs)", () => {
+    expect(sweepDueAt(compiled, withOutbox(NOW), NOW)).toBe(
+      sweepDueAt(compiled, emptyCustomerState("lin"), NOW),
+    );
     // Left by a function that could not perform it (claim 0): due this hour.
     expect(sweepDueAt(compiled, withOutbox(0), NOW)).toBe(NOW - 20 * 60_000);
     // Deferred by quiet hours: due when they end.
@@ -126,7 +129,7 @@ describe("sweepDueAt", () => {
   const thursday = nextDueAt(compiled, subscriber(), Date.parse("2026-03-02T00:00:00Z"));
   const hourOf = (at: number) => Math.floor(at / HOUR) * HOUR;
 
-  it("files a claim for when it lapses at the latest (the backstop), never in a past hour, wherever the customer was filed", () => {
+  it("files a customer never in a past hour, wherever it was filed", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: -200, max: 200 }),
@@ -135,14 +138,66 @@ describe("sweepDueAt", () => {
         (hoursToThursday, minute, filedInHours) => {
           const now = thursday + hoursToThursday * HOUR + minute * 60_000;
           const filed = filedInHours === undefined ? undefined : hourOf(now) + filedInHours * HOUR;
-          const at = sweepDueAt(compiled, subscriber(now), now, filed)!;
-          expect(at).toBeGreaterThanOrEqual(hourOf(now));
-          expect(at).toBeLessThanOrEqual(Math.max(hourOf(now), now + 15 * 60_000));
+          expect(sweepDueAt(compiled, subscriber(now), now, filed)!).toBeGreaterThanOrEqual(hourOf(now));
         },
       ),
       { numRuns: 300 },
     );
   });
+
+  it("leaves no stored claim without a filing at its lapse at the latest: the customer's, or the claim's receipt's", async () => {
+    const LAPSE = 15 * 60_000;
+    let runs = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(
+          fc.record({
+            minutes: fc.integer({ min: 0, max: 180 }),
+            claim: fc.boolean(),
+            finishOne: fc.boolean(),
+            filedInHours: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 6 },
+        ),
+        async (writes) => {
+          const customerId = `claims-${++runs}`;
+          let now = thursday;
+          let own: number | undefined;
+          const store = new DynamoDbCustomerStateStore(db.documents, TABLE, {
+            // The campaigns' due time, or an earlier one of this write's (any time from this hour on).
+            dueAt: (state, filed) => {
+              const due = sweepDueAt(compiled, state, now, filed);
+              return own === undefined ? due : Math.min(due ?? Infinity, own);
+            },
+            claimLapseMs: LAPSE,
+          });
+          for (const write of writes) {
+            now += write.minutes * 60_000;
+            own = write.filedInHours === undefined ? undefined : hourOf(now) + write.filedInHours * HOUR;
+            await store.update(customerId, (state) => {
+              state.activity.lastActiveAt = now;
+              // Another run's claims stay; this one claims an entry of its own, or finishes one.
+              if (write.finishOne) state.outbox.shift();
+              if (write.claim)
+                state.outbox.push({ kind: "start", id: `start|${now}`, journeyId: `${now}`, claimedAt: now });
+            });
+            const stored = await item(customerId);
+            const { outbox } = (await store.load(customerId, { readReceipts: false })).state;
+            for (const { claimedAt } of outbox) {
+              if (claimedAt === 0 || (typeof stored.dueAt === "number" && stored.dueAt <= claimedAt + LAPSE))
+                continue;
+              const receipt = await item(receiptKey(customerId, claimedAt));
+              expect(receipt).toMatchObject({
+                dueAt: claimedAt + LAPSE,
+                dueBucket: dueBucket(claimedAt + LAPSE, shardOf(customerId)),
+              });
+            }
+          }
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 60_000);
 
   it("files a customer past the occurrences of this hour its campaign's sweep has decided for it", () => {
     const state = subscriber();

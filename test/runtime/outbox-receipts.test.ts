@@ -1,3 +1,4 @@
+import { SendEmailCommand } from "@aws-sdk/client-sesv2";
 import { describe, expect, it, vi } from "vitest";
 import { GetCommand } from "../../functions/adapters/dynamodb-documents.ts";
 
@@ -6,14 +7,20 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
-import { dynamoDbDueIndex } from "../../functions/adapters/dynamodb-due-index.ts";
+import { dueBucket, dynamoDbDueIndex, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
+import { dynamoDbEffectReceipts, receiptKey } from "../../functions/adapters/dynamodb-effect-receipts.ts";
 import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
+import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { decodeStateAttribute } from "../../functions/adapters/state-item-codec.ts";
+import { decide } from "../../functions/core/engine/decide.ts";
+import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/envelope.ts";
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
+import { EFFECT_LEASE_MS, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp, customerUpdated } from "../support/events.ts";
+import { toJsonLines } from "../support/scenario.ts";
 
 const rt = useHandlerRuntime();
 const HOUR = 3_600_000;
@@ -29,6 +36,62 @@ async function storedItem(customerId: string) {
     dueAt: Item?.dueAt,
     outbox: state.outbox.map((entry) => entry.kind).sort(),
   };
+}
+
+/** Any item of the state table, as stored. */
+async function item(customerId: string) {
+  const { Item } = await rt.clients.dynamodb.send(
+    new GetCommand({ TableName: ENV.STATE_TABLE, Key: { customerId }, ConsistentRead: true }),
+  );
+  return Item;
+}
+
+/** The campaigns with a schedule trigger: each is swept every hour. */
+const swept = () => [...new Set(rt.deps.compiled.scheduleTriggers.map((bound) => bound.campaign.id))];
+
+/** One campaign's sweep of the hour of the clock, on the due-time index (its 3-hour window). */
+function sweep(campaignId: string) {
+  const dueIndex = dynamoDbDueIndex(rt.clients.dynamodb, ENV.STATE_TABLE);
+  return sweepCampaign(
+    rt.deps,
+    dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE),
+    { campaignId },
+    { dueIndex: { customersDue: dueIndex.customersDue, refile: dueIndex.refile }, catchUpHours: 2 },
+  );
+}
+
+/** Until removed, the process dies right after a state item's put lands (before any effect). */
+function crashAfterStatePut(): () => void {
+  const name = "crashAfterStatePut";
+  rt.clients.dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const output = await next(args);
+      if (context.commandName === "PutItemCommand") throw new Error("crashed after the state put");
+      return output;
+    },
+    { step: "initialize", name },
+  );
+  return () => rt.clients.dynamodb.middlewareStack.remove(name);
+}
+
+/** Until removed, every state item's put fails (its condition, as after a concurrent write). */
+function failStatePut(): () => void {
+  const name = "failStatePut";
+  rt.clients.dynamodb.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (context.commandName === "PutItemCommand") throw new Error("put refused");
+      return next(args);
+    },
+    { step: "initialize", name },
+  );
+  return () => rt.clients.dynamodb.middlewareStack.remove(name);
+}
+
+/** The signup as the ingest path parses it. */
+function signupEvent(customerId: string): CustomerEvent {
+  const parsed = parseEnvelope(JSON.parse(toJsonLines([signup(customerId)])[0]!));
+  if (parsed.kind !== "event") throw new Error("test event not accepted");
+  return parsed.event as CustomerEvent;
 }
 
 const signup = (customerId: string) => ({
@@ -55,28 +118,132 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
   }, 60_000);
 
-  it("the sweep's backstop removes performed entries no later write came for, and files the customer anew", async () => {
+  it("a claim leaves the customer filed under its own due time; the receipt that completes the claim leaves the index", async () => {
     await rt.ingest(signup("r2"));
     const claimed = await storedItem("r2");
     expect(claimed).toMatchObject({ version: 1, outbox: ["message", "start"] });
-    // Filed for the backstop: the claim + 15 min.
-    expect(claimed.dueAt).toBe(Date.parse("2026-03-01T08:15:00Z"));
+    // Not filed for the claim's lapse (08:15): that filing was the claim's receipt's, now taken out.
+    expect(claimed.dueAt === undefined || claimed.dueAt >= Date.parse("2026-03-01T09:00:00Z")).toBe(true);
+    const receipt = await item(receiptKey("r2", rt.clock.now));
+    expect(receipt?.ids).toEqual(new Set(["start|welcome:r2:main:", expect.any(String)]));
+    expect(receipt).not.toHaveProperty("dueAt");
+    expect(receipt).not.toHaveProperty("dueBucket");
+  }, 60_000);
 
-    rt.clock.now = Date.parse("2026-03-01T10:00:00Z");
-    const dueIndex = dynamoDbDueIndex(rt.clients.dynamodb, ENV.STATE_TABLE);
-    const outcome = await sweepCampaign(
-      rt.deps,
-      dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE),
-      { campaignId: "win-back" },
-      { dueIndex: { customersDue: dueIndex.customersDue, refile: dueIndex.refile }, catchUpHours: 3 },
-    );
+  it("a run that dies right after its claim is finished by the sweep about an hour later, found by the claim's receipt filed at its lapse", async () => {
+    const claimedAt = rt.clock.now;
+    const removeCrash = crashAfterStatePut();
+    await expect(rt.ingest(signup("r5"))).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    expect(rt.sentEmails()).toHaveLength(0);
+    const claimed = await storedItem("r5");
+    expect(claimed).toMatchObject({ version: 1, outbox: ["message", "start"] });
+    expect(claimed.dueAt === undefined || claimed.dueAt >= Date.parse("2026-03-01T09:00:00Z")).toBe(true);
+    expect(await item(receiptKey("r5", claimedAt))).toMatchObject({
+      dueAt: Date.parse("2026-03-01T08:15:00Z"),
+      dueBucket: dueBucket(Date.parse("2026-03-01T08:15:00Z"), shardOf("r5")),
+    });
 
-    expect(outcome).toMatchObject({ outcome: "swept", finished: 1, messages: 0 });
-    const swept = await storedItem("r2");
-    expect(swept).toMatchObject({ version: 2, outbox: [] });
-    expect(swept.dueAt === undefined || swept.dueAt > rt.clock.now).toBe(true);
-    expect(rt.sentEmails()).toHaveLength(1);
+    // The sweeps of 08:00 (the claim is live) and of 09:00, 10:00 (lapsed), every campaign's.
+    for (const hour of ["08:00", "09:00", "10:00"]) {
+      rt.clock.now = Date.parse(`2026-03-01T${hour}:00Z`);
+      for (const campaignId of swept()) await sweep(campaignId);
+    }
+    expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r5" })]);
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
+    expect((await rt.store.load("r5")).state.outbox).toEqual([]);
+  }, 60_000);
+
+  it("a run that dies right after its claim, with the customer filed before the claim's lapse, is finished by the sweep found under that filing", async () => {
+    const claimedAt = rt.clock.now;
+    const dueSoon = claimedAt + 10 * 60_000;
+    // A customer due within the claim's lapse: the claim needs no filing of its own.
+    const deps = {
+      ...rt.deps,
+      store: new DynamoDbCustomerStateStore(rt.clients.dynamodb, ENV.STATE_TABLE, {
+        dueAt: () => dueSoon,
+        claimLapseMs: 15 * 60_000,
+      }),
+    };
+    const removeCrash = crashAfterStatePut();
+    await expect(
+      runForCustomer(deps, "r8", "signup-r8", (state) => decide(deps.compiled, state, signupEvent("r8"))),
+    ).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    expect(await storedItem("r8")).toMatchObject({ dueAt: dueSoon, outbox: ["message", "start"] });
+    expect(await item(receiptKey("r8", claimedAt))).toBeUndefined();
+
+    rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
+    await sweep("win-back");
+    expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r8" })]);
+  }, 60_000);
+
+  it("a claim's filing the sweep finds with nothing left to perform is taken out", async () => {
+    await rt.ingest(signup("r7"));
+    const claimedAt = rt.clock.now;
+    // Filed again, as by a write that raced the receipt (or a run that died after recording it).
+    await dynamoDbEffectReceipts(rt.clients.dynamodb, ENV.STATE_TABLE).file(
+      "r7",
+      claimedAt,
+      claimedAt + 15 * 60_000,
+    );
+    rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
+    await sweep("win-back");
+    const receipt = await item(receiptKey("r7", claimedAt));
+    expect(receipt?.ids).toBeInstanceOf(Set);
+    expect(receipt).not.toHaveProperty("dueAt");
+    expect(await storedItem("r7")).toMatchObject({ version: 1 });
+    expect(rt.sentEmails()).toHaveLength(1);
+  }, 60_000);
+
+  it("a lease renewal files the claim anew and takes the filing before out; the last receipt takes out the new one", async () => {
+    const checks = new Set<() => unknown>();
+    const deps = {
+      ...rt.deps,
+      leaseEvery: (_ms: number, check: () => unknown) => {
+        checks.add(check);
+        return () => checks.delete(check);
+      },
+    };
+    let release = () => {};
+    const sending = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    rt.mocks.ses.on(SendEmailCommand).callsFake(async () => {
+      await sending;
+      return { MessageId: "ses-slow" };
+    });
+    const claimedAt = rt.clock.now;
+    const running = runForCustomer(deps, "r9", "signup-r9", (state) =>
+      decide(deps.compiled, state, signupEvent("r9")),
+    );
+    await expect.poll(() => rt.mocks.ses.commandCalls(SendEmailCommand).length).toBe(1);
+    rt.clock.now = claimedAt + EFFECT_LEASE_MS / 2 + 1;
+    for (const check of [...checks]) await check(); // the heartbeat renews the lease
+    const renewedAt = rt.clock.now;
+    expect(await item(receiptKey("r9", claimedAt))).not.toHaveProperty("dueAt");
+    expect(await item(receiptKey("r9", renewedAt))).toMatchObject({ dueAt: renewedAt + 15 * 60_000 });
+    release();
+    await running;
+    expect(await item(receiptKey("r9", renewedAt))).not.toHaveProperty("dueAt");
+    expect(rt.mocks.ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+  }, 60_000);
+
+  it("a claim whose state write never lands leaves a filing the sweep reads for nothing", async () => {
+    const removeConflict = failStatePut();
+    await expect(rt.ingest(signup("r6"))).rejects.toThrow();
+    removeConflict();
+    expect(await item("r6")).toBeUndefined();
+    expect(await item(receiptKey("r6", rt.clock.now))).toMatchObject({
+      dueAt: Date.parse("2026-03-01T08:15:00Z"),
+    });
+    rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
+    for (const campaignId of swept()) expect(await sweep(campaignId)).toMatchObject({ failed: 0 });
+    expect(await item("r6")).toBeUndefined();
+    expect(rt.sentEmails()).toHaveLength(0);
+    // The event's redelivery decides and sends as a first delivery.
+    await rt.ingest(signup("r6"));
+    expect(rt.sentEmails()).toHaveLength(1);
   }, 60_000);
 
   it("leaves performed entries out of a write, and writes nothing when taking them over is all a run changes", async () => {
@@ -110,19 +277,17 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect((await storedItem("r3")).outbox).toHaveLength(2);
   }, 60_000);
 
-  it("writes performed entries out when asked (saveFolded), even if nothing else changes", async () => {
-    const state = emptyCustomerState("r4");
-    state.outbox = [{ kind: "start", id: "start|a", journeyId: "a", claimedAt: 1 }];
-    await rt.store.save(state, 0);
-    expect(await rt.store.update("r4", () => {}, undefined, { saveFolded: true })).toMatchObject({
-      saved: false,
-    });
-    await rt.store.recordPerformed("r4", 1, ["start|a"], rt.clock.now);
-    expect(await rt.store.update("r4", () => {})).toMatchObject({ saved: false, version: 1 });
-    expect(await rt.store.update("r4", () => {}, undefined, { saveFolded: true })).toMatchObject({
-      saved: true,
-      version: 2,
-    });
-    expect((await storedItem("r4")).outbox).toEqual([]);
+  it("the sweep writes nothing for a customer whose claimed entries were all performed, and refiles a past filing", async () => {
+    await rt.ingest(signup("r4"));
+    const dueIndex = dynamoDbDueIndex(rt.clients.dynamodb, ENV.STATE_TABLE);
+    // Filed early, in an hour whose sweeps are over by 10:00.
+    expect(await dueIndex.refile("r4", 1, Date.parse("2026-03-01T08:30:00Z"))).toBe(true);
+    rt.clock.now = Date.parse("2026-03-01T10:00:00Z");
+    expect(await sweep("win-back")).toMatchObject({ refiled: expect.any(Number), failed: 0 });
+    const swept = await storedItem("r4");
+    // The performed entries stay in the item until its next write; it is filed from this hour on.
+    expect(swept).toMatchObject({ version: 1, outbox: ["message", "start"] });
+    expect(swept.dueAt).toBeGreaterThanOrEqual(rt.clock.now);
+    expect(rt.sentEmails()).toHaveLength(1);
   }, 60_000);
 });
