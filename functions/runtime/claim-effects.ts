@@ -58,3 +58,11 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
 }
 
 export type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;
+
+/** The first time from `from` on that no entry is claimed at: a run's claim time is its own. */
+export function freeClaimTime(outbox: readonly OutboxEntry[], from: number): number {
+  const taken = new Set(outbox.map((entry) => entry.claimedAt));
+  let at = from;
+  while (taken.has(at)) at++;
+  return at;
+}

@@ -4,7 +4,7 @@ import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import type { Decision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
-import { claimEffects } from "./claim-effects.ts";
+import { claimEffects, freeClaimTime } from "./claim-effects.ts";
 import type { RepeatEvery } from "./effect-lease.ts";
 import { canPerform, type EffectPorts } from "./effect-ports.ts";
 import { deferred, EFFECT_LEASE_MS, finishEffects, publishAudit } from "./finish-effects.ts";
@@ -46,6 +46,9 @@ export async function runForCustomer(
   options: { finishLeftovers?: boolean; firstRead?: FirstRead } = {},
 ): Promise<{ decisions: Decision[]; state: CustomerState; saved: boolean }> {
   const now = deps.now();
+  // This run's claim time, its own among the customer's claims (receipts and their sweep filings are
+  // keyed by it): another run's claim in the same millisecond would share them.
+  let claimAt = now;
   // The effects this run performs: those it claims now, and those a crashed or failed run left,
   // taken over in the same conditional write (so two runs cannot both take them). Only effects this
   // function can perform: the others stay, unclaimed, for a function that can.
@@ -61,13 +64,14 @@ export async function runForCustomer(
         canPerform(deps.ports, entry) &&
         !deferred(entry, now)
       ) {
-        entry.claimedAt = now;
+        entry.claimedAt = claimAt;
         claimed.add(entry.id);
       }
   };
   const update = (state: CustomerState) => {
     claimed = new Set();
     upserts = [];
+    claimAt = freeClaimTime(state.outbox, now);
     // Released entries (claim time 0) were not performed: taken at once. A lapsed claim may have been
     // performed and recorded in a receipt, read only before a write (CustomerStateStore.update): it is
     // not taken over by an event that decides nothing (a catalog candidate the change does not
@@ -92,7 +96,7 @@ export async function runForCustomer(
     if (eventId !== undefined)
       rememberApplied(state, eventId, now, deps.compiled.settings.retention.appliedEvents);
     const before = state.outbox.length;
-    claimEffects(state, decisions, now);
+    claimEffects(state, decisions, claimAt);
     const added = state.outbox.splice(before);
     for (const entry of added)
       if (!canPerform(deps.ports, entry)) {
@@ -119,7 +123,7 @@ export async function runForCustomer(
   let state = outcome.state;
   // The other entries belong to a run still performing them.
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
-  if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, now);
+  if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt);
   await publishAudit(deps, customerId, decisions);
   return { decisions, state, saved: outcome.saved };
 }

@@ -1,4 +1,5 @@
 import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
+import { freeClaimTime } from "./claim-effects.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
 export type LeaseTiming = {
@@ -104,15 +105,17 @@ export class EffectLease {
   /** One conditional write: every entry still claimed by this run gets a fresh claim time. */
   private async renew(): Promise<boolean> {
     if (this.held.size === 0) return true;
-    const now = this.deps.now();
     const previous = this.claimedAt;
+    const now = this.deps.now();
+    let renewedAt = now;
     try {
       const outcome = await this.deps.store.update(this.customerId, (state) => {
+        renewedAt = freeClaimTime(state.outbox, now);
         const taken: string[] = [];
         for (const id of this.held) {
           const entry = state.outbox.find((e) => e.id === id);
           if (entry === undefined || entry.claimedAt !== previous) taken.push(id);
-          else entry.claimedAt = now;
+          else entry.claimedAt = renewedAt;
         }
         return taken;
       });
@@ -120,7 +123,7 @@ export class EffectLease {
         this.held.delete(id);
         this.lost.add(id);
       }
-      this.claimedAt = now;
+      this.claimedAt = renewedAt;
     } catch (error) {
       this.deps.log.warn("effect lease not renewed", {
         customerId: this.customerId,

@@ -19,7 +19,7 @@ import { emptyCustomerState } from "../../functions/core/state/customer-state.ts
 import { EFFECT_LEASE_MS, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
-import { customerSignedUp, customerUpdated } from "../support/events.ts";
+import { customerSignedUp, customerUpdated, productViewed } from "../support/events.ts";
 import { toJsonLines } from "../support/scenario.ts";
 
 const rt = useHandlerRuntime();
@@ -176,6 +176,26 @@ describe("performed effects recorded in receipts (one state write per event)", (
     rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
     await sweep("win-back");
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r8" })]);
+  }, 60_000);
+
+  it("a run that dies after its claim is found by the sweep though another run claimed in the same millisecond and completed", async () => {
+    const removeCrash = crashAfterStatePut();
+    await expect(rt.ingest(signup("r12"))).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    // Same clock: this run claims its own effect (the browse journey's start) and completes it; its
+    // receipt must not take out the filing the dead run's claim is found by.
+    await rt.ingest({
+      ...productViewed("r12", "2026-03-01T08:00:30Z", {
+        product: { productId: "p-1", name: "Mug", price: 12 },
+      }),
+      id: "view-r12",
+    });
+    expect(rt.sentEmails()).toHaveLength(0);
+    for (const hour of ["08:00", "09:00", "10:00"]) {
+      rt.clock.now = Date.parse(`2026-03-01T${hour}:00Z`);
+      for (const campaignId of swept()) await sweep(campaignId);
+    }
+    expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r12" })]);
   }, 60_000);
 
   it("a claim's filing the sweep finds with nothing left to perform is taken out", async () => {
