@@ -10,6 +10,7 @@ import {
 import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
 import { type EventStream, type Rejection, streamFromLines } from "./event-source.ts";
+import { SharedTexts } from "./shared-texts.ts";
 import { SimulatedSweep, SWEEP_INTERVAL } from "./simulated-sweep.ts";
 import { CampaignSummary } from "./summary.ts";
 import { TimerQueue } from "./timer-queue.ts";
@@ -139,10 +140,12 @@ export function simulate(
   if (stream.firstAt !== undefined && sweep.active)
     timers.push(Math.floor(stream.firstAt / SWEEP_INTERVAL) * SWEEP_INTERVAL, { kind: "sweep" });
 
+  const texts = new SharedTexts();
   let eventCount = 0;
   for (const event of stream.events) {
     eventCount++;
     if (event.at > until) break;
+    texts.shareItems(event);
     runTimersUpTo(event.at);
     if (isCatalogEventType(event.type)) {
       const candidates = interestIndex.get((event as CatalogEvent).detail.product.productId);

@@ -10,6 +10,7 @@ import { customerZone } from "../state/apply-event.ts";
 import { compactItem } from "../state/compact-item.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
 import { dataRecord, getOwn, setOwn } from "../state/data-record.ts";
+import { anyFinished, foreverLock, setCounted } from "../state/key-bounds.ts";
 import { type CompiledTemplate, renderBody, renderSubject } from "../templates/templates.ts";
 import type { CompiledCampaigns } from "./compile.ts";
 import type { Decision, JourneyDecision, MessageLine } from "./decisions.ts";
@@ -350,7 +351,7 @@ function endJourney(
 ): void {
   const { state, decisions } = accumulator;
   state.journeys = state.journeys.filter((j) => j !== journey);
-  setOwn(state.finished, journey.id, at);
+  setCounted(state.finished, journey.id, at, anyFinished);
   decisions.push({
     type: "journey",
     change,
@@ -438,10 +439,11 @@ function sendStep(
       const key = reentryLockKey(campaign.id, journey.trigger, journey.key, reentry);
       if (isLocked(state, key, now)) return "locked";
       // "forever" is kept as minus the time it was set, so the oldest can go when there are too many.
-      setOwn(
+      setCounted(
         state.reentryLocks,
         key,
         reentry.window === "forever" ? -Math.max(now, 1) : now + reentry.window,
+        foreverLock,
       );
     }
     journey.reachedSend = true;

@@ -1,9 +1,10 @@
 import { pruneCapCounts } from "../policies/cap.ts";
 import { dropOldCarts, lastTouch } from "../state/apply-event.ts";
 import type { CustomerState, Journey } from "../state/customer-state.ts";
-import { getOwn, setOwn } from "../state/data-record.ts";
+import { getOwn } from "../state/data-record.ts";
 import { forgetField } from "../state/field-order.ts";
 import { jsonLength } from "../state/json-length.ts";
+import { anyFinished, countExceeds, foreverLock, setCounted } from "../state/key-bounds.ts";
 import { decayedAffinity } from "../state/traits.ts";
 import type { CompiledCampaigns } from "./compile.ts";
 
@@ -25,9 +26,11 @@ export function pruneState(compiled: CompiledCampaigns, state: CustomerState, no
     dropOldCarts(state, limits.carts.max, now - limits.carts.maxAge);
     dropUnusedTopics(state, compiled.topicsUsed, limits.topics);
   }
-  // Counts are checked on every change, against a slack of 16 so the sort runs rarely.
-  keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
-  if (foreverLockCount(state.reentryLocks) > limits.foreverLocks + 16)
+  // Counts are checked on every change (counted only when entries were added: key-bounds.ts), against a
+  // slack of 16 so the sort runs rarely.
+  if (countExceeds(state.finished, limits.finishedJourneyIds + 16, anyFinished))
+    keepNewest(state.finished, limits.finishedJourneyIds, (at) => at);
+  if (countExceeds(state.reentryLocks, limits.foreverLocks + 16, foreverLock))
     Object.entries(state.reentryLocks)
       .filter(([, until]) => until < 0)
       .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
@@ -38,18 +41,9 @@ export function pruneState(compiled: CompiledCampaigns, state: CustomerState, no
   enforceSizeBackstop(compiled, state, limits.stateBytes);
 }
 
-/** Locks held forever (negative), counted without building the entries on every change. */
-function foreverLockCount(locks: Record<string, number>): number {
-  let count = 0;
-  for (const until of Object.values(locks)) if (until < 0) count++;
-  return count;
-}
-
-/** Keeps the `max` newest entries (by `time`) once there are 16 more. */
+/** Keeps the `max` newest entries (by `time`). */
 function keepNewest<T>(record: Record<string, T>, max: number, time: (value: T) => number): void {
-  const keys = Object.keys(record);
-  if (keys.length <= max + 16) return;
-  keys
+  Object.keys(record)
     .sort((a, b) => time(record[b]!) - time(record[a]!) || (a < b ? -1 : 1))
     .slice(max)
     .forEach((key) => {
@@ -130,7 +124,7 @@ function dropOldestMarketingJourney(compiled: CompiledCampaigns, state: Customer
   }
   if (!oldest) return false;
   state.journeys = state.journeys.filter((journey) => journey !== oldest);
-  setOwn(state.finished, oldest.id, oldest.startedAt);
+  setCounted(state.finished, oldest.id, oldest.startedAt, anyFinished);
   return true;
 }
 

@@ -20,7 +20,26 @@ export function compactItem(item: Item, settings: EngineSettings, stored = false
   }
   for (const field of NUMBER_FIELDS) if (item[field] !== undefined) kept[field] = item[field];
   if (item.upsellProductIds) kept.upsellProductIds = item.upsellProductIds.slice(0, listItems);
-  return kept;
+  return shared(kept);
+}
+
+/** Distinct items kept for sharing: a catalog's worth; past it the table starts again. */
+const MAX_SHARED = 10_000;
+const sharedItems = new Map<string, Item>();
+
+/**
+ * One frozen object per distinct compacted item: every customer's state that keeps an item its events
+ * carried (products, orders, carts, journeys) holds the same object, not a copy of its own. Frozen, so a
+ * change to one customer's item cannot reach another's: a write to it throws.
+ */
+function shared(item: Item): Item {
+  const key = JSON.stringify(item);
+  const found = sharedItems.get(key);
+  if (found) return found;
+  if (sharedItems.size >= MAX_SHARED) sharedItems.clear();
+  if (item.upsellProductIds) Object.freeze(item.upsellProductIds);
+  sharedItems.set(key, Object.freeze(item));
+  return item;
 }
 
 /** The first items of a list (an order, a cart), compacted for the state. */
