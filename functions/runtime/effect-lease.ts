@@ -1,4 +1,5 @@
 import type { CustomerStateStore } from "../adapters/customer-state-store.ts";
+import { errorReason } from "../adapters/errors.ts";
 import { freeClaimTime } from "./claim-effects.ts";
 import type { RuntimeLog } from "./runtime-log.ts";
 
@@ -127,7 +128,7 @@ export class EffectLease {
     } catch (error) {
       this.deps.log.warn("effect lease not renewed", {
         customerId: this.customerId,
-        reason: (error as { reason?: string }).reason ?? (error as Error).name,
+        reason: errorReason(error),
       });
       return false;
     }
@@ -137,7 +138,7 @@ export class EffectLease {
     } catch (error) {
       this.deps.log.warn("claim backstop not retired", {
         customerId: this.customerId,
-        reason: (error as { reason?: string }).reason ?? (error as Error).name,
+        reason: errorReason(error),
       });
     }
     return true;

@@ -1,4 +1,4 @@
-import { RetryableError } from "../adapters/errors.ts";
+import { errorReason, RetryableError } from "../adapters/errors.ts";
 import { SDK_CALL_BUDGET_MS } from "../adapters/sdk-client-settings.ts";
 import { campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { Decision, MessageDecision } from "../core/engine/decisions.ts";
@@ -205,7 +205,7 @@ async function recordEffects(
         deps.log.error("effects performed but not recorded", {
           customerId,
           entries: [...finished.keys()],
-          reason: (error as { reason?: string }).reason ?? (error as Error).name,
+          reason: errorReason(error),
         });
         return undefined;
       }

@@ -1,6 +1,6 @@
 import type { DueIndex } from "../adapters/dynamodb-due-index.ts";
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
-import { RetryableError } from "../adapters/errors.ts";
+import { errorReason, RetryableError } from "../adapters/errors.ts";
 import type { CompiledCampaigns } from "../core/engine/compile.ts";
 import { nextDueAt } from "../core/engine/due.ts";
 import { dueDecisions } from "../core/engine/schedule.ts";
@@ -273,7 +273,7 @@ async function sweepCustomer(
     deps.log.warn("sweep: customer not swept", {
       customerId,
       campaignId,
-      reason: (error as { reason?: string }).reason ?? (error as Error).name,
+      reason: errorReason(error),
     });
   }
 }

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { LambdaFunctionURLEvent } from "aws-lambda";
+import { errorReason } from "../adapters/errors.ts";
 import { decide } from "../core/engine/decide.ts";
 import { type CustomerEvent, parseEnvelope } from "../core/events/envelope.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
@@ -99,7 +100,7 @@ function unavailable(error: unknown) {
   return {
     response: page(503, PAGES.unavailable, { "Retry-After": "60" }),
     result: "unavailable" as const,
-    reason: (error as { reason?: string }).reason ?? (error as Error).name,
+    reason: errorReason(error),
   };
 }
 
