@@ -56,6 +56,16 @@ export type AwsJsonClientConfig = {
 const RETRY_BASE_MS = 100;
 const THROTTLING_RETRY_BASE_MS = 500;
 const MAX_RETRY_DELAY_MS = 20_000;
+/**
+ * The standard mode's retry quota, per client (so per Lambda container): a retry spends 5 tokens (10
+ * after a timeout), a call that succeeds gives back what its retries spent (1 if none), up to 500. In an
+ * outage the client stops retrying after about 100 failed retries, so its callers fail fast instead of
+ * tripling the load on a service that is already failing.
+ */
+const RETRY_QUOTA = 500;
+const RETRY_COST = 5;
+const TIMEOUT_RETRY_COST = 10;
+const SUCCESS_REFILL = 1;
 const THROTTLING = new Set([
   "ProvisionedThroughputExceededException",
   "ThrottlingException",
@@ -98,6 +108,7 @@ export class AwsJsonClient {
   private readonly random: () => number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly parse: (text: string) => unknown;
+  private retryTokens = RETRY_QUOTA;
 
   /** Attempts per call, and one attempt's bound. */
   readonly maxAttempts: number;
@@ -117,15 +128,20 @@ export class AwsJsonClient {
 
   /** One operation with its retries: the parsed answer, `$metadata.attempts` counting them. */
   async call(operation: string, body: string): Promise<RawOutput> {
+    let spent = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const output = await this.attempt(operation, body);
         output.$metadata.attempts = attempt;
+        this.retryTokens = Math.min(RETRY_QUOTA, this.retryTokens + (spent || SUCCESS_REFILL));
         return output;
       } catch (error) {
         const retry = retryBase(error);
         if (error instanceof AwsServiceError) error.$metadata.attempts = attempt;
-        if (retry === undefined || attempt >= this.maxAttempts) throw error;
+        const cost = (error as Error).name === "TimeoutError" ? TIMEOUT_RETRY_COST : RETRY_COST;
+        if (retry === undefined || attempt >= this.maxAttempts || this.retryTokens < cost) throw error;
+        this.retryTokens -= cost;
+        spent = cost;
         // Full jitter, as the SDK's standard mode: up to base x 2^attempt, capped.
         await this.sleep(Math.floor(this.random() * Math.min(MAX_RETRY_DELAY_MS, retry * 2 ** attempt)));
       }

@@ -15,7 +15,7 @@ const SDK_RETRY_DELAY_MAX_MS = 1_000;
  * the SDKs' standard retry mode, which AWS recommends for throttling
  * (ProvisionedThroughputExceededException, an on-demand table past twice its previous peak, a hot
  * partition): exponential backoff with full jitter, at most 1 s then 2 s (throttling base 500 ms),
- * without the SDK's shared retry quota. DynamoDB answers in milliseconds, so each
+ * and the standard mode's retry quota per client (aws-json-request.ts). DynamoDB answers in milliseconds, so each
  * attempt gets 1 s, and a call's worst case stays the other clients' 9 s. Not adaptive mode: one
  * client serves the state table, its due index and the interest table, and AWS advises adaptive
  * only for a client per throttled resource. What outlasts this is Lambda's to retry (the event, with

@@ -240,6 +240,39 @@ describe("retries like the SDK's standard mode", () => {
     }
   });
 
+  it("stops retrying when a run of failures spent its retry quota, and earns it back by succeeding", async () => {
+    let failing = true;
+    let attempts = 0;
+    const client = new DynamoDbDocuments({
+      endpoint: "http://dynamodb.test",
+      region: "us-east-1",
+      credentials,
+      sleep: async () => {},
+      transport: async () => {
+        attempts++;
+        return failing
+          ? { status: 500, headers: {}, body: JSON.stringify({ __type: "InternalServerError" }) }
+          : { status: 200, headers: {}, body: "{}" };
+      },
+    });
+    const get = () =>
+      client.send(new GetCommand({ TableName: "Tbl", Key: { pk: "a" } })).then(
+        (output) => output.$metadata.attempts,
+        (error) => error.$metadata.attempts as number,
+      );
+    // 500 tokens at 5 a retry: 50 calls of 3 attempts, then no retry at all.
+    const spent = [];
+    for (let call = 0; call < 52; call++) spent.push(await get());
+    expect(spent).toEqual([...Array(50).fill(3), 1, 1]);
+    failing = false;
+    for (let call = 0; call < 5; call++) expect(await get()).toBe(1);
+    failing = true;
+    // Five successes gave back one token each: one retry's worth.
+    expect(await get()).toBe(2);
+    expect(await get()).toBe(1);
+    expect(attempts).toBe(50 * 3 + 2 + 5 + 2 + 1);
+  });
+
   it("retries a refused connection, then throws it with its code", async () => {
     const closed = await scriptedEndpoint([]);
     closed.close();
