@@ -17,6 +17,7 @@ import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
 import type { DynamoDbDocuments } from "../functions/adapters/dynamodb-documents.ts";
 import { SWEPT_MARKER_PREFIX } from "../functions/adapters/dynamodb-due-index.ts";
+import { claimOfKey } from "../functions/adapters/dynamodb-effect-receipts.ts";
 import { type EventType, isCatalogEventType } from "../functions/core/events/details.ts";
 import * as catalogFanout from "../functions/handlers/catalog-fanout.ts";
 import * as ingest from "../functions/handlers/ingest.ts";
@@ -25,7 +26,7 @@ import * as sweep from "../functions/handlers/sweep.ts";
 import type { Environment } from "../functions/runtime/environment.ts";
 import { silentLog } from "../functions/runtime/runtime-log.ts";
 import type { StepResult } from "../functions/use-cases/journey-step.ts";
-import { catchUpFrom } from "../functions/use-cases/sweep.ts";
+import { catchUpFrom, claimsFrom, claimsReader } from "../functions/use-cases/sweep.ts";
 import { awsFanoutPorts, awsRuntime, awsSweepRuntime, FUNCTION_EFFECTS } from "../functions/wiring.ts";
 import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-config.ts";
 import { createEngineTables } from "../local/dev/tables.ts";
@@ -82,9 +83,9 @@ export type AwsCostCounts = {
   sns: { sms: number };
   /**
    * Hour boundaries from the first event's to 30 days after the last: swept (each swept campaign once),
-   * and skipped because the sweeps' window held no one.
+   * skipped because the sweeps' window held no one, and swept by the claims' reader alone.
    */
-  sweep: { campaigns: number; hoursSwept: number; hoursSkipped: number };
+  sweep: { campaigns: number; hoursSwept: number; hoursSkipped: number; claimsOnlyHours: number };
   /** Wall time spent in each phase's handler calls, locally against dynalite (ms). */
   handlerMs: Record<Phase, number>;
   seconds: number;
@@ -109,11 +110,12 @@ const CATCH_UP_HOURS = 48;
 
 /**
  * The due time each state item is filed under, kept from the writes that succeed (the state's put, the
- * sweep's refile, a claim's receipt filed at its lapse), read without a call: whether anyone is filed
- * under the hours [from, to).
+ * sweep's refile), and the lapses claims' receipts are filed at, read without a call: whether anyone is
+ * filed under the hours [from, to), or a claim lapsed in [from, to).
  */
 function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
   const dueAt = new Map<string, number>();
+  const claimLapses = new Map<string, number>();
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const output = await next(args);
@@ -135,11 +137,10 @@ function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
       ) {
         const at = input.ExpressionAttributeValues?.[":at"]?.N;
         const key = input.Key?.customerId?.S;
-        // A receipt that completes its claim takes the claim's filing out (dynamodb-effect-receipts.ts).
-        if (key && /\bREMOVE\b.*\bdueAt\b/.test(input.UpdateExpression ?? "")) dueAt.delete(key);
-        else if (at === undefined || !key)
+        if (at === undefined || !key)
           throw new Error(`bench: an UpdateItem of dueAt the mirror cannot read: ${input.UpdateExpression}`);
-        else dueAt.set(key, Number(at));
+        // A claim's filing stays in the index when the claim is settled (dynamodb-effect-receipts.ts).
+        (claimOfKey(key) ? claimLapses : dueAt).set(key, Number(at));
       }
       return output;
     },
@@ -149,6 +150,11 @@ function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
   return {
     anyIn: (from: number, to: number) => {
       for (const at of dueAt.values()) if (hourOf(at) >= from && hourOf(at) < to) return true;
+      return false;
+    },
+    /** Whether a claim's filing (settled or not) lapsed in [from, to): the claims' reader reads it. */
+    anyClaimIn: (from: number, to: number) => {
+      for (const at of claimLapses.values()) if (at >= from && at < to) return true;
       return false;
     },
   };
@@ -355,30 +361,43 @@ export async function measureAwsCosts(
   // they made 96 days of hours too slow on dynalite. A skip widens the next sweep's window only over
   // hours that held no one then (a write files a customer at its current hour or later), so the
   // customers read, when, and what they cost are as hourly (SWEEP_ALL_HOURS=1 in state-items.ts checks
-  // it). The fixed cost is taken from the hours whose previous hour was swept too.
+  // it). The fixed cost is taken from the hours whose previous hour was swept too. An hour whose windows
+  // hold no customer but a claim's filing lapsed since the claims' reader's last sweep runs that sweep
+  // alone (the others pass claims over): it is not an hour swept for the fixed cost, nor for lastSwept.
   const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
+  const reader = claimsReader(sweepRuntime.deps.compiled);
   const filed = mirrorDueTimes(db.documents, env.STATE_TABLE!);
   const sweepFixedByHour: AwsCostCounts["sweepFixedByHour"] = [];
   let nextSweep = Math.ceil(Date.parse(envelopes[0]!.time) / HOUR) * HOUR;
   let lastSwept: number | undefined;
+  let readerLastSwept: number | undefined;
   let hoursSkipped = 0;
+  let claimsOnlyHours = 0;
   /** Runs the sweeps of every hour boundary up to `until`, the workflows due before each first. */
   const sweepThrough = async (until: number) => {
     for (; nextSweep <= until; nextSweep += HOUR) {
       const at = nextSweep;
       await runUntil(at);
       const windowFrom = catchUpFrom(at, lastSwept, CATCH_UP_HOURS);
-      if (!options.sweepAllHours && !filed.anyIn(windowFrom, at + HOUR)) {
+      const all = options.sweepAllHours || filed.anyIn(windowFrom, at + HOUR);
+      const claims =
+        reader !== undefined && filed.anyClaimIn(claimsFrom(at, readerLastSwept, CATCH_UP_HOURS), at);
+      if (!all && !claims) {
         hoursSkipped++;
         continue;
       }
       const before = { ...byPhase.sweepFixed };
-      for (const campaignId of swept) {
+      for (const campaignId of all ? swept : [reader as string]) {
         lambda.sweep++;
         await act(at, () =>
           inPhase("sweep", () => sweep.handler({ campaignId, scheduledTime: new Date(at).toISOString() })),
         );
         await runUntil(at);
+      }
+      if (reader !== undefined) readerLastSwept = at;
+      if (!all) {
+        claimsOnlyHours++;
+        continue;
       }
       sweepFixedByHour.push({
         readUnits: byPhase.sweepFixed.readUnits - before.readUnits,
@@ -454,7 +473,7 @@ export async function measureAwsCosts(
     sqs: { sendMessageBatch: fanoutBatches, messages: fanoutCandidates },
     ses: { emails },
     sns: { sms },
-    sweep: { campaigns: swept.length, hoursSwept: sweepFixedByHour.length, hoursSkipped },
+    sweep: { campaigns: swept.length, hoursSwept: sweepFixedByHour.length, hoursSkipped, claimsOnlyHours },
     handlerMs,
     seconds: (performance.now() - started) / 1000,
   };

@@ -238,10 +238,10 @@ row(
   "state item size written, p50 / p99 / max",
   `${fmt(aws.itemBytesWritten.p50 / 1024, 1)} / ${fmt(aws.itemBytesWritten.p99 / 1024, 1)} / ${fmt(aws.itemBytesWritten.max / 1024, 1)} KB`,
 );
-const sweepHours = aws.sweep.hoursSwept + aws.sweep.hoursSkipped;
+const sweepHours = aws.sweep.hoursSwept + aws.sweep.hoursSkipped + aws.sweep.claimsOnlyHours;
 row(
   "hourly sweeps, through the stream and the 30 days after it",
-  `${fmt(sweepHours)} hours: ${fmt(aws.sweep.hoursSwept)} swept, ${fmt(aws.sweep.hoursSkipped)} skipped (no one filed in their window: the same customer units as sweeping them, checked with bench/state-items.ts SWEEP_ALL_HOURS=1); write / read units of customers per event of the stream ${fmt(wcu.sweep / full.events, 1)} / ${fmt(rcu.sweep / full.events, 1)}`,
+  `${fmt(sweepHours)} hours: ${fmt(aws.sweep.hoursSwept)} swept, ${fmt(aws.sweep.claimsOnlyHours)} by the claims' reader alone, ${fmt(aws.sweep.hoursSkipped)} skipped (no one filed in their window: the same customer units as sweeping them, checked with bench/state-items.ts SWEEP_ALL_HOURS=1); write / read units of customers per event of the stream ${fmt(wcu.sweep / full.events, 1)} / ${fmt(rcu.sweep / full.events, 1)}`,
 );
 row(
   "hourly sweep, read units of customers per swept campaign per 1,000 customers",

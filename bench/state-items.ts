@@ -60,7 +60,7 @@ const refilesByCause: Record<string, number> = {};
 const refileHoursAfterFiled: Record<string, number> = {};
 /** Outbox-backstop filings (a claim) by how far the customer's next trigger due time was, in hours. */
 const claimFilingsByGap: Record<string, number> = {};
-/** Claims filed under their receipt's key at their lapse, and filings taken out, by phase. */
+/** Claims filed under their receipt's key at their lapse, and filings settled, by phase. */
 const claimFilings: Record<string, number> = {};
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
 const send = DynamoDbDocuments.prototype.send;
@@ -104,7 +104,7 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
     } else tally(refilesByCause, "unknown");
   }
   // A receipt: performed outbox entries recorded in an item of their own, not by a write of the state.
-  // The same item filed for a claim's lapse, or taken out of the index without a record: a claim filing.
+  // The same item filed for a claim's lapse, or settled without a record: a claim filing.
   if (command instanceof UpdateCommand && key.startsWith(RECEIPT_PREFIX)) {
     const expression = command.input.UpdateExpression ?? "";
     if (expression.includes("ADD ids")) {
@@ -112,10 +112,10 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
       tally(receiptsByPhase, phaseNow() ?? "none");
     }
     if (expression.includes("SET dueBucket")) tally(claimFilings, `filed:${phaseNow() ?? "none"}`);
-    else if (expression.includes("REMOVE"))
+    else if (expression.includes("settled"))
       tally(
         claimFilings,
-        `${expression.includes("ADD ids") ? "retiredByReceipt" : "retired"}:${phaseNow() ?? "none"}`,
+        `${expression.includes("ADD ids") ? "settledByReceipt" : "settled"}:${phaseNow() ?? "none"}`,
       );
   }
   if (command instanceof BatchWriteCommand)

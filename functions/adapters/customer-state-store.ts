@@ -60,7 +60,7 @@ export interface CustomerStateStore {
    * Records that these outbox entries of the claim made at `claimedAt` were performed: one small item
    * (one write unit), instead of a write of the whole state to remove them. The next write of the state
    * (`update`) leaves them out, and `load` does not return them. `completesClaim`: no entry of that claim
-   * is left to perform, so its backstop (the sweep reading the customer when it lapses) is taken out.
+   * is left to perform, so its backstop (the sweep reading the customer when it lapses) is settled.
    */
   recordPerformed(
     customerId: string,
@@ -71,7 +71,7 @@ export interface CustomerStateStore {
   ): Promise<void>;
   /**
    * The claim made at `claimedAt` needs no backstop any more (its entries are performed, or carry a
-   * later claim): the sweep is not to read the customer for it.
+   * later claim): the sweep is not to read the customer for it (its filing is settled, not taken out).
    */
   retireClaim(customerId: string, claimedAt: number): Promise<void>;
 }

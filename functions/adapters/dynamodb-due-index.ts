@@ -45,8 +45,13 @@ export function shardOf(customerId: string): number {
   return (hash >>> 0) % DUE_SHARDS;
 }
 
-/** The customers filed under the hours [from, to), with their stored state: pages of one share of the shards. */
-export type DueQuery = (from: number, to: number) => StateScan;
+/**
+ * The customers filed under the hours [from, to), with their stored state: pages of one share of the
+ * shards. `claims`: the claims' filings (receipts) lapsed in [claims.from, claims.to) and not settled
+ * stand for their customer too (`claimsFiled`); without it, or outside it, the index's receipts are
+ * passed over.
+ */
+export type DueQuery = (from: number, to: number, claims?: { from: number; to: number }) => StateScan;
 
 /**
  * The due-time index on DynamoDB: a sparse GSI keyed by `dueBucket` (hour and shard) and `dueAt`,
@@ -60,7 +65,7 @@ export function dynamoDbDueIndex(
   options: { pageSize?: number } = {},
 ) {
   /** Queries the buckets of [from, to); a segment takes every `totalSegments`-th shard. */
-  const customersDue: DueQuery = (from, to) =>
+  const customersDue: DueQuery = (from, to, claims) =>
     async function* query(segment, totalSegments) {
       for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS)
         for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments) {
@@ -81,18 +86,31 @@ export function dynamoDbDueIndex(
             } catch (error) {
               throw translateAwsError(error, "DynamoDB Query (due-time index)");
             }
-            // A claim's receipt filed at its lapse stands for its customer (dynamodb-effect-receipts.ts).
-            const claimsFiled = new Map<string, number[]>();
+            // A claim's receipt filed at its lapse stands for its customer (dynamodb-effect-receipts.ts)
+            // while it is not settled: its own item says so, one small read instead of the state's.
             const ids = new Set<string>();
-            for (const { customerId: key } of output.Items ?? []) {
+            const receipts: string[] = [];
+            for (const { customerId: key, dueAt } of output.Items ?? []) {
               if (typeof key !== "string") continue;
-              const claim = claimOfKey(key);
-              ids.add(claim?.customerId ?? key);
-              if (claim)
-                claimsFiled.set(claim.customerId, [
-                  ...(claimsFiled.get(claim.customerId) ?? []),
-                  claim.claimedAt,
-                ]);
+              if (claimOfKey(key) === undefined) ids.add(key);
+              else if (claims && typeof dueAt === "number" && dueAt >= claims.from && dueAt < claims.to)
+                receipts.push(key);
+            }
+            const claimsFiled = new Map<string, number[]>();
+            for (const item of await batchGet(
+              client,
+              tableName,
+              receipts,
+              { expression: "customerId, settled" },
+              "receipt",
+            )) {
+              const claim = typeof item.customerId === "string" ? claimOfKey(item.customerId) : undefined;
+              if (!claim || item.settled === true) continue;
+              ids.add(claim.customerId);
+              claimsFiled.set(claim.customerId, [
+                ...(claimsFiled.get(claim.customerId) ?? []),
+                claim.claimedAt,
+              ]);
             }
             const page = await getStates(client, tableName, [...ids]);
             for (const customer of page) {
@@ -197,6 +215,29 @@ async function getStates(
   customerIds: readonly string[],
 ): Promise<ScannedCustomer[]> {
   const found: ScannedCustomer[] = [];
+  for (const item of await batchGet(
+    client,
+    tableName,
+    customerIds,
+    {
+      expression: "customerId, #version, #state, dueAt",
+      names: { "#version": "version", "#state": "state" },
+    },
+    "customer state",
+  ))
+    if (typeof item.customerId === "string") found.push(scannedCustomer(item.customerId, item));
+  return found;
+}
+
+/** These items of the table (keys of 100 at a time, unprocessed ones again), eventually consistent. */
+async function batchGet(
+  client: DynamoDbDocuments,
+  tableName: string,
+  customerIds: readonly string[],
+  projection: { expression: string; names?: Record<string, string> },
+  what: string,
+): Promise<Record<string, unknown>[]> {
+  const found: Record<string, unknown>[] = [];
   for (let start = 0; start < customerIds.length; start += 100) {
     let keys: Record<string, unknown>[] | undefined = customerIds
       .slice(start, start + 100)
@@ -210,23 +251,19 @@ async function getStates(
             RequestItems: {
               [tableName]: {
                 Keys: keys,
-                ProjectionExpression: "customerId, #version, #state, dueAt",
-                ExpressionAttributeNames: { "#version": "version", "#state": "state" },
+                ProjectionExpression: projection.expression,
+                ExpressionAttributeNames: projection.names,
               },
             },
           }),
         );
       } catch (error) {
-        throw translateAwsError(error, "DynamoDB BatchGetItem (customer state)");
+        throw translateAwsError(error, `DynamoDB BatchGetItem (${what})`);
       }
-      for (const item of output.Responses?.[tableName] ?? [])
-        if (typeof item.customerId === "string") found.push(scannedCustomer(item.customerId, item));
+      found.push(...(output.Responses?.[tableName] ?? []));
       keys = output.UnprocessedKeys?.[tableName]?.Keys;
       if (keys && keys.length > 0 && attempt >= 8)
-        throw new RetryableError(
-          "DynamoDB BatchGetItem (customer state): keys left unprocessed",
-          "throttled",
-        );
+        throw new RetryableError(`DynamoDB BatchGetItem (${what}): keys left unprocessed`, "throttled");
     }
   }
   return found;

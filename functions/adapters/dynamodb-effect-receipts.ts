@@ -40,13 +40,16 @@ export const receiptKey = (customerId: string, claimedAt: number) =>
  * performed entries out of it. Entry ids are unique per effect (journey ids and send times), so a
  * receipt never stands for another effect.
  * The same item is the claim's backstop when the customer's own due time is later than the claim's
- * lapse: filed in the due-time index (`file`, before the state write that claims) until the receipt
- * that completes the claim takes it out (`retire`), so the state item is not filed early for it.
+ * lapse: filed in the due-time index (`file`, before the state write that claims), so the state item is
+ * not filed early for it. The receipt that completes the claim marks it `settled` and leaves the filing
+ * in place (a change of `dueAt` or `dueBucket` is an index write; `settled` is not in the index): the
+ * sweep reads the receipt alone for it, and the item's TTL takes the filing away.
  */
 export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: string) {
   /**
    * Files the claim made at `claimedAt` in the due-time index at `lapseAt` (under the customer's shard),
-   * keeping any ids recorded already: the sweep then reads the customer when the claim lapses.
+   * keeping any ids recorded already: the sweep then reads the customer when the claim lapses. Unsettles
+   * it: a write filing it again holds entries of that claim, so the sweep is to read the customer.
    */
   const file = async (customerId: string, claimedAt: number, lapseAt: number): Promise<void> => {
     const { dueBucket } = dueIndexAttributes(customerId, lapseAt)!;
@@ -55,7 +58,7 @@ export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: str
         new UpdateCommand({
           TableName: tableName,
           Key: { customerId: receiptKey(customerId, claimedAt) },
-          UpdateExpression: "SET dueBucket = :bucket, dueAt = :at, expiresAt = :expiresAt",
+          UpdateExpression: "SET dueBucket = :bucket, dueAt = :at, expiresAt = :expiresAt REMOVE settled",
           ExpressionAttributeValues: {
             ":bucket": dueBucket,
             ":at": lapseAt,
@@ -70,24 +73,25 @@ export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: str
 
   /**
    * Records the entries of the claim made at `claimedAt` as performed; `now` in epoch ms sets the
-   * expiry. `retire`: they complete the claim, so it leaves the due-time index (no backstop needed).
+   * expiry. `settle`: they complete the claim, which needs no backstop any more (`settle` below).
    */
   const record = async (
     customerId: string,
     claimedAt: number,
     entryIds: readonly string[],
     now: number,
-    retire = false,
+    settle = false,
   ): Promise<void> => {
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { customerId: receiptKey(customerId, claimedAt) },
-          UpdateExpression: `ADD ids :ids SET expiresAt = :expiresAt${retire ? " REMOVE dueBucket, dueAt" : ""}`,
+          UpdateExpression: `ADD ids :ids SET expiresAt = :expiresAt${settle ? ", settled = :settled" : ""}`,
           ExpressionAttributeValues: {
             ":ids": new Set(entryIds),
             ":expiresAt": Math.floor((now + RECEIPT_TTL_MS) / 1000),
+            ...(settle ? { ":settled": true } : {}),
           },
         }),
       );
@@ -128,17 +132,19 @@ export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: str
   };
 
   /**
-   * Takes the claim's filing out of the due-time index when its entries are known to be performed or
-   * claimed anew (a lease renewal): no sweep needs to read the customer for it. Nothing if not filed.
+   * Marks the claim's filing settled when its entries are known to be performed or claimed anew (a
+   * lease renewal): the sweep is not to read the customer for it. The filing stays in the index (taking
+   * it out is an index delete, dearer than the sweep's one read of this small item). Nothing if not filed.
    */
-  const retire = async (customerId: string, claimedAt: number): Promise<void> => {
+  const settle = async (customerId: string, claimedAt: number): Promise<void> => {
     try {
       await client.send(
         new UpdateCommand({
           TableName: tableName,
           Key: { customerId: receiptKey(customerId, claimedAt) },
-          UpdateExpression: "REMOVE dueBucket, dueAt",
+          UpdateExpression: "SET settled = :settled",
           ConditionExpression: "attribute_exists(dueAt)",
+          ExpressionAttributeValues: { ":settled": true },
         }),
       );
     } catch (error) {
@@ -147,7 +153,7 @@ export function dynamoDbEffectReceipts(client: DynamoDbDocuments, tableName: str
     }
   };
 
-  return { file, record, retire, performed };
+  return { file, record, settle, performed };
 }
 
 export type EffectReceipts = ReturnType<typeof dynamoDbEffectReceipts>;

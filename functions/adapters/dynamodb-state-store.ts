@@ -123,7 +123,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
   }
 
   async retireClaim(customerId: string, claimedAt: number): Promise<void> {
-    await this.receipts.retire(customerId, claimedAt);
+    await this.receipts.settle(customerId, claimedAt);
   }
 
   async save(state: CustomerState, expectedVersion: number): Promise<SavedState> {

@@ -178,12 +178,18 @@ export async function sweepCampaign(
   const segments = Math.max(1, options.segments ?? 4);
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { dueIndex } = options;
-  const read = dueIndex
-    ? dueIndex.customersDue(
-        catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), options.catchUpHours ?? 48),
-        to,
-      )
-    : scan;
+  let read = scan;
+  if (dueIndex) {
+    const lastSwept = await dueIndex.lastSwept?.(campaignId);
+    const catchUpHours = options.catchUpHours ?? 48;
+    read = dueIndex.customersDue(
+      catchUpFrom(from, lastSwept, catchUpHours),
+      to,
+      campaignId === claimsReader(deps.compiled)
+        ? { from: claimsFrom(from, lastSwept, catchUpHours), to: from }
+        : undefined,
+    );
+  }
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
       for await (const page of read(segment, segments))
@@ -211,6 +217,28 @@ export function catchUpFrom(hour: number, lastSwept: number | undefined, maxHour
   const earliest = hour - Math.max(0, maxHours) * HOUR_MS;
   if (lastSwept === undefined) return earliest;
   return Math.max(earliest, Math.min(lastSwept, hour - HOUR_MS) - HOUR_MS);
+}
+
+/**
+ * The campaign whose sweeps read the claims' filings (receipts at a claim's lapse): the first swept one
+ * by id. One reader, so that a completed claim's filing, left in the index, is read once (its receipt,
+ * settled), not by every campaign's sweep.
+ */
+export function claimsReader(compiled: CompiledCampaigns): string | undefined {
+  let first: string | undefined;
+  for (const { campaign } of compiled.scheduleTriggers)
+    if (first === undefined || campaign.id < first) first = campaign.id;
+  return first;
+}
+
+/**
+ * The first lapse the claims' reader's sweep of `hour` reads: the hour of its last completed sweep, which
+ * read the lapses before it (at most `maxHours` back, and that far with none recorded). Lapses of this
+ * hour are left to the next sweep: they are read once they have passed.
+ */
+export function claimsFrom(hour: number, lastSwept: number | undefined, maxHours: number): number {
+  const earliest = hour - Math.max(0, maxHours) * HOUR_MS;
+  return lastSwept === undefined ? earliest : Math.max(earliest, Math.min(lastSwept, hour));
 }
 
 type SweepWindow = {
@@ -258,7 +286,8 @@ async function sweepCustomer(
         // anyone with nothing due.
         await runForCustomer(deps, customerId, undefined, () => [], { finishLeftovers: true });
     if (!due && !saved) {
-      // Read (consistently) with nothing left to perform: the claims it was found under need no backstop.
+      // Read (consistently) with nothing left to perform: the claims it was found under need no backstop
+      // (settled: the claims' reader reads their receipt alone from now on).
       for (const claimedAt of scanned.claimsFiled ?? [])
         if (!state.outbox.some((entry) => entry.claimedAt === claimedAt))
           await deps.store.retireClaim(customerId, claimedAt);
@@ -315,7 +344,7 @@ export function filedInPast(dueAt: number, hour: number): boolean {
  * is left to it, so the two do not deliver the same message at once.
  * Read from the due-time index, a lapsed claim counts when the customer was found under it: its receipt's
  * filing, or the customer's own at its lapse or before (the store files one of the two). Otherwise it was
- * performed (a receipt took its filing out) and leaves the item with its next write: reading its
+ * performed (a receipt settled its filing) and leaves the item with its next write: reading its
  * receipt at every sweep that reads the customer would cost more than that.
  */
 function hasLeftovers(

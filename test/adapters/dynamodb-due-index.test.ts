@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GetCommand } from "../../functions/adapters/dynamodb-documents.ts";
 import { DUE_SHARDS, dueBucket, shardOf } from "../../functions/adapters/dynamodb-due-index.ts";
-import { receiptKey } from "../../functions/adapters/dynamodb-effect-receipts.ts";
+import { dynamoDbEffectReceipts, receiptKey } from "../../functions/adapters/dynamodb-effect-receipts.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { loadCampaignDirectory } from "../../functions/campaign-files/load.ts";
 import { compileCampaigns } from "../../functions/core/engine/compile.ts";
@@ -145,7 +145,7 @@ describe("sweepDueAt", () => {
     );
   });
 
-  it("leaves no stored claim without a filing at its lapse at the latest: the customer's, or the claim's receipt's", async () => {
+  it("leaves no stored claim without a filing at its lapse at the latest: the customer's, or the claim's receipt's, not settled", async () => {
     const LAPSE = 15 * 60_000;
     let runs = 0;
     await fc.assert(
@@ -155,12 +155,15 @@ describe("sweepDueAt", () => {
             minutes: fc.integer({ min: 0, max: 180 }),
             claim: fc.boolean(),
             finishOne: fc.boolean(),
+            // A claim this write holds settled meanwhile (a receipt that raced the write's read of it).
+            settleHeld: fc.boolean(),
             filedInHours: fc.option(fc.integer({ min: 0, max: 200 }), { nil: undefined }),
           }),
           { minLength: 1, maxLength: 6 },
         ),
         async (writes) => {
           const customerId = `claims-${++runs}`;
+          const receipts = dynamoDbEffectReceipts(db.documents, TABLE);
           let now = thursday;
           let own: number | undefined;
           const store = new DynamoDbCustomerStateStore(db.documents, TABLE, {
@@ -174,6 +177,10 @@ describe("sweepDueAt", () => {
           for (const write of writes) {
             now += write.minutes * 60_000;
             own = write.filedInHours === undefined ? undefined : hourOf(now) + write.filedInHours * HOUR;
+            const held = (await store.load(customerId, { readReceipts: false })).state.outbox[0];
+            // Only with a claim of its own: the write then surely writes.
+            if (write.settleHeld && write.claim && held && held.claimedAt !== 0)
+              await receipts.settle(customerId, held.claimedAt);
             await store.update(customerId, (state) => {
               state.activity.lastActiveAt = now;
               // Another run's claims stay; this one claims an entry of its own, or finishes one.
@@ -191,6 +198,7 @@ describe("sweepDueAt", () => {
                 dueAt: claimedAt + LAPSE,
                 dueBucket: dueBucket(claimedAt + LAPSE, shardOf(customerId)),
               });
+              expect(receipt).not.toHaveProperty("settled");
             }
           }
         },

@@ -72,8 +72,9 @@ export class DueCustomers {
 
   /**
    * A claim is the sweep's once it lapses, while filed as the index files it: its receipt at the lapse
-   * (taken out when the claim completes), or the customer itself at the lapse or before. Performed
-   * entries stay in the item until its next write, unfiled: not read every hour.
+   * (settled when the claim completes: the filing stays, the sweep passes it over), or the customer
+   * itself at the lapse or before. Performed entries stay in the item until its next write: not read
+   * every hour. Listed for every campaign (the index lists it for the claims' reader only): a superset.
    */
   private async claimFiled(customerId: string, known: Known, to: number): Promise<boolean> {
     for (const claimedAt of new Set(known.state?.outbox.map((entry) => entry.claimedAt) ?? [])) {
@@ -87,7 +88,7 @@ export class DueCustomers {
           ConsistentRead: true,
         }),
       );
-      if (typeof Item?.dueAt === "number") return true;
+      if (typeof Item?.dueAt === "number" && Item.settled !== true) return true;
     }
     return false;
   }

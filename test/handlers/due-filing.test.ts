@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { catchUpFrom, dueAtToFile, filedInPast } from "../../functions/use-cases/sweep.ts";
+import { catchUpFrom, claimsFrom, dueAtToFile, filedInPast } from "../../functions/use-cases/sweep.ts";
 
 const HOUR = 3_600_000;
 const MAX_CATCH_UP_HOURS = 48;
@@ -93,6 +93,48 @@ describe("filing the due time early and sweeping from the last completed sweep",
     expect(dueAtToFile(hour - 1, hour + 5 * HOUR, hour)).toBe(hour + 5 * HOUR);
     // Nothing due (no swept campaign, empty outbox): out of the index.
     expect(dueAtToFile(hour + HOUR, undefined, hour)).toBeUndefined();
+  });
+
+  it("the claims' reader reads each claim's lapse once, after it has passed, outages included", () => {
+    fc.assert(
+      fc.property(
+        schedule,
+        fc.array(fc.integer({ min: 0, max: HOURS * 60 - 1 }), { maxLength: 20 }),
+        ({ outages }, lapseMinutes) => {
+          const start = Date.parse("2026-03-01T00:00:00Z");
+          const lapses = lapseMinutes.map((minutes) => start + minutes * 60_000);
+          const reads = new Map<number, number[]>(lapses.map((at) => [at, []]));
+          let lastSwept: number | undefined = start - HOUR;
+          const down = (h: number) => outages.some((o) => h >= o.start && h < o.start + o.hours);
+          for (let h = 0; h <= HOURS; h++) {
+            if (down(h)) continue;
+            const hour = start + h * HOUR;
+            // Outages that add up to more than the window are for the backfill.
+            fc.pre(hour - (lastSwept as number) <= MAX_CATCH_UP_HOURS * HOUR);
+            const from = claimsFrom(hour, lastSwept, MAX_CATCH_UP_HOURS);
+            for (const [at, hours] of reads) if (at >= from && at < hour) hours.push(hour);
+            lastSwept = hour;
+          }
+          const lastHour = lastSwept;
+          for (const [at, hours] of reads) {
+            if (at >= lastHour) continue; // lapses after the last sweep: the next one's
+            expect(hours).toHaveLength(1);
+            expect(hours[0]).toBeGreaterThan(at);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("reads the claims lapsed since the last completed sweep, at most the cap", () => {
+    const hour = Date.parse("2026-03-02T10:00:00Z");
+    expect(claimsFrom(hour, hour - HOUR, 48)).toBe(hour - HOUR);
+    // A late retry of an hour swept already reads none again.
+    expect(claimsFrom(hour, hour, 48)).toBe(hour);
+    expect(claimsFrom(hour, hour - 5 * HOUR, 48)).toBe(hour - 5 * HOUR);
+    expect(claimsFrom(hour, hour - 100 * HOUR, 48)).toBe(hour - 48 * HOUR);
+    expect(claimsFrom(hour, undefined, 48)).toBe(hour - 48 * HOUR);
   });
 
   it("reads the two hours before this one after a normal hour, from the hour before the last completed sweep after an outage, at most the cap", () => {

@@ -129,9 +129,9 @@ beforeAll(async () => {
           {
             dueIndex: {
               ...dueIndex,
-              customersDue: (from, to) => {
+              customersDue: (from, to, claims) => {
                 windows.push({ h, hoursBefore: (hour - from) / HOUR });
-                return dueIndex.customersDue(from, to);
+                return dueIndex.customersDue(from, to, claims);
               },
             },
           },

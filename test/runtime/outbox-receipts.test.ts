@@ -17,7 +17,7 @@ import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/e
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { EFFECT_LEASE_MS, runForCustomer } from "../../functions/runtime/customer-runner.ts";
-import { sweepCampaign } from "../../functions/use-cases/sweep.ts";
+import { claimsReader, sweepCampaign } from "../../functions/use-cases/sweep.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
 import { customerSignedUp, customerUpdated, productViewed } from "../support/events.ts";
 import { toJsonLines } from "../support/scenario.ts";
@@ -48,15 +48,23 @@ async function item(customerId: string) {
 
 /** The campaigns with a schedule trigger: each is swept every hour. */
 const swept = () => [...new Set(rt.deps.compiled.scheduleTriggers.map((bound) => bound.campaign.id))];
+/** The campaign whose sweeps read the claims' filings. */
+const reader = () => claimsReader(rt.deps.compiled) as string;
 
-/** One campaign's sweep of the hour of the clock, on the due-time index (its 3-hour window). */
-function sweep(campaignId: string) {
-  const dueIndex = dynamoDbDueIndex(rt.clients.dynamodb, ENV.STATE_TABLE);
+/**
+ * One campaign's sweep of the hour of the clock, on the due-time index (its 3-hour window); `markers`:
+ * from its last completed sweep, recorded, as deployed.
+ */
+function sweep(campaignId: string, { markers = false } = {}) {
+  const { customersDue, refile, lastSwept, recordSwept } = dynamoDbDueIndex(
+    rt.clients.dynamodb,
+    ENV.STATE_TABLE,
+  );
   return sweepCampaign(
     rt.deps,
     dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE),
     { campaignId },
-    { dueIndex: { customersDue: dueIndex.customersDue, refile: dueIndex.refile }, catchUpHours: 2 },
+    { dueIndex: { customersDue, refile, ...(markers ? { lastSwept, recordSwept } : {}) }, catchUpHours: 2 },
   );
 }
 
@@ -118,16 +126,55 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
   }, 60_000);
 
-  it("a claim leaves the customer filed under its own due time; the receipt that completes the claim leaves the index", async () => {
+  it("a claim leaves the customer filed under its own due time; the receipt that completes the claim settles its filing and leaves the index as it was", async () => {
     await rt.ingest(signup("r2"));
     const claimed = await storedItem("r2");
     expect(claimed).toMatchObject({ version: 1, outbox: ["message", "start"] });
-    // Not filed for the claim's lapse (08:15): that filing was the claim's receipt's, now taken out.
+    // Not filed for the claim's lapse (08:15): that filing is the claim's receipt's.
     expect(claimed.dueAt === undefined || claimed.dueAt >= Date.parse("2026-03-01T09:00:00Z")).toBe(true);
     const receipt = await item(receiptKey("r2", rt.clock.now));
     expect(receipt?.ids).toEqual(new Set(["start|welcome:r2:main:", expect.any(String)]));
-    expect(receipt).not.toHaveProperty("dueAt");
-    expect(receipt).not.toHaveProperty("dueBucket");
+    // Settled, still filed: a change of dueAt or dueBucket would be an index write (its TTL takes it away).
+    expect(receipt).toMatchObject({
+      settled: true,
+      dueAt: Date.parse("2026-03-01T08:15:00Z"),
+      dueBucket: dueBucket(Date.parse("2026-03-01T08:15:00Z"), shardOf("r2")),
+    });
+  }, 60_000);
+
+  it("the sweeps write nothing and read no customer state for a completed claim's filing: the claims' reader reads its receipt alone", async () => {
+    await rt.ingest(signup("r10"));
+    const claimedAt = rt.clock.now;
+    expect(await item(receiptKey("r10", claimedAt))).toMatchObject({
+      settled: true,
+      dueAt: claimedAt + 15 * 60_000,
+    });
+    const calls: { command: string; keys: string }[] = [];
+    rt.clients.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push({ command: context.commandName as string, keys: JSON.stringify(args.input) });
+        return next(args);
+      },
+      { step: "initialize", name: "recordCalls" },
+    );
+    try {
+      // The performed entries are still in the item; the customer's own filing is later than 10:00.
+      for (const hour of ["09:00", "10:00"]) {
+        rt.clock.now = Date.parse(`2026-03-01T${hour}:00Z`);
+        for (const campaignId of swept())
+          expect(await sweep(campaignId, { markers: true })).toMatchObject({ scanned: 0 });
+      }
+    } finally {
+      rt.clients.dynamodb.middlewareStack.remove("recordCalls");
+    }
+    // Writes: the sweeps' markers only.
+    const markers = (call: { keys: string }) => call.keys.includes("engage#swept#");
+    const reading = ["QueryCommand", "BatchGetItemCommand", "GetItemCommand"];
+    expect(calls.filter((call) => !reading.includes(call.command) && !markers(call))).toEqual([]);
+    const reads = calls.map((call) => call.keys).filter((keys) => keys.includes("r10"));
+    // Read once, by the reader's sweep of 09:00 (the lapse, 08:15, is read once it has passed).
+    expect(reads).toEqual([expect.stringContaining(receiptKey("r10", claimedAt))]);
+    expect(reads[0]).not.toContain('{"S":"r10"}');
   }, 60_000);
 
   it("a run that dies right after its claim is finished by the sweep about an hour later, found by the claim's receipt filed at its lapse", async () => {
@@ -152,6 +199,19 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r5" })]);
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
     expect((await rt.store.load("r5")).state.outbox).toEqual([]);
+  }, 60_000);
+
+  it("a dead run's claim filed under its receipt is left by the other campaigns' sweeps and finished by the claims' reader", async () => {
+    const removeCrash = crashAfterStatePut();
+    await expect(rt.ingest(signup("r11"))).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
+    for (const campaignId of swept().filter((id) => id !== reader()))
+      expect(await sweep(campaignId)).toMatchObject({ scanned: 0 });
+    expect(rt.sentEmails()).toHaveLength(0);
+    await sweep(reader());
+    expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r11" })]);
+    expect(rt.mocks.sfn.calls()).toHaveLength(1);
   }, 60_000);
 
   it("a run that dies right after its claim, with the customer filed before the claim's lapse, is finished by the sweep found under that filing", async () => {
@@ -198,7 +258,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r12" })]);
   }, 60_000);
 
-  it("a claim's filing the sweep finds with nothing left to perform is taken out", async () => {
+  it("a claim's filing the claims' reader finds with nothing left to perform is settled, without a write of the state", async () => {
     await rt.ingest(signup("r7"));
     const claimedAt = rt.clock.now;
     // Filed again, as by a write that raced the receipt (or a run that died after recording it).
@@ -207,16 +267,17 @@ describe("performed effects recorded in receipts (one state write per event)", (
       claimedAt,
       claimedAt + 15 * 60_000,
     );
+    expect(await item(receiptKey("r7", claimedAt))).not.toHaveProperty("settled");
     rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
-    await sweep("win-back");
+    await sweep(reader());
     const receipt = await item(receiptKey("r7", claimedAt));
     expect(receipt?.ids).toBeInstanceOf(Set);
-    expect(receipt).not.toHaveProperty("dueAt");
+    expect(receipt).toMatchObject({ settled: true, dueAt: claimedAt + 15 * 60_000 });
     expect(await storedItem("r7")).toMatchObject({ version: 1 });
     expect(rt.sentEmails()).toHaveLength(1);
   }, 60_000);
 
-  it("a lease renewal files the claim anew and takes the filing before out; the last receipt takes out the new one", async () => {
+  it("a lease renewal files the claim anew and settles the filing before; the last receipt settles the new one", async () => {
     const checks = new Set<() => unknown>();
     const deps = {
       ...rt.deps,
@@ -241,11 +302,15 @@ describe("performed effects recorded in receipts (one state write per event)", (
     rt.clock.now = claimedAt + EFFECT_LEASE_MS / 2 + 1;
     for (const check of [...checks]) await check(); // the heartbeat renews the lease
     const renewedAt = rt.clock.now;
-    expect(await item(receiptKey("r9", claimedAt))).not.toHaveProperty("dueAt");
+    expect(await item(receiptKey("r9", claimedAt))).toMatchObject({
+      settled: true,
+      dueAt: claimedAt + 15 * 60_000,
+    });
     expect(await item(receiptKey("r9", renewedAt))).toMatchObject({ dueAt: renewedAt + 15 * 60_000 });
+    expect(await item(receiptKey("r9", renewedAt))).not.toHaveProperty("settled");
     release();
     await running;
-    expect(await item(receiptKey("r9", renewedAt))).not.toHaveProperty("dueAt");
+    expect(await item(receiptKey("r9", renewedAt))).toMatchObject({ settled: true });
     expect(rt.mocks.ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   }, 60_000);
 
