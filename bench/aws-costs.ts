@@ -97,6 +97,11 @@ export const currentPhase = (): Phase | undefined => phase.getStore();
 /** The virtual clock of the run in progress (for bench/state-items.ts to judge each filing). */
 let virtualNow: () => number | undefined = () => undefined;
 export const currentTime = (): number | undefined => virtualNow();
+/** Each audit event put on the bus (for bench/state-items.ts to say what a run decided). */
+let auditListener: (entry: PutEventsRequestEntry) => void = () => {};
+export const onAuditEvent = (listener: (entry: PutEventsRequestEntry) => void) => {
+  auditListener = listener;
+};
 
 /** A sweep's call whose cost does not depend on customers: an index Query, or its marker's read or write. */
 function isSweepFixed(command: string, input: Input): boolean {
@@ -242,6 +247,7 @@ export async function measureAwsCosts(
     .on(PutEventsCommand)
     .callsFake(async ({ Entries = [] }: { Entries?: PutEventsRequestEntry[] }) => {
       putEventsEntries += Entries.length;
+      for (const entry of Entries) auditListener(entry);
       return {
         FailedEntryCount: 0,
         Entries: Entries.map((_, i) => ({ EventId: `e-${putEventsEntries}-${i}` })),

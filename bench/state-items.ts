@@ -7,11 +7,14 @@
 import "../test/setup.ts";
 import { writeFileSync } from "node:fs";
 import {
+  BatchGetCommand,
   BatchWriteCommand,
   DynamoDbDocuments,
+  GetCommand,
   PutCommand,
   UpdateCommand,
 } from "../functions/adapters/dynamodb-documents.ts";
+import { SWEPT_MARKER_PREFIX } from "../functions/adapters/dynamodb-due-index.ts";
 import { RECEIPT_PREFIX } from "../functions/adapters/dynamodb-effect-receipts.ts";
 import { parseStoredItem } from "../functions/adapters/dynamodb-state-store.ts";
 import { decodeStateAttribute } from "../functions/adapters/state-item-codec.ts";
@@ -62,6 +65,16 @@ const refileHoursAfterFiled: Record<string, number> = {};
 const claimFilingsByGap: Record<string, number> = {};
 /** Claims filed under their receipt's key at their lapse, and filings settled, by phase. */
 const claimFilings: Record<string, number> = {};
+/**
+ * What each sweep put was for: the campaign swept, the cause of the filing the customer was found under,
+ * what the run decided (the audit events it published: a send, a suppression and its reason, a workflow
+ * start), and how many days on the customer was filed.
+ */
+type SweepPut = { filedFor: string; did: string[]; daysToNext: number };
+const sweepPuts = new Map<string, SweepPut>();
+const sweepPutRecords: SweepPut[] = [];
+/** The sweep's reads of customers, by kind (the index's Queries and the marker are its fixed cost). */
+const sweepReadCalls: Record<string, number> = {};
 const interestPuts: { productId: string; customerId: string; expiresAt: number }[] = [];
 const send = DynamoDbDocuments.prototype.send;
 DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: unknown, ...rest: never[]) {
@@ -78,6 +91,16 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
       const compiled = bundledCampaigns();
       const hours = (nextDueAt(compiled, state, Math.floor(now / HOUR_MS) * HOUR_MS) - dueAt) / HOUR_MS;
       tally(claimFilingsByGap, hours < 2 ? "<2h" : hours < 24 ? "<24h" : hours < 168 ? "<7d" : ">=7d");
+    }
+    if (phaseNow() === "sweep") {
+      const before = filings.get(id);
+      const campaign = state.appliedEvents.findLast((e) => e.startsWith("sweep:"))?.split(":")[1] ?? "none";
+      sweepPuts.set(id, {
+        filedFor: `${campaign} filed for ${before?.cause ?? "unknown"}`,
+        did: state.outbox.some((e) => e.kind === "start" && e.claimedAt !== 0) ? ["workflow"] : [],
+        daysToNext: dueAt === undefined ? -1 : Math.round((dueAt - now) / 86_400_000),
+      });
+      sweepPutRecords.push(sweepPuts.get(id)!);
     }
     filings.set(id, { dueAt, cause, state });
   }
@@ -118,6 +141,17 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
         `${expression.includes("ADD ids") ? "settledByReceipt" : "settled"}:${phaseNow() ?? "none"}`,
       );
   }
+  // The sweep's reads of customers: states found in the index (eventually consistent), each run's first
+  // read of the state, the receipts read before a write. Its marker's reads are its fixed cost.
+  if (phaseNow() === "sweep" && command instanceof BatchGetCommand)
+    sweepReadCalls.batchGetKeys =
+      (sweepReadCalls.batchGetKeys ?? 0) +
+      (command.input.RequestItems?.["customer-state"]?.Keys?.length ?? 0);
+  if (phaseNow() === "sweep" && command instanceof GetCommand && !key.startsWith(SWEPT_MARKER_PREFIX))
+    tally(
+      sweepReadCalls,
+      `get${key.startsWith(RECEIPT_PREFIX) ? "Receipt" : "State"}:${command.input.ConsistentRead ? "consistent" : "eventual"}`,
+    );
   if (command instanceof BatchWriteCommand)
     for (const request of command.input.RequestItems?.["interest-index"] ?? [])
       if (request.PutRequest?.Item)
@@ -125,9 +159,17 @@ DynamoDbDocuments.prototype.send = function (this: DynamoDbDocuments, command: u
   return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
 } as typeof send;
 
-const { measureAwsCosts, currentPhase, currentTime } = await import("./aws-costs.ts");
+const { measureAwsCosts, currentPhase, currentTime, onAuditEvent } = await import("./aws-costs.ts");
 phaseNow = currentPhase;
 timeNow = currentTime;
+// A run publishes its audit events after its put: they belong to the customer's last sweep put.
+onAuditEvent((entry) => {
+  if (phaseNow() !== "sweep" || entry.DetailType?.startsWith("journey.")) return;
+  const detail = JSON.parse(entry.Detail ?? "{}") as { customerId?: string; reason?: string };
+  const put = sweepPuts.get(String(detail.customerId));
+  if (!put) return;
+  put.did.push(detail.reason ? `suppressed:${detail.reason}` : String(entry.DetailType));
+});
 const every = Number(process.argv[2] ?? 40);
 const counts = await measureAwsCosts({
   customerEvery: every,
@@ -202,6 +244,11 @@ for (const { productId, customerId, expiresAt } of interestPuts) {
   if (last !== undefined && expiresAt - last < 86_400) interestRefreshedWithinADay++;
   lastExpiry.set(key, expiresAt);
 }
+function tallied(keys: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const key of keys) tally(counts, key);
+  return Object.fromEntries(Object.entries(counts).sort((a, b) => b[1] - a[1]));
+}
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 const sorted = [...sizes].sort((a, b) => a - b);
 console.log(
@@ -231,6 +278,13 @@ console.log(
       refileHoursAfterFiled,
       claimFilingsByGap,
       receiptWrites,
+      sweepReadCalls,
+      sweepPutsByCause: tallied(
+        sweepPutRecords.map(
+          (put) => `${put.filedFor}: ${put.did.sort().join("+") || "journey only, no message"}`,
+        ),
+      ),
+      sweepPutsDaysToNextDue: tallied(sweepPutRecords.map((put) => String(put.daysToNext))),
       claimFilings,
       interestPuts: interestPuts.length,
       interestRefreshedWithinADay,

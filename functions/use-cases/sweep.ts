@@ -274,12 +274,15 @@ async function sweepCustomer(
   if (due) counts.due++;
   try {
     const { decisions, saved, state } = due
-      ? await runForCustomer(
+      ? // Something is due, so the run almost always writes: an eventually consistent first read (half
+        // the read units). A write decided on a stale copy fails its version check and is decided again
+        // on a consistent read; "nothing to write" is believed only from a consistent read.
+        await runForCustomer(
           deps,
           customerId,
           eventId,
           (fresh) => dueDecisions(compiled, fresh, campaignId, from, to),
-          { finishLeftovers: true },
+          { finishLeftovers: true, firstRead: "eventual" },
         )
       : // The backstop. Entries found performed (receipts) are not worth a write of their own: they
         // leave the item with its next write. With nothing written, a past filing is renewed as for
