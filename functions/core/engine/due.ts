@@ -81,8 +81,9 @@ function firstDueOccurrence(
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  // A dated chunk spans at most two calendar years: the years triggerOccurrences looks at.
-  const chunk = trigger.dates ? 360 * DAY : 8 * DAY;
+  // Dated occurrences are found for the whole window at once (its profile dates read once); daily
+  // ones a week or so at a time, so an early one costs little.
+  const chunk = trigger.dates ? Number.POSITIVE_INFINITY : 8 * DAY;
   for (const [a, b] of conditionTimes(trigger.where, reading).spans) {
     let low = Math.max(a, start);
     const high = Math.min(b, to);
