@@ -34,18 +34,10 @@ export function nextDueAt(
 ): number {
   let due = from + DUE_HORIZON;
   const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
-  // The triggers' conditions mostly read the state at `from`: its facts (traits) are built once for all.
-  let atFrom: ReturnType<typeof scopeAt> | undefined;
-  let triggerId = "";
-  // One reading for all triggers (the trigger read is the one searched): a function made per trigger
-  // costs its naming under tsx (keepNames).
+  // One reading for all triggers (the trigger read is the one searched).
+  const searched = { triggerId: "" };
   const reading: Reading = {
-    read: (at: number) => {
-      if (at === from) atFrom ??= scopeAt(accumulator, from);
-      const scope = at === from && atFrom ? atFrom : scopeAt(accumulator, at);
-      scope.facts.trigger = { id: triggerId };
-      return scope;
-    },
+    read: scopeReader(accumulator, from, searched),
     from,
     decidedBefore,
     zone: customerZone(state, compiled.settings),
@@ -53,11 +45,30 @@ export function nextDueAt(
     settings: compiled.settings,
   };
   for (const bound of compiled.scheduleTriggers) {
-    triggerId = bound.trigger.id;
+    searched.triggerId = bound.trigger.id;
     const at = firstDueOccurrence(compiled, state, bound, due, reading);
     if (at !== undefined) due = at;
   }
   return due;
+}
+
+/**
+ * The scope at an instant, with the trigger searched. The triggers' conditions mostly read the state at
+ * `from`: its facts (traits) are built once for all. Returned, not declared in nextDueAt: under tsx
+ * (keepNames) a function declared per call costs its naming.
+ */
+function scopeReader(
+  accumulator: DecisionAccumulator,
+  from: number,
+  searched: { triggerId: string },
+): Reading["read"] {
+  let atFrom: ReturnType<typeof scopeAt> | undefined;
+  return (at) => {
+    if (at === from) atFrom ??= scopeAt(accumulator, from);
+    const scope = at === from && atFrom ? atFrom : scopeAt(accumulator, at);
+    scope.facts.trigger = { id: searched.triggerId };
+    return scope;
+  };
 }
 
 /** The first occurrence of the trigger in [from, to) that re-entry allows and whose conditions may hold. */
