@@ -188,6 +188,7 @@ export function streamFromFile(path: string, options: StreamOptions = {}): Event
   const events = function* (): Generator<EngineEvent> {
     // Streams are mostly in order already: a window read ahead serves most lines without a read call.
     const window = new ReadAhead(fd);
+    const read = (i: number) => window.read(index.offsets[i]!, index.lengths[i]!).trim();
     try {
       for (let start = 0; start < order.length; ) {
         const first = order[start]!;
@@ -198,7 +199,6 @@ export function streamFromFile(path: string, options: StreamOptions = {}): Event
           index.idHashes[order[end]!] === index.idHashes[first]
         )
           end++;
-        const read = (i: number) => window.read(index.offsets[i]!, index.lengths[i]!).trim();
         if (end === start + 1) yield eventOfAcceptedLine(read(first));
         else yield* sameInstantAndHash(order.subarray(start, end), read, tally);
         start = end;

@@ -7,9 +7,11 @@ import {
   type CustomerEvent,
   describeProblems,
 } from "../functions/core/events/envelope.ts";
+import { keepItemsWith } from "../functions/core/state/compact-item.ts";
 import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
 import { type EventStream, type Rejection, streamFromLines } from "./event-source.ts";
+import { SharedItems } from "./shared-items.ts";
 import { SharedTexts } from "./shared-texts.ts";
 import { SimulatedSweep, SWEEP_INTERVAL } from "./simulated-sweep.ts";
 import { CampaignSummary } from "./summary.ts";
@@ -59,6 +61,21 @@ export function simulate(
   compiled: CompiledCampaigns,
   input: Iterable<string> | EventStream,
   options: SimulationOptions = {},
+): SimulationReport {
+  // Many customers' states at once, keeping the same items: each distinct item is kept once.
+  const items = new SharedItems();
+  const replaced = keepItemsWith((item) => items.share(item));
+  try {
+    return run(compiled, input, options);
+  } finally {
+    keepItemsWith(replaced);
+  }
+}
+
+function run(
+  compiled: CompiledCampaigns,
+  input: Iterable<string> | EventStream,
+  options: SimulationOptions,
 ): SimulationReport {
   const stream = "events" in input ? input : streamFromLines(input);
   const { ignored, rejected } = stream;

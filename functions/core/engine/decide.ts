@@ -209,11 +209,10 @@ function dueInPriorityOrder(compiled: CompiledCampaigns, state: CustomerState, n
     return journey.wakeAt <= now ? [{ journey, campaign, step }] : [];
   });
   // A journey of a removed campaign (it just ends) goes first.
-  const known = (x: (typeof due)[number]) => (x.campaign ? 1 : 0);
   return due
     .sort(
       (a, b) =>
-        known(a) - known(b) ||
+        (a.campaign ? 1 : 0) - (b.campaign ? 1 : 0) ||
         (a.campaign && b.campaign
           ? comparePriority({ campaign: a.campaign, step: a.step }, { campaign: b.campaign, step: b.step })
           : 0),

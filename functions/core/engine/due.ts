@@ -34,18 +34,10 @@ export function nextDueAt(
 ): number {
   let due = from + DUE_HORIZON;
   const accumulator: DecisionAccumulator = { compiled, state, decisions: [] };
-  // The triggers' conditions mostly read the state at `from`: its facts (traits) are built once for all.
-  let atFrom: ReturnType<typeof scopeAt> | undefined;
-  let triggerId = "";
-  // One reading for all triggers (the trigger read is the one searched): a function made per trigger
-  // costs its naming under tsx (keepNames).
+  // One reading for all triggers (the trigger read is the one searched).
+  const searched = { triggerId: "" };
   const reading: Reading = {
-    read: (at: number) => {
-      if (at === from) atFrom ??= scopeAt(accumulator, from);
-      const scope = at === from && atFrom ? atFrom : scopeAt(accumulator, at);
-      scope.facts.trigger = { id: triggerId };
-      return scope;
-    },
+    read: scopeReader(accumulator, from, searched),
     from,
     decidedBefore,
     zone: customerZone(state, compiled.settings),
@@ -53,11 +45,30 @@ export function nextDueAt(
     settings: compiled.settings,
   };
   for (const bound of compiled.scheduleTriggers) {
-    triggerId = bound.trigger.id;
+    searched.triggerId = bound.trigger.id;
     const at = firstDueOccurrence(compiled, state, bound, due, reading);
     if (at !== undefined) due = at;
   }
   return due;
+}
+
+/**
+ * The scope at an instant, with the trigger searched. The triggers' conditions mostly read the state at
+ * `from`: its facts (traits) are built once for all. Returned, not declared in nextDueAt: under tsx
+ * (keepNames) a function declared per call costs its naming.
+ */
+function scopeReader(
+  accumulator: DecisionAccumulator,
+  from: number,
+  searched: { triggerId: string },
+): Reading["read"] {
+  let atFrom: ReturnType<typeof scopeAt> | undefined;
+  return (at) => {
+    if (at === from) atFrom ??= scopeAt(accumulator, from);
+    const scope = at === from && atFrom ? atFrom : scopeAt(accumulator, at);
+    scope.facts.trigger = { id: searched.triggerId };
+    return scope;
+  };
 }
 
 /** The first occurrence of the trigger in [from, to) that re-entry allows and whose conditions may hold. */
@@ -81,8 +92,9 @@ function firstDueOccurrence(
     // startJourney judges the lock at the first send: a start at `at` is allowed once until <= at + lead.
     if (until !== undefined) start = Math.max(start, until - lead);
   }
-  // A dated chunk spans at most two calendar years: the years triggerOccurrences looks at.
-  const chunk = trigger.dates ? 360 * DAY : 8 * DAY;
+  // Dated occurrences are found for the whole window at once (its profile dates read once); daily
+  // ones a week or so at a time, so an early one costs little.
+  const chunk = trigger.dates ? Number.POSITIVE_INFINITY : 8 * DAY;
   for (const [a, b] of conditionTimes(trigger.where, reading).spans) {
     let low = Math.max(a, start);
     const high = Math.min(b, to);

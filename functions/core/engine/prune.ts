@@ -88,6 +88,8 @@ function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, 
   // adds at most tens of KB, bounded by the item caps, so the 400 KB limit is not reached between).
   const measured = measuredBytes.get(state);
   if (measured !== undefined && measured < maxBytes / 4 && state.version % 4 !== 0) return;
+  if (fits(state, maxBytes)) return;
+  // Made only when the state is too large: under tsx (keepNames) each closure made costs its naming.
   const shrinkers = [
     () => halve(state.products, lastTouch),
     () => {
@@ -101,13 +103,14 @@ function enforceSizeBackstop(compiled: CompiledCampaigns, state: CustomerState, 
     () => halve(state.carts, (cart) => cart.at),
     () => dropOldestMarketingJourney(compiled, state),
   ];
-  const fits = () => {
-    const bytes = jsonLength(state);
-    measuredBytes.set(state, bytes);
-    return bytes <= maxBytes;
-  };
-  if (fits()) return;
-  for (const shrink of shrinkers) while (shrink()) if (fits()) return;
+  for (const shrink of shrinkers) while (shrink()) if (fits(state, maxBytes)) return;
+}
+
+/** Measures the state (remembered for the next change), and whether it fits. */
+function fits(state: CustomerState, maxBytes: number): boolean {
+  const bytes = jsonLength(state);
+  measuredBytes.set(state, bytes);
+  return bytes <= maxBytes;
 }
 
 const measuredBytes = new WeakMap<CustomerState, number>();

@@ -185,13 +185,11 @@ function datedOccurrences(
   const dates = trigger.dates!;
   const minute = clockTimeToMinutes(trigger.at);
   const found: Dated[] = [];
-  const years = new Set([
-    dateOfDayNumber(firstDay - dates.offsetDays).year,
-    dateOfDayNumber(lastDay - dates.offsetDays).year,
-  ]);
+  const firstYear = dateOfDayNumber(firstDay - dates.offsetDays).year;
+  const lastYear = dateOfDayNumber(lastDay - dates.offsetDays).year;
   for (const [name, date] of namedDates(state, dates.paths, zone)) {
     const [year, month, day] = date.split("-").map(Number) as [number, number, number];
-    for (const targetYear of years) {
+    for (let targetYear = firstYear; targetYear <= lastYear; targetYear++) {
       if (dates.skipFirstYear ? targetYear <= year : targetYear < year) continue;
       const sendDay = dayNumberInYear(targetYear, month, day) + dates.offsetDays;
       if (sendDay < firstDay || sendDay > lastDay) continue;

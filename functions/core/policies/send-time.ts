@@ -58,15 +58,19 @@ export function nextSendableAt(at: number, zone: string, hours: SendHours): numb
  * window gives 19. Undefined when no whole hour is allowed.
  */
 export function allowedHourNear(bestHour: number, hours: SendHours): number | undefined {
-  const wholeHour = (hour: number) =>
-    minuteAllowed(hour * HOUR_MINUTES, hours) && minuteAllowed(hour * HOUR_MINUTES + HOUR_MINUTES - 1, hours);
   for (let distance = 0; distance <= 12; distance++) {
     const later = (bestHour + distance) % 24;
     const earlier = (bestHour - distance + 24) % 24;
-    if (wholeHour(later)) return later;
-    if (wholeHour(earlier)) return earlier;
+    if (wholeHourAllowed(later, hours)) return later;
+    if (wholeHourAllowed(earlier, hours)) return earlier;
   }
   return undefined;
+}
+
+function wholeHourAllowed(hour: number, hours: SendHours): boolean {
+  return (
+    minuteAllowed(hour * HOUR_MINUTES, hours) && minuteAllowed(hour * HOUR_MINUTES + HOUR_MINUTES - 1, hours)
+  );
 }
 
 /**

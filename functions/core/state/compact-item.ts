@@ -20,26 +20,24 @@ export function compactItem(item: Item, settings: EngineSettings, stored = false
   }
   for (const field of NUMBER_FIELDS) if (item[field] !== undefined) kept[field] = item[field];
   if (item.upsellProductIds) kept.upsellProductIds = item.upsellProductIds.slice(0, listItems);
-  return shared(kept);
+  return keepItem(kept);
 }
 
-/** Distinct items kept for sharing: a catalog's worth; past it the table starts again. */
-const MAX_SHARED = 10_000;
-const sharedItems = new Map<string, Item>();
+/**
+ * How a compacted item is kept: as made, unless a runner installs another way (keepItemsWith). A
+ * Lambda holds one customer's state per call, so sharing there would only cost.
+ */
+let keepItem: (item: Item) => Item = (item) => item;
 
 /**
- * One frozen object per distinct compacted item: every customer's state that keeps an item its events
- * carried (products, orders, carts, journeys) holds the same object, not a copy of its own. Frozen, so a
- * change to one customer's item cannot reach another's: a write to it throws.
+ * Installs how every later compacted item is kept, until installed again (it returns the way it
+ * replaced): the simulator keeps one shared, frozen object per distinct item (local/shared-items.ts)
+ * while it runs. What `keep` returns must equal the item.
  */
-function shared(item: Item): Item {
-  const key = JSON.stringify(item);
-  const found = sharedItems.get(key);
-  if (found) return found;
-  if (sharedItems.size >= MAX_SHARED) sharedItems.clear();
-  if (item.upsellProductIds) Object.freeze(item.upsellProductIds);
-  sharedItems.set(key, Object.freeze(item));
-  return item;
+export function keepItemsWith(keep: (item: Item) => Item): (item: Item) => Item {
+  const replaced = keepItem;
+  keepItem = keep;
+  return replaced;
 }
 
 /** The first items of a list (an order, a cart), compacted for the state. */

@@ -2,7 +2,7 @@ import type { EngineSettings } from "../config/engine.ts";
 import type { CustomerEvent } from "../events/envelope.ts";
 import type { CustomerState } from "./customer-state.ts";
 import { getOwn, mergedRecord, setOwn } from "./data-record.ts";
-import { claimField, forgetField, writeStamp } from "./field-order.ts";
+import { claimField, forgetField, type WriteStamp, writeStamp } from "./field-order.ts";
 
 const PROFILE_FIELDS = [
   "email",
@@ -29,16 +29,6 @@ export function applyOrderedFields(
   settings: EngineSettings,
 ): void {
   const stamp = writeStamp(event.at, event.id);
-  const write = (field: string, apply: () => void) => {
-    if (claimField(state, field, stamp)) apply();
-  };
-  const consent = (channel: "email" | "sms" | "push", status: Status) =>
-    write(`consent.${channel}`, () => {
-      state.consent[channel] = status;
-    });
-  const topic = (name: string, status: Status) =>
-    write(`topic.${name}`, () => setOwn(state.consent.topics, name, status));
-
   switch (event.type) {
     case "customer.signed_up":
     case "customer.updated": {
@@ -46,33 +36,32 @@ export function applyOrderedFields(
       for (const field of PROFILE_FIELDS) {
         const value = detail[field];
         if (value === undefined) continue;
-        write(`profile.${field}`, () => {
+        if (claimField(state, `profile.${field}`, stamp))
           (state.profile as Record<string, unknown>)[field] =
             field === "dates" ? mergedRecord(undefined, value as Record<string, string>) : value;
-        });
       }
       const attributes = event.detail.attributes;
       if (attributes) {
         const changes: Record<string, unknown> = Object.create(null);
         for (const key of Object.keys(attributes))
-          write(`attribute.${key}`, () => setOwn(changes, key, attributes[key]));
+          if (claimField(state, `attribute.${key}`, stamp)) setOwn(changes, key, attributes[key]);
         state.profile.attributes = mergedRecord(state.profile.attributes, changes);
         boundAttributes(state, settings);
       }
       if (event.type === "customer.signed_up")
         state.profile.signedUpAt = Math.min(state.profile.signedUpAt ?? event.at, event.at);
       // A newsletter box ticked at signup opts in; later, only unticking it counts.
-      if (event.detail.newsletter === false) topic("newsletter", "opted_out");
+      if (event.detail.newsletter === false) setTopic(state, stamp, "newsletter", "opted_out");
       if (event.detail.newsletter === true && event.type === "customer.signed_up")
-        topic("newsletter", "opted_in");
+        setTopic(state, stamp, "newsletter", "opted_in");
       if (event.detail.smsOptIn !== undefined)
-        consent("sms", event.detail.smsOptIn ? "opted_in" : "opted_out");
+        setConsent(state, stamp, "sms", event.detail.smsOptIn ? "opted_in" : "opted_out");
       return;
     }
     case "consent.updated": {
       const { channel, topic: name, status } = event.detail;
-      if (name) topic(name, status);
-      else consent(channel, status);
+      if (name) setTopic(state, stamp, name, status);
+      else setConsent(state, stamp, channel, status);
       return;
     }
     // Suppressions only grow: in any order they end the same.
@@ -84,11 +73,26 @@ export function applyOrderedFields(
       return;
     case "sms.opted_out":
       suppressAddress(state, event.detail.phone, settings);
-      consent("sms", "opted_out");
+      setConsent(state, stamp, "sms", "opted_out");
       return;
     default:
       return;
   }
+}
+
+// Functions of the module, not closures made per event: under tsx (keepNames) each closure made
+// costs its naming, and this runs for every event.
+function setConsent(
+  state: CustomerState,
+  stamp: WriteStamp,
+  channel: "email" | "sms" | "push",
+  status: Status,
+): void {
+  if (claimField(state, `consent.${channel}`, stamp)) state.consent[channel] = status;
+}
+
+function setTopic(state: CustomerState, stamp: WriteStamp, name: string, status: Status): void {
+  if (claimField(state, `topic.${name}`, stamp)) setOwn(state.consent.topics, name, status);
 }
 
 /** The profile's own addresses are always kept; other suppressed addresses up to the setting, newest kept. */
