@@ -179,14 +179,14 @@ export async function sweepCampaign(
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { dueIndex } = options;
   let read = scan;
+  const readsClaims = campaignId === claimsReader(deps.compiled);
   if (dueIndex) {
-    const lastSwept = await dueIndex.lastSwept?.(campaignId);
     const catchUpHours = options.catchUpHours ?? 48;
     read = dueIndex.customersDue(
-      catchUpFrom(from, lastSwept, catchUpHours),
+      catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), catchUpHours),
       to,
-      campaignId === claimsReader(deps.compiled)
-        ? { from: claimsFrom(from, lastSwept, catchUpHours), to: from }
+      readsClaims
+        ? { from: claimsFrom(from, await dueIndex.lastSwept?.(CLAIMS_MARKER), catchUpHours), to: from }
         : undefined,
     );
   }
@@ -203,6 +203,7 @@ export async function sweepCampaign(
       "customers_to_retry",
     );
   await dueIndex?.recordSwept?.(campaignId, from);
+  if (readsClaims) await dueIndex?.recordSwept?.(CLAIMS_MARKER, from);
   return { outcome: "swept", campaignId, hour, eventId, ...counts };
 }
 
@@ -218,6 +219,13 @@ export function catchUpFrom(hour: number, lastSwept: number | undefined, maxHour
   if (lastSwept === undefined) return earliest;
   return Math.max(earliest, Math.min(lastSwept, hour - HOUR_MS) - HOUR_MS);
 }
+
+/**
+ * The claims' own mark of the last completed sweep that read them, beside the campaigns' (not a campaign
+ * id: those are kebab-case). Kept apart from the reader's, so that when the reader changes (a campaign
+ * disabled or added) the new one reads on from where the last left off, outages of it included.
+ */
+export const CLAIMS_MARKER = "#claims";
 
 /**
  * The campaign whose sweeps read the claims' filings (receipts at a claim's lapse): the first swept one

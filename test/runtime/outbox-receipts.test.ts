@@ -12,6 +12,7 @@ import { dynamoDbEffectReceipts, receiptKey } from "../../functions/adapters/dyn
 import { dynamoDbStateScan } from "../../functions/adapters/dynamodb-state-scan.ts";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
 import { decodeStateAttribute } from "../../functions/adapters/state-item-codec.ts";
+import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import { decide } from "../../functions/core/engine/decide.ts";
 import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/envelope.ts";
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
@@ -55,13 +56,13 @@ const reader = () => claimsReader(rt.deps.compiled) as string;
  * One campaign's sweep of the hour of the clock, on the due-time index (its 3-hour window); `markers`:
  * from its last completed sweep, recorded, as deployed.
  */
-function sweep(campaignId: string, { markers = false } = {}) {
+function sweep(campaignId: string, { markers = false, deps = rt.deps } = {}) {
   const { customersDue, refile, lastSwept, recordSwept } = dynamoDbDueIndex(
     rt.clients.dynamodb,
     ENV.STATE_TABLE,
   );
   return sweepCampaign(
-    rt.deps,
+    deps,
     dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE),
     { campaignId },
     { dueIndex: { customersDue, refile, ...(markers ? { lastSwept, recordSwept } : {}) }, catchUpHours: 2 },
@@ -212,6 +213,35 @@ describe("performed effects recorded in receipts (one state write per event)", (
     await sweep(reader());
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r11" })]);
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
+  }, 60_000);
+
+  it("a dead run's claim that lapsed while the claims' reader was down is finished by the next reader when the first is disabled", async () => {
+    const first = reader();
+    // A day of its own: the sweeps' marks of the tests before are earlier.
+    rt.clock.now = Date.parse("2026-03-05T08:00:00Z");
+    const removeCrash = crashAfterStatePut();
+    await expect(
+      rt.ingest({
+        ...customerSignedUp("r13", "2026-03-05T08:00:00Z", { email: "r13@example.com" }),
+        id: "signup-r13",
+      }),
+    ).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    for (const campaignId of swept()) await sweep(campaignId, { markers: true });
+    // The claim lapses at 08:15; the 09:00 sweeps run, but not the reader's.
+    rt.clock.now = Date.parse("2026-03-05T09:00:00Z");
+    for (const campaignId of swept().filter((id) => id !== first)) await sweep(campaignId, { markers: true });
+    expect(rt.sentEmails()).toHaveLength(0);
+    const { compiled } = rt.deps;
+    const withoutFirst = compileCampaigns(
+      [...compiled.campaigns.values()].filter((campaign) => campaign.id !== first),
+      compiled.settings,
+    );
+    const next = claimsReader(withoutFirst) as string;
+    expect(next).not.toBe(first);
+    rt.clock.now = Date.parse("2026-03-05T10:00:00Z");
+    await sweep(next, { markers: true, deps: { ...rt.deps, compiled: withoutFirst } });
+    expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r13" })]);
   }, 60_000);
 
   it("a run that dies right after its claim, with the customer filed before the claim's lapse, is finished by the sweep found under that filing", async () => {
