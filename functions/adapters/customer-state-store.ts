@@ -73,7 +73,7 @@ export interface CustomerStateStore {
    * The claim made at `claimedAt` needs no backstop any more (its entries are performed, or carry a
    * later claim): the sweep is not to read the customer for it (its filing is settled, not taken out).
    */
-  retireClaim(customerId: string, claimedAt: number): Promise<void>;
+  settleClaim(customerId: string, claimedAt: number): Promise<void>;
 }
 
 /** Someone else saved this customer since we loaded: reload and decide again. */

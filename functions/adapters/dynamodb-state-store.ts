@@ -122,7 +122,7 @@ export class DynamoDbCustomerStateStore implements CustomerStateStore {
     await this.receipts.record(customerId, claimedAt, entryIds, now, options.completesClaim === true);
   }
 
-  async retireClaim(customerId: string, claimedAt: number): Promise<void> {
+  async settleClaim(customerId: string, claimedAt: number): Promise<void> {
     await this.receipts.settle(customerId, claimedAt);
   }
 

@@ -129,12 +129,12 @@ export function translateAwsError(error: unknown, operation: string, rules: AwsE
   return error;
 }
 
-/** Whether an AWS error (or our translation of it) has this name, e.g. ConditionalCheckFailedException. */
 /** What a log line says of a failure: a RetryableError's or PermanentError's reason, else the error's name. */
 export function errorReason(error: unknown): string {
   return (error as { reason?: string }).reason ?? (error as Error).name;
 }
 
+/** Whether an AWS error (or our translation of it) has this name, e.g. ConditionalCheckFailedException. */
 export function isAwsError(error: unknown, name: string): boolean {
   return error instanceof Error && error.name === name;
 }

@@ -134,9 +134,9 @@ export class EffectLease {
     }
     // The entries carry the new claim, with its own backstop: the previous one's is not needed.
     try {
-      await this.deps.store.retireClaim(this.customerId, previous);
+      await this.deps.store.settleClaim(this.customerId, previous);
     } catch (error) {
-      this.deps.log.warn("claim backstop not retired", {
+      this.deps.log.warn("claim backstop not settled", {
         customerId: this.customerId,
         reason: errorReason(error),
       });

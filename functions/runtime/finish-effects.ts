@@ -134,7 +134,7 @@ export async function finishEffects(
       finished.clear();
     }
   }
-  // Every entry finished: the last receipts complete their claims (a renewal retired the ones before).
+  // Every entry finished: the last receipts complete their claims (a renewal settled the ones before).
   const completes = retry === undefined && finishedCount === entries.length;
   latest =
     (await recordEffects(deps, customerId, latest, finished, release, lease.since, held, completes)) ??

@@ -301,7 +301,7 @@ async function sweepCustomer(
       // (settled: the claims' reader reads their receipt alone from now on).
       for (const claimedAt of scanned.claimsFiled ?? [])
         if (!state.outbox.some((entry) => entry.claimedAt === claimedAt))
-          await deps.store.retireClaim(customerId, claimedAt);
+          await deps.store.settleClaim(customerId, claimedAt);
       return refileIfPast(deps, window, scanned, stored, counts);
     }
     if (leftovers) counts.finished++;
