@@ -174,7 +174,7 @@ describe("sweepDueAt", () => {
             },
             claimLapseMs: LAPSE,
           });
-          for (const write of writes) {
+          for (const [index, write] of writes.entries()) {
             now += write.minutes * 60_000;
             own = write.filedInHours === undefined ? undefined : hourOf(now) + write.filedInHours * HOUR;
             const held = (await store.load(customerId, { readReceipts: false })).state.outbox[0];
@@ -186,7 +186,13 @@ describe("sweepDueAt", () => {
               // Another run's claims stay; this one claims an entry of its own, or finishes one.
               if (write.finishOne) state.outbox.shift();
               if (write.claim)
-                state.outbox.push({ kind: "start", id: `start|${now}`, journeyId: `${now}`, claimedAt: now });
+                // Ids are unique per effect (as the runtime's are), also for two writes in one instant.
+                state.outbox.push({
+                  kind: "start",
+                  id: `start|${now}|${index}`,
+                  journeyId: `${now}|${index}`,
+                  claimedAt: now,
+                });
             });
             const stored = await item(customerId);
             const { outbox } = (await store.load(customerId, { readReceipts: false })).state;
