@@ -13,6 +13,8 @@ export function selectProducts(spec: ProductsSpec, scope: ConditionScope): Item[
       .filter(([, p]) => p.viewedAt !== undefined && now - p.viewedAt <= settings.traits.viewedInterestWindow)
       .filter(([, p]) => p.boughtAt === undefined || p.boughtAt < p.viewedAt!)
       .sort((a, b) => b[1].viewedAt! - a[1].viewedAt! || a[0].localeCompare(b[0]))
+      // Ids are the record's keys (unique): with nothing to filter or expand, only the first `max` are copied.
+      .slice(0, spec.where || spec.expand ? undefined : spec.max)
       .map(([productId, p]) => ({ ...p.item, productId }));
   } else {
     items = readValues(scope.facts, spec.from).flatMap(toItem);
