@@ -38,20 +38,74 @@ export function offsetMinutes(zone: string, at: number): number {
   return Number.isNaN(offset) ? zoneOffsetMinutes(zone, at) : offset;
 }
 
-/** Wall-clock fields of `at` in `zone`, read from a shifted UTC date. */
-export function localParts(at: number, zone: string) {
-  const shifted = new Date(at + offsetMinutes(zone, at) * MINUTE);
+type LocalParts = {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minuteOfDay: number;
+  /** 1 = Monday … 7 = Sunday */
+  weekday: number;
+  /** Days since 1970-01-01 of the local calendar date: differences are calendar-day counts. */
+  dayNumber: number;
+};
+
+/** Wall-clock fields of `at` in `zone`, read from the shifted UTC time by arithmetic (no Date made). */
+export function localParts(at: number, zone: string): LocalParts {
+  const wall = at + offsetMinutes(zone, at) * MINUTE;
+  // Outside a Date's range (or NaN), its fields are NaN: as a Date gives them.
+  if (!(Math.abs(wall) <= MAX_TIME)) return datedParts(wall);
+  // A Date drops a fraction of a millisecond toward zero (+ 0: no -0).
+  const shifted = Math.trunc(wall) + 0;
+  const dayNumber = Math.floor(shifted / DAY);
+  const msOfDay = shifted - dayNumber * DAY;
+  const { year, month, day } = civilDate(dayNumber);
+  const hour = Math.floor(msOfDay / HOUR);
+  return {
+    year,
+    month,
+    day,
+    hour,
+    minuteOfDay: Math.floor(msOfDay / MINUTE),
+    // 1970-01-01 was a Thursday.
+    weekday: ((((dayNumber + 3) % 7) + 7) % 7) + 1,
+    dayNumber,
+  };
+}
+
+/** The largest time a Date holds (ms from the epoch, either way). */
+const MAX_TIME = 8.64e15;
+
+function datedParts(wall: number): LocalParts {
+  const shifted = new Date(wall);
   return {
     year: shifted.getUTCFullYear(),
     month: shifted.getUTCMonth() + 1,
     day: shifted.getUTCDate(),
     hour: shifted.getUTCHours(),
     minuteOfDay: shifted.getUTCHours() * 60 + shifted.getUTCMinutes(),
-    /** 1 = Monday … 7 = Sunday */
     weekday: ((shifted.getUTCDay() + 6) % 7) + 1,
-    /** Days since 1970-01-01 of the local calendar date: differences are calendar-day counts. */
     dayNumber: Math.floor(shifted.getTime() / DAY),
   };
+}
+
+/** The proleptic Gregorian date of a day number (days from 1970-01-01), as Date reads it (H. Hinnant's civil_from_days). */
+function civilDate(dayNumber: number): { year: number; month: number; day: number } {
+  const z = dayNumber + 719_468;
+  const era = Math.floor(z / 146_097);
+  const dayOfEra = z - era * 146_097;
+  const yearOfEra = Math.floor(
+    (dayOfEra -
+      Math.floor(dayOfEra / 1_460) +
+      Math.floor(dayOfEra / 36_524) -
+      Math.floor(dayOfEra / 146_096)) /
+      365,
+  );
+  const dayOfYear = dayOfEra - (365 * yearOfEra + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100));
+  const monthFromMarch = Math.floor((5 * dayOfYear + 2) / 153);
+  const day = dayOfYear - Math.floor((153 * monthFromMarch + 2) / 5) + 1;
+  const month = monthFromMarch < 10 ? monthFromMarch + 3 : monthFromMarch - 9;
+  return { year: yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day };
 }
 
 export function localDate(at: number, zone: string): string {
