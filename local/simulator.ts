@@ -11,6 +11,7 @@ import { keepItemsWith } from "../functions/core/state/compact-item.ts";
 import { type CustomerState, emptyCustomerState } from "../functions/core/state/customer-state.ts";
 import { DAY } from "../functions/core/time/local-time.ts";
 import { type EventStream, type Rejection, streamFromLines } from "./event-source.ts";
+import { favourMemory } from "./memory-mode.ts";
 import { SharedItems } from "./shared-items.ts";
 import { SharedTexts } from "./shared-texts.ts";
 import { SimulatedSweep, SWEEP_INTERVAL } from "./simulated-sweep.ts";
@@ -65,9 +66,11 @@ export function simulate(
   // Many customers' states at once, keeping the same items: each distinct item is kept once.
   const items = new SharedItems();
   const replaced = keepItemsWith((item) => items.share(item));
+  const restoreMemoryMode = favourMemory();
   try {
     return run(compiled, input, options);
   } finally {
+    restoreMemoryMode();
     keepItemsWith(replaced);
   }
 }

@@ -43,9 +43,11 @@ export function applyEvent(state: CustomerState, event: CustomerEvent, settings:
       touchProduct(state, event.detail.product, settings).wishlistedAt = at;
       addAffinity(state, event.detail.product.brand, settings.traits.affinityWeights.wishlist, at, settings);
       return;
-    case "wishlist.removed":
-      delete productInterest(state, event.detail.product.productId, settings).wishlistedAt;
+    case "wishlist.removed": {
+      const { productId } = event.detail.product;
+      dropInterestField(state, productId, productInterest(state, productId, settings), "wishlistedAt");
       return;
+    }
     case "cart.updated":
       state.activity.lastCartUpdateAt = Math.max(state.activity.lastCartUpdateAt ?? at, at);
       updateCart(state, event.detail.cartId, event.detail.items, event.detail.total, at, settings);
@@ -134,7 +136,7 @@ function updateCart(
   const previous = getOwn(state.carts, cartId)?.items ?? [];
   for (const item of previous) {
     const interest = getOwn(state.products, item.productId);
-    if (interest?.inCart === cartId) delete interest.inCart;
+    if (interest?.inCart === cartId) dropInterestField(state, item.productId, interest, "inCart");
   }
   if (items.length === 0) {
     delete state.carts[cartId];
@@ -162,7 +164,7 @@ export function dropOldCarts(state: CustomerState, max: number, olderThan = Numb
     if (rank < max && cart.at >= olderThan) return;
     for (const item of cart.items) {
       const interest = getOwn(state.products, item.productId);
-      if (interest?.inCart === cartId) delete interest.inCart;
+      if (interest?.inCart === cartId) dropInterestField(state, item.productId, interest, "inCart");
     }
     delete state.carts[cartId];
   });
@@ -220,6 +222,23 @@ function touchProduct(state: CustomerState, item: Item, settings: EngineSettings
   interest.item = compactItem({ ...interest.item, ...item }, settings, true);
   if (item.brand) interest.brand = item.brand;
   return interest;
+}
+
+/**
+ * Removes a field of a product entry by replacing the entry with a copy without it: `delete` would turn
+ * the entry into a V8 dictionary for good (about three times its size, in every state that ever emptied
+ * a cart). The copy keeps the other keys in their order, as JSON, Object.keys and `in` saw them after a
+ * `delete`. Nothing holds a product entry but `state.products`.
+ */
+function dropInterestField(
+  state: CustomerState,
+  productId: string,
+  interest: ProductInterest,
+  field: "inCart" | "wishlistedAt",
+): void {
+  if (!Object.hasOwn(interest, field)) return;
+  const { [field]: _dropped, ...rest } = interest;
+  setOwn(state.products, productId, rest);
 }
 
 function productInterest(state: CustomerState, productId: string, settings: EngineSettings): ProductInterest {
