@@ -242,8 +242,16 @@ async function sweepCustomer(
   if (alreadyApplied) counts.alreadyApplied++;
   // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
   const due = !alreadyApplied && dueDecisions(compiled, stored, campaignId, from, to).length > 0;
-  const leftovers = !due && hasLeftovers(deps, scanned, stored, window, alreadyApplied);
-  if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts);
+  const leftovers =
+    !due &&
+    hasLeftovers(
+      deps,
+      scanned,
+      stored,
+      window.dueIndex !== undefined,
+      alreadyApplied ? campaignId : undefined,
+    );
+  if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts, from + HOUR_MS);
   if (due) counts.due++;
   try {
     const { decisions, saved } = due
@@ -261,7 +269,7 @@ async function sweepCustomer(
         // leave the item with its next write. With nothing written, a past filing is renewed as for
         // anyone with nothing due.
         await runForCustomer(deps, customerId, undefined, () => [], { finishLeftovers: true });
-    if (!due && !saved) return refileIfPast(deps, window, scanned, stored, counts);
+    if (!due && !saved) return refileIfPast(deps, window, scanned, stored, counts, from + HOUR_MS);
     if (leftovers) counts.finished++;
     if (decisions.length > 0) counts.applied++;
     counts.messages += decisions.filter((d) => d.type === "message" && d.line.status === "sent").length;
@@ -279,20 +287,22 @@ async function sweepCustomer(
 /**
  * A customer filed under an hour before the last one, with nothing for this sweep: the hour's sweeps
  * have had their turn (a state written since would have been filed anew), so it is filed under its next
- * due time from this hour on, or it would stay in a past bucket until it drops out of the window.
- * The last hour is left alone: its sweeps of other campaigns may not have run yet.
+ * due time from this hour on (`orElse` when none), or it would stay in a past bucket until it drops out
+ * of the window. The last hour is left alone: its sweeps of other campaigns may not have run yet.
  */
-async function refileIfPast(
+export async function refileIfPast(
   deps: RuntimeDeps,
-  window: SweepWindow,
+  window: { from: number; dueIndex: SweepOptions["dueIndex"] },
   scanned: ScannedCustomer,
   stored: CustomerState,
-  counts: SweepCounts,
+  counts: Pick<SweepCounts, "refiled" | "retryable" | "failed">,
+  orElse: number | undefined,
 ): Promise<void> {
   const { dueIndex, from } = window;
   if (!dueIndex || scanned.dueAt === undefined || scanned.version === undefined) return;
   if (!filedInPast(scanned.dueAt, from)) return;
-  const next = sweepDueAt(deps.compiled, stored, from) ?? from + HOUR_MS;
+  const next = sweepDueAt(deps.compiled, stored, from) ?? orElse;
+  if (next === undefined) return;
   try {
     if (await dueIndex.refile(scanned.customerId, scanned.version, next)) counts.refiled++;
   } catch (error) {
@@ -308,24 +318,26 @@ export function filedInPast(dueAt: number, hour: number): boolean {
 
 /**
  * Effects left in the outbox that this sweep should finish: its own from an earlier attempt of the same
- * hour, or any old enough that whoever claimed them has stopped, or left by a function that could not
- * perform them (claim time 0). This is the backstop that finishes an entry no later run comes for. A fresh claim of another invocation
- * is left to it, so the two do not deliver the same message at once.
- * Read from the due-time index, a lapsed claim counts when the customer's own filing is at its lapse or
- * before (the store files it there, or the claim's receipt at the lapse: that is the claims' sweep's,
- * sweep-claims.ts). Otherwise it is the claims' sweep's, or was performed and leaves the item with its
+ * hour (`ownCampaign`: the campaign whose sweep of the hour has run for the customer), or any old enough
+ * that whoever claimed them has stopped, or released (claim time 0: left by a function that could not
+ * perform them, deferred by quiet hours, failed). This is the backstop that finishes an entry no later
+ * run comes for. A fresh claim of another invocation is left to it, so the two do not deliver the same
+ * message at once.
+ * Read from the due-time index (`indexed`), a lapsed claim counts when the customer's own filing is at
+ * its lapse or before (the store files it there, or the claim's receipt at the lapse: that is the claims'
+ * sweep's, sweep-claims.ts). Otherwise it is the claims' sweep's, or was performed and leaves the item with its
  * next write: reading its receipt at every sweep that reads the customer would cost more than that.
  */
-function hasLeftovers(
+export function hasLeftovers(
   deps: RuntimeDeps,
   scanned: ScannedCustomer,
   state: CustomerState,
-  window: SweepWindow,
-  alreadyApplied: boolean,
+  indexed: boolean,
+  ownCampaign?: string,
 ): boolean {
   const now = deps.now();
   const claimFiledHere = (claimedAt: number) =>
-    !window.dueIndex ||
+    !indexed ||
     claimedAt === 0 ||
     scanned.dueAt === undefined ||
     scanned.dueAt <= claimedAt + MAX_INVOCATION_MS;
@@ -334,7 +346,7 @@ function hasLeftovers(
       canPerform(deps.ports, entry) &&
       !deferred(entry, now) &&
       ((now - entry.claimedAt > MAX_INVOCATION_MS && claimFiledHere(entry.claimedAt)) ||
-        (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
+        (ownCampaign !== undefined && campaignOfEntry(state, entry) === ownCampaign)),
   );
 }
 
