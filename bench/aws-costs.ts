@@ -26,7 +26,8 @@ import * as sweep from "../functions/handlers/sweep.ts";
 import type { Environment } from "../functions/runtime/environment.ts";
 import { silentLog } from "../functions/runtime/runtime-log.ts";
 import type { StepResult } from "../functions/use-cases/journey-step.ts";
-import { catchUpFrom, claimsFrom, claimsReader } from "../functions/use-cases/sweep.ts";
+import { catchUpFrom } from "../functions/use-cases/sweep.ts";
+import { claimsFrom } from "../functions/use-cases/sweep-claims.ts";
 import { awsFanoutPorts, awsRuntime, awsSweepRuntime, FUNCTION_EFFECTS } from "../functions/wiring.ts";
 import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-config.ts";
 import { createEngineTables } from "../local/dev/tables.ts";
@@ -75,21 +76,32 @@ export type AwsCostCounts = {
    * The sweeps' fixed units (sweepFixed) of each hour swept, all campaigns: the first hour has no marker
    * yet; `afterSweptHour`: the hour before was swept too (the steady window of an hourly schedule).
    */
-  sweepFixedByHour: { readUnits: number; writeUnits: number; afterSweptHour: boolean }[];
+  sweepFixedByHour: FixedUnits[];
+  /** The same for the claims' sweep, of each hour it ran. */
+  claimsFixedByHour: FixedUnits[];
   stepFunctions: { executions: number; finished: number; transitions: number; transitionsPerJourney: number };
   eventBridge: { putEventsEntries: number };
   sqs: { sendMessageBatch: number; messages: number };
   ses: { emails: number };
   sns: { sms: number };
   /**
-   * Hour boundaries from the first event's to 30 days after the last: swept (each swept campaign once),
-   * skipped because the sweeps' window held no one, and swept by the claims' reader alone.
+   * Hour boundaries from the first event's to 30 days after the last: swept (each swept campaign once)
+   * or skipped because the sweeps' window held no one; and those the claims' sweep ran at or skipped
+   * (no claim filed in its window).
    */
-  sweep: { campaigns: number; hoursSwept: number; hoursSkipped: number; claimsOnlyHours: number };
+  sweep: {
+    campaigns: number;
+    hoursSwept: number;
+    hoursSkipped: number;
+    claimsHoursSwept: number;
+    claimsHoursSkipped: number;
+  };
   /** Wall time spent in each phase's handler calls, locally against dynalite (ms). */
   handlerMs: Record<Phase, number>;
   seconds: number;
 };
+
+type FixedUnits = { readUnits: number; writeUnits: number; afterSweptHour: boolean };
 
 /** The phase of the handler running now (for bench/state-items.ts to split what it captures). */
 const phase = new AsyncLocalStorage<Phase>();
@@ -157,7 +169,7 @@ function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
       for (const at of dueAt.values()) if (hourOf(at) >= from && hourOf(at) < to) return true;
       return false;
     },
-    /** Whether a claim's filing (settled or not) lapsed in [from, to): the claims' reader reads it. */
+    /** Whether a claim's filing (settled or not) lapsed in [from, to): the claims' sweep reads it. */
     anyClaimIn: (from: number, to: number) => {
       for (const at of claimLapses.values()) if (at >= from && at < to) return true;
       return false;
@@ -367,50 +379,54 @@ export async function measureAwsCosts(
   // they made 96 days of hours too slow on dynalite. A skip widens the next sweep's window only over
   // hours that held no one then (a write files a customer at its current hour or later), so the
   // customers read, when, and what they cost are as hourly (SWEEP_ALL_HOURS=1 in state-items.ts checks
-  // it). The fixed cost is taken from the hours whose previous hour was swept too. An hour whose windows
-  // hold no customer but a claim's filing lapsed since the claims' reader's last sweep runs that sweep
-  // alone (the others pass claims over): it is not an hour swept for the fixed cost, nor for lastSwept.
+  // it). The fixed cost is taken from the hours whose previous hour was swept too. The claims' sweep
+  // (every hour, whatever campaigns are swept) likewise runs only when a claim's filing lapsed since its
+  // last run (settled or not: it reads the receipt to know), its fixed cost counted apart.
   const swept = sweptCampaignIds(loadCampaignSummaries(env.CAMPAIGNS_DIR!));
-  const reader = claimsReader(sweepRuntime.deps.compiled);
   const filed = mirrorDueTimes(db.documents, env.STATE_TABLE!);
-  const sweepFixedByHour: AwsCostCounts["sweepFixedByHour"] = [];
+  const sweepFixedByHour: FixedUnits[] = [];
+  const claimsFixedByHour: FixedUnits[] = [];
   let nextSweep = Math.ceil(Date.parse(envelopes[0]!.time) / HOUR) * HOUR;
   let lastSwept: number | undefined;
-  let readerLastSwept: number | undefined;
+  let claimsLastSwept: number | undefined;
   let hoursSkipped = 0;
-  let claimsOnlyHours = 0;
+  let claimsHoursSkipped = 0;
+  /** Runs these sweep inputs at `at`; the fixed units they spent, and whether the hour before ran them too. */
+  const runSweeps = async (at: number, inputs: object[], last: number | undefined): Promise<FixedUnits> => {
+    const before = { ...byPhase.sweepFixed };
+    for (const input of inputs) {
+      lambda.sweep++;
+      await act(at, () =>
+        inPhase("sweep", () => sweep.handler({ ...input, scheduledTime: new Date(at).toISOString() })),
+      );
+      await runUntil(at);
+    }
+    return {
+      readUnits: byPhase.sweepFixed.readUnits - before.readUnits,
+      writeUnits: byPhase.sweepFixed.writeUnits - before.writeUnits,
+      afterSweptHour: last === at - HOUR,
+    };
+  };
   /** Runs the sweeps of every hour boundary up to `until`, the workflows due before each first. */
   const sweepThrough = async (until: number) => {
     for (; nextSweep <= until; nextSweep += HOUR) {
       const at = nextSweep;
       await runUntil(at);
       const windowFrom = catchUpFrom(at, lastSwept, CATCH_UP_HOURS);
-      const all = options.sweepAllHours || filed.anyIn(windowFrom, at + HOUR);
-      const claims =
-        reader !== undefined && filed.anyClaimIn(claimsFrom(at, readerLastSwept, CATCH_UP_HOURS), at);
-      if (!all && !claims) {
-        hoursSkipped++;
-        continue;
-      }
-      const before = { ...byPhase.sweepFixed };
-      for (const campaignId of all ? swept : [reader as string]) {
-        lambda.sweep++;
-        await act(at, () =>
-          inPhase("sweep", () => sweep.handler({ campaignId, scheduledTime: new Date(at).toISOString() })),
+      if (swept.length > 0 && (options.sweepAllHours || filed.anyIn(windowFrom, at + HOUR))) {
+        sweepFixedByHour.push(
+          await runSweeps(
+            at,
+            swept.map((campaignId) => ({ campaignId })),
+            lastSwept,
+          ),
         );
-        await runUntil(at);
-      }
-      if (reader !== undefined) readerLastSwept = at;
-      if (!all) {
-        claimsOnlyHours++;
-        continue;
-      }
-      sweepFixedByHour.push({
-        readUnits: byPhase.sweepFixed.readUnits - before.readUnits,
-        writeUnits: byPhase.sweepFixed.writeUnits - before.writeUnits,
-        afterSweptHour: lastSwept === at - HOUR,
-      });
-      lastSwept = at;
+        lastSwept = at;
+      } else hoursSkipped++;
+      if (options.sweepAllHours || filed.anyClaimIn(claimsFrom(at, claimsLastSwept, CATCH_UP_HOURS), at)) {
+        claimsFixedByHour.push(await runSweeps(at, [{ sweep: "claims" }], claimsLastSwept));
+        claimsLastSwept = at;
+      } else claimsHoursSkipped++;
     }
   };
 
@@ -467,6 +483,7 @@ export async function measureAwsCosts(
     },
     lambda,
     sweepFixedByHour,
+    claimsFixedByHour,
     stepFunctions: {
       executions: executions.length,
       finished: finished.length,
@@ -479,7 +496,13 @@ export async function measureAwsCosts(
     sqs: { sendMessageBatch: fanoutBatches, messages: fanoutCandidates },
     ses: { emails },
     sns: { sms },
-    sweep: { campaigns: swept.length, hoursSwept: sweepFixedByHour.length, hoursSkipped, claimsOnlyHours },
+    sweep: {
+      campaigns: swept.length,
+      hoursSwept: sweepFixedByHour.length,
+      hoursSkipped,
+      claimsHoursSwept: claimsFixedByHour.length,
+      claimsHoursSkipped,
+    },
     handlerMs,
     seconds: (performance.now() - started) / 1000,
   };

@@ -192,20 +192,25 @@ const dollars = {
 // Fixed: the steady state is an hour swept after a swept hour (the first has no marker yet and reads its
 // whole catch-up window, once per deployment); the median of those hours.
 const HOURS_PER_MONTH = 730;
-const steady = aws.sweepFixedByHour.slice(1).filter((h) => h.afterSweptHour);
 const medianOf = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
-const fixedPerHour = {
-  readUnits: medianOf(steady.map((h) => h.readUnits)),
-  writeUnits: medianOf(steady.map((h) => h.writeUnits)),
-  firstHourReadUnits: aws.sweepFixedByHour[0]?.readUnits ?? 0,
+const steadyHour = (hours: AwsCostCounts["sweepFixedByHour"]) => {
+  const steady = hours.slice(1).filter((h) => h.afterSweptHour);
+  return {
+    readUnits: medianOf(steady.map((h) => h.readUnits)),
+    writeUnits: medianOf(steady.map((h) => h.writeUnits)),
+    firstHourReadUnits: hours[0]?.readUnits ?? 0,
+  };
 };
+// The campaigns' sweeps and the claims' sweep (one more invocation an hour, whatever campaigns are swept).
+const fixedPerHour = steadyHour(aws.sweepFixedByHour);
+const claimsFixedPerHour = steadyHour(aws.claimsFixedByHour);
 const fixedPerMonth = {
   dynamodb:
-    (fixedPerHour.readUnits * prices.dynamodbReadRequestUnit!.usd +
-      fixedPerHour.writeUnits * prices.dynamodbWriteRequestUnit!.usd) *
+    ((fixedPerHour.readUnits + claimsFixedPerHour.readUnits) * prices.dynamodbReadRequestUnit!.usd +
+      (fixedPerHour.writeUnits + claimsFixedPerHour.writeUnits) * prices.dynamodbWriteRequestUnit!.usd) *
     HOURS_PER_MONTH,
   lambda:
-    aws.sweep.campaigns *
+    (aws.sweep.campaigns + 1) *
     HOURS_PER_MONTH *
     (prices.lambdaRequest!.usd + memoryGb.sweep * (msPerCall.sweep / 1000) * prices.lambdaArmGbSecond!.usd),
 };
@@ -238,10 +243,10 @@ row(
   "state item size written, p50 / p99 / max",
   `${fmt(aws.itemBytesWritten.p50 / 1024, 1)} / ${fmt(aws.itemBytesWritten.p99 / 1024, 1)} / ${fmt(aws.itemBytesWritten.max / 1024, 1)} KB`,
 );
-const sweepHours = aws.sweep.hoursSwept + aws.sweep.hoursSkipped + aws.sweep.claimsOnlyHours;
+const sweepHours = aws.sweep.hoursSwept + aws.sweep.hoursSkipped;
 row(
   "hourly sweeps, through the stream and the 30 days after it",
-  `${fmt(sweepHours)} hours: ${fmt(aws.sweep.hoursSwept)} swept, ${fmt(aws.sweep.claimsOnlyHours)} by the claims' reader alone, ${fmt(aws.sweep.hoursSkipped)} skipped (no one filed in their window: the same customer units as sweeping them, checked with bench/state-items.ts SWEEP_ALL_HOURS=1); write / read units of customers per event of the stream ${fmt(wcu.sweep / full.events, 1)} / ${fmt(rcu.sweep / full.events, 1)}`,
+  `${fmt(sweepHours)} hours: ${fmt(aws.sweep.hoursSwept)} swept, ${fmt(aws.sweep.hoursSkipped)} skipped; the claims' sweep ran at ${fmt(aws.sweep.claimsHoursSwept)}, skipped ${fmt(aws.sweep.claimsHoursSkipped)} (no one filed in their window: the same customer units as sweeping them, checked with bench/state-items.ts SWEEP_ALL_HOURS=1); write / read units of customers per event of the stream ${fmt(wcu.sweep / full.events, 1)} / ${fmt(rcu.sweep / full.events, 1)}`,
 );
 row(
   "hourly sweep, read units of customers per swept campaign per 1,000 customers",
@@ -251,6 +256,10 @@ row(
 row(
   "hourly sweep, fixed units per swept campaign per hour (index Queries, marker)",
   `${fmt(fixedPerHour.readUnits / aws.sweep.campaigns, 1)} read / ${fmt(fixedPerHour.writeUnits / aws.sweep.campaigns, 1)} write (first hour, no marker yet: ${fmt(fixedPerHour.firstHourReadUnits / aws.sweep.campaigns, 1)} read)`,
+);
+row(
+  "hourly claims' sweep, fixed units per hour (index Queries of the lapses since its last run, marker)",
+  `${fmt(claimsFixedPerHour.readUnits, 1)} read / ${fmt(claimsFixedPerHour.writeUnits, 1)} write (first run, no marker yet: ${fmt(claimsFixedPerHour.firstHourReadUnits, 1)} read)`,
 );
 row(
   "Step Functions transitions per journey",
@@ -269,7 +278,7 @@ row(
     .join(", ")})`,
 );
 row(
-  `fixed $ per month, whatever the events (${fmt(aws.sweep.campaigns)} swept campaigns × ${HOURS_PER_MONTH} hourly sweeps)`,
+  `fixed $ per month, whatever the events (${fmt(aws.sweep.campaigns)} swept campaigns and the claims × ${HOURS_PER_MONTH} hourly sweeps)`,
   `$${fmt(fixedPerMonth.dynamodb + fixedPerMonth.lambda, 2)} (DynamoDB $${fmt(fixedPerMonth.dynamodb, 2)}, Lambda $${fmt(fixedPerMonth.lambda, 2)})`,
 );
 
@@ -314,7 +323,7 @@ mkdirSync(out, { recursive: true });
 const name = quick ? "quick" : "latest";
 writeFileSync(
   join(out, `${name}.json`),
-  `${JSON.stringify({ machine, rows, rules, simulate, aws, scaled: { scale, wcu, rcu, lambdaInvocations, msPerCall, transitions, busEvents, sqsRequests, full }, dollars, fixedPerHour, fixedPerMonth, bundles }, null, 2)}\n`,
+  `${JSON.stringify({ machine, rows, rules, simulate, aws, scaled: { scale, wcu, rcu, lambdaInvocations, msPerCall, transitions, busEvents, sqsRequests, full }, dollars, fixedPerHour, claimsFixedPerHour, fixedPerMonth, bundles }, null, 2)}\n`,
 );
 const md = [
   `Measured ${machine.date.slice(0, 10)} on ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGb} GB, Node ${machine.node}${quick ? " (BENCH_QUICK: smoke run, small sizes)" : ""}; the bench took ${machine.seconds} s.`,

@@ -47,11 +47,10 @@ export function shardOf(customerId: string): number {
 
 /**
  * The customers filed under the hours [from, to), with their stored state: pages of one share of the
- * shards. `claims`: the claims' filings (receipts) lapsed in [claims.from, claims.to) and not settled
- * stand for their customer too (`claimsFiled`); without it, or outside it, the index's receipts are
- * passed over.
+ * shards. The index's receipts (claims' filings) are passed over: the claims' sweep reads them
+ * (`claimsLapsed`).
  */
-export type DueQuery = (from: number, to: number, claims?: { from: number; to: number }) => StateScan;
+export type DueQuery = (from: number, to: number) => StateScan;
 
 /**
  * The due-time index on DynamoDB: a sparse GSI keyed by `dueBucket` (hour and shard) and `dueAt`,
@@ -64,63 +63,79 @@ export function dynamoDbDueIndex(
   tableName: string,
   options: { pageSize?: number } = {},
 ) {
-  /** Queries the buckets of [from, to); a segment takes every `totalSegments`-th shard. */
-  const customersDue: DueQuery = (from, to, claims) =>
+  /** The index's keys filed under the buckets of [from, to), a page at a time; a segment takes every `totalSegments`-th shard. */
+  async function* filed(from: number, to: number, segment: number, totalSegments: number) {
+    for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS)
+      for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments) {
+        let startKey: Record<string, unknown> | undefined;
+        do {
+          let output: QueryCommandOutput;
+          try {
+            output = await client.send(
+              new QueryCommand({
+                TableName: tableName,
+                IndexName: DUE_INDEX_NAME,
+                KeyConditionExpression: "dueBucket = :bucket",
+                ExpressionAttributeValues: { ":bucket": dueBucket(hour, shard) },
+                ExclusiveStartKey: startKey,
+                Limit: options.pageSize,
+              }),
+            );
+          } catch (error) {
+            throw translateAwsError(error, "DynamoDB Query (due-time index)");
+          }
+          yield output.Items ?? [];
+          startKey = output.LastEvaluatedKey;
+        } while (startKey);
+      }
+  }
+
+  const customersDue: DueQuery = (from, to) =>
     async function* query(segment, totalSegments) {
-      for (let hour = Math.floor(from / HOUR_MS) * HOUR_MS; hour < to; hour += HOUR_MS)
-        for (let shard = segment; shard < DUE_SHARDS; shard += totalSegments) {
-          let startKey: Record<string, unknown> | undefined;
-          do {
-            let output: QueryCommandOutput;
-            try {
-              output = await client.send(
-                new QueryCommand({
-                  TableName: tableName,
-                  IndexName: DUE_INDEX_NAME,
-                  KeyConditionExpression: "dueBucket = :bucket",
-                  ExpressionAttributeValues: { ":bucket": dueBucket(hour, shard) },
-                  ExclusiveStartKey: startKey,
-                  Limit: options.pageSize,
-                }),
-              );
-            } catch (error) {
-              throw translateAwsError(error, "DynamoDB Query (due-time index)");
-            }
-            // A claim's receipt filed at its lapse stands for its customer (dynamodb-effect-receipts.ts)
-            // while it is not settled: its own item says so, one small read instead of the state's.
-            const ids = new Set<string>();
-            const receipts: string[] = [];
-            for (const { customerId: key, dueAt } of output.Items ?? []) {
-              if (typeof key !== "string") continue;
-              if (claimOfKey(key) === undefined) ids.add(key);
-              else if (claims && typeof dueAt === "number" && dueAt >= claims.from && dueAt < claims.to)
-                receipts.push(key);
-            }
-            const claimsFiled = new Map<string, number[]>();
-            for (const item of await batchGet(
-              client,
-              tableName,
-              receipts,
-              { expression: "customerId, settled" },
-              "receipt",
-            )) {
-              const claim = typeof item.customerId === "string" ? claimOfKey(item.customerId) : undefined;
-              if (!claim || item.settled === true) continue;
-              ids.add(claim.customerId);
-              claimsFiled.set(claim.customerId, [
-                ...(claimsFiled.get(claim.customerId) ?? []),
-                claim.claimedAt,
-              ]);
-            }
-            const page = await getStates(client, tableName, [...ids]);
-            for (const customer of page) {
-              const claims = claimsFiled.get(customer.customerId);
-              if (claims) customer.claimsFiled = claims;
-            }
-            if (page.length > 0) yield page;
-            startKey = output.LastEvaluatedKey;
-          } while (startKey);
+      for await (const items of filed(from, to, segment, totalSegments)) {
+        const ids: string[] = [];
+        for (const { customerId: key } of items)
+          if (typeof key === "string" && claimOfKey(key) === undefined) ids.push(key);
+        const page = await getStates(client, tableName, ids);
+        if (page.length > 0) yield page;
+      }
+    };
+
+  /**
+   * The customers of the claims filed at a lapse in [from, to) and not settled, with their stored state
+   * and those claims (`claimsFiled`). A claim's receipt stands for its customer (dynamodb-effect-receipts.ts)
+   * while it is not settled: its own item says so, one small read instead of the state's. The state
+   * items filed under the same buckets are passed over.
+   */
+  const claimsLapsed = (from: number, to: number): StateScan =>
+    async function* query(segment, totalSegments) {
+      for await (const items of filed(from, to, segment, totalSegments)) {
+        const receipts: string[] = [];
+        for (const { customerId: key, dueAt } of items)
+          if (
+            typeof key === "string" &&
+            claimOfKey(key) !== undefined &&
+            typeof dueAt === "number" &&
+            dueAt >= from &&
+            dueAt < to
+          )
+            receipts.push(key);
+        const claimsFiled = new Map<string, number[]>();
+        for (const item of await batchGet(
+          client,
+          tableName,
+          receipts,
+          { expression: "customerId, settled" },
+          "receipt",
+        )) {
+          const claim = typeof item.customerId === "string" ? claimOfKey(item.customerId) : undefined;
+          if (!claim || item.settled === true) continue;
+          claimsFiled.set(claim.customerId, [...(claimsFiled.get(claim.customerId) ?? []), claim.claimedAt]);
         }
+        const page = await getStates(client, tableName, [...claimsFiled.keys()]);
+        for (const customer of page) customer.claimsFiled = claimsFiled.get(customer.customerId);
+        if (page.length > 0) yield page;
+      }
     };
 
   /**
@@ -200,7 +215,7 @@ export function dynamoDbDueIndex(
     }
   };
 
-  return { customersDue, refile, filedBefore, lastSwept, recordSwept };
+  return { customersDue, claimsLapsed, refile, filedBefore, lastSwept, recordSwept };
 }
 
 /** The key prefix of the items recording each campaign's last completed sweep (`lastSwept`). */

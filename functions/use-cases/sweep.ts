@@ -35,7 +35,8 @@ export type SweepOptions = {
    * Read the due-time index instead of scanning the table; with `lastSwept` and `recordSwept`, the
    * catch-up window starts at the campaign's last completed sweep (catchUpFrom).
    */
-  dueIndex?: Pick<DueIndex, "customersDue" | "refile"> & Partial<Pick<DueIndex, "lastSwept" | "recordSwept">>;
+  dueIndex?: Pick<DueIndex, "customersDue" | "refile"> &
+    Partial<Pick<DueIndex, "claimsLapsed" | "lastSwept" | "recordSwept">>;
   /**
    * The most hours before this one whose index entries are read too (default 48): a customer filed
    * under an hour whose sweeps did not run (an outage) is still found, and filed again.
@@ -179,17 +180,11 @@ export async function sweepCampaign(
   const concurrency = Math.max(1, options.concurrency ?? 8);
   const { dueIndex } = options;
   let read = scan;
-  const readsClaims = campaignId === claimsReader(deps.compiled);
-  if (dueIndex) {
-    const catchUpHours = options.catchUpHours ?? 48;
+  if (dueIndex)
     read = dueIndex.customersDue(
-      catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), catchUpHours),
+      catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), options.catchUpHours ?? 48),
       to,
-      readsClaims
-        ? { from: claimsFrom(from, await dueIndex.lastSwept?.(CLAIMS_MARKER), catchUpHours), to: from }
-        : undefined,
     );
-  }
   await Promise.all(
     Array.from({ length: segments }, async (_, segment) => {
       for await (const page of read(segment, segments))
@@ -203,7 +198,6 @@ export async function sweepCampaign(
       "customers_to_retry",
     );
   await dueIndex?.recordSwept?.(campaignId, from);
-  if (readsClaims) await dueIndex?.recordSwept?.(CLAIMS_MARKER, from);
   return { outcome: "swept", campaignId, hour, eventId, ...counts };
 }
 
@@ -218,35 +212,6 @@ export function catchUpFrom(hour: number, lastSwept: number | undefined, maxHour
   const earliest = hour - Math.max(0, maxHours) * HOUR_MS;
   if (lastSwept === undefined) return earliest;
   return Math.max(earliest, Math.min(lastSwept, hour - HOUR_MS) - HOUR_MS);
-}
-
-/**
- * The claims' own mark of the last completed sweep that read them, beside the campaigns' (not a campaign
- * id: those are kebab-case). Kept apart from the reader's, so that when the reader changes (a campaign
- * disabled or added) the new one reads on from where the last left off, outages of it included.
- */
-export const CLAIMS_MARKER = "#claims";
-
-/**
- * The campaign whose sweeps read the claims' filings (receipts at a claim's lapse): the first swept one
- * by id. One reader, so that a completed claim's filing, left in the index, is read once (its receipt,
- * settled), not by every campaign's sweep.
- */
-export function claimsReader(compiled: CompiledCampaigns): string | undefined {
-  let first: string | undefined;
-  for (const { campaign } of compiled.scheduleTriggers)
-    if (first === undefined || campaign.id < first) first = campaign.id;
-  return first;
-}
-
-/**
- * The first lapse the claims' reader's sweep of `hour` reads: the hour of its last completed sweep, which
- * read the lapses before it (at most `maxHours` back, and that far with none recorded). Lapses of this
- * hour are left to the next sweep: they are read once they have passed.
- */
-export function claimsFrom(hour: number, lastSwept: number | undefined, maxHours: number): number {
-  const earliest = hour - Math.max(0, maxHours) * HOUR_MS;
-  return lastSwept === undefined ? earliest : Math.max(earliest, Math.min(lastSwept, hour));
 }
 
 type SweepWindow = {
@@ -277,11 +242,19 @@ async function sweepCustomer(
   if (alreadyApplied) counts.alreadyApplied++;
   // Decided on the scanned copy only to learn whether anything is due; runForCustomer decides again.
   const due = !alreadyApplied && dueDecisions(compiled, stored, campaignId, from, to).length > 0;
-  const leftovers = !due && hasLeftovers(deps, scanned, stored, window, alreadyApplied);
-  if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts);
+  const leftovers =
+    !due &&
+    hasLeftovers(
+      deps,
+      scanned,
+      stored,
+      window.dueIndex !== undefined,
+      alreadyApplied ? campaignId : undefined,
+    );
+  if (!due && !leftovers) return refileIfPast(deps, window, scanned, stored, counts, from + HOUR_MS);
   if (due) counts.due++;
   try {
-    const { decisions, saved, state } = due
+    const { decisions, saved } = due
       ? // Something is due, so the run almost always writes: an eventually consistent first read (half
         // the read units). A write decided on a stale copy fails its version check and is decided again
         // on a consistent read; "nothing to write" is believed only from a consistent read.
@@ -296,14 +269,7 @@ async function sweepCustomer(
         // leave the item with its next write. With nothing written, a past filing is renewed as for
         // anyone with nothing due.
         await runForCustomer(deps, customerId, undefined, () => [], { finishLeftovers: true });
-    if (!due && !saved) {
-      // Read (consistently) with nothing left to perform: the claims it was found under need no backstop
-      // (settled: the claims' reader reads their receipt alone from now on).
-      for (const claimedAt of scanned.claimsFiled ?? [])
-        if (!state.outbox.some((entry) => entry.claimedAt === claimedAt))
-          await deps.store.settleClaim(customerId, claimedAt);
-      return refileIfPast(deps, window, scanned, stored, counts);
-    }
+    if (!due && !saved) return refileIfPast(deps, window, scanned, stored, counts, from + HOUR_MS);
     if (leftovers) counts.finished++;
     if (decisions.length > 0) counts.applied++;
     counts.messages += decisions.filter((d) => d.type === "message" && d.line.status === "sent").length;
@@ -321,20 +287,22 @@ async function sweepCustomer(
 /**
  * A customer filed under an hour before the last one, with nothing for this sweep: the hour's sweeps
  * have had their turn (a state written since would have been filed anew), so it is filed under its next
- * due time from this hour on, or it would stay in a past bucket until it drops out of the window.
- * The last hour is left alone: its sweeps of other campaigns may not have run yet.
+ * due time from this hour on (`orElse` when none), or it would stay in a past bucket until it drops out
+ * of the window. The last hour is left alone: its sweeps of other campaigns may not have run yet.
  */
-async function refileIfPast(
+export async function refileIfPast(
   deps: RuntimeDeps,
-  window: SweepWindow,
+  window: { from: number; dueIndex: SweepOptions["dueIndex"] },
   scanned: ScannedCustomer,
   stored: CustomerState,
-  counts: SweepCounts,
+  counts: Pick<SweepCounts, "refiled" | "retryable" | "failed">,
+  orElse: number | undefined,
 ): Promise<void> {
   const { dueIndex, from } = window;
   if (!dueIndex || scanned.dueAt === undefined || scanned.version === undefined) return;
   if (!filedInPast(scanned.dueAt, from)) return;
-  const next = sweepDueAt(deps.compiled, stored, from) ?? from + HOUR_MS;
+  const next = sweepDueAt(deps.compiled, stored, from) ?? orElse;
+  if (next === undefined) return;
   try {
     if (await dueIndex.refile(scanned.customerId, scanned.version, next)) counts.refiled++;
   } catch (error) {
@@ -350,26 +318,27 @@ export function filedInPast(dueAt: number, hour: number): boolean {
 
 /**
  * Effects left in the outbox that this sweep should finish: its own from an earlier attempt of the same
- * hour, or any old enough that whoever claimed them has stopped, or left by a function that could not
- * perform them (claim time 0). This is the backstop that finishes an entry no later run comes for. A fresh claim of another invocation
- * is left to it, so the two do not deliver the same message at once.
- * Read from the due-time index, a lapsed claim counts when the customer was found under it: its receipt's
- * filing, or the customer's own at its lapse or before (the store files one of the two). Otherwise it was
- * performed (a receipt settled its filing) and leaves the item with its next write: reading its
- * receipt at every sweep that reads the customer would cost more than that.
+ * hour (`ownCampaign`: the campaign whose sweep of the hour has run for the customer), or any old enough
+ * that whoever claimed them has stopped, or released (claim time 0: left by a function that could not
+ * perform them, deferred by quiet hours, failed). This is the backstop that finishes an entry no later
+ * run comes for. A fresh claim of another invocation is left to it, so the two do not deliver the same
+ * message at once.
+ * Read from the due-time index (`indexed`), a lapsed claim counts when the customer's own filing is at
+ * its lapse or before (the store files it there, or the claim's receipt at the lapse: that is the claims'
+ * sweep's, sweep-claims.ts). Otherwise it is the claims' sweep's, or was performed and leaves the item with its
+ * next write: reading its receipt at every sweep that reads the customer would cost more than that.
  */
-function hasLeftovers(
+export function hasLeftovers(
   deps: RuntimeDeps,
   scanned: ScannedCustomer,
   state: CustomerState,
-  window: SweepWindow,
-  alreadyApplied: boolean,
+  indexed: boolean,
+  ownCampaign?: string,
 ): boolean {
   const now = deps.now();
   const claimFiledHere = (claimedAt: number) =>
-    !window.dueIndex ||
+    !indexed ||
     claimedAt === 0 ||
-    scanned.claimsFiled !== undefined ||
     scanned.dueAt === undefined ||
     scanned.dueAt <= claimedAt + MAX_INVOCATION_MS;
   return state.outbox.some(
@@ -377,7 +346,7 @@ function hasLeftovers(
       canPerform(deps.ports, entry) &&
       !deferred(entry, now) &&
       ((now - entry.claimedAt > MAX_INVOCATION_MS && claimFiledHere(entry.claimedAt)) ||
-        (alreadyApplied && campaignOfEntry(state, entry) === window.campaignId)),
+        (ownCampaign !== undefined && campaignOfEntry(state, entry) === ownCampaign)),
   );
 }
 
@@ -388,7 +357,7 @@ function campaignOfEntry(state: CustomerState, entry: OutboxEntry): string | und
   return undefined;
 }
 
-async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]!);

@@ -15,7 +15,10 @@ export interface SweepSchedulesProps {
   readonly campaignIds: readonly string[];
 }
 
-/** One EventBridge Scheduler schedule per swept campaign, invoking sweep with { campaignId }. */
+/**
+ * One EventBridge Scheduler schedule per swept campaign, invoking sweep with { campaignId }, and one
+ * for the claims' sweep, with { sweep: "claims" }, always.
+ */
 export class SweepSchedules extends Construct {
   readonly schedules: scheduler.Schedule[];
 
@@ -32,25 +35,30 @@ export class SweepSchedules extends Construct {
       description: "EventBridge Scheduler: invoke the sweep function, dead-letter undeliverable invocations",
     });
     acknowledgeQualifiedInvoke(role, props.sweep, "EventBridge Scheduler");
-    this.schedules = props.campaignIds.map(
-      (campaignId) =>
-        new scheduler.Schedule(this, `Sweep-${campaignId}`, {
-          description: `Hourly sweep of campaign ${campaignId}`,
-          schedule: scheduler.ScheduleExpression.expression(SWEEP_SCHEDULE_EXPRESSION),
-          timeWindow: scheduler.TimeWindow.off(),
-          target: new schedulerTargets.LambdaInvoke(props.sweep, {
-            // The scheduled hour, not the delivery time: a retried invocation still sweeps its own hour.
-            input: scheduler.ScheduleTargetInput.fromObject({
-              campaignId,
-              scheduledTime: scheduler.ContextAttribute.scheduledTime,
-            }),
-            role,
-            deadLetterQueue: deadLetters.queue,
-            retryAttempts: 3,
-            // The next hourly run sweeps again; an older invocation has nothing left to add.
-            maxEventAge: Duration.hours(1),
+    const hourly = (id: string, description: string, input: Record<string, unknown>) =>
+      new scheduler.Schedule(this, id, {
+        description,
+        schedule: scheduler.ScheduleExpression.expression(SWEEP_SCHEDULE_EXPRESSION),
+        timeWindow: scheduler.TimeWindow.off(),
+        target: new schedulerTargets.LambdaInvoke(props.sweep, {
+          // The scheduled hour, not the delivery time: a retried invocation still sweeps its own hour.
+          input: scheduler.ScheduleTargetInput.fromObject({
+            ...input,
+            scheduledTime: scheduler.ContextAttribute.scheduledTime,
           }),
+          role,
+          deadLetterQueue: deadLetters.queue,
+          retryAttempts: 3,
+          // The next hourly run sweeps again; an older invocation has nothing left to add.
+          maxEventAge: Duration.hours(1),
         }),
-    );
+      });
+    this.schedules = [
+      ...props.campaignIds.map((campaignId) =>
+        hourly(`Sweep-${campaignId}`, `Hourly sweep of campaign ${campaignId}`, { campaignId }),
+      ),
+      // Whatever campaigns are swept: the backstop of claims whose run died (sweep-claims.ts).
+      hourly("ClaimsSweep", "Hourly sweep of lapsed claims (sends of runs that died)", { sweep: "claims" }),
+    ];
   }
 }

@@ -452,7 +452,8 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     return messageId;
   };
 
-  // Sweeps: one invocation per swept campaign at every hour of the runtime clock, as the schedules do.
+  // Sweeps: one invocation per swept campaign at every hour of the runtime clock, then the claims' (the
+  // backstop of runs that died, whatever campaigns are swept), as the schedules do.
   // An hour whose buckets of the due-time index are empty is skipped (each sweep would read nothing and
   // write nothing): one Scan of the sparse index instead of 24 Queries per campaign, which keeps a
   // replay over weeks of runtime time fast.
@@ -490,18 +491,22 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
     for (;;) {
       await clock.time.sleepUntil(hour);
       if (stopped) return;
+      const scheduledTime = iso(hour);
+      const inputs = [
+        ...swept.map((campaignId) => ({ campaignId, scheduledTime })),
+        { sweep: "claims", scheduledTime },
+      ];
       if (await act(() => anyoneDue(hour)))
-        for (const campaignId of swept) {
-          const input = { campaignId, scheduledTime: iso(hour) };
+        for (const input of inputs) {
           const again = () =>
             void bus.run(() => settleAfter(invoke(QUEUES.sweep, input, () => sweep.handler(input), again)));
           await invoke(QUEUES.sweep, input, () => sweep.handler(input), again);
         }
-      else sweepsSkipped += swept.length;
+      else sweepsSkipped += inputs.length;
       hour += HOUR;
     }
   };
-  if (swept.length > 0) sweeper().catch(() => {});
+  sweeper().catch(() => {});
 
   const view: DevView = {
     now: () => iso(clock.now()),

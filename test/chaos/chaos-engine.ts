@@ -30,6 +30,7 @@ import type { Environment } from "../../functions/runtime/environment.ts";
 import type { RuntimeLog } from "../../functions/runtime/runtime-log.ts";
 import type { StepResult } from "../../functions/use-cases/journey-step.ts";
 import type { SweepOutcome } from "../../functions/use-cases/sweep.ts";
+import type { ClaimsSweepOutcome } from "../../functions/use-cases/sweep-claims.ts";
 import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { TimerQueue } from "../../local/timer-queue.ts";
 import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
@@ -657,7 +658,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
           `sweep ${campaignId} ${scheduledTime.slice(0, 13)} attempt ${attempt} (listed)`,
         );
       try {
-        const outcome: SweepOutcome = await sweeping.run(
+        const outcome: SweepOutcome | ClaimsSweepOutcome = await sweeping.run(
           { campaignId, hour: scheduledTime.slice(0, 13), due },
           () => invocations.run(invocation, () => sweepHandler({ campaignId, scheduledTime })),
         );

@@ -74,7 +74,7 @@ export class DueCustomers {
    * A claim is the sweep's once it lapses, while filed as the index files it: its receipt at the lapse
    * (settled when the claim completes: the filing stays, the sweep passes it over), or the customer
    * itself at the lapse or before. Performed entries stay in the item until its next write: not read
-   * every hour. Listed for every campaign (the index lists it for the claims' reader only): a superset.
+   * every hour. Listed for every campaign (the index lists it for the claims' sweep only): a superset.
    */
   private async claimFiled(customerId: string, known: Known, to: number): Promise<boolean> {
     for (const claimedAt of new Set(known.state?.outbox.map((entry) => entry.claimedAt) ?? [])) {

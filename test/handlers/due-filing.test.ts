@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { catchUpFrom, claimsFrom, dueAtToFile, filedInPast } from "../../functions/use-cases/sweep.ts";
+import { catchUpFrom, dueAtToFile, filedInPast } from "../../functions/use-cases/sweep.ts";
+import { claimsFrom } from "../../functions/use-cases/sweep-claims.ts";
 
 const HOUR = 3_600_000;
 const MAX_CATCH_UP_HOURS = 48;
@@ -95,7 +96,7 @@ describe("filing the due time early and sweeping from the last completed sweep",
     expect(dueAtToFile(hour + HOUR, undefined, hour)).toBeUndefined();
   });
 
-  it("the claims' reader reads each claim's lapse once, after it has passed, outages included", () => {
+  it("the claims' sweep reads each claim's lapse once, after it has passed, outages included", () => {
     fc.assert(
       fc.property(
         schedule,

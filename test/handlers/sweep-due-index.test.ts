@@ -129,9 +129,9 @@ beforeAll(async () => {
           {
             dueIndex: {
               ...dueIndex,
-              customersDue: (from, to, claims) => {
+              customersDue: (from, to) => {
                 windows.push({ h, hoursBefore: (hour - from) / HOUR });
-                return dueIndex.customersDue(from, to, claims);
+                return dueIndex.customersDue(from, to);
               },
             },
           },

@@ -100,6 +100,29 @@ describe("sweep", () => {
     expect(await handler({})).toMatchObject({ outcome: "rejected", campaignId: undefined });
   });
 
+  it('runs the claims\' sweep on { sweep: "claims" }, and rejects a bad claims input naming the field', async () => {
+    rt.clock.now = Date.parse("2026-03-03T12:00:00Z");
+    expect(await handler({ sweep: "claims", scheduledTime: "2026-03-03T11:00:00Z" })).toMatchObject({
+      outcome: "claims swept",
+      hour: "2026-03-03T11",
+      failed: 0,
+    });
+    expect(await handler({ sweep: "claim" })).toEqual({
+      outcome: "rejected",
+      campaignId: undefined,
+      problems: 'sweep: expected one of "claims"',
+    });
+    expect(await handler({ sweep: "claims", campaignId: "win-back" })).toMatchObject({
+      outcome: "rejected",
+      problems: '(root): expected no key "campaignId" (unknown field)',
+    });
+    expect(await handler({ sweep: "claims", scheduledTime: "yesterday" })).toMatchObject({
+      outcome: "rejected",
+      problems: expect.stringMatching(/^scheduledTime: expected a valid datetime/),
+    });
+    expect(rt.sentEmails()).toEqual([]);
+  });
+
   it("fails the invocation when a customer's effect must be retried, and the retry finishes it", async () => {
     rt.clock.now = Date.parse("2025-12-03T09:30:00Z");
     await rt.ingest({

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import aslValidator from "asl-validator";
 import { App, type CfnElement } from "aws-cdk-lib";
-import { Match } from "aws-cdk-lib/assertions";
+import { Match, Template } from "aws-cdk-lib/assertions";
 import type { IConstruct } from "constructs";
 import { build, type Metafile } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -472,16 +472,21 @@ describe("sweep schedules", () => {
     ]);
   });
 
-  it("exist, hourly, for each swept campaign and for no other", () => {
+  it("exist, hourly, for each swept campaign and for no other, and for the claims", () => {
     const schedules = ofType("AWS::Scheduler::Schedule").map(([, s]) => s.Properties);
-    const campaignIds = schedules
-      .map((s) => (JSON.parse((s.Target as { Input: string }).Input) as { campaignId: string }).campaignId)
-      .sort();
-    expect(campaignIds).toEqual(["milestones", "recommendations", "win-back"]);
-    for (const schedule of schedules)
-      expect(JSON.parse((schedule.Target as { Input: string }).Input)).toMatchObject({
-        scheduledTime: "<aws.scheduler.scheduled-time>",
-      });
+    const inputs = schedules.map(
+      (s) => JSON.parse((s.Target as { Input: string }).Input) as { campaignId?: string; sweep?: string },
+    );
+    expect(inputs.flatMap((input) => (input.campaignId ? [input.campaignId] : [])).sort()).toEqual([
+      "milestones",
+      "recommendations",
+      "win-back",
+    ]);
+    expect(inputs.filter((input) => input.campaignId === undefined)).toEqual([
+      { sweep: "claims", scheduledTime: "<aws.scheduler.scheduled-time>" },
+    ]);
+    for (const input of inputs)
+      expect(input).toMatchObject({ scheduledTime: "<aws.scheduler.scheduled-time>" });
     for (const schedule of schedules) {
       expect(schedule).toMatchObject({
         ScheduleExpression: SWEEP_SCHEDULE_EXPRESSION,
@@ -495,6 +500,34 @@ describe("sweep schedules", () => {
       });
     }
     expect(SWEEP_SCHEDULE_EXPRESSION).toBe("cron(0 * * * ? *)");
+  });
+
+  it("sweep the claims hourly with no swept campaign too, with retry and dead letters", () => {
+    const campaignsDir = writeCampaignDir({
+      "welcome.json": FIXTURE_CAMPAIGNS["welcome.json"],
+      "engine.json": FIXTURE_CAMPAIGNS["engine.json"],
+    });
+    const outdir = scratchDir("cdk.out-");
+    try {
+      const app = new App({ outdir, context: engineContext({ "aws:cdk:bundling-stacks": [] }) });
+      const stack = addEngineStack(app, { projectRoot: PROJECT_ROOT, campaignsDir });
+      const schedules = Object.values(
+        Template.fromStack(stack).findResources("AWS::Scheduler::Schedule"),
+      ) as Resource[];
+      expect(schedules.map((s) => s.Properties)).toEqual([
+        expect.objectContaining({
+          ScheduleExpression: SWEEP_SCHEDULE_EXPRESSION,
+          State: "ENABLED",
+          Target: expect.objectContaining({
+            Input: JSON.stringify({ sweep: "claims", scheduledTime: "<aws.scheduler.scheduled-time>" }),
+            DeadLetterConfig: { Arn: expect.anything() },
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 3600 },
+          }),
+        }),
+      ]);
+    } finally {
+      for (const dir of [campaignsDir, outdir]) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -18,9 +18,10 @@ import { type CustomerEvent, parseEnvelope } from "../../functions/core/events/e
 import type { CustomerState } from "../../functions/core/state/customer-state.ts";
 import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { EFFECT_LEASE_MS, runForCustomer } from "../../functions/runtime/customer-runner.ts";
-import { claimsReader, sweepCampaign } from "../../functions/use-cases/sweep.ts";
+import { MAX_INVOCATION_MS, sweepCampaign, sweepDueAt } from "../../functions/use-cases/sweep.ts";
+import { sweepClaims } from "../../functions/use-cases/sweep-claims.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
-import { customerSignedUp, customerUpdated, productViewed } from "../support/events.ts";
+import { customerSignedUp, customerUpdated, orderPlaced, productViewed } from "../support/events.ts";
 import { toJsonLines } from "../support/scenario.ts";
 
 const rt = useHandlerRuntime();
@@ -49,8 +50,6 @@ async function item(customerId: string) {
 
 /** The campaigns with a schedule trigger: each is swept every hour. */
 const swept = () => [...new Set(rt.deps.compiled.scheduleTriggers.map((bound) => bound.campaign.id))];
-/** The campaign whose sweeps read the claims' filings. */
-const reader = () => claimsReader(rt.deps.compiled) as string;
 
 /**
  * One campaign's sweep of the hour of the clock, on the due-time index (its 3-hour window); `markers`:
@@ -67,6 +66,34 @@ function sweep(campaignId: string, { markers = false, deps = rt.deps } = {}) {
     { campaignId },
     { dueIndex: { customersDue, refile, ...(markers ? { lastSwept, recordSwept } : {}) }, catchUpHours: 2 },
   );
+}
+
+/**
+ * The claims' sweep of the hour of the clock, on the due-time index (the lapses of its 2-hour window);
+ * `markers`: from its last completed run, recorded, as deployed.
+ */
+function sweepOfClaims({ markers = false, deps = rt.deps } = {}) {
+  const { customersDue, claimsLapsed, refile, lastSwept, recordSwept } = dynamoDbDueIndex(
+    rt.clients.dynamodb,
+    ENV.STATE_TABLE,
+  );
+  return sweepClaims(
+    {
+      deps,
+      scan: dynamoDbStateScan(rt.clients.dynamodb, ENV.STATE_TABLE),
+      options: {
+        dueIndex: { customersDue, claimsLapsed, refile, ...(markers ? { lastSwept, recordSwept } : {}) },
+        catchUpHours: 2,
+      },
+    },
+    { sweep: "claims" },
+  );
+}
+
+/** Every sweep of the hour of the clock, as scheduled: each campaign's, then the claims'. */
+async function sweepAll(options: { markers?: boolean } = {}) {
+  for (const campaignId of swept()) await sweep(campaignId, options);
+  return sweepOfClaims(options);
 }
 
 /** Until removed, the process dies right after a state item's put lands (before any effect). */
@@ -143,7 +170,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
     });
   }, 60_000);
 
-  it("the sweeps write nothing and read no customer state for a completed claim's filing: the claims' reader reads its receipt alone", async () => {
+  it("the sweeps write nothing and read no customer state for a completed claim's filing: the claims' sweep reads its receipt alone", async () => {
     await rt.ingest(signup("r10"));
     const claimedAt = rt.clock.now;
     expect(await item(receiptKey("r10", claimedAt))).toMatchObject({
@@ -164,6 +191,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
         rt.clock.now = Date.parse(`2026-03-01T${hour}:00Z`);
         for (const campaignId of swept())
           expect(await sweep(campaignId, { markers: true })).toMatchObject({ scanned: 0 });
+        expect(await sweepOfClaims({ markers: true })).toMatchObject({ scanned: 0 });
       }
     } finally {
       rt.clients.dynamodb.middlewareStack.remove("recordCalls");
@@ -173,7 +201,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
     const reading = ["QueryCommand", "BatchGetItemCommand", "GetItemCommand"];
     expect(calls.filter((call) => !reading.includes(call.command) && !markers(call))).toEqual([]);
     const reads = calls.map((call) => call.keys).filter((keys) => keys.includes("r10"));
-    // Read once, by the reader's sweep of 09:00 (the lapse, 08:15, is read once it has passed).
+    // Read once, by the claims' sweep of 09:00 (the lapse, 08:15, is read once it has passed).
     expect(reads).toEqual([expect.stringContaining(receiptKey("r10", claimedAt))]);
     expect(reads[0]).not.toContain('{"S":"r10"}');
   }, 60_000);
@@ -192,31 +220,99 @@ describe("performed effects recorded in receipts (one state write per event)", (
       dueBucket: dueBucket(Date.parse("2026-03-01T08:15:00Z"), shardOf("r5")),
     });
 
-    // The sweeps of 08:00 (the claim is live) and of 09:00, 10:00 (lapsed), every campaign's.
+    // The sweeps of 08:00 (the claim is live) and of 09:00, 10:00 (lapsed), every campaign's and the claims'.
     for (const hour of ["08:00", "09:00", "10:00"]) {
       rt.clock.now = Date.parse(`2026-03-01T${hour}:00Z`);
-      for (const campaignId of swept()) await sweep(campaignId);
+      await sweepAll();
     }
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r5" })]);
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
     expect((await rt.store.load("r5")).state.outbox).toEqual([]);
   }, 60_000);
 
-  it("a dead run's claim filed under its receipt is left by the other campaigns' sweeps and finished by the claims' reader", async () => {
+  it("a dead run's claim filed under its receipt is left by every campaign's sweep and finished by the claims' sweep, deciding nothing else", async () => {
     const removeCrash = crashAfterStatePut();
     await expect(rt.ingest(signup("r11"))).rejects.toThrow("crashed after the state put");
     removeCrash();
     rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
-    for (const campaignId of swept().filter((id) => id !== reader()))
-      expect(await sweep(campaignId)).toMatchObject({ scanned: 0 });
+    for (const campaignId of swept()) expect(await sweep(campaignId)).toMatchObject({ scanned: 0 });
     expect(rt.sentEmails()).toHaveLength(0);
-    await sweep(reader());
+    expect(await sweepOfClaims()).toMatchObject({ outcome: "claims swept", scanned: 1, finished: 1 });
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r11" })]);
     expect(rt.mocks.sfn.calls()).toHaveLength(1);
+    // No campaign's sweep of the hour is remembered for the customer: its occurrences are left to them.
+    const { state } = await rt.store.load("r11");
+    expect(state.appliedEvents.filter((id) => id.startsWith("sweep:"))).toEqual([]);
   }, 60_000);
 
-  it("a dead run's claim that lapsed while the claims' reader was down is finished by the next reader when the first is disabled", async () => {
-    const first = reader();
+  it("the claims' sweep performs a dead run's claim and leaves the customer's campaign occurrence of the hour to its campaign's sweep", async () => {
+    // Last order 2025-12-02 (Paris): win-back is due on 2026-03-02 at 10:00 local, 09:00Z.
+    rt.clock.now = Date.parse("2025-12-02T09:30:00Z");
+    await rt.ingest({
+      ...orderPlaced("r15", "2025-12-02T09:30:00Z", { items: [{ productId: "p1", price: 30 }] }),
+      id: "order-r15",
+    });
+    rt.clock.now = Date.parse("2026-03-02T07:50:00Z");
+    const removeCrash = crashAfterStatePut();
+    await expect(
+      rt.ingest({
+        ...customerSignedUp("r15", "2026-03-02T07:50:00Z", {
+          email: "r15@example.com",
+          timezone: "Europe/Paris",
+        }),
+        id: "signup-r15",
+      }),
+    ).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    rt.clock.now = Date.parse("2026-03-02T09:00:00Z");
+    // The dead run's claimed sends, and none else.
+    const claimed = (await rt.store.load("r15")).state.outbox.flatMap((entry) =>
+      entry.kind === "message" ? [entry.campaign] : [],
+    );
+    expect(claimed.length).toBeGreaterThan(0);
+    expect(await sweepOfClaims()).toMatchObject({ scanned: 1, finished: 1 });
+    expect(rt.sentEmails().map((email) => email.campaign)).toEqual(claimed);
+    const { state } = await rt.store.load("r15");
+    expect(state.outbox).toEqual([]);
+    expect(state.appliedEvents.filter((id) => id.startsWith("sweep:"))).toEqual([]);
+    expect(await sweep("win-back")).toMatchObject({ due: 1, messages: 1 });
+    expect(rt.sentEmails().map((email) => email.campaign)).toEqual([...claimed, "win-back"]);
+  }, 60_000);
+
+  it("with no swept campaign, a dead run's claim is performed once by the claims' sweep after its lapse", async () => {
+    const { compiled } = rt.deps;
+    const sweptIds = new Set(swept());
+    const eventOnly = compileCampaigns(
+      [...compiled.campaigns.values()].filter((campaign) => !sweptIds.has(campaign.id)),
+      compiled.settings,
+    );
+    expect(eventOnly.scheduleTriggers).toEqual([]);
+    const deps = {
+      ...rt.deps,
+      compiled: eventOnly,
+      store: new DynamoDbCustomerStateStore(rt.clients.dynamodb, ENV.STATE_TABLE, {
+        dueAt: (state, filedDueAt) => sweepDueAt(eventOnly, state, rt.clock.now, filedDueAt),
+        claimLapseMs: MAX_INVOCATION_MS,
+      }),
+    };
+    rt.clock.now = Date.parse("2026-03-07T08:00:00Z");
+    const removeCrash = crashAfterStatePut();
+    await expect(
+      runForCustomer(deps, "r14", "signup-r14", (state) => decide(eventOnly, state, signupEvent("r14"))),
+    ).rejects.toThrow("crashed after the state put");
+    removeCrash();
+    // Nothing else files the customer: no campaign sweep would ever read it.
+    expect(await storedItem("r14")).toMatchObject({ dueAt: undefined, outbox: ["message", "start"] });
+    for (const hour of ["08:00", "09:00", "10:00", "11:00"]) {
+      rt.clock.now = Date.parse(`2026-03-07T${hour}:00Z`);
+      await sweepOfClaims({ deps });
+    }
+    expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r14" })]);
+    expect(rt.mocks.sfn.calls()).toHaveLength(1);
+    expect((await deps.store.load("r14")).state.outbox).toEqual([]);
+  }, 60_000);
+
+  it("a dead run's claim that lapsed while the claims' sweep was down is finished by its next run, read on from its mark", async () => {
     // A day of its own: the sweeps' marks of the tests before are earlier.
     rt.clock.now = Date.parse("2026-03-05T08:00:00Z");
     const removeCrash = crashAfterStatePut();
@@ -227,20 +323,13 @@ describe("performed effects recorded in receipts (one state write per event)", (
       }),
     ).rejects.toThrow("crashed after the state put");
     removeCrash();
-    for (const campaignId of swept()) await sweep(campaignId, { markers: true });
-    // The claim lapses at 08:15; the 09:00 sweeps run, but not the reader's.
+    await sweepAll({ markers: true });
+    // The claim lapses at 08:15; the 09:00 sweeps run, but not the claims'.
     rt.clock.now = Date.parse("2026-03-05T09:00:00Z");
-    for (const campaignId of swept().filter((id) => id !== first)) await sweep(campaignId, { markers: true });
+    for (const campaignId of swept()) await sweep(campaignId, { markers: true });
     expect(rt.sentEmails()).toHaveLength(0);
-    const { compiled } = rt.deps;
-    const withoutFirst = compileCampaigns(
-      [...compiled.campaigns.values()].filter((campaign) => campaign.id !== first),
-      compiled.settings,
-    );
-    const next = claimsReader(withoutFirst) as string;
-    expect(next).not.toBe(first);
     rt.clock.now = Date.parse("2026-03-05T10:00:00Z");
-    await sweep(next, { markers: true, deps: { ...rt.deps, compiled: withoutFirst } });
+    await sweepOfClaims({ markers: true });
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r13" })]);
   }, 60_000);
 
@@ -283,12 +372,12 @@ describe("performed effects recorded in receipts (one state write per event)", (
     expect(rt.sentEmails()).toHaveLength(0);
     for (const hour of ["08:00", "09:00", "10:00"]) {
       rt.clock.now = Date.parse(`2026-03-01T${hour}:00Z`);
-      for (const campaignId of swept()) await sweep(campaignId);
+      await sweepAll();
     }
     expect(rt.sentEmails()).toEqual([expect.objectContaining({ campaign: "welcome", customerId: "r12" })]);
   }, 60_000);
 
-  it("a claim's filing the claims' reader finds with nothing left to perform is settled, without a write of the state", async () => {
+  it("a claim's filing the claims' sweep finds with nothing left to perform is settled, without a write of the state", async () => {
     await rt.ingest(signup("r7"));
     const claimedAt = rt.clock.now;
     // Filed again, as by a write that raced the receipt (or a run that died after recording it).
@@ -299,7 +388,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
     );
     expect(await item(receiptKey("r7", claimedAt))).not.toHaveProperty("settled");
     rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
-    await sweep(reader());
+    expect(await sweepOfClaims()).toMatchObject({ scanned: 1, settled: 1, finished: 0 });
     const receipt = await item(receiptKey("r7", claimedAt));
     expect(receipt?.ids).toBeInstanceOf(Set);
     expect(receipt).toMatchObject({ settled: true, dueAt: claimedAt + 15 * 60_000 });
@@ -354,6 +443,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
     });
     rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
     for (const campaignId of swept()) expect(await sweep(campaignId)).toMatchObject({ failed: 0 });
+    expect(await sweepOfClaims()).toMatchObject({ failed: 0 });
     expect(await item("r6")).toBeUndefined();
     expect(rt.sentEmails()).toHaveLength(0);
     // The event's redelivery decides and sends as a first delivery.
