@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { DynamoDbCustomerStateStore } from "../../functions/adapters/dynamodb-state-store.ts";
-import { emptyCustomerState } from "../../functions/core/state/customer-state.ts";
 import { loadCampaignSummaries, sweptCampaignIds } from "../../infra/campaign-config.ts";
 import type { DevRuntime } from "../../local/dev/runtime.ts";
+import { heldSmsState } from "../support/held-sms.ts";
 
 vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_NAMESPACE = "Engage";
@@ -46,33 +46,7 @@ describe("engage dev with no swept campaign", () => {
     const store = new DynamoDbCustomerStateStore(runtime.clients.dynamodb, "engage-customer-state", {
       dueAt: () => notBefore,
     });
-    await store.save(
-      {
-        ...emptyCustomerState("c-held"),
-        profile: { phone: "+33612345678", timezone: "Europe/Paris" },
-        consent: { sms: "opted_in", topics: {} },
-        marketingSends: [decided],
-        outbox: [
-          {
-            kind: "message",
-            id: "j|second-reminder-sms|c-held",
-            journeyId: "j",
-            campaign: "cart-abandonment",
-            step: "second-reminder-sms",
-            template: "second-reminder-sms",
-            channel: "sms",
-            to: "+33612345678",
-            body: "Your cart. Reply STOP to opt out.",
-            marketing: true,
-            claimedAt: 0,
-            decidedAt: decided,
-            at: decided,
-            notBefore,
-          },
-        ],
-      },
-      0,
-    );
+    await store.save(heldSmsState("c-held", decided, notBefore), 0);
     // The SNS stand-in's record: a send that finishes an outbox entry publishes no audit event (those
     // are for decisions), so it has no message line.
     const published = vi.spyOn(runtime.recorder, "publish");

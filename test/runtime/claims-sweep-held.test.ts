@@ -16,6 +16,7 @@ import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import { MAX_INVOCATION_MS, sweepCampaign, sweepDueAt } from "../../functions/use-cases/sweep.ts";
 import { sweepClaims } from "../../functions/use-cases/sweep-claims.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
+import { heldSmsState } from "../support/held-sms.ts";
 
 const rt = useHandlerRuntime();
 
@@ -94,33 +95,7 @@ async function heldSms(deps: RuntimeDeps, customerId: string, day: string) {
   const decided = Date.parse(`${day}T19:00:00Z`);
   rt.clock.now = Date.parse(`${day}T21:00:00Z`);
   const notBefore = decided + 12 * 3_600_000;
-  await deps.store.save(
-    {
-      ...emptyCustomerState(customerId),
-      profile: { phone: "+33612345678", timezone: "Europe/Paris" },
-      consent: { sms: "opted_in", topics: {} },
-      marketingSends: [decided],
-      outbox: [
-        {
-          kind: "message",
-          id: `j|second-reminder-sms|${customerId}`,
-          journeyId: "j",
-          campaign: "cart-abandonment",
-          step: "second-reminder-sms",
-          template: "second-reminder-sms",
-          channel: "sms",
-          to: "+33612345678",
-          body: "Your cart. Reply STOP to opt out.",
-          marketing: true,
-          claimedAt: 0,
-          decidedAt: decided,
-          at: decided,
-          notBefore,
-        },
-      ],
-    },
-    0,
-  );
+  await deps.store.save(heldSmsState(customerId, decided, notBefore), 0);
   return notBefore;
 }
 

@@ -8,6 +8,7 @@ import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
+import { heldSmsState } from "../support/held-sms.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
@@ -224,32 +225,7 @@ describe("a pending message deferred by quiet hours when judged again", () => {
   it("waits in the outbox until quiet hours end, then goes", async () => {
     const customerId = `stale${++customers}`;
     const decided = Date.parse("2026-03-02T19:00:00Z"); // 20:00 in Paris
-    await runner.store.save(
-      {
-        ...emptyCustomerState(customerId),
-        profile: { phone: "+33612345678", timezone: "Europe/Paris" },
-        consent: { sms: "opted_in", topics: {} },
-        marketingSends: [decided],
-        outbox: [
-          {
-            kind: "message",
-            id: "j|second-reminder-sms|x",
-            journeyId: "j",
-            campaign: "cart-abandonment",
-            step: "second-reminder-sms",
-            template: "second-reminder-sms",
-            channel: "sms",
-            to: "+33612345678",
-            body: "Your cart. Reply STOP to opt out.",
-            marketing: true,
-            claimedAt: 0,
-            decidedAt: decided,
-            at: decided,
-          },
-        ],
-      },
-      0,
-    );
+    await runner.store.save(heldSmsState(customerId, decided), 0);
     const fake = recordingPorts();
     const deps: RuntimeDeps = {
       compiled: carts,
