@@ -31,7 +31,7 @@ describe("the simulator's memory mode", () => {
         whileDeciding = flagsSet.mock.calls.map(([flag]) => flag);
       },
     });
-    expect(whileDeciding).toEqual(["--optimize-for-size", "--heap-growing-percent=50"]);
+    expect(whileDeciding).toEqual(["--optimize-for-size", "--heap-growing-percent=35"]);
     expect(flagsSet.mock.calls.slice(2).map(([flag]) => flag)).toEqual([
       "--no-optimize-for-size",
       "--heap-growing-percent=0",
