@@ -8,7 +8,7 @@ import type { MessageEntry } from "../../functions/runtime/claim-effects.ts";
 import { type RuntimeDeps, runForCustomer } from "../../functions/runtime/customer-runner.ts";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { consentUpdated, customerSignedUp, orderPlaced, productViewed } from "../support/events.ts";
-import { heldSmsState } from "../support/held-sms.ts";
+import { heldSmsEntry, heldSmsState } from "../support/held-sms.ts";
 import { recordingLog, recordingPorts } from "../support/recording-ports.ts";
 import { shippedCampaign, shippedEngineSettings, type TestEvent, toJsonLines } from "../support/scenario.ts";
 import { runnerEngine as engine, useRunnerOnDynalite } from "./runner-on-dynalite.ts";
@@ -150,21 +150,7 @@ describe("a message performed later than it was decided is judged again (issue 7
 const carts = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings());
 
 describe("recheckSend (the core's judgement of a pending message)", () => {
-  const sms = (decidedAt: number): MessageEntry => ({
-    kind: "message",
-    id: "j|second-reminder-sms|x",
-    journeyId: "j",
-    campaign: "cart-abandonment",
-    step: "second-reminder-sms",
-    template: "second-reminder-sms",
-    channel: "sms",
-    to: "+33612345678",
-    body: "Your cart. Reply STOP to opt out.",
-    marketing: true,
-    claimedAt: 0,
-    decidedAt,
-    at: decidedAt,
-  });
+  const sms = (decidedAt: number): MessageEntry => heldSmsEntry("x", decidedAt);
   const customer = (): CustomerState => ({
     ...emptyCustomerState("q1"),
     profile: { phone: "+33612345678", timezone: "Europe/Paris" },
