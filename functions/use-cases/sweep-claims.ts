@@ -1,6 +1,6 @@
 import type { ScannedCustomer, StateScan } from "../adapters/dynamodb-state-scan.ts";
 import { errorReason, RetryableError } from "../adapters/errors.ts";
-import type { OutboxEntry } from "../core/state/customer-state.ts";
+import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
 import * as z from "../core/validation/zod.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
@@ -147,16 +147,33 @@ export function claimsFrom(hour: number, lastSwept: number | undefined, maxHours
   return lastSwept === undefined ? earliest : Math.max(earliest, Math.min(lastSwept, hour));
 }
 
-async function finishClaims(deps: RuntimeDeps, scanned: ScannedCustomer, counts: ClaimsSweepCounts) {
+/** Runs `finish` on a customer's stored state, counting a customer that fails (retryable or not) instead of throwing. */
+async function guarded(
+  deps: RuntimeDeps,
+  scanned: ScannedCustomer,
+  counts: ClaimsSweepCounts,
+  finish: (stored: CustomerState) => Promise<void>,
+) {
   const { customerId, state: stored } = scanned;
   if (!stored) {
     counts.failed++;
     deps.log.warn("claims' sweep: stored state is invalid", { customerId });
     return;
   }
-  const now = deps.now();
-  if (!stored.outbox.some((entry) => lapsed(deps, entry, now))) return;
   try {
+    await finish(stored);
+  } catch (error) {
+    if (error instanceof RetryableError) counts.retryable++;
+    else counts.failed++;
+    deps.log.warn("claims' sweep: customer not finished", { customerId, reason: errorReason(error) });
+  }
+}
+
+function finishClaims(deps: RuntimeDeps, scanned: ScannedCustomer, counts: ClaimsSweepCounts) {
+  const { customerId } = scanned;
+  return guarded(deps, scanned, counts, async (stored) => {
+    const now = deps.now();
+    if (!stored.outbox.some((entry) => lapsed(deps, entry, now))) return;
     // Nothing decided: only the lapsed claims are taken over. Entries found performed (receipts) are
     // not worth a write of their own: they leave the item with its next write.
     const { saved, state } = await runForCustomer(deps, customerId, undefined, () => [], {
@@ -172,11 +189,7 @@ async function finishClaims(deps: RuntimeDeps, scanned: ScannedCustomer, counts:
         await deps.store.settleClaim(customerId, claimedAt);
         counts.settled++;
       }
-  } catch (error) {
-    if (error instanceof RetryableError) counts.retryable++;
-    else counts.failed++;
-    deps.log.warn("claims' sweep: customer not finished", { customerId, reason: errorReason(error) });
-  }
+  });
 }
 
 /**
@@ -185,19 +198,14 @@ async function finishClaims(deps: RuntimeDeps, scanned: ScannedCustomer, counts:
  * backstop does. With nothing performed, a past filing is moved to the next time an entry waits for, or
  * left to drop out of the window when none does.
  */
-async function finishFiled(
+function finishFiled(
   deps: RuntimeDeps,
   window: { from: number; dueIndex: SweepOptions["dueIndex"] },
   scanned: ScannedCustomer,
   counts: ClaimsSweepCounts,
 ) {
-  const { customerId, state: stored } = scanned;
-  if (!stored) {
-    counts.failed++;
-    deps.log.warn("claims' sweep: stored state is invalid", { customerId });
-    return;
-  }
-  try {
+  const { customerId } = scanned;
+  return guarded(deps, scanned, counts, async (stored) => {
     if (hasLeftovers(deps, scanned, stored, window.dueIndex !== undefined)) {
       const { saved } = await runForCustomer(deps, customerId, undefined, () => [], {
         finishLeftovers: true,
@@ -208,11 +216,7 @@ async function finishFiled(
       }
     }
     await refileIfPast(deps, window, scanned, stored, counts, undefined);
-  } catch (error) {
-    if (error instanceof RetryableError) counts.retryable++;
-    else counts.failed++;
-    deps.log.warn("claims' sweep: customer not finished", { customerId, reason: errorReason(error) });
-  }
+  });
 }
 
 /** A claimed entry whose claimant has stopped (the longest invocation is over), that this function can perform now. */
