@@ -124,7 +124,7 @@ export async function runForCustomer(
   // The other entries belong to a run still performing them.
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
   // A message's message.sent is published by the run that sends it, once sent (finishEffects): a send
-  // left to a retry, the sweep or a later event is published there, one dropped nowhere.
+  // left to a retry, the sweep or a later event is published there; one dropped or suppressed, never.
   const audit = decisions.filter(
     (decision) => decision.type !== "message" || decision.line.status !== "sent",
   );
