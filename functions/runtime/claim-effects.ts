@@ -30,6 +30,8 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
         claimedAt: now,
         decidedAt: now,
         at: Date.parse(line.at),
+        ...(line.productIds !== undefined ? { productIds: line.productIds } : {}),
+        ...(line.deferredFrom !== undefined ? { deferredFrom: Date.parse(line.deferredFrom) } : {}),
       });
     } else if (decision.type === "journey" && decision.change === "started") started.add(decision.journeyId);
     else if (decision.type === "wake" && decision.generation !== undefined)

@@ -16,7 +16,7 @@ export type RuntimeDeps = {
   compiled: CompiledCampaigns;
   store: CustomerStateStore;
   ports: EffectPorts;
-  /** Audit events for other tools (message.sent …); best effort, after the state is safe. */
+  /** Audit events for other tools (message.sent …); best effort, after the state is safe and the sends made. */
   publishAudit?: (decisions: readonly Decision[]) => Promise<unknown>;
   count?: (counts: CampaignCount[]) => void;
   now: () => number;
@@ -123,8 +123,13 @@ export async function runForCustomer(
   let state = outcome.state;
   // The other entries belong to a run still performing them.
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
-  if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt);
-  await publishAudit(deps, customerId, decisions);
+  // A message's message.sent is published by the run that sends it, once sent (finishEffects): a send
+  // left to a retry, the sweep or a later event is published there; one dropped or suppressed, never.
+  const audit = decisions.filter(
+    (decision) => decision.type !== "message" || decision.line.status !== "sent",
+  );
+  if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt, audit);
+  else await publishAudit(deps, customerId, audit);
   return { decisions, state, saved: outcome.saved };
 }
 

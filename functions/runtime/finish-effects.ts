@@ -54,7 +54,10 @@ type HeldBack = {
 /**
  * Performs the effects a run holds, each under its lease (re-checked before each, renewed while one is
  * in flight), judging again a message decided by an earlier run, and records what became of them.
- * Throws RetryableError if an effect must be tried again (it is released for the next attempt).
+ * Publishes the audit events `decided` (the deciding run's), each message sent (message.sent: by
+ * the run that sent it, whichever decided it) and each dropped when judged again (message.suppressed),
+ * also when it throws. Throws RetryableError if an effect must be tried again (it is released for the
+ * next attempt).
  */
 export async function finishEffects(
   deps: RuntimeDeps,
@@ -62,6 +65,7 @@ export async function finishEffects(
   state: CustomerState,
   entries: readonly OutboxEntry[],
   now: number,
+  decided: readonly Decision[],
 ): Promise<CustomerState> {
   const lease = new EffectLease(
     deps,
@@ -88,60 +92,81 @@ export async function finishEffects(
   const ordered = [...entries].sort((a, b) => Number(a.kind === "message") - Number(b.kind === "message"));
   const held: HeldBack = { uncount: new Map(), defer: new Map() };
   const suppressed: Decision[] = [];
-  for (const [index, entry] of ordered.entries()) {
-    if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
-      lease.let(entry.id);
-      finished.set(entry.id, lease.since);
-      finishedCount++;
-      continue;
-    }
-    // Decided by an earlier run: judged again on the state as it is now (after this run's event).
-    if (entry.kind === "message" && entry.decidedAt !== now) {
-      const verdict = recheckSend(deps.compiled, state, entry, now);
-      if (verdict.outcome !== "send") {
+  // Published with the message records: a message's event is lost only if the run dies before its record.
+  let unpublished = [...decided];
+  const publish = async () => {
+    const events = unpublished;
+    unpublished = [];
+    await publishAudit(deps, customerId, events);
+  };
+  try {
+    for (const [index, entry] of ordered.entries()) {
+      if (performedNotRecorded.has(memoryKey(customerId, entry.id))) {
         lease.let(entry.id);
-        if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);
-        else {
-          finished.set(entry.id, lease.since);
-          finishedCount++;
-          if (verdict.counted && entry.at !== undefined) held.uncount.set(entry.id, entry.at);
-          suppressed.push(suppressedLine(customerId, entry, verdict.reason, now));
-          deps.log.info("pending message not sent", { customerId, entry: entry.id, reason: verdict.reason });
-        }
+        finished.set(entry.id, lease.since);
+        finishedCount++;
         continue;
       }
+      // Decided by an earlier run: judged again on the state as it is now (after this run's event).
+      if (entry.kind === "message" && entry.decidedAt !== now) {
+        const verdict = recheckSend(deps.compiled, state, entry, now);
+        if (verdict.outcome !== "send") {
+          lease.let(entry.id);
+          if (verdict.outcome === "defer") held.defer.set(entry.id, verdict.until);
+          else {
+            finished.set(entry.id, lease.since);
+            finishedCount++;
+            if (verdict.counted && entry.at !== undefined) held.uncount.set(entry.id, entry.at);
+            suppressed.push(
+              messageOf(customerId, entry, now, { status: "suppressed", reason: verdict.reason }),
+            );
+            deps.log.info("pending message not sent", {
+              customerId,
+              entry: entry.id,
+              reason: verdict.reason,
+            });
+          }
+          continue;
+        }
+      }
+      if (!(await lease.mayPerform(entry.id))) {
+        // Taken over by another run: its effect now. Lease not renewable: it lapses, a later run takes it.
+        if (!lease.isLost(entry.id))
+          retry ??= new RetryableError(`customer ${customerId}: lease not renewed`, "lease_not_renewed");
+        continue;
+      }
+      const result = await lease.during(entry.id, (signal) =>
+        performEntry(deps.ports, customerId, entry, now, deps.log, signal),
+      );
+      lease.let(entry.id);
+      if (result.outcome === "retry") {
+        retry ??= result.error;
+        release.add(entry.id);
+        continue;
+      }
+      finished.set(entry.id, lease.since);
+      finishedCount++;
+      // A message dropped by its provider (a permanent refusal) was not sent: no message.sent.
+      if (result.outcome === "done" && entry.kind === "message")
+        unpublished.push(messageOf(customerId, entry, entry.at ?? now, { status: "sent" }));
+      // A message is recorded before the next one: nothing that fails later in the run sends it again.
+      if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
+        latest = (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
+        finished.clear();
+        await publish();
+      }
     }
-    if (!(await lease.mayPerform(entry.id))) {
-      // Taken over by another run: its effect now. Lease not renewable: it lapses, a later run takes it.
-      if (!lease.isLost(entry.id))
-        retry ??= new RetryableError(`customer ${customerId}: lease not renewed`, "lease_not_renewed");
-      continue;
+    // Every entry finished: the last receipts complete their claims (a renewal settled the ones before).
+    const completes = retry === undefined && finishedCount === entries.length;
+    latest =
+      (await recordEffects(deps, customerId, latest, finished, release, lease.since, held, completes)) ??
+      latest;
+    if (suppressed.length > 0) {
+      deps.count?.(campaignCounts(suppressed));
+      unpublished.push(...suppressed);
     }
-    const result = await lease.during(entry.id, (signal) =>
-      performEntry(deps.ports, customerId, entry, now, deps.log, signal),
-    );
-    lease.let(entry.id);
-    if (result.outcome === "retry") {
-      retry ??= result.error;
-      release.add(entry.id);
-      continue;
-    }
-    finished.set(entry.id, lease.since);
-    finishedCount++;
-    // A message is recorded before the next one: nothing that fails later in the run sends it again.
-    if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
-      latest = (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
-      finished.clear();
-    }
-  }
-  // Every entry finished: the last receipts complete their claims (a renewal settled the ones before).
-  const completes = retry === undefined && finishedCount === entries.length;
-  latest =
-    (await recordEffects(deps, customerId, latest, finished, release, lease.since, held, completes)) ??
-    latest;
-  if (suppressed.length > 0) {
-    deps.count?.(campaignCounts(suppressed));
-    await publishAudit(deps, customerId, suppressed);
+  } finally {
+    await publish();
   }
   if (retry) throw new RetryableError(`customer ${customerId}: ${retry.message}`, retry.reason);
   return latest;
@@ -227,26 +252,31 @@ function rememberPerformed(key: string): void {
     performedNotRecorded.delete(performedNotRecorded.values().next().value as string);
 }
 
-/** A message dropped when judged again, as the decision line the counts and audit events report. */
-function suppressedLine(
+/**
+ * A message entry sent, or dropped when judged again, as the decision line the counts and audit
+ * events report (auditEventOf): the same detail as the deciding run's line.
+ */
+function messageOf(
   customerId: string,
   entry: MessageEntry,
-  reason: SuppressionReason,
-  now: number,
+  at: number,
+  outcome: { status: "sent" } | { status: "suppressed"; reason: SuppressionReason },
 ): MessageDecision {
   return {
     type: "message",
     journeyId: entry.journeyId,
     marketing: entry.marketing,
+    topic: entry.topic,
     line: {
-      at: new Date(now).toISOString(),
+      at: new Date(at).toISOString(),
       campaign: entry.campaign,
       step: entry.step,
       customerId,
       channel: entry.channel,
-      status: "suppressed",
-      reason,
+      ...outcome,
       template: entry.template,
+      productIds: entry.productIds,
+      deferredFrom: entry.deferredFrom === undefined ? undefined : new Date(entry.deferredFrom).toISOString(),
     },
   };
 }

@@ -123,6 +123,8 @@ export type ChaosRun = {
    * process crashed before recording them, or the SDK timed out after the provider had accepted.
    */
   crashedAfterSend: Map<string, number>;
+  /** The auditId of each message.sent put on the bus, in order. */
+  sentAudits: string[];
   suppressed: Suppression[];
   /** Dead letters still parked at the end of the run, after the last redrive. */
   deadLetters: DeadLetter[];
@@ -415,11 +417,14 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     });
 
   const suppressed: Suppression[] = [];
+  const sentAudits: string[] = [];
   mockClient(clients.eventbridge)
     .on(PutEventsCommand)
     .callsFake(async ({ Entries = [] }: { Entries?: PutEventsRequestEntry[] }) => {
       for (const entry of Entries)
-        if (entry.DetailType === "message.suppressed") {
+        if (entry.DetailType === "message.sent")
+          sentAudits.push(String((JSON.parse(entry.Detail ?? "{}") as { auditId?: string }).auditId));
+        else if (entry.DetailType === "message.suppressed") {
           const d = JSON.parse(entry.Detail ?? "{}") as Record<string, string>;
           suppressed.push({
             at: time.now,
@@ -830,6 +835,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     deliveries,
     sends,
     crashedAfterSend,
+    sentAudits,
     suppressed,
     deadLetters,
     parked,

@@ -129,6 +129,30 @@ describe(`the engine's promises under faults (${stream.length} events, ${CUSTOME
     expect(report.duplicates).toBe(0);
   });
 
+  it("publishes one message.sent per message the provider accepted, whichever run sent it; none for a message not sent", () => {
+    for (const run of [baseline, faulted]) {
+      const tally = (ids: string[]) => {
+        const counts = new Map<string, number>();
+        for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
+        return counts;
+      };
+      const sends = tally(run.sends.map((send) => `${send.journeyId}|${send.step}`));
+      const audits = tally(run.sentAudits.map((auditId) => auditId.replace(/\|sent$/, "")));
+      const problems: string[] = [];
+      for (const [key, n] of audits)
+        if (n > (sends.get(key) ?? 0))
+          problems.push(`${key}: ${n} message.sent, ${sends.get(key) ?? 0} sent`);
+      // A send the engine cannot know was made (the process died before recording it) has no event.
+      for (const [key, n] of sends) {
+        const unknown = run.crashedAfterSend.get(key) ?? 0;
+        if ((audits.get(key) ?? 0) < n - unknown)
+          problems.push(`${key}: ${audits.get(key) ?? 0} message.sent, ${n} sent (${unknown} unknown)`);
+      }
+      expect(problems, run.label).toEqual([]);
+    }
+    expect(faulted.sentAudits.length).toBeGreaterThan(0);
+  });
+
   it("redrives the dead-letter queues as ops do: every parked event is applied in the end", () => {
     const events = faulted.parked.filter((letter) => letter.via !== "sweep");
     expect(report.redrives.redriven).toBeGreaterThanOrEqual(events.length);

@@ -47,8 +47,7 @@ describe("engage dev with no swept campaign", () => {
       dueAt: () => notBefore,
     });
     await store.save(heldSmsState("c-held", decided, notBefore), 0);
-    // The SNS stand-in's record: a send that finishes an outbox entry publishes no audit event (those
-    // are for decisions), so it has no message line.
+    // The SNS stand-in's record, and the message.sent the run that sends it publishes.
     const published = vi.spyOn(runtime.recorder, "publish");
     await runtime.advanceTo(notBefore - 60_000);
     expect(published).not.toHaveBeenCalled();
@@ -56,6 +55,15 @@ describe("engage dev with no swept campaign", () => {
     expect(published.mock.calls).toEqual([[expect.objectContaining({ to: "+33612345678" })]]);
     await runtime.advanceTo(notBefore + 4 * 3_600_000);
     expect(published).toHaveBeenCalledTimes(1);
+    expect(runtime.recorder.sent).toEqual([
+      expect.objectContaining({
+        customerId: "c-held",
+        campaignId: "cart-abandonment",
+        stepId: "second-reminder-sms",
+        channel: "sms",
+        sentAt: new Date(decided).toISOString(),
+      }),
+    ]);
     expect((await store.load("c-held")).state.outbox).toEqual([]);
   });
 });

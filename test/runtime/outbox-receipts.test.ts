@@ -21,6 +21,7 @@ import { EFFECT_LEASE_MS, runForCustomer } from "../../functions/runtime/custome
 import { MAX_INVOCATION_MS, sweepCampaign, sweepDueAt } from "../../functions/use-cases/sweep.ts";
 import { sweepClaims } from "../../functions/use-cases/sweep-claims.ts";
 import { ENV, useHandlerRuntime } from "../handlers/handler-runtime.ts";
+import { crashAfterStatePut } from "../support/crash-after-put.ts";
 import { customerSignedUp, customerUpdated, orderPlaced, productViewed } from "../support/events.ts";
 import { toJsonLines } from "../support/scenario.ts";
 
@@ -94,20 +95,6 @@ function sweepOfClaims({ markers = false, deps = rt.deps } = {}) {
 async function sweepAll(options: { markers?: boolean } = {}) {
   for (const campaignId of swept()) await sweep(campaignId, options);
   return sweepOfClaims(options);
-}
-
-/** Until removed, the process dies right after a state item's put lands (before any effect). */
-function crashAfterStatePut(): () => void {
-  const name = "crashAfterStatePut";
-  rt.clients.dynamodb.middlewareStack.add(
-    (next, context) => async (args) => {
-      const output = await next(args);
-      if (context.commandName === "PutItemCommand") throw new Error("crashed after the state put");
-      return output;
-    },
-    { step: "initialize", name },
-  );
-  return () => rt.clients.dynamodb.middlewareStack.remove(name);
 }
 
 /** Until removed, every state item's put fails (its condition, as after a concurrent write). */
@@ -208,7 +195,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
 
   it("a run that dies right after its claim is finished by the sweep about an hour later, found by the claim's receipt filed at its lapse", async () => {
     const claimedAt = rt.clock.now;
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(rt.ingest(signup("r5"))).rejects.toThrow("crashed after the state put");
     removeCrash();
     expect(rt.sentEmails()).toHaveLength(0);
@@ -231,7 +218,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
   }, 60_000);
 
   it("a dead run's claim filed under its receipt is left by every campaign's sweep and finished by the claims' sweep, deciding nothing else", async () => {
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(rt.ingest(signup("r11"))).rejects.toThrow("crashed after the state put");
     removeCrash();
     rt.clock.now = Date.parse("2026-03-01T09:00:00Z");
@@ -253,7 +240,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
       id: "order-r15",
     });
     rt.clock.now = Date.parse("2026-03-02T07:50:00Z");
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(
       rt.ingest({
         ...customerSignedUp("r15", "2026-03-02T07:50:00Z", {
@@ -296,7 +283,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
       }),
     };
     rt.clock.now = Date.parse("2026-03-07T08:00:00Z");
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(
       runForCustomer(deps, "r14", "signup-r14", (state) => decide(eventOnly, state, signupEvent("r14"))),
     ).rejects.toThrow("crashed after the state put");
@@ -315,7 +302,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
   it("a dead run's claim that lapsed while the claims' sweep was down is finished by its next run, read on from its mark", async () => {
     // A day of its own: the sweeps' marks of the tests before are earlier.
     rt.clock.now = Date.parse("2026-03-05T08:00:00Z");
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(
       rt.ingest({
         ...customerSignedUp("r13", "2026-03-05T08:00:00Z", { email: "r13@example.com" }),
@@ -344,7 +331,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
         claimLapseMs: 15 * 60_000,
       }),
     };
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(
       runForCustomer(deps, "r8", "signup-r8", (state) => decide(deps.compiled, state, signupEvent("r8"))),
     ).rejects.toThrow("crashed after the state put");
@@ -358,7 +345,7 @@ describe("performed effects recorded in receipts (one state write per event)", (
   }, 60_000);
 
   it("a run that dies after its claim is found by the sweep though another run claimed in the same millisecond and completed", async () => {
-    const removeCrash = crashAfterStatePut();
+    const removeCrash = crashAfterStatePut(rt.clients.dynamodb);
     await expect(rt.ingest(signup("r12"))).rejects.toThrow("crashed after the state put");
     removeCrash();
     // Same clock: this run claims its own effect (the browse journey's start) and completes it; its

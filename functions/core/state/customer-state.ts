@@ -95,6 +95,9 @@ const outboxEntrySchema = () =>
       at: z.optional(epochMs),
       /** Deferred by quiet hours when judged again: not performed before this. */
       notBefore: z.optional(epochMs),
+      /** The decision's products and quiet-hours deferral, for the message.sent its sender publishes. */
+      productIds: z.optional(z.array(z.string())),
+      deferredFrom: z.optional(epochMs),
     }),
     z.object({
       kind: z.literal("start"),
