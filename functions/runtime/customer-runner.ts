@@ -119,15 +119,16 @@ export async function runForCustomer(
     options.firstRead !== undefined ? { firstRead: options.firstRead } : {},
   );
   const decisions = outcome.result;
-  deps.count?.(campaignCounts(decisions));
   let state = outcome.state;
   // The other entries belong to a run still performing them.
   const mine = state.outbox.filter((entry) => claimed.has(entry.id));
-  // A message's message.sent is published by the run that sends it, once sent (finishEffects): a send
-  // left to a retry, the sweep or a later event is published there; one dropped or suppressed, never.
+  // A message's message.sent (and its Sent count) comes from the run that sends it, once sent
+  // (finishEffects): a send left to a retry, the sweep or a later event is published there; one
+  // dropped or suppressed, never.
   const audit = decisions.filter(
     (decision) => decision.type !== "message" || decision.line.status !== "sent",
   );
+  deps.count?.(campaignCounts(audit));
   if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt, audit);
   else await publishAudit(deps, customerId, audit);
   return { decisions, state, saved: outcome.saved };

@@ -146,9 +146,12 @@ export async function finishEffects(
       }
       finished.set(entry.id, lease.since);
       finishedCount++;
-      // A message dropped by its provider (a permanent refusal) was not sent: no message.sent.
-      if (result.outcome === "done" && entry.kind === "message")
-        unpublished.push(messageOf(customerId, entry, entry.at ?? now, { status: "sent" }));
+      // A message dropped by its provider (a permanent refusal) was not sent: no message.sent, not counted.
+      if (result.outcome === "done" && entry.kind === "message") {
+        const sent = messageOf(customerId, entry, entry.at ?? now, { status: "sent" });
+        deps.count?.(campaignCounts([sent]));
+        unpublished.push(sent);
+      }
       // A message is recorded before the next one: nothing that fails later in the run sends it again.
       if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
         latest = (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
