@@ -34,7 +34,7 @@ import { createEngineTables } from "../local/dev/tables.ts";
 import { VirtualTime } from "../local/dev/virtual-time.ts";
 import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
 import { secretsManagerStandIn } from "../test/support/secrets-manager-stand-in.ts";
-import { synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
+import { aslOnVirtualTime, synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
 import {
   type CapacityTotals,
@@ -79,7 +79,14 @@ export type AwsCostCounts = {
   sweepFixedByHour: FixedUnits[];
   /** The same for the claims' sweep, of each hour it ran. */
   claimsFixedByHour: FixedUnits[];
-  stepFunctions: { executions: number; finished: number; transitions: number; transitionsPerJourney: number };
+  /** `stepRetries`: the Step's retries (StateRetried), each a journey-step invocation more. */
+  stepFunctions: {
+    executions: number;
+    finished: number;
+    transitions: number;
+    transitionsPerJourney: number;
+    stepRetries: number;
+  };
   eventBridge: { putEventsEntries: number };
   sqs: { sendMessageBatch: number; messages: number };
   ses: { emails: number };
@@ -175,6 +182,15 @@ function mirrorDueTimes(client: DynamoDbDocuments, tableName: string) {
       return false;
     },
   };
+}
+
+/**
+ * The journey workflow as this run drives it: each Step sleeps in virtual time inside its Task until
+ * its wakeAt, so the Tasks' real-time timeouts are lifted (aslOnVirtualTime). With them, a Step asleep
+ * for 90 s of a slow run's wall time was retried beside itself: 156 to 164 Step calls at 1 in 40.
+ */
+export function journeyMachine(): StateMachine {
+  return new StateMachine(aslOnVirtualTime(synthesizeLocalJourneyAsl()) as never);
 }
 
 /** Keeps one customer in `every` (a stable hash of the id): their events, and every catalog event. */
@@ -291,8 +307,8 @@ export async function measureAwsCosts(
   sweep.useRuntime({ ...sweepRuntime, deps: { ...sweepRuntime.deps, now, log: silentLog } });
 
   // Step Functions: StartExecution runs the journey ASL locally; its Step task is the handler.
-  const machine = new StateMachine(synthesizeLocalJourneyAsl() as never);
-  const executions: { transitions: number; finished: boolean }[] = [];
+  const machine = journeyMachine();
+  const executions: { transitions: number; stepRetries: number; finished: boolean }[] = [];
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
   mockClient(clients.sfn)
@@ -302,7 +318,7 @@ export async function measureAwsCosts(
       return { executionArn: `arn:execution:${input.name}`, startDate: new Date(time.now) };
     });
   function launch(input: unknown): void {
-    const execution = { transitions: 0, finished: false };
+    const execution = { transitions: 0, stepRetries: 0, finished: false };
     executions.push(execution);
     let nextWake: number | undefined;
     time.enter();
@@ -333,8 +349,11 @@ export async function measureAwsCosts(
     aborts.push(run.abort);
     const collected = (async () => {
       // A standard workflow is billed per state transition: each state entered, retries included.
-      for await (const event of run.eventLogs)
+      for await (const event of run.eventLogs) {
         if (event.type === "StateEntered" || event.type === "StateRetried") execution.transitions++;
+        if (event.type === "StateRetried" && event.state.name === JOURNEY_STATES.step)
+          execution.stepRetries++;
+      }
     })();
     running.push(
       run.result
@@ -491,6 +510,7 @@ export async function measureAwsCosts(
       transitionsPerJourney: finished.length
         ? finished.reduce((sum, e) => sum + e.transitions, 0) / finished.length
         : 0,
+      stepRetries: executions.reduce((sum, e) => sum + e.stepRetries, 0),
     },
     eventBridge: { putEventsEntries },
     sqs: { sendMessageBatch: fanoutBatches, messages: fanoutCandidates },

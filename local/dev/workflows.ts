@@ -2,7 +2,7 @@ import "./node20.ts";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { StepResult } from "../../functions/use-cases/journey-step.ts";
-import type { AslDefinition } from "../../workflows/journey/asl.ts";
+import { type AslDefinition, aslOnVirtualTime } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import type { RuntimeClock } from "./runtime-clock.ts";
 
@@ -52,7 +52,7 @@ export class LocalWorkflows {
   ) {
     // Not validated again here (a second of start-up): the synthesized definition is validated by
     // test/workflows/journey.test.ts and engine-stack.test.ts.
-    this.machine = new StateMachine(withStepTimeoutOffTheWallClock(asl) as never, {
+    this.machine = new StateMachine(aslOnVirtualTime(asl) as never, {
       validationOptions: { noValidate: true },
     });
   }
@@ -142,23 +142,4 @@ export class LocalWorkflows {
     writeFileSync(`${this.file}.tmp`, JSON.stringify(running));
     renameSync(`${this.file}.tmp`, this.file);
   }
-}
-
-/** The longest a Node timer holds (about 24.8 days): a longer TimeoutSeconds would fire at once. */
-const LONGEST_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
-
-/**
- * The Step sleeps on the runtime clock inside its task, but aws-local-stepfunctions times a task
- * out on a real timer (90 s here): a replay on a loaded machine, or a live clock, let that pass while
- * the Step sleeps. The timeout then fired a retry that slept a second time and left the clock's
- * actors once more than it entered, so the clock advanced while other work was still running (late
- * wake-ups), and a journey sleeping 6 × 90 s of wall time failed. The Step's timeout is lifted to the
- * longest timer here: nothing a run does in runtime time then depends on wall time.
- */
-function withStepTimeoutOffTheWallClock(asl: AslDefinition): AslDefinition {
-  const { TimeoutSecondsPath: _path, ...step } = asl.States[JOURNEY_STATES.step] ?? { Type: "Task" };
-  return {
-    ...asl,
-    States: { ...asl.States, [JOURNEY_STATES.step]: { ...step, TimeoutSeconds: LONGEST_TIMER_SECONDS } },
-  };
 }

@@ -33,7 +33,11 @@ import type { SweepOutcome } from "../../functions/use-cases/sweep.ts";
 import type { ClaimsSweepOutcome } from "../../functions/use-cases/sweep-claims.ts";
 import { awsRuntime, FUNCTION_EFFECTS } from "../../functions/wiring.ts";
 import { TimerQueue } from "../../local/timer-queue.ts";
-import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
+import {
+  type AslDefinition,
+  aslOnVirtualTime,
+  synthesizeLocalJourneyAsl,
+} from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
@@ -954,35 +958,6 @@ function injectDynamoDbFaults(client: DynamoDbDocuments, options: DynamoFaultOpt
     { step: "initialize", name, override: true },
   );
   return () => client.middlewareStack.remove(name);
-}
-
-/**
- * Node's longest timer, in whole seconds (about 24.8 days): a longer delay overflows and fires at once.
- * No run of the harness lasts that long in real time.
- */
-const LONGEST_REAL_TIMER_S = Math.floor((2 ** 31 - 1) / 1_000);
-
-/**
- * The ASL with every Task's timeout out of a run's reach. aws-local-stepfunctions enforces a Task's
- * timeout with a real timer, while a Step waits in virtual time for its wake-up, and a Task with no
- * TimeoutSeconds gets the library's default of 60 s, not none. Once a run lasted more than that in real
- * time (90 s with the Step's own timeout, 60 s once it was removed), every Step still asleep timed out,
- * `States.Timeout` is in its Retry list, and a second copy of the Step ran beside the first, outside the
- * virtual clock's control: DynamoDB requests queued by the thousand, two runs of one customer at once
- * (the fault-free run's version_conflict give-ups and duplicates), all depending on the machine's load.
- * No Step of the harness takes 90 s of virtual time (the longest is a slow send, the lease + 10 s), so
- * the timeout has nothing to catch here; the clock's one-actor check catches any such copy.
- */
-export function aslOnVirtualTime(definition: AslDefinition): AslDefinition {
-  const { TimeoutSeconds: _machine, ...rest } = definition;
-  const states = Object.fromEntries(
-    Object.entries(definition.States).map(([name, state]) => {
-      const { TimeoutSeconds: _t, TimeoutSecondsPath: _p, HeartbeatSeconds: _h, ...kept } = state;
-      const timeout = state.Type === "Task" ? { TimeoutSeconds: LONGEST_REAL_TIMER_S } : {};
-      return [name, { ...kept, ...timeout } as AslDefinition["States"][string]];
-    }),
-  );
-  return { ...rest, States: states };
 }
 
 /** The customers whose state item a write command changes (put, update, delete; in a transaction or not). */

@@ -1,8 +1,7 @@
 import { StateMachine } from "aws-local-stepfunctions";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
+import { aslOnVirtualTime, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
-import { aslOnVirtualTime } from "./chaos-engine.ts";
 import { VirtualClock } from "./virtual-clock.ts";
 
 afterEach(() => {

@@ -16,7 +16,11 @@ import type { Environment } from "../../functions/runtime/environment.ts";
 import type { StepResult } from "../../functions/use-cases/journey-step.ts";
 import { awsRuntime } from "../../functions/wiring.ts";
 import { VirtualTime } from "../../local/dev/virtual-time.ts";
-import { type AslDefinition, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
+import {
+  type AslDefinition,
+  aslOnVirtualTime,
+  synthesizeLocalJourneyAsl,
+} from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
 import { recordingLog } from "../support/recording-ports.ts";
@@ -53,9 +57,12 @@ export const UNSUBSCRIBE_SECRET = "local-unsubscribe-signing-secret-0123456789";
 const iso = (at: number) => new Date(at).toISOString();
 
 let asl: AslDefinition | undefined;
-/** The journey ASL synthesized from the CDK construct once per test file (CDK synth takes a while). */
+/**
+ * The journey ASL synthesized from the CDK construct once per test file (CDK synth takes a while), its
+ * Tasks' timeouts off the wall clock: the Step sleeps in virtual time inside its Task.
+ */
 function journeyAsl(): AslDefinition {
-  asl ??= synthesizeLocalJourneyAsl();
+  asl ??= aslOnVirtualTime(synthesizeLocalJourneyAsl());
   return asl;
 }
 

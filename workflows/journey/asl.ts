@@ -87,6 +87,28 @@ export function synthesizeLocalJourneyAsl(): AslDefinition {
   }
 }
 
+/**
+ * The ASL for a harness whose Step sleeps in virtual time inside its Task (the chaos engine, the
+ * bench's AWS run, test/e2e's local engine): every Task's timeout out of a run's reach.
+ * aws-local-stepfunctions enforces a Task's timeout with a real timer, and a Task with no
+ * TimeoutSeconds gets the library's default of 60 s, not none. Once a run lasted more than that in
+ * real time (90 s with the Step's own timeout), every Step still asleep timed out, `States.Timeout` is
+ * in its Retry list, and a second copy of the Step ran beside the first, outside the virtual clock's
+ * control: extra Steps, two runs of one customer at once, all depending on the machine's load. No Step
+ * of a harness takes 90 s of virtual time, so the timeout has nothing to catch there.
+ */
+export function aslOnVirtualTime(definition: AslDefinition): AslDefinition {
+  const { TimeoutSeconds: _machine, ...rest } = definition;
+  const states = Object.fromEntries(
+    Object.entries(definition.States).map(([name, state]) => {
+      const { TimeoutSeconds: _t, TimeoutSecondsPath: _p, HeartbeatSeconds: _h, ...kept } = state;
+      const timeout = state.Type === "Task" ? { TimeoutSeconds: MAX_LOCAL_TIMEOUT_SECONDS } : {};
+      return [name, { ...kept, ...timeout } as AslDefinition["States"][string]];
+    }),
+  );
+  return { ...rest, States: states };
+}
+
 function resolveIntrinsics(value: unknown, resources: Record<string, TemplateResource>): unknown {
   if (Array.isArray(value)) return value.map((item) => resolveIntrinsics(item, resources));
   if (value === null || typeof value !== "object") return value;
