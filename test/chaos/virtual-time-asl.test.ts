@@ -1,7 +1,7 @@
 import { StateMachine } from "aws-local-stepfunctions";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { aslOnVirtualTime, synthesizeLocalJourneyAsl } from "../../workflows/journey/asl.ts";
-import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
+import { expectStepCalledOnceWhileAsleep } from "../support/asleep-step.ts";
 import { VirtualClock } from "./virtual-clock.ts";
 
 afterEach(() => {
@@ -10,34 +10,9 @@ afterEach(() => {
 
 describe("the journey workflow on the harness's virtual clock", () => {
   it("leaves a Step asleep in virtual time alone however long the run takes in real time (no second copy)", async () => {
-    const asl = aslOnVirtualTime(synthesizeLocalJourneyAsl());
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
-    let calls = 0;
-    let finish: (payload: { Payload: { done: boolean } }) => void = () => {};
-    const run = new StateMachine(asl as never).run(
-      { customerId: "c-1", instanceId: "j-1" },
-      {
-        overrides: {
-          taskResourceLocalHandlers: {
-            [JOURNEY_STATES.step]: () => {
-              calls++;
-              // Asleep until the virtual clock reaches its wake-up: a long while of real time.
-              return new Promise((resolve) => {
-                finish = resolve;
-              });
-            },
-          },
-          retryIntervalOverrides: { [JOURNEY_STATES.step]: 0 },
-        },
-      },
-    );
     // Two hours of a loaded machine's real time (the library's default Task timeout is 60 s).
-    await vi.advanceTimersByTimeAsync(2 * 3_600_000);
-    expect(calls).toBe(1);
-    finish({ Payload: { done: true } });
-    await vi.advanceTimersByTimeAsync(1_000);
-    await expect(run.result).resolves.toEqual({ done: true });
-    expect(calls).toBe(1);
+    const machine = new StateMachine(aslOnVirtualTime(synthesizeLocalJourneyAsl()) as never);
+    await expectStepCalledOnceWhileAsleep(machine, 2 * 3_600_000);
   }, 120_000);
 });
 
