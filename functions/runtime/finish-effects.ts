@@ -151,12 +151,13 @@ export async function finishEffects(
         const sent = messageOf(customerId, entry, entry.at ?? now, { status: "sent" });
         deps.count?.(campaignCounts([sent]));
         unpublished.push(sent);
-      }
-      // A message is recorded before the next one: nothing that fails later in the run sends it again.
-      if (result.outcome === "done" && entry.kind === "message" && index < ordered.length - 1) {
-        latest = (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
-        finished.clear();
-        await publish();
+        // Recorded before the next message: nothing that fails later in the run sends it again.
+        if (index < ordered.length - 1) {
+          latest =
+            (await recordEffects(deps, customerId, latest, finished, new Set(), lease.since)) ?? latest;
+          finished.clear();
+          await publish();
+        }
       }
     }
     // Every entry finished: the last receipts complete their claims (a renewal settled the ones before).

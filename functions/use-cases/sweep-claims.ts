@@ -8,7 +8,7 @@ import { canPerform } from "../runtime/effect-ports.ts";
 import { deferred } from "../runtime/finish-effects.ts";
 import {
   catchUpFrom,
-  forEachLimited,
+  forEachScanned,
   hasLeftovers,
   MAX_INVOCATION_MS,
   refileIfPast,
@@ -112,14 +112,7 @@ export async function sweepClaims(runtime: SweepRuntime, input: unknown): Promis
           }
         : claims,
     ]);
-  const segments = Math.max(1, options.segments ?? 4);
-  const concurrency = Math.max(1, options.concurrency ?? 8);
-  for (const [read, finish] of passes)
-    await Promise.all(
-      Array.from({ length: segments }, async (_, segment) => {
-        for await (const page of read(segment, segments)) await forEachLimited(page, concurrency, finish);
-      }),
-    );
+  for (const [read, finish] of passes) await forEachScanned(read, options, finish);
   const hour = new Date(from).toISOString().slice(0, 13);
   if (counts.retryable > 0)
     throw new RetryableError(

@@ -176,8 +176,6 @@ export async function sweepCampaign(
   };
   const window = { campaignId, from, to, eventId, dueIndex: options.dueIndex };
 
-  const segments = Math.max(1, options.segments ?? 4);
-  const concurrency = Math.max(1, options.concurrency ?? 8);
   const { dueIndex } = options;
   let read = scan;
   if (dueIndex)
@@ -185,12 +183,7 @@ export async function sweepCampaign(
       catchUpFrom(from, await dueIndex.lastSwept?.(campaignId), options.catchUpHours ?? 48),
       to,
     );
-  await Promise.all(
-    Array.from({ length: segments }, async (_, segment) => {
-      for await (const page of read(segment, segments))
-        await forEachLimited(page, concurrency, (customer) => sweepCustomer(deps, window, customer, counts));
-    }),
-  );
+  await forEachScanned(read, options, (customer) => sweepCustomer(deps, window, customer, counts));
 
   if (counts.retryable > 0)
     throw new RetryableError(
@@ -357,7 +350,22 @@ function campaignOfEntry(state: CustomerState, entry: OutboxEntry): string | und
   return undefined;
 }
 
-export async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
+/** Runs `finish` on each customer `read` yields: its segments in parallel, `concurrency` customers at a time in each. */
+export async function forEachScanned(
+  read: StateScan,
+  options: Pick<SweepOptions, "segments" | "concurrency">,
+  finish: (customer: ScannedCustomer) => Promise<void>,
+): Promise<void> {
+  const segments = Math.max(1, options.segments ?? 4);
+  const concurrency = Math.max(1, options.concurrency ?? 8);
+  await Promise.all(
+    Array.from({ length: segments }, async (_, segment) => {
+      for await (const page of read(segment, segments)) await forEachLimited(page, concurrency, finish);
+    }),
+  );
+}
+
+async function forEachLimited<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>) {
   let next = 0;
   const worker = async () => {
     while (next < items.length) await fn(items[next++]!);
