@@ -34,7 +34,7 @@ import { createEngineTables } from "../local/dev/tables.ts";
 import { VirtualTime } from "../local/dev/virtual-time.ts";
 import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
 import { secretsManagerStandIn } from "../test/support/secrets-manager-stand-in.ts";
-import { aslOnVirtualTime, synthesizeLocalJourneyAsl } from "../workflows/journey/asl.ts";
+import { aslOnVirtualTime, synthesizeLocalJourneyAsl, waitedUntil } from "../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
 import {
   type CapacityTotals,
@@ -327,7 +327,7 @@ export async function measureAwsCosts(
       overrides: {
         taskResourceLocalHandlers: {
           [JOURNEY_STATES.step]: async (task) => {
-            const wakeAt = nextWake;
+            const wakeAt = nextWake ?? waitedUntil((task as { Payload: unknown }).Payload);
             nextWake = undefined;
             if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
             lambda.journeyStep++;

@@ -31,17 +31,23 @@ export class StepFunctionsJourneyStarter {
   ) {}
 
   /**
-   * Takes a WakeDecision as it is. A later generation (the journey woken earlier than its workflow
-   * sleeps) is its own execution, named after the journey id and the generation.
+   * A later generation (the journey woken earlier than its workflow sleeps) is its own execution,
+   * named after the journey id and the generation. `wakeAt` (epoch ms): the journey's wake, which the
+   * execution waits until before its first Step; `step`: the step it runs then (for the console, as
+   * a Step's result shows it).
    */
   async start({
     customerId,
     journeyId,
     generation,
+    wakeAt,
+    step,
   }: {
     customerId: string;
     journeyId: string;
     generation?: number;
+    wakeAt?: number;
+    step?: string;
   }): Promise<StartedJourney> {
     const executionName = executionNameFor(
       generation === undefined ? journeyId : `${journeyId}~${generation}`,
@@ -55,6 +61,8 @@ export class StepFunctionsJourneyStarter {
             customerId,
             instanceId: journeyId,
             ...(generation !== undefined ? { generation } : {}),
+            ...(wakeAt !== undefined ? { wakeAt: new Date(wakeAt).toISOString() } : {}),
+            ...(step !== undefined ? { step } : {}),
           }),
         }),
       );

@@ -65,11 +65,13 @@ export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
         );
       }
     },
-    async startJourney(customerId, journeyId, generation) {
+    async startJourney(customerId, { journeyId, generation, wakeAt, step }) {
       await need(input.journeys, "the journey state machine").start({
         customerId,
         journeyId,
         ...(generation !== undefined ? { generation } : {}),
+        ...(wakeAt !== undefined ? { wakeAt } : {}),
+        ...(step !== undefined ? { step } : {}),
       });
     },
     async recordInterest(customerId, productIds, now) {

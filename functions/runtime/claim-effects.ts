@@ -44,22 +44,34 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
         claimedAt: now,
       });
   }
-  for (const journeyId of started)
-    if (state.journeys.some((journey) => journey.id === journeyId))
-      state.outbox.push({ kind: "start", id: `start|${journeyId}`, journeyId, claimedAt: now });
+  // With the journey's wake as decided: its workflow sleeps until then (rewakeIfEarlier counts on it).
+  const wakeOf = (journeyId: string) => {
+    const journey = state.journeys.find((j) => j.id === journeyId);
+    if (!journey) return undefined;
+    return { wakeAt: journey.wakeAt, ...(typeof journey.step === "string" ? { step: journey.step } : {}) };
+  };
+  for (const journeyId of started) {
+    const wake = wakeOf(journeyId);
+    if (wake)
+      state.outbox.push({ kind: "start", id: `start|${journeyId}`, journeyId, ...wake, claimedAt: now });
+  }
   // The id names the generation: a redelivered event claims the same entry, so the same execution.
-  for (const [journeyId, generation] of rewoken)
-    if (state.journeys.some((journey) => journey.id === journeyId))
+  for (const [journeyId, generation] of rewoken) {
+    const wake = wakeOf(journeyId);
+    if (wake)
       state.outbox.push({
         kind: "start",
         id: `start|${journeyId}|${generation}`,
         journeyId,
         generation,
+        ...wake,
         claimedAt: now,
       });
+  }
 }
 
 export type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;
+export type StartEntry = Extract<OutboxEntry, { kind: "start" }>;
 
 /** The first time from `from` on that no entry is claimed at: a run's claim time is its own. */
 export function freeClaimTime(outbox: readonly OutboxEntry[], from: number): number {

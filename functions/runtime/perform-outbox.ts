@@ -53,6 +53,6 @@ function perform(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (entry.kind === "message") return ports.deliver(customerId, entry, signal);
-  if (entry.kind === "start") return ports.startJourney(customerId, entry.journeyId, entry.generation);
+  if (entry.kind === "start") return ports.startJourney(customerId, entry);
   return ports.recordInterest(customerId, entry.productIds, now);
 }

@@ -2,11 +2,18 @@ import "./node20.ts";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { StateMachine } from "aws-local-stepfunctions";
 import type { StepResult } from "../../functions/use-cases/journey-step.ts";
-import { type AslDefinition, aslOnVirtualTime } from "../../workflows/journey/asl.ts";
+import { type AslDefinition, aslOnVirtualTime, waitedUntil } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import type { RuntimeClock } from "./runtime-clock.ts";
 
-export type WorkflowInput = { customerId: string; instanceId: string; generation?: number };
+export type WorkflowInput = {
+  customerId: string;
+  instanceId: string;
+  generation?: number;
+  /** The journey's wake and step when started: the execution waits until then first. */
+  wakeAt?: string;
+  step?: string;
+};
 
 /** One journey workflow execution, as the page and the persisted file know it. */
 export type Execution = {
@@ -84,6 +91,9 @@ export class LocalWorkflows {
 
   private launch(execution: Execution): Execution {
     const { clock } = this;
+    // A new execution waits first, for its input's wake (a resumed one has its own).
+    execution.nextWake ??= waitedUntil(execution.input);
+    execution.nextStep ??= execution.input.step;
     this.executions.set(execution.name, execution);
     this.changed(execution);
     clock.time.enter();
@@ -92,7 +102,7 @@ export class LocalWorkflows {
       overrides: {
         taskResourceLocalHandlers: {
           [JOURNEY_STATES.step]: async (task) => {
-            const wakeAt = execution.nextWake;
+            const wakeAt = execution.nextWake ?? waitedUntil((task as { Payload: unknown }).Payload);
             if (wakeAt !== undefined) await clock.time.sleepUntil(wakeAt);
             execution.nextWake = undefined;
             const result = await this.handlers.step((task as { Payload: unknown }).Payload);

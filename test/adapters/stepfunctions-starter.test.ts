@@ -64,6 +64,28 @@ describe("StepFunctionsJourneyStarter", () => {
     });
   });
 
+  it("passes the journey's wake, so the execution waits before its first Step", async () => {
+    sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:exec", startDate: new Date() });
+    const wakeAt = Date.parse("2026-03-02T11:00:00Z");
+    await starter.start({
+      customerId: "c-0042",
+      journeyId: JOURNEY,
+      generation: 2,
+      wakeAt,
+      step: "reminder",
+    });
+    expect(sfn).toHaveReceivedCommandWith(StartExecutionCommand, {
+      name: executionNameFor(`${JOURNEY}~2`),
+      input: JSON.stringify({
+        customerId: "c-0042",
+        instanceId: JOURNEY,
+        generation: 2,
+        wakeAt: "2026-03-02T11:00:00.000Z",
+        step: "reminder",
+      }),
+    });
+  });
+
   it("treats ExecutionAlreadyExists as success", async () => {
     sfn
       .on(StartExecutionCommand)

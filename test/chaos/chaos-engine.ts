@@ -37,6 +37,7 @@ import {
   type AslDefinition,
   aslOnVirtualTime,
   synthesizeLocalJourneyAsl,
+  waitedUntil,
 } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
@@ -558,9 +559,8 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
       overrides: {
         taskResourceLocalHandlers: {
           [JOURNEY_STATES.step]: async (task) => {
-            // Each Step runs as its own actor: after the invocation that started the workflow, and
-            // at its wakeAt (the Wait state takes no real time).
-            const wakeAt = nextWake ?? time.now;
+            // Each Step runs as its own actor, at its wakeAt (the Wait state takes no real time).
+            const wakeAt = nextWake ?? waitedUntil((task as { Payload: unknown }).Payload) ?? time.now;
             nextWake = undefined;
             await time.sleepUntil(wakeAt);
             const invocation = newInvocation(++invocationCount);

@@ -14,7 +14,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
-const { step, doneOrWait, waitUntilWakeAt, done } = JOURNEY_STATES;
+const { waitOrStep, step, doneOrWait, waitUntilWakeAt, done } = JOURNEY_STATES;
 const cartOnly = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings(), {
   renderBodies: true,
 });
@@ -71,18 +71,20 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     expect(performance.now() - started).toBeLessThan(5_000);
     const execution = onlyExecution(local);
     expect(execution.status).toBe("SUCCEEDED");
-    expect(execution.input).toEqual({ customerId: "c1", instanceId: expect.any(String) });
-    expect(execution.output).toEqual({ ...execution.input, done: true });
+    // Started by ingest with the journey's wake: it waits first, with no Step to read that back.
+    expect(execution.input).toEqual({
+      customerId: "c1",
+      instanceId: expect.any(String),
+      wakeAt: "2026-03-02T11:00:00.000Z",
+      step: "reminder-email",
+    });
+    const { wakeAt: _, step: __, ...identifiers } = execution.input;
+    expect(execution.output).toEqual({ ...identifiers, done: true });
     expect(execution.startedAt).toBe("2026-03-02T10:00:00.000Z");
-    // Started by ingest (nothing due yet), woken at +1 h (reminder), 23 h after that (offer, the end).
-    expect(execution.stepCalls).toEqual([
-      "2026-03-02T10:00:00.000Z",
-      "2026-03-02T11:00:00.000Z",
-      "2026-03-03T10:00:00.000Z",
-    ]);
+    // Woken at +1 h (reminder), 23 h after that (offer, the end).
+    expect(execution.stepCalls).toEqual(["2026-03-02T11:00:00.000Z", "2026-03-03T10:00:00.000Z"]);
     expect(execution.statesEntered()).toEqual([
-      step,
-      doneOrWait,
+      waitOrStep,
       waitUntilWakeAt,
       step,
       doneOrWait,
@@ -116,8 +118,8 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     expect(execution.status).toBe("SUCCEEDED");
     expect(execution.output).toMatchObject({ done: true });
     // The wake-up at 11:00 finds the journey gone: done, nothing sent.
-    expect(execution.stepCalls).toEqual(["2026-03-02T10:00:00.000Z", "2026-03-02T11:00:00.000Z"]);
-    expect(execution.statesEntered()).toEqual([step, doneOrWait, waitUntilWakeAt, step, doneOrWait, done]);
+    expect(execution.stepCalls).toEqual(["2026-03-02T11:00:00.000Z"]);
+    expect(execution.statesEntered()).toEqual([waitOrStep, waitUntilWakeAt, step, doneOrWait, done]);
     expect(local.sesCalls).toEqual([]);
     expect(local.audit).toContainEqual(
       expect.objectContaining({
@@ -141,13 +143,12 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     expect(execution.status).toBe("SUCCEEDED");
     // 11:00 is the first wakeAt; the step finds the journey due at 11:30 and returns that.
     expect(execution.stepCalls).toEqual([
-      "2026-03-02T10:00:00.000Z",
       "2026-03-02T11:00:00.000Z",
       "2026-03-02T11:30:00.000Z",
       "2026-03-03T10:30:00.000Z",
     ]);
     expect(execution.statesEntered()).toEqual([
-      ...[step, doneOrWait, waitUntilWakeAt],
+      ...[waitOrStep, waitUntilWakeAt],
       ...[step, doneOrWait, waitUntilWakeAt],
       ...[step, doneOrWait, waitUntilWakeAt],
       ...[step, doneOrWait, done],
@@ -178,7 +179,6 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     );
     // The step at 11:00 claimed the reminder and failed to send it; the retry (same instant) sent it.
     expect(execution.stepCalls).toEqual([
-      "2026-03-02T10:00:00.000Z",
       "2026-03-02T11:00:00.000Z",
       "2026-03-02T11:00:00.000Z",
       "2026-03-03T10:00:00.000Z",
@@ -210,12 +210,18 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
 
     const execution = onlyExecution(local);
     expect(execution.status).toBe("FAILED");
-    expect(execution.statesEntered()).toEqual([step, JOURNEY_STATES.recordFailure, JOURNEY_STATES.failed]);
+    expect(execution.statesEntered()).toEqual([
+      waitOrStep,
+      waitUntilWakeAt,
+      step,
+      JOURNEY_STATES.recordFailure,
+      JOURNEY_STATES.failed,
+    ]);
     expect(execution.failuresRecorded).toHaveLength(1);
     expect(local.sesCalls).toEqual([]);
     const { state } = await local.store.load("c1");
     expect(state.journeys).toEqual([]);
-    expect(state.finished[execution.input.instanceId]).toBe(Date.parse("2026-03-02T10:00:00Z"));
+    expect(state.finished[execution.input.instanceId]).toBe(Date.parse("2026-03-02T11:00:00Z"));
     expect(local.audit).toContainEqual(
       expect.objectContaining({
         type: "journey.failed",

@@ -20,6 +20,7 @@ import {
   type AslDefinition,
   aslOnVirtualTime,
   synthesizeLocalJourneyAsl,
+  waitedUntil,
 } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
@@ -32,7 +33,7 @@ type EventLog = ReturnType<StateMachine["run"]>["eventLogs"] extends AsyncGenera
 /** One workflow execution as the local Step Functions ran it. */
 export type LocalExecution = {
   name: string;
-  input: { customerId: string; instanceId: string };
+  input: { customerId: string; instanceId: string; generation?: number; wakeAt?: string; step?: string };
   startedAt: string;
   /** Virtual times at which the Step task ran (a retry runs at the same instant). */
   stepCalls: string[];
@@ -201,7 +202,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
         taskResourceLocalHandlers: {
           [JOURNEY_STATES.step]: async (task) => {
             // The Wait state took no real time: the Step sleeps in virtual time until its wakeAt.
-            const wakeAt = execution.nextWake;
+            const wakeAt = execution.nextWake ?? waitedUntil((task as { Payload: unknown }).Payload);
             execution.nextWake = undefined;
             if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
             execution.stepCalls.push(iso(time.now));

@@ -33,7 +33,13 @@ describe("a journey resumed early by its awaited event is woken on time (AWS use
     runtime.clock.now = Date.parse(SHIPPED);
     await runtime.ingest({ ...orderShipped("r1", SHIPPED), id: "e2" });
     const [first] = starts().filter((s) => s.input.instanceId === JOURNEY);
-    expect(first?.input).toEqual({ customerId: "r1", instanceId: JOURNEY });
+    // It sleeps until the wait's timeout, 30 days after shipping (the wake in its input).
+    expect(first?.input).toEqual({
+      customerId: "r1",
+      instanceId: JOURNEY,
+      wakeAt: "2026-04-01T08:00:00.000Z",
+      step: "wait-delivered",
+    });
 
     runtime.clock.now = Date.parse(DELIVERED);
     await runtime.ingest({ ...orderDelivered("r1", DELIVERED), id: "e3" });
@@ -44,6 +50,8 @@ describe("a journey resumed early by its awaited event is woken on time (AWS use
     expect(new Set(rewakes.map((s) => s.name)).size).toBe(1);
     expect(rewakes[0]?.name).not.toBe(first?.name);
     expect(rewakes[0]?.name?.length).toBeLessThanOrEqual(80);
+    // The new generation waits until the moved wake: care tips 3 days after delivery.
+    expect(rewakes[0]?.input.wakeAt).toBe(new Date(CARE_TIPS_AT).toISOString());
 
     const before = await runtime.store.load("r1");
     runtime.clock.now = CARE_TIPS_AT;

@@ -43,7 +43,7 @@ export function recordingPorts(options: { delayMs?: number } = {}) {
       await act(failNext.deliver);
       delivered.push(record);
     },
-    async startJourney(customerId, journeyId, generation) {
+    async startJourney(customerId, { journeyId, generation }) {
       await act(failNext.startJourney);
       started.push({ customerId, journeyId, ...(generation !== undefined ? { generation } : {}) });
     },

@@ -32,7 +32,10 @@ function namedError(name: string, message: string): Error {
  * integration hands it { FunctionName, Payload } and expects { Payload } back) and the failure
  * record captured instead of put on a bus. Waits and retry pauses take no time.
  */
-async function runJourney(replies: StepReply[], input: StepPayload & { generation?: number } = INPUT) {
+async function runJourney(
+  replies: StepReply[],
+  input: StepPayload & { generation?: number; wakeAt?: string } = INPUT,
+) {
   const stepCalls: unknown[] = [];
   const recordedFailures: unknown[] = [];
   const machine = new StateMachine(asl as never);
@@ -66,7 +69,9 @@ async function runJourney(replies: StepReply[], input: StepPayload & { generatio
   const entered = (state: string) =>
     events.filter((e) => e.type === "StateEntered" && "state" in e && e.state.name === state).length;
   const retries = events.filter((e) => e.type === "StateRetried").length;
-  return { ...outcome, stepCalls, recordedFailures, entered, retries };
+  // What Step Functions bills: each state entered.
+  const transitions = events.filter((e) => e.type === "StateEntered").length;
+  return { ...outcome, stepCalls, recordedFailures, entered, retries, transitions };
 }
 
 const waitUntil = (iso: string): StepResult => ({ ...INPUT, done: false, wakeAt: iso });
@@ -79,8 +84,13 @@ describe("journey ASL", () => {
     expect(isValid).toBe(true);
   });
 
-  it("is Step -> DoneOrWait -> WaitUntilWakeAt (TimestampPath $.wakeAt) -> Step", () => {
-    expect(asl.StartAt).toBe(JOURNEY_STATES.step);
+  it("is WaitOrStep -> WaitUntilWakeAt (TimestampPath $.wakeAt) -> Step -> DoneOrWait -> WaitUntilWakeAt", () => {
+    expect(asl.StartAt).toBe(JOURNEY_STATES.waitOrStep);
+    expect(asl.States[JOURNEY_STATES.waitOrStep]).toMatchObject({
+      Type: "Choice",
+      Choices: [expect.objectContaining({ Next: JOURNEY_STATES.waitUntilWakeAt })],
+      Default: JOURNEY_STATES.step,
+    });
     expect(asl.States[JOURNEY_STATES.step]).toMatchObject({ Next: JOURNEY_STATES.doneOrWait });
     expect(asl.States[JOURNEY_STATES.waitUntilWakeAt]).toMatchObject({
       Type: "Wait",
@@ -116,6 +126,37 @@ describe("journey execution (aws-local-stepfunctions)", () => {
     expect(run.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(2);
     expect(run.entered(JOURNEY_STATES.done)).toBe(1);
     expect(run.recordedFailures).toEqual([]);
+  });
+
+  it("given the journey's wakeAt, waits first: no Step (nor its Choice) at the start", async () => {
+    const started = { ...INPUT, wakeAt: "2026-03-01T11:00:00.000Z" };
+    const withWake = await runJourney([waitUntil("2026-03-02T11:00:00Z"), done], started);
+    const without = await runJourney([
+      waitUntil("2026-03-01T11:00:00Z"),
+      waitUntil("2026-03-02T11:00:00Z"),
+      done,
+    ]);
+
+    expect(withWake.output).toEqual(done);
+    expect(withWake.stepCalls.map((call) => (call as { Payload: unknown }).Payload)).toEqual([
+      started,
+      waitUntil("2026-03-02T11:00:00Z"),
+    ]);
+    expect(withWake.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(2);
+    // An execution started without it (by code deployed before) steps first, as it did.
+    expect(without.output).toEqual(done);
+    expect(without.stepCalls).toHaveLength(3);
+    expect(without.stepCalls[0]).toMatchObject({ Payload: INPUT });
+    expect(withWake.transitions).toBe(without.transitions - 2);
+    // Step, DoneOrWait, Wait, Step, DoneOrWait, Wait, Step, DoneOrWait, Done: 9 with the machine before.
+    expect(withWake.transitions).toBe(8);
+  });
+
+  it("steps first when the input's wakeAt is not a timestamp", async () => {
+    const run = await runJourney([done], { ...INPUT, wakeAt: "tomorrow" } as never);
+    expect(run.stepCalls).toHaveLength(1);
+    expect(run.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(0);
+    expect(run.output).toEqual(done);
   });
 
   it("passes the step's output (its identifiers, and the generation when set) to the next step", async () => {

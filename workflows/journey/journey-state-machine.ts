@@ -12,6 +12,7 @@ import { acknowledgeQualifiedInvoke } from "../acknowledge-qualified-invoke.ts";
 
 /** State names are part of the contract with local runs (overrides are keyed by state name). */
 export const JOURNEY_STATES = {
+  waitOrStep: "WaitOrStep",
   step: "Step",
   doneOrWait: "DoneOrWait",
   waitUntilWakeAt: "WaitUntilWakeAt",
@@ -48,10 +49,14 @@ export interface JourneyStateMachineProps {
 }
 
 /**
- * The one generic journey workflow: Step -> done? -> Wait until wakeAt -> Step ... A campaign's
- * steps live in its JSON file; this is only a durable timer loop. Execution input is
- * { customerId, instanceId, generation? }, and the execution name is the journey id, with the
- * generation for a later one (set by the starter).
+ * The one generic journey workflow: Wait until wakeAt -> Step -> done? -> Wait until wakeAt -> Step
+ * ... A campaign's steps live in its JSON file; this is only a durable timer loop. Execution input
+ * is { customerId, instanceId, generation?, wakeAt? }, and the execution name is the journey id, with
+ * the generation for a later one (set by the starter). The input's wakeAt (the journey's, which the
+ * starter passes) makes the execution wait first: a Step at the start would only read it back, for a
+ * Lambda call, a state read and a transition. An input without it (started by code deployed before,
+ * while the stack updates) steps first, hence the Choice at the start: a Wait on an absent wakeAt
+ * would fail the execution unrecorded.
  */
 export class JourneyStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -127,6 +132,15 @@ export class JourneyStateMachine extends Construct {
         waitUntilWakeAt,
       )
       .otherwise(invalidStepResult);
+    step.next(doneOrWait);
+
+    // Its own Choice, not DoneOrWait's: there, "no wakeAt, step" would also loop a Step that broke its contract.
+    const waitOrStep = new sfn.Choice(this, JOURNEY_STATES.waitOrStep)
+      .when(
+        sfn.Condition.and(sfn.Condition.isPresent("$.wakeAt"), sfn.Condition.isTimestamp("$.wakeAt")),
+        waitUntilWakeAt,
+      )
+      .otherwise(step);
 
     const logGroup = new logs.LogGroup(this, "Logs", {
       // The vended-logs prefix keeps CloudWatch Logs' resource policy small however many machines log.
@@ -135,8 +149,8 @@ export class JourneyStateMachine extends Construct {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
-      comment: "Generic journey: Step, then wait until wakeAt, until the step says done",
-      definitionBody: sfn.DefinitionBody.fromChainable(step.next(doneOrWait)),
+      comment: "Generic journey: wait until wakeAt, then Step, until the step says done",
+      definitionBody: sfn.DefinitionBody.fromChainable(waitOrStep),
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Standard workflows run for at most a year; the longest journey waits are months.
       timeout: Duration.days(365),

@@ -105,6 +105,9 @@ const outboxEntrySchema = () =>
       journeyId: z.string(),
       /** A workflow started again to wake the journey earlier (absent: the first). */
       generation: z.optional(z.number().check(z.int(), z.positive())),
+      /** The journey's wake and step when claimed: its workflow waits until then before its first Step. */
+      wakeAt: z.optional(epochMs),
+      step: z.optional(z.string()),
       claimedAt: epochMs,
     }),
     z.object({
