@@ -9,7 +9,12 @@ import { join } from "node:path";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
@@ -79,13 +84,17 @@ export type AwsCostCounts = {
   sweepFixedByHour: FixedUnits[];
   /** The same for the claims' sweep, of each hour it ran. */
   claimsFixedByHour: FixedUnits[];
-  /** `stepRetries`: the Step's retries (StateRetried), each a journey-step invocation more. */
+  /**
+   * `stepRetries`: the Step's retries (StateRetried), each a journey-step invocation more; `stopped`:
+   * executions stopped because their journey ended while they waited.
+   */
   stepFunctions: {
     executions: number;
     finished: number;
     transitions: number;
     transitionsPerJourney: number;
     stepRetries: number;
+    stopped: number;
   };
   eventBridge: { putEventsEntries: number };
   sqs: { sendMessageBatch: number; messages: number };
@@ -308,18 +317,31 @@ export async function measureAwsCosts(
 
   // Step Functions: StartExecution runs the journey ASL locally; its Step task is the handler.
   const machine = journeyMachine();
-  const executions: { transitions: number; stepRetries: number; finished: boolean }[] = [];
+  type Execution = { transitions: number; stepRetries: number; finished: boolean; stopped: boolean };
+  const executions: Execution[] = [];
+  const byName = new Map<string, Execution>();
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
-  mockClient(clients.sfn)
-    .on(StartExecutionCommand)
-    .callsFake(async (input: { name?: string; input?: string }) => {
-      launch(JSON.parse(input.input ?? "{}"));
-      return { executionArn: `arn:execution:${input.name}`, startDate: new Date(time.now) };
-    });
-  function launch(input: unknown): void {
-    const execution = { transitions: 0, stepRetries: 0, finished: false };
+  const sfn = mockClient(clients.sfn);
+  sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string; input?: string }) => {
+    launch(input.name ?? "", JSON.parse(input.input ?? "{}"));
+    return { executionArn: `arn:execution:${input.name}`, startDate: new Date(time.now) };
+  });
+  // A stopped execution ends in its Wait on AWS; here its Step, asleep until the wake, returns unrun.
+  sfn.on(StopExecutionCommand).callsFake(async ({ executionArn = "" }: { executionArn?: string }) => {
+    const execution = byName.get(executionArn.slice(executionArn.lastIndexOf(":") + 1));
+    if (!execution)
+      throw new ExecutionDoesNotExist({
+        message: "Execution Does Not Exist",
+        $metadata: { httpStatusCode: 400 },
+      });
+    if (!execution.finished) execution.stopped = true;
+    return { stopDate: new Date(time.now) };
+  });
+  function launch(name: string, input: unknown): void {
+    const execution: Execution = { transitions: 0, stepRetries: 0, finished: false, stopped: false };
     executions.push(execution);
+    byName.set(name, execution);
     let nextWake: number | undefined;
     time.enter();
     const run = machine.run(input as never, {
@@ -330,6 +352,11 @@ export async function measureAwsCosts(
             const wakeAt = nextWake ?? waitedUntil((task as { Payload: unknown }).Payload);
             nextWake = undefined;
             if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
+            if (execution.stopped) {
+              execution.transitions--; // its Step, entered here because the local Wait took no time
+              run.abort();
+              return { Payload: { done: true } } as never;
+            }
             lambda.journeyStep++;
             const result = (await inPhase("journeyStep", () =>
               journeyStep.handler((task as { Payload: unknown }).Payload),
@@ -511,6 +538,7 @@ export async function measureAwsCosts(
         ? finished.reduce((sum, e) => sum + e.transitions, 0) / finished.length
         : 0,
       stepRetries: executions.reduce((sum, e) => sum + e.stepRetries, 0),
+      stopped: executions.filter((e) => e.stopped).length,
     },
     eventBridge: { putEventsEntries },
     sqs: { sendMessageBatch: fanoutBatches, messages: fanoutCandidates },

@@ -263,7 +263,7 @@ row(
 );
 row(
   "Step Functions transitions per journey",
-  `${fmt(aws.stepFunctions.transitionsPerJourney, 1)} (${fmt(aws.stepFunctions.executions)} journeys, ${fmt(aws.stepFunctions.finished)} finished)`,
+  `${fmt(aws.stepFunctions.transitionsPerJourney, 1)} (${fmt(aws.stepFunctions.executions)} journeys, ${fmt(aws.stepFunctions.finished)} finished, ${fmt(aws.stepFunctions.stopped)} stopped when their journey ended while they waited)`,
 );
 row("Lambda invocations per event (event-driven functions)", fmt(sum(lambdaInvocations) / full.events, 2));
 row(

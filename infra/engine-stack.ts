@@ -75,6 +75,7 @@ export class EngineStack extends Stack {
         this.journey.stateMachine.stateMachineArn,
       );
       this.journey.grantStartExecution(starter.role);
+      this.journey.grantStopExecution(starter.role);
     }
     fanout.deliverTo(ingest.function);
 

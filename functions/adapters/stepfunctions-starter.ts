@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { type SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import { type SFNClient, StartExecutionCommand, StopExecutionCommand } from "@aws-sdk/client-sfn";
 import { isAwsError, translateAwsError } from "./errors.ts";
 
 const NAME_MAX = 80;
@@ -49,9 +49,7 @@ export class StepFunctionsJourneyStarter {
     wakeAt?: number;
     step?: string;
   }): Promise<StartedJourney> {
-    const executionName = executionNameFor(
-      generation === undefined ? journeyId : `${journeyId}~${generation}`,
-    );
+    const executionName = workflowName(journeyId, generation);
     try {
       const output = await this.client.send(
         new StartExecutionCommand({
@@ -72,6 +70,26 @@ export class StepFunctionsJourneyStarter {
       throw translateAwsError(error, "Step Functions StartExecution", SFN_RULES);
     }
   }
+
+  /**
+   * Stops the journey's workflow of that generation: the journey ended while it waited. One that
+   * does not exist (never started) or has ended already is nothing to stop.
+   */
+  async stop({ journeyId, generation }: { journeyId: string; generation?: number }): Promise<void> {
+    // arn:aws:states:<region>:<account>:stateMachine:<machine> -> ...:execution:<machine>:<name>
+    const executionArn = `${this.stateMachineArn.replace(":stateMachine:", ":execution:")}:${workflowName(journeyId, generation)}`;
+    try {
+      await this.client.send(new StopExecutionCommand({ executionArn, cause: "journey ended" }));
+    } catch (error) {
+      if (isAwsError(error, "ExecutionDoesNotExist")) return;
+      throw translateAwsError(error, "Step Functions StopExecution", SFN_RULES);
+    }
+  }
+}
+
+/** The execution name of the journey's workflow of that generation (absent: the first). */
+function workflowName(journeyId: string, generation: number | undefined): string {
+  return executionNameFor(generation === undefined ? journeyId : `${journeyId}~${generation}`);
 }
 
 /**

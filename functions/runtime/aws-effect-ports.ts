@@ -31,7 +31,11 @@ export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
     start: input.journeys !== undefined,
     interest: input.interest !== undefined,
   };
+  const { journeys } = input;
   return {
+    ...(journeys && granted.has("start")
+      ? { stopJourney: (_customerId, journeyId, generation) => journeys.stop({ journeyId, generation }) }
+      : {}),
     canPerform(entry) {
       const kind = effectKind(entry);
       if (!granted.has(kind) || !configured[kind]) return false;

@@ -1,7 +1,7 @@
 import type { CustomerStateStore, FirstRead } from "../adapters/customer-state-store.ts";
 import { type CampaignCount, campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { CompiledCampaigns } from "../core/engine/compile.ts";
-import type { Decision } from "../core/engine/decisions.ts";
+import type { Decision, JourneyDecision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { claimEffects, freeClaimTime } from "./claim-effects.ts";
@@ -35,15 +35,16 @@ export { EFFECT_BUDGET_MS, EFFECT_LEASE_MS } from "./finish-effects.ts";
  * record them (a receipt each, or a write when it must change the state). An event already applied (a
  * redelivery after a crash) is not applied again, but its unfinished effects are finished.
  * `finishLeftovers` (the sweep's backstop): take over lapsed claims even if nothing is decided.
- * `firstRead`: how the state is read first (FirstRead; consistent by default). `saved`: whether the
- * state was written. Throws RetryableError if an effect must be tried again.
+ * `firstRead`: how the state is read first (FirstRead; consistent by default). `ownJourney`: the
+ * journey whose workflow this run is (its Step), which ends by itself. `saved`: whether the state was
+ * written. Throws RetryableError if an effect must be tried again.
  */
 export async function runForCustomer(
   deps: RuntimeDeps,
   customerId: string,
   eventId: string | undefined,
   decideFn: (state: CustomerState, now: number) => Decision[],
-  options: { finishLeftovers?: boolean; firstRead?: FirstRead } = {},
+  options: { finishLeftovers?: boolean; firstRead?: FirstRead; ownJourney?: string } = {},
 ): Promise<{ decisions: Decision[]; state: CustomerState; saved: boolean }> {
   const now = deps.now();
   // This run's claim time, its own among the customer's claims (receipts and their sweep filings are
@@ -56,6 +57,8 @@ export async function runForCustomer(
   // Interest-index upserts: idempotent, so done before the write rather than claimed in the outbox
   // (which would take a second write to clear). A crash before the write redoes them with the event.
   let upserts: OutboxEntry[] = [];
+  // The journeys waiting before the decision, by id: the generation of their live workflow.
+  let waiting = new Map<string, number | undefined>();
   const takeOver = (state: CustomerState, which: (entry: OutboxEntry) => boolean) => {
     for (const entry of state.outbox)
       if (
@@ -84,6 +87,7 @@ export async function runForCustomer(
     }
     const version = state.version;
     const touchedBefore = interestTouches(state);
+    waiting = new Map(state.journeys.map((journey) => [journey.id, journey.wakeGeneration]));
     const decisions = decideFn(state, now);
     // Nothing decided and the state left as it was (a catalog candidate the change does not concern):
     // not remembered, so nothing to write; a redelivery decides again on the state, as a late delivery.
@@ -131,7 +135,42 @@ export async function runForCustomer(
   deps.count?.(campaignCounts(audit));
   if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt, audit);
   else await publishAudit(deps, customerId, audit);
+  if (outcome.saved) await stopEndedWorkflows(deps, customerId, decisions, waiting, options.ownJourney);
   return { decisions, state, saved: outcome.saved };
+}
+
+/**
+ * A journey that ended while it waited (an exit event, a live edit, the awaited event ending it) has
+ * a workflow asleep until its wake, which would then run a Step only to find it gone: stopped now,
+ * that Step, its Choice and the end are not run (three transitions, a Lambda call and a state read).
+ */
+async function stopEndedWorkflows(
+  deps: RuntimeDeps,
+  customerId: string,
+  decisions: readonly Decision[],
+  waiting: ReadonlyMap<string, number | undefined>,
+  ownJourney: string | undefined,
+): Promise<void> {
+  const { stopJourney } = deps.ports;
+  if (!stopJourney) return;
+  const ended = decisions.filter(
+    (decision): decision is JourneyDecision =>
+      decision.type === "journey" &&
+      (decision.change === "exited" || decision.change === "stopped" || decision.change === "completed") &&
+      decision.journeyId !== ownJourney &&
+      waiting.has(decision.journeyId),
+  );
+  await Promise.all(
+    ended.map((decision) =>
+      stopJourney(customerId, decision.journeyId, waiting.get(decision.journeyId)).catch((error: unknown) =>
+        deps.log.warn("workflow not stopped", {
+          customerId,
+          journeyId: decision.journeyId,
+          reason: (error as Error).name,
+        }),
+      ),
+    ),
+  );
 }
 
 /** The interest-index upserts of a run, before its write: one that must be retried fails the run. */

@@ -10,6 +10,11 @@ export type EffectPorts = {
   startJourney(customerId: string, start: StartEntry): Promise<void>;
   recordInterest(customerId: string, productIds: string[], now: number): Promise<void>;
   /**
+   * Stops the workflow of a journey that ended while it waited (absent: not stopped; it wakes, finds
+   * the journey gone and ends). Best effort, not claimed: a stop lost only costs that wake-up.
+   */
+  stopJourney?(customerId: string, journeyId: string, generation?: number): Promise<void>;
+  /**
    * Whether this function is configured and permitted to perform the entry (default: every entry).
    * A run takes over only the entries it can perform and leaves the others, untouched, to one that can.
    */

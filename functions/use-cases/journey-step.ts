@@ -32,12 +32,18 @@ export async function journeyStep(deps: RuntimeDeps, input: unknown): Promise<St
   const echo = { customerId, instanceId: journeyId, ...(generation !== undefined ? { generation } : {}) };
   const stale = (journey: Journey) => isStaleWorkflow(journey, generation);
   try {
-    const { state } = await runForCustomer(deps, customerId, undefined, (fresh, now) => {
-      const journey = fresh.journeys.find((j) => j.id === journeyId);
-      // A newer workflow wakes this journey: this one ends and changes nothing.
-      if (journey && stale(journey)) return [];
-      return advance(deps.compiled, fresh, journeyId, now);
-    });
+    const { state } = await runForCustomer(
+      deps,
+      customerId,
+      undefined,
+      (fresh, now) => {
+        const journey = fresh.journeys.find((j) => j.id === journeyId);
+        // A newer workflow wakes this journey: this one ends and changes nothing.
+        if (journey && stale(journey)) return [];
+        return advance(deps.compiled, fresh, journeyId, now);
+      },
+      { ownJourney: journeyId },
+    );
     const journey = state.journeys.find((j) => j.id === journeyId);
     if (!journey || stale(journey)) return { ...echo, done: true };
     const step = typeof journey.step === "string" ? { step: journey.step } : {};

@@ -434,6 +434,13 @@ export async function startDevRuntime(options: DevRuntimeOptions = {}) {
         startDate: clock.now() / 1000,
       };
     },
+    "AWSStepFunctions.StopExecution": async (body: unknown) => {
+      const { executionArn = "" } = body as { executionArn?: string };
+      const name = executionArn.slice(executionArn.lastIndexOf(":") + 1);
+      if (!workflows.stopExecution(name))
+        throw new AwsError("ExecutionDoesNotExist", `Execution Does Not Exist: '${executionArn}'`);
+      return { stopDate: clock.now() / 1000 };
+    },
     "secretsmanager.GetSecretValue": async (body: unknown) => ({
       ARN: (body as { SecretId?: string }).SecretId,
       Name: "unsubscribe",

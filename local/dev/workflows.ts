@@ -20,7 +20,8 @@ export type Execution = {
   name: string;
   input: WorkflowInput;
   startedAt: number;
-  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+  /** ABORTED: cut by a shutdown, resumed by the next start; STOPPED: by StopExecution (AWS says ABORTED). */
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED" | "STOPPED";
   /** The wakeAt the last Step returned: where the Wait state sleeps until. */
   nextWake?: number;
   /** The step the journey runs when it wakes (the last Step's answer). */
@@ -89,6 +90,23 @@ export class LocalWorkflows {
     await Promise.race([Promise.all(this.running), new Promise((resolve) => setTimeout(resolve, 1000))]);
   }
 
+  /**
+   * StopExecution: the execution ends without its next Step. Its Step asleep on the runtime clock
+   * wakes as planned and returns without calling the handler (aborting the run then keeps the
+   * clock's count of active actors right). False if there is no such execution.
+   */
+  stopExecution(name: string): boolean {
+    const execution = this.executions.get(name);
+    if (!execution) return false;
+    if (execution.status === "RUNNING") {
+      execution.status = "STOPPED";
+      execution.nextWake = undefined;
+      execution.nextStep = undefined;
+      this.changed(execution);
+    }
+    return true;
+  }
+
   private launch(execution: Execution): Execution {
     const { clock } = this;
     // A new execution waits first, for its input's wake (a resumed one has its own).
@@ -104,6 +122,10 @@ export class LocalWorkflows {
           [JOURNEY_STATES.step]: async (task) => {
             const wakeAt = execution.nextWake ?? waitedUntil((task as { Payload: unknown }).Payload);
             if (wakeAt !== undefined) await clock.time.sleepUntil(wakeAt);
+            if (execution.status === "STOPPED") {
+              run.abort();
+              return { Payload: { done: true } } as never;
+            }
             execution.nextWake = undefined;
             const result = await this.handlers.step((task as { Payload: unknown }).Payload);
             if (!result.done && result.wakeAt) execution.nextWake = Date.parse(result.wakeAt);

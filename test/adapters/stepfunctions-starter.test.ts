@@ -1,9 +1,11 @@
 import {
   ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
   ExecutionLimitExceeded,
   SFNClient,
   StartExecutionCommand,
   StateMachineDoesNotExist,
+  StopExecutionCommand,
 } from "@aws-sdk/client-sfn";
 import { mockClient } from "aws-sdk-client-mock";
 import "aws-sdk-client-mock-vitest/extend";
@@ -117,5 +119,27 @@ describe("StepFunctionsJourneyStarter", () => {
     const failure = await starter.start({ customerId: "c", journeyId: JOURNEY }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PermanentError);
     expect(failure).toMatchObject({ reason: "StateMachineDoesNotExist" });
+  });
+
+  it("stops the execution of the journey's generation, by its ARN; one that does not exist is nothing to stop", async () => {
+    sfn.on(StopExecutionCommand).resolves({ stopDate: new Date() });
+    await starter.stop({ journeyId: JOURNEY });
+    await starter.stop({ journeyId: JOURNEY, generation: 2 });
+    const execution = "arn:aws:states:us-east-1:123456789012:execution:journey:";
+    expect(sfn.commandCalls(StopExecutionCommand).map((call) => call.args[0].input.executionArn)).toEqual([
+      execution + executionNameFor(JOURNEY),
+      execution + executionNameFor(`${JOURNEY}~2`),
+    ]);
+
+    sfn
+      .on(StopExecutionCommand)
+      .rejects(new ExecutionDoesNotExist({ message: "none", $metadata: { httpStatusCode: 400 } }));
+    await expect(starter.stop({ journeyId: JOURNEY })).resolves.toBeUndefined();
+    const throttled = Object.assign(new Error("Rate exceeded"), {
+      name: "ThrottlingException",
+      $metadata: { httpStatusCode: 400 },
+    });
+    sfn.on(StopExecutionCommand).rejects(throttled);
+    await expect(starter.stop({ journeyId: JOURNEY })).rejects.toBeInstanceOf(RetryableError);
   });
 });

@@ -109,17 +109,16 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     await expectJourneyClosed(local);
   });
 
-  it("ends the workflow with no email when an order is placed during the wait (exit)", async () => {
+  it("stops the workflow with no email when an order is placed during the wait (exit)", async () => {
     const local = await localEngine();
 
     await local.run([signup, cart("2026-03-02T10:00:00Z", ["p1"]), order("2026-03-02T10:45:00Z")], UNTIL);
 
     const execution = onlyExecution(local);
-    expect(execution.status).toBe("SUCCEEDED");
-    expect(execution.output).toMatchObject({ done: true });
-    // The wake-up at 11:00 finds the journey gone: done, nothing sent.
-    expect(execution.stepCalls).toEqual(["2026-03-02T11:00:00.000Z"]);
-    expect(execution.statesEntered()).toEqual([waitOrStep, waitUntilWakeAt, step, doneOrWait, done]);
+    // Stopped by the run that exited the journey: no Step at 11:00 to find it gone.
+    expect(execution.status).toBe("ABORTED");
+    expect(execution.stoppedAt).toBe("2026-03-02T10:45:00.000Z");
+    expect(execution.stepCalls).toEqual([]);
     expect(local.sesCalls).toEqual([]);
     expect(local.audit).toContainEqual(
       expect.objectContaining({

@@ -1,6 +1,12 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
@@ -39,7 +45,9 @@ export type LocalExecution = {
   stepCalls: string[];
   events: EventLog[];
   failuresRecorded: unknown[];
-  status: "RUNNING" | "SUCCEEDED" | "FAILED";
+  status: "RUNNING" | "SUCCEEDED" | "FAILED" | "ABORTED";
+  /** When StopExecution stopped it (its Step asleep then wakes and returns, calling nothing). */
+  stoppedAt?: string;
   output?: unknown;
   error?: unknown;
   endedAt?: string;
@@ -179,6 +187,19 @@ export async function startLocalEngine(options: LocalEngineOptions) {
       startDate: new Date(time.now),
     };
   });
+  sfn.on(StopExecutionCommand).callsFake(async ({ executionArn = "" }: { executionArn?: string }) => {
+    const execution = executions.get(executionArn.slice(executionArn.lastIndexOf(":") + 1));
+    if (!execution || !executionArn.startsWith(STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")))
+      throw new ExecutionDoesNotExist({
+        message: "Execution Does Not Exist",
+        $metadata: { httpStatusCode: 400 },
+      });
+    if (execution.status === "RUNNING") {
+      execution.status = "ABORTED";
+      execution.stoppedAt = iso(time.now);
+    }
+    return { stopDate: new Date(time.now) };
+  });
 
   function launch(name: string, input: LocalExecution["input"]): void {
     const events: EventLog[] = [];
@@ -205,6 +226,10 @@ export async function startLocalEngine(options: LocalEngineOptions) {
             const wakeAt = execution.nextWake ?? waitedUntil((task as { Payload: unknown }).Payload);
             execution.nextWake = undefined;
             if (wakeAt !== undefined) await time.sleepUntil(wakeAt);
+            if (execution.status === "ABORTED") {
+              run.abort();
+              return { Payload: { done: true } } as never;
+            }
             execution.stepCalls.push(iso(time.now));
             const failure = stepFailures.shift();
             if (failure) throw failure;
@@ -230,6 +255,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
     })();
     const finished = run.result.then(
       (output) => {
+        if (execution.status === "ABORTED") return;
         execution.status = "SUCCEEDED";
         execution.output = output;
       },

@@ -57,6 +57,7 @@ describe("cdk-nag", () => {
       "AwsSolutions-IAM5[Resource::*]",
       "AwsSolutions-IAM5[Resource::<fn>:*]",
       "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:sns:<AWS::Region>:<AWS::AccountId>:endpoint/*]",
+      "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JourneyStateMachine79E50E5D.Name>:*]",
       "AwsSolutions-L1",
       "AwsSolutions-SMG4",
       "AwsSolutions-SNS2",

@@ -333,6 +333,28 @@ describe("IAM", () => {
     expect(publish.some((s) => s.Resource === "*")).toBe(false);
   });
 
+  it("lets only the workflow starters stop a journey's workflow, and only this machine's executions", () => {
+    const { functions, journey } = engine.stack;
+    const machine = logicalId(journey.stateMachine);
+    const stops = ofType("AWS::IAM::Policy").flatMap(([, p]) =>
+      (p.Properties.PolicyDocument as PolicyDocument).Statement.filter((s) =>
+        actionsOf(s).includes("states:StopExecution"),
+      ).map((s) => ({ roles: JSON.stringify(p.Properties.Roles), statement: s })),
+    );
+    const roles = [functions.ingest, functions.sweep].map((fn) => logicalId(fn.role));
+    expect(stops.map((s) => roles.filter((role) => s.roles.includes(role)))).toEqual([
+      [roles[0]],
+      [roles[1]],
+    ]);
+    for (const { statement } of stops) {
+      expect(actionsOf(statement)).toEqual(["states:StopExecution"]);
+      const resource = JSON.stringify(statement.Resource);
+      expect(resource).toContain(":execution:");
+      expect(resource).toContain(`{"Fn::GetAtt":["${machine}","Name"]}`);
+      expect(resource.endsWith(`":*"]]}`)).toBe(true);
+    }
+  });
+
   it("attaches no managed policy to any role", () => {
     for (const [, role] of ofType("AWS::IAM::Role"))
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();

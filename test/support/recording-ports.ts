@@ -26,7 +26,12 @@ export function recordingPorts(options: { delayMs?: number } = {}) {
   const attempts: RecordedDelivery[] = [];
   const started: { customerId: string; journeyId: string; generation?: number }[] = [];
   const interest: { customerId: string; productIds: string[] }[] = [];
-  const failNext: { deliver: Failure[]; startJourney: Failure[] } = { deliver: [], startJourney: [] };
+  const stopped: { customerId: string; journeyId: string; generation?: number }[] = [];
+  const failNext: { deliver: Failure[]; startJourney: Failure[]; stopJourney: Failure[] } = {
+    deliver: [],
+    startJourney: [],
+    stopJourney: [],
+  };
   const pause = async () => {
     if (options.delayMs) await new Promise((resolve) => setTimeout(resolve, options.delayMs));
   };
@@ -47,12 +52,16 @@ export function recordingPorts(options: { delayMs?: number } = {}) {
       await act(failNext.startJourney);
       started.push({ customerId, journeyId, ...(generation !== undefined ? { generation } : {}) });
     },
+    async stopJourney(customerId, journeyId, generation) {
+      await act(failNext.stopJourney);
+      stopped.push({ customerId, journeyId, ...(generation !== undefined ? { generation } : {}) });
+    },
     async recordInterest(customerId, productIds) {
       await pause();
       interest.push({ customerId, productIds });
     },
   };
-  return { ports, delivered, attempts, started, interest, failNext };
+  return { ports, delivered, attempts, started, interest, stopped, failNext };
 }
 
 export type LogLine = { level: "info" | "warn" | "error"; message: string; fields?: Record<string, unknown> };

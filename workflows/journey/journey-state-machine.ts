@@ -1,6 +1,6 @@
-import { Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from "aws-cdk-lib";
 import type * as events from "aws-cdk-lib/aws-events";
-import type * as iam from "aws-cdk-lib/aws-iam";
+import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
 import * as logs from "aws-cdk-lib/aws-logs";
 import * as sfn from "aws-cdk-lib/aws-stepfunctions";
@@ -37,6 +37,10 @@ export const JOURNEY_TRANSIENT_ERRORS = [
   "States.Timeout",
   TransientError.errorName,
 ];
+
+/** How cdk-nag spells the journey machine's executions in a finding id. */
+export const JOURNEY_EXECUTIONS_NAG_RESOURCE =
+  "arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:<JourneyStateMachine79E50E5D.Name>:*";
 
 /** The event the failure path puts on the bus; ingest ends the journey with it (failJourney). */
 export { JOURNEY_FAILED_EVENT };
@@ -168,5 +172,29 @@ export class JourneyStateMachine extends Construct {
 
   grantStartExecution(grantee: iam.IGrantable): iam.Grant {
     return this.stateMachine.grantStartExecution(grantee);
+  }
+
+  /**
+   * Stopping the workflow of a journey that ended while it waited: any execution of this machine
+   * (named after journey ids), and nothing else.
+   */
+  grantStopExecution(grantee: iam.IGrantable & Construct): iam.Grant {
+    const executions = Stack.of(this).formatArn({
+      service: "states",
+      resource: "execution",
+      resourceName: `${this.stateMachine.stateMachineName}:*`,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ["states:StopExecution"],
+      resourceArns: [executions],
+    });
+    Validations.of(grantee).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${JOURNEY_EXECUTIONS_NAG_RESOURCE}]`,
+      reason:
+        "StopExecution of a journey that ended while its workflow waited: the execution is named after the journey id at run time, so the grant covers the executions of the journey state machine only.",
+    });
+    return grant;
   }
 }
