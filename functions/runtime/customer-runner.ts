@@ -1,7 +1,7 @@
 import type { CustomerStateStore, FirstRead } from "../adapters/customer-state-store.ts";
 import { type CampaignCount, campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { CompiledCampaigns } from "../core/engine/compile.ts";
-import type { Decision, JourneyDecision } from "../core/engine/decisions.ts";
+import type { Decision, JourneyDecision, WakeDecision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { claimEffects, freeClaimTime } from "./claim-effects.ts";
@@ -141,8 +141,9 @@ export async function runForCustomer(
 
 /**
  * A journey that ended while it waited (an exit event, a live edit, the awaited event ending it) has
- * a workflow asleep until its wake, which would then run a Step only to find it gone: stopped now,
- * that Step, its Choice and the end are not run (three transitions, a Lambda call and a state read).
+ * a workflow asleep until its wake, which would then run a Step only to find it gone; so has the
+ * older generation of a journey woken earlier by a newer one. Stopped now, that Step, its Choice and
+ * the end are not run (three transitions, a Lambda call and a state read).
  */
 async function stopEndedWorkflows(
   deps: RuntimeDeps,
@@ -153,21 +154,21 @@ async function stopEndedWorkflows(
 ): Promise<void> {
   const { stopJourney } = deps.ports;
   if (!stopJourney) return;
-  const ended = decisions.filter(
-    (decision): decision is JourneyDecision =>
-      decision.type === "journey" &&
-      (decision.change === "exited" || decision.change === "stopped" || decision.change === "completed") &&
-      decision.journeyId !== ownJourney &&
-      waiting.has(decision.journeyId),
-  );
+  const asleep = (journeyId: string) => journeyId !== ownJourney && waiting.has(journeyId);
+  const stops = decisions.filter(
+    (decision) =>
+      (decision.type === "journey" &&
+        (decision.change === "exited" || decision.change === "stopped" || decision.change === "completed") &&
+        asleep(decision.journeyId)) ||
+      (decision.type === "wake" &&
+        decision.generation !== undefined &&
+        asleep(decision.journeyId) &&
+        waiting.get(decision.journeyId) !== decision.generation),
+  ) as (JourneyDecision | WakeDecision)[];
   await Promise.all(
-    ended.map((decision) =>
-      stopJourney(customerId, decision.journeyId, waiting.get(decision.journeyId)).catch((error: unknown) =>
-        deps.log.warn("workflow not stopped", {
-          customerId,
-          journeyId: decision.journeyId,
-          reason: (error as Error).name,
-        }),
+    [...new Set(stops.map(({ journeyId }) => journeyId))].map((journeyId) =>
+      stopJourney(customerId, journeyId, waiting.get(journeyId)).catch((error: unknown) =>
+        deps.log.warn("workflow not stopped", { customerId, journeyId, reason: (error as Error).name }),
       ),
     ),
   );

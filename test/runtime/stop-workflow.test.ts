@@ -68,19 +68,25 @@ describe("a journey ended while its workflow waits: the workflow is stopped", ()
     expect(state.journeys.filter((j) => j.campaign === "cart-abandonment")).toEqual([]);
   });
 
-  it("stops the live generation: the one started when the awaited event moved the wake earlier", async () => {
+  it("stops the generation a newer one supersedes, then the live one when the journey ends", async () => {
     const customerId = nextCustomer();
     const fake = recordingPorts();
     const deps = runtime(fake.ports);
     await ingestAt(deps, customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: "a@example.com" }));
     await ingestAt(deps, orderShipped(customerId, "2026-03-02T08:00:00Z"));
-    await ingestAt(deps, orderDelivered(customerId, "2026-03-04T08:00:00Z"));
     const journeyId = fake.started.find((s) => s.journeyId.startsWith("post-purchase"))!.journeyId;
+
+    // The delivery moves the wake from the 30-day timeout to 3 days on: generation 1 wakes it then,
+    // and the first execution, asleep until the timeout, is stopped rather than left to find it stale.
+    await ingestAt(deps, orderDelivered(customerId, "2026-03-04T08:00:00Z"));
     expect(fake.started).toContainEqual({ customerId, journeyId, generation: 1 });
+    expect(fake.stopped).toEqual([{ customerId, journeyId }]);
 
     await ingestAt(deps, returnInitiated(customerId, "2026-03-05T08:00:00Z", { method: "mail" }));
-
-    expect(fake.stopped).toEqual([{ customerId, journeyId, generation: 1 }]);
+    expect(fake.stopped).toEqual([
+      { customerId, journeyId },
+      { customerId, journeyId, generation: 1 },
+    ]);
   });
 
   it("does not stop the workflow whose own Step ends the journey (it ends by itself)", async () => {
