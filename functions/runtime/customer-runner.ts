@@ -133,9 +133,13 @@ export async function runForCustomer(
     (decision) => decision.type !== "message" || decision.line.status !== "sent",
   );
   deps.count?.(campaignCounts(audit));
-  if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt, audit);
-  else await publishAudit(deps, customerId, audit);
-  if (outcome.saved) await stopEndedWorkflows(deps, customerId, decisions, waiting, options.ownJourney);
+  try {
+    if (mine.length > 0) state = await finishEffects(deps, customerId, state, mine, claimAt, audit);
+    else await publishAudit(deps, customerId, audit);
+  } finally {
+    // Also when an effect is left to a retry: the retry decides nothing again, so it would stop nothing.
+    if (outcome.saved) await stopEndedWorkflows(deps, customerId, decisions, waiting, options.ownJourney);
+  }
   return { decisions, state, saved: outcome.saved };
 }
 

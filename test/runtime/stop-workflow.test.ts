@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { RetryableError } from "../../functions/adapters/errors.ts";
 import { compileCampaigns } from "../../functions/core/engine/compile.ts";
 import type { RuntimeDeps } from "../../functions/runtime/customer-runner.ts";
 import type { EffectPorts } from "../../functions/runtime/effect-ports.ts";
@@ -21,7 +22,11 @@ import { useRunnerOnDynalite } from "./runner-on-dynalite.ts";
  * stopped by the run that ended it, so it does not wake to run a Step that finds the journey gone.
  */
 const engine = compileCampaigns(
-  [shippedCampaign("cart-abandonment"), shippedCampaign("post-purchase")],
+  [
+    shippedCampaign("cart-abandonment"),
+    shippedCampaign("post-purchase"),
+    shippedCampaign("order-confirmation"),
+  ],
   shippedEngineSettings(),
   { renderBodies: true },
 );
@@ -107,6 +112,24 @@ describe("a journey ended while its workflow waits: the workflow is stopped", ()
     expect(fake.stopped).toEqual([]);
   });
 
+  it("stops it also when the same run's email is left to a retry (the retry decides nothing again)", async () => {
+    const customerId = nextCustomer();
+    const fake = recordingPorts();
+    const deps = runtime(fake.ports);
+    await ingestAt(deps, customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: "c@example.com" }));
+    await ingestAt(deps, cart(customerId));
+    const journeyId = fake.started.find((s) => s.journeyId.startsWith("cart-abandonment"))!.journeyId;
+    fake.failNext.deliver.push(
+      new RetryableError("Maximum sending rate exceeded", "TooManyRequestsException"),
+    );
+
+    // The order confirmation's send fails for now; the order still exits the cart reminder.
+    await expect(ingestAt(deps, order(customerId))).rejects.toBeInstanceOf(RetryableError);
+
+    expect(fake.attempts.map((a) => a.campaign)).toContain("order-confirmation");
+    expect(fake.stopped).toEqual([{ customerId, journeyId }]);
+  });
+
   it("logs a stop that failed and keeps the decision: the workflow then wakes and finds the journey gone", async () => {
     const customerId = nextCustomer();
     const fake = recordingPorts();
@@ -125,6 +148,7 @@ describe("a journey ended while its workflow waits: the workflow is stopped", ()
         fields: expect.objectContaining({ customerId, reason: "ThrottlingException" }),
       }),
     );
-    expect((await runner.store.load(customerId)).state.journeys).toEqual([]);
+    const { journeys } = (await runner.store.load(customerId)).state;
+    expect(journeys.filter((j) => j.campaign === "cart-abandonment")).toEqual([]);
   });
 });
