@@ -1,7 +1,13 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import { ExecutionAlreadyExists, SFNClient, StartExecutionCommand } from "@aws-sdk/client-sfn";
+import {
+  ExecutionAlreadyExists,
+  ExecutionDoesNotExist,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { SQSRecord } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
@@ -141,6 +147,8 @@ export type ChaosRun = {
   failedJourneys: { customerId: string; journeyId: string; error: string }[];
   /** Journeys whose Step kept waking them at the same instant (stopped by the harness). */
   wedgedJourneys: { customerId: string; journeyId: string; at: number }[];
+  /** Executions stopped (StopExecution: their journey ended while they waited) before their next Step. */
+  stoppedWorkflows: number;
   /** Effects the runtime dropped for good (log "effect dropped"), by reason. */
   droppedEffects: { customerId: string; entry: string; reason: string }[];
   /** Outbox entries still waiting at the end of the run. */
@@ -525,32 +533,48 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   // Step Functions: StartExecution runs the journey ASL locally, its Step task bound to the real handler.
   asl ??= aslOnVirtualTime(synthesizeLocalJourneyAsl());
   const machine = new StateMachine(asl as never);
-  const executions = new Set<string>();
+  /** By execution name: whether StopExecution stopped it. */
+  const executions = new Map<string, { stopped: boolean }>();
   let liveExecutions = 0;
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
   const failedJourneys: ChaosRun["failedJourneys"] = [];
   const wedgedJourneys: ChaosRun["wedgedJourneys"] = [];
-  mockClient(clients.sfn)
-    .on(StartExecutionCommand)
-    .callsFake(async (input: { name?: string; input?: string }) => {
-      const name = input.name ?? "";
-      if (executions.has(name))
-        throw new ExecutionAlreadyExists({
-          message: `Execution Already Exists: '${STATE_MACHINE_ARN}:${name}'`,
-          $metadata: { httpStatusCode: 400 },
-        });
-      executions.add(name);
-      launch(JSON.parse(input.input ?? "{}") as { customerId: string; instanceId: string });
-      return { executionArn: `${STATE_MACHINE_ARN}:${name}`, startDate: new Date(time.now) };
-    });
+  let stoppedWorkflows = 0;
+  const sfn = mockClient(clients.sfn);
+  sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string; input?: string }) => {
+    const name = input.name ?? "";
+    if (executions.has(name))
+      throw new ExecutionAlreadyExists({
+        message: `Execution Already Exists: '${STATE_MACHINE_ARN}:${name}'`,
+        $metadata: { httpStatusCode: 400 },
+      });
+    const execution = { stopped: false };
+    executions.set(name, execution);
+    launch(JSON.parse(input.input ?? "{}") as { customerId: string; instanceId: string }, execution);
+    return { executionArn: `${STATE_MACHINE_ARN}:${name}`, startDate: new Date(time.now) };
+  });
+  // A stopped execution's Step, asleep until its wake, returns unrun (on AWS it ends in its Wait).
+  sfn.on(StopExecutionCommand).callsFake(async ({ executionArn = "" }: { executionArn?: string }) => {
+    const execution = executions.get(executionArn.slice(executionArn.lastIndexOf(":") + 1));
+    if (!execution)
+      throw new ExecutionDoesNotExist({
+        message: "Execution Does Not Exist",
+        $metadata: { httpStatusCode: 400 },
+      });
+    execution.stopped = true;
+    return { stopDate: new Date(time.now) };
+  });
 
   /** The workflow runs as an actor of its own, from when the invocation that started it is asleep or done. */
-  function launch(input: { customerId: string; instanceId: string }): void {
-    time.spawn(time.now, () => execute(input), `workflow ${input.instanceId}`);
+  function launch(input: { customerId: string; instanceId: string }, execution: { stopped: boolean }): void {
+    time.spawn(time.now, () => execute(input, execution), `workflow ${input.instanceId}`);
   }
 
-  function execute(input: { customerId: string; instanceId: string }): Promise<unknown> {
+  function execute(
+    input: { customerId: string; instanceId: string },
+    execution: { stopped: boolean },
+  ): Promise<unknown> {
     let nextWake: number | undefined;
     let stalled = 0;
     liveExecutions++;
@@ -563,6 +587,11 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
             const wakeAt = nextWake ?? waitedUntil((task as { Payload: unknown }).Payload) ?? time.now;
             nextWake = undefined;
             await time.sleepUntil(wakeAt);
+            if (execution.stopped) {
+              stoppedWorkflows++;
+              run.abort();
+              return { Payload: { done: true } } as never;
+            }
             const invocation = newInvocation(++invocationCount);
             traceIn(invocation, input.customerId, `step ${input.instanceId}`);
             const result: StepResult = await invocations
@@ -847,6 +876,7 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
     appliedSeq,
     failedJourneys,
     wedgedJourneys,
+    stoppedWorkflows,
     droppedEffects,
     outboxLeft,
     faults: Object.fromEntries(dice.injected),

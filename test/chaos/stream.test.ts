@@ -185,6 +185,11 @@ describe(`the engine's promises under faults (${stream.length} events, ${CUSTOME
     expect(faulted.outboxLeft).toEqual([]);
   });
 
+  it("stops workflows whose journey ended while they waited, under faults too, with the sends above unchanged", () => {
+    expect(baseline.stoppedWorkflows).toBeGreaterThan(0);
+    expect(faulted.stoppedWorkflows).toBeGreaterThan(0);
+  });
+
   it("moves every journey's wake-up strictly forward (no Step invoked for ever at one instant)", () => {
     expect(report.examples.wedgedJourneys ?? []).toEqual([]);
     expect(report.wedgedJourneys).toBe(0);
