@@ -9,12 +9,7 @@ import { join } from "node:path";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import {
-  ExecutionDoesNotExist,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from "@aws-sdk/client-sfn";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { SendMessageBatchCommand, type SendMessageBatchCommandInput, SQSClient } from "@aws-sdk/client-sqs";
 import type { SQSEvent } from "aws-lambda";
@@ -38,6 +33,7 @@ import { loadCampaignSummaries, sweptCampaignIds } from "../infra/campaign-confi
 import { createEngineTables } from "../local/dev/tables.ts";
 import { VirtualTime } from "../local/dev/virtual-time.ts";
 import { startLocalDynamoDb } from "../test/adapters/local-dynamodb.ts";
+import { mockExecutions } from "../test/support/mocked-executions.ts";
 import { secretsManagerStandIn } from "../test/support/secrets-manager-stand-in.ts";
 import { aslOnVirtualTime, synthesizeLocalJourneyAsl, waitedUntil } from "../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../workflows/journey/journey-state-machine.ts";
@@ -319,29 +315,18 @@ export async function measureAwsCosts(
   const machine = journeyMachine();
   type Execution = { transitions: number; stepRetries: number; finished: boolean; stopped: boolean };
   const executions: Execution[] = [];
-  const byName = new Map<string, Execution>();
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
-  const sfn = mockClient(clients.sfn);
-  sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string; input?: string }) => {
-    launch(input.name ?? "", JSON.parse(input.input ?? "{}"));
-    return { executionArn: `arn:execution:${input.name}`, startDate: new Date(time.now) };
+  mockExecutions(clients.sfn, env.JOURNEY_STATE_MACHINE_ARN!, () => time.now, {
+    start: launch,
+    // A stopped execution ends in its Wait on AWS; here its Step, asleep until the wake, returns unrun.
+    stop(execution) {
+      if (!execution.finished) execution.stopped = true;
+    },
   });
-  // A stopped execution ends in its Wait on AWS; here its Step, asleep until the wake, returns unrun.
-  sfn.on(StopExecutionCommand).callsFake(async ({ executionArn = "" }: { executionArn?: string }) => {
-    const execution = byName.get(executionArn.slice(executionArn.lastIndexOf(":") + 1));
-    if (!execution)
-      throw new ExecutionDoesNotExist({
-        message: "Execution Does Not Exist",
-        $metadata: { httpStatusCode: 400 },
-      });
-    if (!execution.finished) execution.stopped = true;
-    return { stopDate: new Date(time.now) };
-  });
-  function launch(name: string, input: unknown): void {
+  function launch(_name: string, input: unknown): Execution {
     const execution: Execution = { transitions: 0, stepRetries: 0, finished: false, stopped: false };
     executions.push(execution);
-    byName.set(name, execution);
     let nextWake: number | undefined;
     time.enter();
     const run = machine.run(input as never, {
@@ -394,6 +379,7 @@ export async function measureAwsCosts(
         }),
       collected,
     );
+    return execution;
   }
 
   /** One handler call as an actor of virtual time, at `at` or later. */

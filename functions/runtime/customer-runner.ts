@@ -1,7 +1,7 @@
 import type { CustomerStateStore, FirstRead } from "../adapters/customer-state-store.ts";
 import { type CampaignCount, campaignCounts } from "../core/engine/campaign-counts.ts";
 import type { CompiledCampaigns } from "../core/engine/compile.ts";
-import type { Decision, JourneyDecision, WakeDecision } from "../core/engine/decisions.ts";
+import type { Decision } from "../core/engine/decisions.ts";
 import { rememberApplied } from "../core/state/applied-events.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
 import { claimEffects, freeClaimTime } from "./claim-effects.ts";
@@ -159,18 +159,20 @@ async function stopEndedWorkflows(
   const { stopJourney } = deps.ports;
   if (!stopJourney) return;
   const asleep = (journeyId: string) => journeyId !== ownJourney && waiting.has(journeyId);
-  const stops = decisions.filter(
-    (decision) =>
+  const stops = new Set<string>();
+  for (const decision of decisions)
+    if (
       (decision.type === "journey" &&
         (decision.change === "exited" || decision.change === "stopped" || decision.change === "completed") &&
         asleep(decision.journeyId)) ||
       (decision.type === "wake" &&
         decision.generation !== undefined &&
         asleep(decision.journeyId) &&
-        waiting.get(decision.journeyId) !== decision.generation),
-  ) as (JourneyDecision | WakeDecision)[];
+        waiting.get(decision.journeyId) !== decision.generation)
+    )
+      stops.add(decision.journeyId);
   await Promise.all(
-    [...new Set(stops.map(({ journeyId }) => journeyId))].map((journeyId) =>
+    [...stops].map((journeyId) =>
       stopJourney(customerId, journeyId, waiting.get(journeyId)).catch((error: unknown) =>
         deps.log.warn("workflow not stopped", { customerId, journeyId, reason: (error as Error).name }),
       ),

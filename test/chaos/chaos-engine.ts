@@ -1,13 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { SESv2Client, SendEmailCommand } from "@aws-sdk/client-sesv2";
-import {
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from "@aws-sdk/client-sfn";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import type { SQSRecord } from "aws-lambda";
 import { StateMachine } from "aws-local-stepfunctions";
@@ -47,6 +41,7 @@ import {
 } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import { mockExecutions } from "../support/mocked-executions.ts";
 import { CAMPAIGNS_DIR } from "../support/scenario.ts";
 import { secretsManagerStandIn } from "../support/secrets-manager-stand-in.ts";
 import type { StreamEvent } from "./chaos-stream.ts";
@@ -533,37 +528,22 @@ export async function runChaos(options: ChaosRunOptions): Promise<ChaosRun> {
   // Step Functions: StartExecution runs the journey ASL locally, its Step task bound to the real handler.
   asl ??= aslOnVirtualTime(synthesizeLocalJourneyAsl());
   const machine = new StateMachine(asl as never);
-  /** By execution name: whether StopExecution stopped it. */
-  const executions = new Map<string, { stopped: boolean }>();
   let liveExecutions = 0;
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
   const failedJourneys: ChaosRun["failedJourneys"] = [];
   const wedgedJourneys: ChaosRun["wedgedJourneys"] = [];
   let stoppedWorkflows = 0;
-  const sfn = mockClient(clients.sfn);
-  sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string; input?: string }) => {
-    const name = input.name ?? "";
-    if (executions.has(name))
-      throw new ExecutionAlreadyExists({
-        message: `Execution Already Exists: '${STATE_MACHINE_ARN}:${name}'`,
-        $metadata: { httpStatusCode: 400 },
-      });
-    const execution = { stopped: false };
-    executions.set(name, execution);
-    launch(JSON.parse(input.input ?? "{}") as { customerId: string; instanceId: string }, execution);
-    return { executionArn: `${STATE_MACHINE_ARN}:${name}`, startDate: new Date(time.now) };
-  });
-  // A stopped execution's Step, asleep until its wake, returns unrun (on AWS it ends in its Wait).
-  sfn.on(StopExecutionCommand).callsFake(async ({ executionArn = "" }: { executionArn?: string }) => {
-    const execution = executions.get(executionArn.slice(executionArn.lastIndexOf(":") + 1));
-    if (!execution)
-      throw new ExecutionDoesNotExist({
-        message: "Execution Does Not Exist",
-        $metadata: { httpStatusCode: 400 },
-      });
-    execution.stopped = true;
-    return { stopDate: new Date(time.now) };
+  mockExecutions(clients.sfn, STATE_MACHINE_ARN, () => time.now, {
+    start(_name, input) {
+      const execution = { stopped: false };
+      launch(input as { customerId: string; instanceId: string }, execution);
+      return execution;
+    },
+    // Its Step, asleep until the wake, returns unrun (on AWS it ends in its Wait).
+    stop(execution) {
+      execution.stopped = true;
+    },
   });
 
   /** The workflow runs as an actor of its own, from when the invocation that started it is asleep or done. */

@@ -1,12 +1,6 @@
 import { EventBridgeClient, PutEventsCommand, type PutEventsRequestEntry } from "@aws-sdk/client-eventbridge";
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from "@aws-sdk/client-sesv2";
-import {
-  ExecutionAlreadyExists,
-  ExecutionDoesNotExist,
-  SFNClient,
-  StartExecutionCommand,
-  StopExecutionCommand,
-} from "@aws-sdk/client-sfn";
+import { SFNClient } from "@aws-sdk/client-sfn";
 import { PublishCommand, SNSClient } from "@aws-sdk/client-sns";
 import { StateMachine } from "aws-local-stepfunctions";
 import { mockClient } from "aws-sdk-client-mock";
@@ -30,6 +24,7 @@ import {
 } from "../../workflows/journey/asl.ts";
 import { JOURNEY_STATES } from "../../workflows/journey/journey-state-machine.ts";
 import { createTable, type LocalDynamoDb } from "../adapters/local-dynamodb.ts";
+import { mockExecutions } from "../support/mocked-executions.ts";
 import { recordingLog } from "../support/recording-ports.ts";
 import { CAMPAIGNS_DIR, type TestEvent, toJsonLines } from "../support/scenario.ts";
 import { secretsManagerStandIn } from "../support/secrets-manager-stand-in.ts";
@@ -170,38 +165,18 @@ export async function startLocalEngine(options: LocalEngineOptions) {
 
   // Step Functions: StartExecution launches the journey ASL locally, its Step bound to the real handler.
   const machine = new StateMachine(journeyAsl() as never);
-  const executions = new Map<string, LocalExecution>();
   const running: Promise<unknown>[] = [];
   const aborts: (() => void)[] = [];
-  const sfn = mockClient(clients.sfn);
-  sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string; input?: string }) => {
-    const name = input.name ?? "";
-    if (executions.has(name))
-      throw new ExecutionAlreadyExists({
-        message: `Execution Already Exists: '${STATE_MACHINE_ARN}:${name}'`,
-        $metadata: { httpStatusCode: 400 },
-      });
-    launch(name, JSON.parse(input.input ?? "{}") as LocalExecution["input"]);
-    return {
-      executionArn: `${STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")}:${name}`,
-      startDate: new Date(time.now),
-    };
-  });
-  sfn.on(StopExecutionCommand).callsFake(async ({ executionArn = "" }: { executionArn?: string }) => {
-    const execution = executions.get(executionArn.slice(executionArn.lastIndexOf(":") + 1));
-    if (!execution || !executionArn.startsWith(STATE_MACHINE_ARN.replace(":stateMachine:", ":execution:")))
-      throw new ExecutionDoesNotExist({
-        message: "Execution Does Not Exist",
-        $metadata: { httpStatusCode: 400 },
-      });
-    if (execution.status === "RUNNING") {
+  const { executions, startCalls } = mockExecutions(clients.sfn, STATE_MACHINE_ARN, () => time.now, {
+    start: (name, input) => launch(name, input as LocalExecution["input"]),
+    stop(execution: LocalExecution) {
+      if (execution.status !== "RUNNING") return;
       execution.status = "ABORTED";
       execution.stoppedAt = iso(time.now);
-    }
-    return { stopDate: new Date(time.now) };
+    },
   });
 
-  function launch(name: string, input: LocalExecution["input"]): void {
+  function launch(name: string, input: LocalExecution["input"]): LocalExecution {
     const events: EventLog[] = [];
     const execution: LocalExecution = {
       name,
@@ -215,7 +190,6 @@ export async function startLocalEngine(options: LocalEngineOptions) {
         events.flatMap((e) => (e.type === "StateEntered" && "state" in e ? [e.state.name] : [])),
       retries: () => events.filter((e) => e.type === "StateRetried").length,
     };
-    executions.set(name, execution);
     time.enter();
     const run = machine.run(input, {
       noThrowOnAbort: true,
@@ -271,6 +245,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
       }),
       collected,
     );
+    return execution;
   }
 
   const ingestEnvelope = async (envelope: { time: string }) => {
@@ -297,7 +272,7 @@ export async function startLocalEngine(options: LocalEngineOptions) {
     sms,
     audit,
     executions,
-    startExecutionCalls: () => sfn.commandCalls(StartExecutionCommand).length,
+    startExecutionCalls: startCalls,
 
     /**
      * Delivers the events through the ingest handler at their virtual times, and lets the workflows
