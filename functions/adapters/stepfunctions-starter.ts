@@ -46,7 +46,7 @@ export class StepFunctionsJourneyStarter {
     customerId: string;
     journeyId: string;
     generation?: number;
-    wakeAt?: number;
+    wakeAt: number;
     step?: string;
   }): Promise<StartedJourney> {
     const executionName = workflowName(journeyId, generation);
@@ -59,7 +59,7 @@ export class StepFunctionsJourneyStarter {
             customerId,
             instanceId: journeyId,
             ...(generation !== undefined ? { generation } : {}),
-            ...(wakeAt !== undefined ? { wakeAt: new Date(wakeAt).toISOString() } : {}),
+            wakeAt: new Date(wakeAt).toISOString(),
             ...(step !== undefined ? { step } : {}),
           }),
         }),

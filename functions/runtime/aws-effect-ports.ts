@@ -74,7 +74,7 @@ export function awsEffectPorts(input: AwsEffectPortsInput): EffectPorts {
         customerId,
         journeyId,
         ...(generation !== undefined ? { generation } : {}),
-        ...(wakeAt !== undefined ? { wakeAt } : {}),
+        wakeAt,
         ...(step !== undefined ? { step } : {}),
       });
     },

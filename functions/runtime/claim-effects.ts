@@ -45,19 +45,14 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
       });
   }
   // With the journey's wake as decided: its workflow sleeps until then (rewakeIfEarlier counts on it).
-  const wakeOf = (journeyId: string) => {
-    const journey = state.journeys.find((j) => j.id === journeyId);
-    if (!journey) return undefined;
-    return { wakeAt: journey.wakeAt, ...(typeof journey.step === "string" ? { step: journey.step } : {}) };
-  };
   for (const journeyId of started) {
-    const wake = wakeOf(journeyId);
+    const wake = journeyWake(state, journeyId);
     if (wake)
       state.outbox.push({ kind: "start", id: `start|${journeyId}`, journeyId, ...wake, claimedAt: now });
   }
   // The id names the generation: a redelivered event claims the same entry, so the same execution.
   for (const [journeyId, generation] of rewoken) {
-    const wake = wakeOf(journeyId);
+    const wake = journeyWake(state, journeyId);
     if (wake)
       state.outbox.push({
         kind: "start",
@@ -70,8 +65,26 @@ export function claimEffects(state: CustomerState, decisions: readonly Decision[
   }
 }
 
+function journeyWake(state: CustomerState, journeyId: string) {
+  const journey = state.journeys.find((j) => j.id === journeyId);
+  if (!journey) return undefined;
+  return { wakeAt: journey.wakeAt, ...(typeof journey.step === "string" ? { step: journey.step } : {}) };
+}
+
 export type MessageEntry = Extract<OutboxEntry, { kind: "message" }>;
 export type StartEntry = Extract<OutboxEntry, { kind: "start" }>;
+/** A start the workflow can take: it begins by waiting until `wakeAt`. */
+export type WakingStart = StartEntry & { wakeAt: number };
+
+/**
+ * The start to perform for an entry: as claimed, or, for one claimed by code that did not keep the
+ * wake in the entry, with the journey's wake; undefined when that journey has ended (nothing to wake).
+ */
+export function startWithWake(state: CustomerState, entry: StartEntry): WakingStart | undefined {
+  if (entry.wakeAt !== undefined) return { ...entry, wakeAt: entry.wakeAt };
+  const wake = journeyWake(state, entry.journeyId);
+  return wake && { ...entry, ...wake };
+}
 
 /** The first time from `from` on that no entry is claimed at: a run's claim time is its own. */
 export function freeClaimTime(outbox: readonly OutboxEntry[], from: number): number {

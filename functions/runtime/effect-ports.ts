@@ -1,13 +1,13 @@
 import { CHANNELS } from "../core/events/channels.ts";
 import type { OutboxEntry } from "../core/state/customer-state.ts";
-import type { MessageEntry, StartEntry } from "./claim-effects.ts";
+import type { MessageEntry, WakingStart } from "./claim-effects.ts";
 
 /** The side effects the runtime performs, one port each; AWS adapters behind them in Lambda. */
 export type EffectPorts = {
   /** `signal`: abort the send (its lease is lapsing); the provider may still have accepted it. */
   deliver(customerId: string, message: MessageEntry, signal?: AbortSignal): Promise<void>;
   /** The journey's workflow; `start.generation`: a later one of the same journey (absent: the first). */
-  startJourney(customerId: string, start: StartEntry): Promise<void>;
+  startJourney(customerId: string, start: WakingStart): Promise<void>;
   recordInterest(customerId: string, productIds: string[], now: number): Promise<void>;
   /**
    * Stops the workflow of a journey that ended while it waited (absent: not stopped; it wakes, finds

@@ -5,10 +5,10 @@ import type { Decision, MessageDecision } from "../core/engine/decisions.ts";
 import { recheckSend, uncountSend } from "../core/engine/recheck-send.ts";
 import type { SuppressionReason } from "../core/policies/judge-send.ts";
 import type { CustomerState, OutboxEntry } from "../core/state/customer-state.ts";
-import type { MessageEntry } from "./claim-effects.ts";
+import { type MessageEntry, startWithWake } from "./claim-effects.ts";
 import type { RuntimeDeps } from "./customer-runner.ts";
 import { EffectLease } from "./effect-lease.ts";
-import { performEntry } from "./perform-outbox.ts";
+import { type EffectOutcome, performEntry } from "./perform-outbox.ts";
 
 /**
  * How long an effect belongs to the run that claimed it. Another run for the same customer (a
@@ -135,9 +135,13 @@ export async function finishEffects(
           retry ??= new RetryableError(`customer ${customerId}: lease not renewed`, "lease_not_renewed");
         continue;
       }
-      const result = await lease.during(entry.id, (signal) =>
-        performEntry(deps.ports, customerId, entry, now, deps.log, signal),
-      );
+      // A start claimed without its wake (by code before starts kept it) takes the journey's; none if it ended.
+      const effect = entry.kind === "start" ? startWithWake(state, entry) : entry;
+      const result: EffectOutcome = effect
+        ? await lease.during(entry.id, (signal) =>
+            performEntry(deps.ports, customerId, effect, now, deps.log, signal),
+          )
+        : { outcome: "done" };
       lease.let(entry.id);
       if (result.outcome === "retry") {
         retry ??= result.error;

@@ -53,6 +53,11 @@ function perform(
   signal: AbortSignal | undefined,
 ): Promise<void> {
   if (entry.kind === "message") return ports.deliver(customerId, entry, signal);
-  if (entry.kind === "start") return ports.startJourney(customerId, entry);
+  if (entry.kind === "start") {
+    // finishEffects gives a start the journey's wake (startWithWake): the workflow begins with its Wait.
+    if (entry.wakeAt === undefined)
+      return Promise.reject(new PermanentError(`start ${entry.id} has no wake`, "no_wake"));
+    return ports.startJourney(customerId, { ...entry, wakeAt: entry.wakeAt });
+  }
   return ports.recordInterest(customerId, entry.productIds, now);
 }

@@ -53,8 +53,8 @@ describe("StepFunctionsJourneyStarter", () => {
 
   it("starts the journey workflow named after the instance, with its input", async () => {
     sfn.on(StartExecutionCommand).resolves({ executionArn: "arn:exec", startDate: new Date() });
-    const wake = { type: "wake" as const, customerId: "c-0042", journeyId: JOURNEY, at: 0 };
-    expect(await starter.start(wake)).toEqual({
+    const start = { customerId: "c-0042", journeyId: JOURNEY, wakeAt: 0 };
+    expect(await starter.start(start)).toEqual({
       executionName: executionNameFor(JOURNEY),
       executionArn: "arn:exec",
       alreadyStarted: false,
@@ -62,7 +62,11 @@ describe("StepFunctionsJourneyStarter", () => {
     expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, {
       stateMachineArn: MACHINE,
       name: executionNameFor(JOURNEY),
-      input: JSON.stringify({ customerId: "c-0042", instanceId: JOURNEY }),
+      input: JSON.stringify({
+        customerId: "c-0042",
+        instanceId: JOURNEY,
+        wakeAt: "1970-01-01T00:00:00.000Z",
+      }),
     });
   });
 
@@ -92,7 +96,7 @@ describe("StepFunctionsJourneyStarter", () => {
     sfn
       .on(StartExecutionCommand)
       .rejects(new ExecutionAlreadyExists({ message: "exists", $metadata: { httpStatusCode: 400 } }));
-    expect(await starter.start({ customerId: "c-0042", journeyId: JOURNEY })).toEqual({
+    expect(await starter.start({ customerId: "c-0042", journeyId: JOURNEY, wakeAt: 0 })).toEqual({
       executionName: executionNameFor(JOURNEY),
       alreadyStarted: true,
     });
@@ -102,7 +106,7 @@ describe("StepFunctionsJourneyStarter", () => {
     sfn
       .on(StartExecutionCommand)
       .rejects(new ExecutionLimitExceeded({ message: "limit", $metadata: { httpStatusCode: 400 } }));
-    await expect(starter.start({ customerId: "c", journeyId: JOURNEY })).rejects.toBeInstanceOf(
+    await expect(starter.start({ customerId: "c", journeyId: JOURNEY, wakeAt: 0 })).rejects.toBeInstanceOf(
       RetryableError,
     );
     const throttled = Object.assign(new Error("Rate exceeded"), {
@@ -110,13 +114,15 @@ describe("StepFunctionsJourneyStarter", () => {
       $metadata: { httpStatusCode: 400 },
     });
     sfn.on(StartExecutionCommand).rejects(throttled);
-    await expect(starter.start({ customerId: "c", journeyId: JOURNEY })).rejects.toBeInstanceOf(
+    await expect(starter.start({ customerId: "c", journeyId: JOURNEY, wakeAt: 0 })).rejects.toBeInstanceOf(
       RetryableError,
     );
     sfn
       .on(StartExecutionCommand)
       .rejects(new StateMachineDoesNotExist({ message: "gone", $metadata: { httpStatusCode: 400 } }));
-    const failure = await starter.start({ customerId: "c", journeyId: JOURNEY }).catch((e: unknown) => e);
+    const failure = await starter
+      .start({ customerId: "c", journeyId: JOURNEY, wakeAt: 0 })
+      .catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(PermanentError);
     expect(failure).toMatchObject({ reason: "StateMachineDoesNotExist" });
   });

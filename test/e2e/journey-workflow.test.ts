@@ -14,7 +14,7 @@ vi.hoisted(() => {
   process.env.POWERTOOLS_METRICS_DISABLED = "true";
 });
 
-const { waitOrStep, step, doneOrWait, waitUntilWakeAt, done } = JOURNEY_STATES;
+const { step, doneOrWait, waitUntilWakeAt, done } = JOURNEY_STATES;
 const cartOnly = compileCampaigns([shippedCampaign("cart-abandonment")], shippedEngineSettings(), {
   renderBodies: true,
 });
@@ -84,7 +84,6 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     // Woken at +1 h (reminder), 23 h after that (offer, the end).
     expect(execution.stepCalls).toEqual(["2026-03-02T11:00:00.000Z", "2026-03-03T10:00:00.000Z"]);
     expect(execution.statesEntered()).toEqual([
-      waitOrStep,
       waitUntilWakeAt,
       step,
       doneOrWait,
@@ -147,7 +146,7 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
       "2026-03-03T10:30:00.000Z",
     ]);
     expect(execution.statesEntered()).toEqual([
-      ...[waitOrStep, waitUntilWakeAt],
+      waitUntilWakeAt,
       ...[step, doneOrWait, waitUntilWakeAt],
       ...[step, doneOrWait, waitUntilWakeAt],
       ...[step, doneOrWait, done],
@@ -210,7 +209,6 @@ describe("journey workflow: local Step Functions, the real journey-step handler,
     const execution = onlyExecution(local);
     expect(execution.status).toBe("FAILED");
     expect(execution.statesEntered()).toEqual([
-      waitOrStep,
       waitUntilWakeAt,
       step,
       JOURNEY_STATES.recordFailure,

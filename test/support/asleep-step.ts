@@ -11,9 +11,11 @@ export async function expectStepCalledOnceWhileAsleep(machine: StateMachine, wal
   let calls = 0;
   let finish: (payload: { Payload: { done: boolean } }) => void = () => {};
   const run = machine.run(
-    { customerId: "c-1", instanceId: "j-1" },
+    // Due at once: the execution's first state is its Wait.
+    { customerId: "c-1", instanceId: "j-1", wakeAt: "2026-03-01T00:00:00Z" },
     {
       overrides: {
+        waitTimeOverrides: { [JOURNEY_STATES.waitUntilWakeAt]: 0 },
         taskResourceLocalHandlers: {
           [JOURNEY_STATES.step]: () => {
             calls++;

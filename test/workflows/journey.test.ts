@@ -14,6 +14,8 @@ type StepResult = StepPayload & { done?: boolean; wakeAt?: string; [field: strin
 type StepReply = StepResult | Error;
 
 const INPUT: StepPayload = { customerId: "c-1", instanceId: "cart-abandonment:c-1:k-9" };
+/** An execution's input as the starter gives it: with the journey's wake. */
+const STARTED = { ...INPUT, wakeAt: "2026-03-01T10:00:00.000Z" };
 
 let asl: AslDefinition;
 
@@ -34,7 +36,7 @@ function namedError(name: string, message: string): Error {
  */
 async function runJourney(
   replies: StepReply[],
-  input: StepPayload & { generation?: number; wakeAt?: string } = INPUT,
+  input: StepPayload & { generation?: number; wakeAt?: string } = STARTED,
 ) {
   const stepCalls: unknown[] = [];
   const recordedFailures: unknown[] = [];
@@ -71,7 +73,9 @@ async function runJourney(
   const retries = events.filter((e) => e.type === "StateRetried").length;
   // What Step Functions bills: each state entered.
   const transitions = events.filter((e) => e.type === "StateEntered").length;
-  return { ...outcome, stepCalls, recordedFailures, entered, retries, transitions };
+  const first = events.find((e) => e.type === "StateEntered");
+  const firstEntered = first && "state" in first ? first.state.name : undefined;
+  return { ...outcome, stepCalls, recordedFailures, entered, retries, transitions, firstEntered };
 }
 
 const waitUntil = (iso: string): StepResult => ({ ...INPUT, done: false, wakeAt: iso });
@@ -84,13 +88,9 @@ describe("journey ASL", () => {
     expect(isValid).toBe(true);
   });
 
-  it("is WaitOrStep -> WaitUntilWakeAt (TimestampPath $.wakeAt) -> Step -> DoneOrWait -> WaitUntilWakeAt", () => {
-    expect(asl.StartAt).toBe(JOURNEY_STATES.waitOrStep);
-    expect(asl.States[JOURNEY_STATES.waitOrStep]).toMatchObject({
-      Type: "Choice",
-      Choices: [expect.objectContaining({ Next: JOURNEY_STATES.waitUntilWakeAt })],
-      Default: JOURNEY_STATES.step,
-    });
+  it("is WaitUntilWakeAt (TimestampPath $.wakeAt) -> Step -> DoneOrWait -> WaitUntilWakeAt", () => {
+    expect(asl.StartAt).toBe(JOURNEY_STATES.waitUntilWakeAt);
+    expect(Object.values(asl.States).filter((state) => state.Type === "Choice")).toHaveLength(1);
     expect(asl.States[JOURNEY_STATES.step]).toMatchObject({ Next: JOURNEY_STATES.doneOrWait });
     expect(asl.States[JOURNEY_STATES.waitUntilWakeAt]).toMatchObject({
       Type: "Wait",
@@ -122,41 +122,47 @@ describe("journey execution (aws-local-stepfunctions)", () => {
     for (const call of run.stepCalls) {
       expect(call).toMatchObject({ FunctionName: expect.stringContaining(":function:"), Payload: INPUT });
     }
-    expect(run.stepCalls[0]).toEqual({ FunctionName: expect.stringContaining(":function:"), Payload: INPUT });
-    expect(run.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(2);
+    expect(run.stepCalls[0]).toEqual({
+      FunctionName: expect.stringContaining(":function:"),
+      Payload: STARTED,
+    });
+    expect(run.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(3);
     expect(run.entered(JOURNEY_STATES.done)).toBe(1);
     expect(run.recordedFailures).toEqual([]);
   });
 
-  it("given the journey's wakeAt, waits first: no Step (nor its Choice) at the start", async () => {
-    const started = { ...INPUT, wakeAt: "2026-03-01T11:00:00.000Z" };
-    const withWake = await runJourney([waitUntil("2026-03-02T11:00:00Z"), done], started);
-    const without = await runJourney([
-      waitUntil("2026-03-01T11:00:00Z"),
-      waitUntil("2026-03-02T11:00:00Z"),
-      done,
-    ]);
+  it("starts with the Wait: no Step nor Choice before it", async () => {
+    const run = await runJourney([waitUntil("2026-03-02T11:00:00Z"), done]);
 
-    expect(withWake.output).toEqual(done);
-    expect(withWake.stepCalls.map((call) => (call as { Payload: unknown }).Payload)).toEqual([
-      started,
+    expect(run.output).toEqual(done);
+    expect(run.stepCalls.map((call) => (call as { Payload: unknown }).Payload)).toEqual([
+      STARTED,
       waitUntil("2026-03-02T11:00:00Z"),
     ]);
-    expect(withWake.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(2);
-    // An execution started without it (by code deployed before) steps first, as it did.
-    expect(without.output).toEqual(done);
-    expect(without.stepCalls).toHaveLength(3);
-    expect(without.stepCalls[0]).toMatchObject({ Payload: INPUT });
-    expect(withWake.transitions).toBe(without.transitions - 2);
-    // Step, DoneOrWait, Wait, Step, DoneOrWait, Wait, Step, DoneOrWait, Done: 9 with the machine before.
-    expect(withWake.transitions).toBe(8);
+    expect(run.firstEntered).toBe(JOURNEY_STATES.waitUntilWakeAt);
+    // Wait, Step, DoneOrWait, Wait, Step, DoneOrWait, Done: 8 with the WaitOrStep Choice before.
+    expect(run.transitions).toBe(7);
   });
 
-  it("steps first when the input's wakeAt is not a timestamp", async () => {
-    const run = await runJourney([done], { ...INPUT, wakeAt: "tomorrow" } as never);
-    expect(run.stepCalls).toHaveLength(1);
-    expect(run.entered(JOURNEY_STATES.waitUntilWakeAt)).toBe(0);
-    expect(run.output).toEqual(done);
+  it("fails at the Wait with States.Runtime, before any Step, given no wakeAt (the starter always passes one)", async () => {
+    let stepped = false;
+    const execution = new StateMachine(asl as never).run(INPUT, {
+      overrides: {
+        taskResourceLocalHandlers: {
+          [JOURNEY_STATES.step]: async () => {
+            stepped = true;
+            return { Payload: done } as never;
+          },
+        },
+      },
+    });
+    const error = await execution.result.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ExecutionError);
+    expect((error as Error).cause).toMatchObject({ name: "States.Runtime" });
+    expect(stepped).toBe(false);
   });
 
   it("passes the step's output (its identifiers, and the generation when set) to the next step", async () => {
@@ -198,7 +204,7 @@ describe("journey execution (aws-local-stepfunctions)", () => {
             Detail: {
               customerId: INPUT.customerId,
               instanceId: INPUT.instanceId,
-              executionInput: INPUT,
+              executionInput: STARTED,
               error: "TemplateError",
               cause: "template first-order-offer: unknown variable",
             },
@@ -215,7 +221,7 @@ describe("journey execution (aws-local-stepfunctions)", () => {
   });
 
   it("records the failed execution's generation, so ingest can ignore a stale workflow's failure", async () => {
-    const rewoken = { ...INPUT, generation: 2 };
+    const rewoken = { ...STARTED, generation: 2 };
     const run = await runJourney(
       [{ ...waitUntil("2026-03-01T11:00:00Z"), generation: 2 }, namedError("TypeError", "bug")],
       rewoken,
@@ -266,8 +272,9 @@ describe("journey execution (aws-local-stepfunctions)", () => {
 
   it("still fails the journey with the step's error when recording the failure fails", async () => {
     const machine = new StateMachine(asl as never);
-    const execution = machine.run(INPUT, {
+    const execution = machine.run(STARTED, {
       overrides: {
+        waitTimeOverrides: { [JOURNEY_STATES.waitUntilWakeAt]: 0 },
         taskResourceLocalHandlers: {
           [JOURNEY_STATES.step]: async () => {
             throw namedError("TemplateError", "bad template");

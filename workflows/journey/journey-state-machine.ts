@@ -12,7 +12,6 @@ import { acknowledgeQualifiedInvoke } from "../acknowledge-qualified-invoke.ts";
 
 /** State names are part of the contract with local runs (overrides are keyed by state name). */
 export const JOURNEY_STATES = {
-  waitOrStep: "WaitOrStep",
   step: "Step",
   doneOrWait: "DoneOrWait",
   waitUntilWakeAt: "WaitUntilWakeAt",
@@ -55,12 +54,11 @@ export interface JourneyStateMachineProps {
 /**
  * The one generic journey workflow: Wait until wakeAt -> Step -> done? -> Wait until wakeAt -> Step
  * ... A campaign's steps live in its JSON file; this is only a durable timer loop. Execution input
- * is { customerId, instanceId, generation?, wakeAt? }, and the execution name is the journey id, with
- * the generation for a later one (set by the starter). The input's wakeAt (the journey's, which the
- * starter passes) makes the execution wait first: a Step at the start would only read it back, for a
- * Lambda call, a state read and a transition. An input without it (started by code deployed before,
- * while the stack updates) steps first, hence the Choice at the start: a Wait on an absent wakeAt
- * would fail the execution unrecorded.
+ * is { customerId, instanceId, generation?, wakeAt, step? }, and the execution name is the journey id,
+ * with the generation for a later one (set by the starter). The execution starts with the Wait: the
+ * starter always passes the journey's wakeAt, so a Step at the start would only read it back, and a
+ * Choice for an input without it would cost a transition on every journey. An input without it fails
+ * at the Wait (docs/architecture.md, "Upgrading").
  */
 export class JourneyStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;
@@ -138,14 +136,6 @@ export class JourneyStateMachine extends Construct {
       .otherwise(invalidStepResult);
     step.next(doneOrWait);
 
-    // Its own Choice, not DoneOrWait's: there, "no wakeAt, step" would also loop a Step that broke its contract.
-    const waitOrStep = new sfn.Choice(this, JOURNEY_STATES.waitOrStep)
-      .when(
-        sfn.Condition.and(sfn.Condition.isPresent("$.wakeAt"), sfn.Condition.isTimestamp("$.wakeAt")),
-        waitUntilWakeAt,
-      )
-      .otherwise(step);
-
     const logGroup = new logs.LogGroup(this, "Logs", {
       // The vended-logs prefix keeps CloudWatch Logs' resource policy small however many machines log.
       logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-journey`,
@@ -154,7 +144,7 @@ export class JourneyStateMachine extends Construct {
     });
     this.stateMachine = new sfn.StateMachine(this, "StateMachine", {
       comment: "Generic journey: wait until wakeAt, then Step, until the step says done",
-      definitionBody: sfn.DefinitionBody.fromChainable(waitOrStep),
+      definitionBody: sfn.DefinitionBody.fromChainable(waitUntilWakeAt),
       stateMachineType: sfn.StateMachineType.STANDARD,
       // Standard workflows run for at most a year; the longest journey waits are months.
       timeout: Duration.days(365),
