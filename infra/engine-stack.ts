@@ -85,6 +85,7 @@ export class EngineStack extends Stack {
       catalogFanout: catalogFanout.function,
       feedback: feedback.function,
       sesConfigurationSetName: email.configurationSet.configurationSetName,
+      journey: this.journey.stateMachine,
     });
     this.sweeps = new SweepSchedules(this, "Sweeps", {
       sweep: sweep.function,

@@ -1,10 +1,10 @@
 import { decide, decideCatalog } from "../core/engine/decide.ts";
 import { isCatalogEventType } from "../core/events/details.ts";
 import type { CatalogEvent, CustomerEvent } from "../core/events/envelope.ts";
-import { isJourneyFailedEnvelope } from "../core/events/journey-failed.ts";
+import { isExecutionStatusEnvelope, isJourneyFailedEnvelope } from "../core/events/journey-failed.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import { eventAtEdge } from "../runtime/edge-event.ts";
-import { type JourneyFailedOutcome, journeyFailedEvent } from "./journey-failed.ts";
+import { executionEndedEvent, type JourneyFailedOutcome, journeyFailedEvent } from "./journey-failed.ts";
 
 export type IngestOutcome = { outcome: "applied"; id: string; messages: number } | JourneyFailedOutcome;
 
@@ -20,6 +20,8 @@ export async function ingestEvent(
 ): Promise<IngestOutcome> {
   if (isJourneyFailedEnvelope(envelope) && forCustomer === undefined)
     return journeyFailedEvent(deps, envelope);
+  if (isExecutionStatusEnvelope(envelope) && forCustomer === undefined)
+    return executionEndedEvent(deps, envelope);
   const edge = eventAtEdge(envelope);
   if ("notRun" in edge) return edge.notRun;
   const { event } = edge;

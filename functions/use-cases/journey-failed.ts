@@ -1,6 +1,10 @@
 import { failJourney } from "../core/engine/fail-journey.ts";
 import { describeProblems, EnvelopeSchema } from "../core/events/envelope.ts";
-import { JourneyFailedDetailSchema } from "../core/events/journey-failed.ts";
+import {
+  ExecutionStatusDetailSchema,
+  JourneyFailedDetailSchema,
+  WorkflowInputSchema,
+} from "../core/events/journey-failed.ts";
 import { describeIssues } from "../core/validation/describe-issue.ts";
 import { type RuntimeDeps, runForCustomer } from "../runtime/customer-runner.ts";
 import type { NotRun } from "../runtime/edge-event.ts";
@@ -34,4 +38,45 @@ export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Pro
     failJourney(deps.compiled, state, journeyId, at, executionInput),
   );
   return { outcome: "journey_failed", id, ended: decisions.length > 0 };
+}
+
+/**
+ * Step Functions' status change of a journey execution that failed or timed out: ends the journey as
+ * failed, as journey.failed does, for the executions the workflow could not record (an input without
+ * wakeAt failing its Wait, the one-year timeout). A Step's failure comes both ways; the second finds
+ * the journey gone. The same guards: idempotent by the event id, a stale generation left alone.
+ */
+export async function executionEndedEvent(deps: RuntimeDeps, input: unknown): Promise<JourneyFailedOutcome> {
+  const envelope = EnvelopeSchema.safeParse(input);
+  if (!envelope.success)
+    return {
+      outcome: "rejected",
+      id: undefined,
+      detailType: "execution status",
+      problems: describeProblems(describeIssues(envelope.error)),
+    };
+  const { id, time } = envelope.data;
+  const rejected = (problems: string): JourneyFailedOutcome => ({
+    outcome: "rejected",
+    id,
+    detailType: "execution status",
+    problems,
+  });
+  const detail = ExecutionStatusDetailSchema.safeParse(envelope.data.detail);
+  if (!detail.success) return rejected(describeProblems(describeIssues(detail.error, ["detail"])));
+  let parsedInput: unknown;
+  try {
+    parsedInput = JSON.parse(detail.data.input);
+  } catch {
+    return rejected("detail.input: expected the execution's input as JSON");
+  }
+  const workflow = WorkflowInputSchema.safeParse(parsedInput);
+  if (!workflow.success)
+    return rejected(describeProblems(describeIssues(workflow.error, ["detail", "input"])));
+  const { customerId, instanceId: journeyId, generation } = workflow.data;
+  const eventId = id ?? `execution-ended:${detail.data.executionArn}`;
+  const { decisions } = await runForCustomer(deps, customerId, eventId, (state) =>
+    failJourney(deps.compiled, state, journeyId, Date.parse(time), { generation }),
+  );
+  return { outcome: "journey_failed", id: eventId, ended: decisions.length > 0 };
 }

@@ -3,9 +3,11 @@ import * as events from "aws-cdk-lib/aws-events";
 import * as targets from "aws-cdk-lib/aws-events-targets";
 import * as iam from "aws-cdk-lib/aws-iam";
 import type * as lambda from "aws-cdk-lib/aws-lambda";
+import type * as sfn from "aws-cdk-lib/aws-stepfunctions";
 import { Construct } from "constructs";
 import { AUDIT_SOURCE } from "../../functions/adapters/audit-events.ts";
 import { catalogEventTypes } from "../../functions/core/events/details.ts";
+import { ENDED_UNRECORDED, EXECUTION_STATUS_EVENT } from "../../functions/core/events/journey-failed.ts";
 import {
   FEEDBACK_SOURCES,
   SES_FEEDBACK_DETAIL_TYPES,
@@ -32,6 +34,8 @@ export interface EventRoutingProps {
   readonly feedback: lambda.IFunction;
   /** SES events are forwarded only for messages sent with this configuration set. */
   readonly sesConfigurationSetName: string;
+  /** Its executions that fail or time out are reported to ingest, which ends their journeys. */
+  readonly journey: sfn.IStateMachine;
 }
 
 /**
@@ -44,6 +48,7 @@ export class EventRouting extends Construct {
   readonly feedbackRule: events.Rule;
   readonly sesFeedbackForwardRule: events.Rule;
   readonly smsFeedbackForwardRule: events.Rule;
+  readonly journeyEndedRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: EventRoutingProps) {
     super(scope, id);
@@ -81,6 +86,21 @@ export class EventRouting extends Construct {
       eventPattern: { source: FEEDBACK_SOURCES },
     });
     this.addLambdaTarget(this.feedbackRule, props.feedback, "feedback events EventBridge could not deliver");
+
+    // On the default bus, where Step Functions puts status changes: the failures no Catch records.
+    this.journeyEndedRule = new events.Rule(this, "JourneyExecutionsEnded", {
+      description: "Journey executions that failed or timed out, to ingest (it ends their journeys)",
+      eventPattern: {
+        source: [EXECUTION_STATUS_EVENT.source],
+        detailType: [EXECUTION_STATUS_EVENT.detailType],
+        detail: { stateMachineArn: [props.journey.stateMachineArn], status: [...ENDED_UNRECORDED] },
+      },
+    });
+    this.addLambdaTarget(
+      this.journeyEndedRule,
+      props.ingest,
+      "journey execution status changes EventBridge could not deliver to ingest",
+    );
 
     const forwardDeadLetters = new DeadLetterQueue(this, "ForwardDeadLetters", {
       holds: "SES or SMS feedback the default bus could not forward to the engine bus",

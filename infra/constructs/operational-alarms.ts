@@ -57,7 +57,7 @@ export class OperationalAlarms extends Construct {
     }
     alarmWhenAbove(this, "JourneysFailed", props.journey.metricFailed({ period: FIVE_MINUTES }), 0, {
       description:
-        "journey executions failed (a failed Step is also recorded as a journey.failed event; an execution started without wakeAt is not)",
+        "journey executions failed (each ends its journey as failed: the workflow's journey.failed, or its status change)",
     });
     alarmWhenAbove(this, "JourneysTimedOut", props.journey.metricTimedOut({ period: FIVE_MINUTES }), 0, {
       description: "journey executions reached the state machine timeout",

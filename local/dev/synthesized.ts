@@ -48,13 +48,18 @@ export function synthesizeEngine(): SynthesizedEngine {
       });
     const tables = new EngineTables(stack, "Tables");
     const bus = new events.EventBus(stack, "Bus");
-    new JourneyStateMachine(stack, "Journey", { stepFunction: placeholder("JourneyStep"), eventBus: bus });
+    const journey = new JourneyStateMachine(stack, "Journey", {
+      stepFunction: placeholder("JourneyStep"),
+      eventBus: bus,
+    });
+    // The engine bus's rules only: nothing here puts Step Functions' status changes on a default bus.
     const routing = new EventRouting(stack, "Routing", {
       bus,
       ingest: placeholder("Ingest"),
       catalogFanout: placeholder("CatalogFanout"),
       feedback: placeholder("Feedback"),
       sesConfigurationSetName: SES_CONFIGURATION_SET,
+      journey: journey.stateMachine,
     });
     const template = app.synth().getStackByName(stack.stackName).template as CloudFormationTemplate & {
       Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;

@@ -143,6 +143,44 @@ describe("event routing", () => {
     });
   });
 
+  it("sends the journey machine's failed and timed-out executions from the default bus to ingest", () => {
+    const { routing, functions, journey } = engine.stack;
+    const ended = rule(routing.journeyEndedRule);
+    expect(ended.EventBusName).toBeUndefined();
+    expect(ended).toMatchObject({
+      EventPattern: {
+        source: ["aws.states"],
+        "detail-type": ["Step Functions Execution Status Change"],
+        detail: {
+          stateMachineArn: [{ Ref: logicalId(journey.stateMachine) }],
+          status: ["FAILED", "TIMED_OUT"],
+        },
+      },
+      Targets: [
+        {
+          Arn: arnOf(functions.ingest.function),
+          DeadLetterConfig: { Arn: expect.anything() },
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        },
+      ],
+    });
+    const status = (stateMachineArn: string, value: string) => ({
+      source: "aws.states",
+      "detail-type": "Step Functions Execution Status Change",
+      detail: { stateMachineArn, status: value },
+    });
+    const pattern = {
+      ...ended.EventPattern,
+      detail: { stateMachineArn: ["journey"], status: ["FAILED", "TIMED_OUT"] },
+    };
+    expect(matchesPattern(status("journey", "FAILED"), pattern)).toBe(true);
+    expect(matchesPattern(status("journey", "TIMED_OUT"), pattern)).toBe(true);
+    // Stopped by the engine (the journey ended) or succeeded: nothing to end.
+    expect(matchesPattern(status("journey", "ABORTED"), pattern)).toBe(false);
+    expect(matchesPattern(status("journey", "SUCCEEDED"), pattern)).toBe(false);
+    expect(matchesPattern(status("another-machine", "FAILED"), pattern)).toBe(false);
+  });
+
   it("routes every kind of event to exactly one handler", () => {
     const { routing } = engine.stack;
     const patterns = {
@@ -197,7 +235,7 @@ describe("dead-letter queues", () => {
     const targets = ofType("AWS::Events::Rule").flatMap(
       ([, r]) => r.Properties.Targets as Record<string, unknown>[],
     );
-    expect(targets).toHaveLength(5);
+    expect(targets).toHaveLength(6);
     for (const target of targets) expect(target.DeadLetterConfig).toEqual({ Arn: expect.anything() });
   });
 
