@@ -1,8 +1,9 @@
 import { StartExecutionCommand } from "@aws-sdk/client-sfn";
 import { describe, expect, it } from "vitest";
 import { ingestEvent } from "../../functions/use-cases/ingest.ts";
-import { customerSignedUp, orderDelivered, orderShipped } from "../support/events.ts";
+import { orderDelivered } from "../support/events.ts";
 import { useHandlerRuntime } from "./handler-runtime.ts";
+import { signUpAndShip } from "./shipped-order.ts";
 
 const SHIPPED = "2026-03-02T08:00:00Z";
 const DELIVERED = "2026-03-04T08:00:00Z";
@@ -49,15 +50,7 @@ describe("a journey execution that failed or timed out, from its status change (
     },
   });
 
-  async function shipped(customerId: string) {
-    runtime.clock.now = Date.parse("2026-03-01T08:00:00Z");
-    await runtime.ingest({
-      ...customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: `${customerId}@example.com` }),
-      id: `${customerId}-e1`,
-    });
-    runtime.clock.now = Date.parse(SHIPPED);
-    await runtime.ingest({ ...orderShipped(customerId, SHIPPED), id: `${customerId}-e2` });
-  }
+  const shipped = (customerId: string) => signUpAndShip(runtime, customerId, SHIPPED);
   const executionsOf = (customerId: string) =>
     starts().filter((input) => input.instanceId.startsWith(`post-purchase:${customerId}:`));
   const journeyOf = async ({ customerId, instanceId }: WorkflowInput) =>

@@ -4,6 +4,7 @@ import { ingestEvent } from "../../functions/use-cases/ingest.ts";
 import { journeyStep } from "../../functions/use-cases/journey-step.ts";
 import { customerSignedUp, orderDelivered, orderShipped } from "../support/events.ts";
 import { useHandlerRuntime } from "./handler-runtime.ts";
+import { signUpAndShip } from "./shipped-order.ts";
 
 const SHIPPED = "2026-03-02T08:00:00Z";
 const DELIVERED = "2026-03-04T08:00:00Z";
@@ -88,13 +89,7 @@ describe("a journey resumed early by its awaited event is woken on time (AWS use
 
   /** The customer's post-purchase journey, resumed at the delivery: generation 1 is its live workflow. */
   async function resumedJourney(customerId: string) {
-    runtime.clock.now = Date.parse("2026-03-01T08:00:00Z");
-    await runtime.ingest({
-      ...customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: `${customerId}@example.com` }),
-      id: `${customerId}-e1`,
-    });
-    runtime.clock.now = Date.parse(SHIPPED);
-    await runtime.ingest({ ...orderShipped(customerId, SHIPPED), id: `${customerId}-e2` });
+    await signUpAndShip(runtime, customerId, SHIPPED);
     runtime.clock.now = Date.parse(DELIVERED);
     await runtime.ingest({ ...orderDelivered(customerId, DELIVERED), id: `${customerId}-e3` });
     const executions = starts().filter((s) => s.input.instanceId.startsWith(`post-purchase:${customerId}:`));
