@@ -53,6 +53,17 @@ const cart = (customerId: string) =>
 const order = (customerId: string) =>
   orderPlaced(customerId, "2026-03-02T10:45:00Z", { items: [{ productId: "p1", price: 10 }], total: 10 });
 
+/** A new customer with an email and a cart: the cart reminder's journey is started, its workflow asleep. */
+async function cartJourney(email: string) {
+  const customerId = nextCustomer();
+  const fake = recordingPorts();
+  const deps = runtime(fake.ports);
+  await ingestAt(deps, customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email }));
+  await ingestAt(deps, cart(customerId));
+  const journeyId = fake.started.find((s) => s.journeyId.startsWith("cart-abandonment"))!.journeyId;
+  return { customerId, fake, deps, journeyId };
+}
+
 describe("a journey ended while its workflow waits: the workflow is stopped", () => {
   it("stops the cart reminder's workflow when the order exits the journey, once", async () => {
     const customerId = nextCustomer();
@@ -95,12 +106,7 @@ describe("a journey ended while its workflow waits: the workflow is stopped", ()
   });
 
   it("does not stop the workflow whose own Step ends the journey (it ends by itself)", async () => {
-    const customerId = nextCustomer();
-    const fake = recordingPorts();
-    const deps = runtime(fake.ports);
-    await ingestAt(deps, customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: "b@example.com" }));
-    await ingestAt(deps, cart(customerId));
-    const journeyId = fake.started.find((s) => s.journeyId.startsWith("cart-abandonment"))!.journeyId;
+    const { customerId, fake, deps, journeyId } = await cartJourney("b@example.com");
 
     for (const at of ["2026-03-02T11:00:00Z", "2026-03-03T10:00:00Z"]) {
       clock.now = Date.parse(at);
@@ -113,12 +119,7 @@ describe("a journey ended while its workflow waits: the workflow is stopped", ()
   });
 
   it("stops it also when the same run's email is left to a retry (the retry decides nothing again)", async () => {
-    const customerId = nextCustomer();
-    const fake = recordingPorts();
-    const deps = runtime(fake.ports);
-    await ingestAt(deps, customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: "c@example.com" }));
-    await ingestAt(deps, cart(customerId));
-    const journeyId = fake.started.find((s) => s.journeyId.startsWith("cart-abandonment"))!.journeyId;
+    const { customerId, fake, deps, journeyId } = await cartJourney("c@example.com");
     fake.failNext.deliver.push(
       new RetryableError("Maximum sending rate exceeded", "TooManyRequestsException"),
     );

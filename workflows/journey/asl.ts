@@ -175,7 +175,7 @@ function getAttValue(id: string, attribute: string, resources: Record<string, Te
 /**
  * The time the Wait state before a Step waited until: the Step's payload's wakeAt (from the
  * execution's input, or the previous Step's result). Local runs override the Wait to take no time,
- * and their Step sleeps until this on their own clock instead; undefined for a first Step.
+ * and their Step sleeps until this on their own clock instead; undefined for a payload without one.
  */
 export function waitedUntil(payload: unknown): number | undefined {
   const wakeAt = (payload as { wakeAt?: unknown } | undefined)?.wakeAt;
