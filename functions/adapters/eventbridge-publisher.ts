@@ -118,6 +118,7 @@ export function auditEventOf(decision: Decision): AuditEvent | undefined {
           topic: decision.topic,
           productIds: line.productIds,
           deferredFrom: line.deferredFrom,
+          sentAt: decision.sentAt === undefined ? undefined : new Date(decision.sentAt).toISOString(),
         }),
       };
     }

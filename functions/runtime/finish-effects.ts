@@ -152,7 +152,10 @@ export async function finishEffects(
       finishedCount++;
       // A message dropped by its provider (a permanent refusal) was not sent: no message.sent, not counted.
       if (result.outcome === "done" && entry.kind === "message") {
-        const sent = messageOf(customerId, entry, entry.at ?? now, { status: "sent" });
+        const sent = {
+          ...messageOf(customerId, entry, entry.at ?? now, { status: "sent" }),
+          sentAt: deps.now(),
+        };
         deps.count?.(campaignCounts([sent]));
         unpublished.push(sent);
         // Recorded before the next message: nothing that fails later in the run sends it again.

@@ -195,7 +195,8 @@ export class Recorder {
     }
     this.sent.push({
       id,
-      sentAt: iso(at),
+      // When it went (a send held by quiet hours goes hours after its decision, `at`).
+      sentAt: typeof detail.sentAt === "string" ? detail.sentAt : iso(at),
       customerId,
       campaignId: String(detail.campaign ?? ""),
       stepId: String(detail.step ?? ""),

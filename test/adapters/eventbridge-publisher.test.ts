@@ -73,6 +73,13 @@ describe("auditEventOf", () => {
       expect(text).not.toContain(personal);
   });
 
+  it("a message sent later than decided keeps the decision's time and says when it went (sentAt)", () => {
+    const held = Date.parse(AT) + 10 * 3_600_000;
+    const event = auditEventOf({ ...sent, sentAt: held })!;
+    expect(event.at).toBe(Date.parse(AT));
+    expect(event.detail.sentAt).toBe(new Date(held).toISOString());
+  });
+
   it("names journey and suppression events, and skips wake-ups and interest", () => {
     expect(auditEventOf(suppressed)).toMatchObject({
       type: "message.suppressed",

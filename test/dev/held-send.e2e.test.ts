@@ -61,7 +61,9 @@ describe("engage dev with no swept campaign", () => {
         campaignId: "cart-abandonment",
         stepId: "second-reminder-sms",
         channel: "sms",
-        sentAt: new Date(decided).toISOString(),
+        // When it went, at the end of quiet hours; the decision's time stays the line's.
+        sentAt: new Date(notBefore).toISOString(),
+        line: expect.objectContaining({ at: new Date(decided).toISOString() }),
       }),
     ]);
     expect((await store.load("c-held")).state.outbox).toEqual([]);

@@ -49,6 +49,9 @@ function expectedAudit(decision: Decision) {
   return { type: event.type, at: event.at, detail: event.detail };
 }
 
+/** The message.sent of a message decided as `decision` and sent at the runtime's clock. */
+const sentAudit = (decision: MessageDecision) => expectedAudit({ ...decision, sentAt: rt.clock.now });
+
 const signup = (customerId: string) => ({
   ...customerSignedUp(customerId, "2026-03-01T08:00:00Z", { email: `${customerId}@example.com` }),
   id: `signup-${customerId}`,
@@ -104,7 +107,7 @@ describe("message.sent: one per message sent, published by the run that sends it
     expect(sent.map((d) => d.line.campaign)).toEqual(["welcome", "order-confirmation"]);
     expect(sent[1]?.line.productIds).toEqual(["p1"]);
     expect(rt.sentEmails()).toHaveLength(2);
-    expect(ofType("au1", "message.sent")).toEqual(sent.map(expectedAudit));
+    expect(ofType("au1", "message.sent")).toEqual(sent.map(sentAudit));
     // Each decision's event once, message.sent among them: none twice (the decision's and the send's).
     const byId = (events: { detail: Record<string, unknown> }[]) =>
       events.map((event) => String(event.detail.auditId)).sort();
@@ -117,7 +120,7 @@ describe("message.sent: one per message sent, published by the run that sends it
     const fake = recordingPorts();
     await runForCustomer(withPorts(fake.ports), "au2", "ev-au2", () => [decision]);
     expect(fake.delivered).toHaveLength(1);
-    expect(ofType("au2", "message.sent")).toEqual([expectedAudit(decision)]);
+    expect(ofType("au2", "message.sent")).toEqual([sentAudit(decision)]);
   });
 
   it("a message dropped when judged again publishes message.suppressed with the decision's detail, no message.sent", async () => {
@@ -169,7 +172,7 @@ describe("message.sent: one per message sent, published by the run that sends it
     expect(fake.delivered).toEqual([
       expect.objectContaining({ id: expect.stringContaining("welcome:au9:1") }),
     ]);
-    expect(ofType("au9", "message.sent")).toEqual([expectedAudit(first)]);
+    expect(ofType("au9", "message.sent")).toEqual([sentAudit(first)]);
   });
 
   it("a dead run's email finished by the claims' sweep publishes one message.sent, for its campaign and step", async () => {
@@ -209,6 +212,8 @@ describe("message.sent: one per message sent, published by the run that sends it
           status: "sent",
           template: "welcome",
           marketing: true,
+          // Decided at 08:00 (the event's time, what the cap counts); sent by the sweep at 09:00.
+          sentAt: "2026-03-01T09:00:00.000Z",
         },
       },
     ]);

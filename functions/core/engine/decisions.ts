@@ -27,6 +27,11 @@ export type MessageDecision = {
   body?: string;
   /** The opt-out topic of the message, if any (for unsubscribe links). */
   topic?: string;
+  /**
+   * When its provider accepted it: set by the run that sent it, which may be hours after the decision
+   * (`line.at`, the time the frequency cap counts) for a send held by quiet hours or retried.
+   */
+  sentAt?: number;
 };
 
 export type JourneyDecision = {
