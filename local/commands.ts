@@ -21,16 +21,29 @@ const USAGE = `usage:
   engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]
                   [--max-days-from-bulk DAYS]
   engage validate [DIR]
-  engage diff <old campaigns DIR> <new campaigns DIR> --events <events.jsonl>`;
+  engage diff <old campaigns DIR> <new campaigns DIR> --events <events.jsonl>
+              [--max-days-from-bulk DAYS]`;
 
 const DEFAULT_CAMPAIGNS = "campaigns";
 const DAY = 86_400_000;
 /** How far past the last event `--until` may run the virtual clock. */
 const MAX_DAYS_AFTER_LAST_EVENT = 366;
 
+const HELP_FLAGS = new Set(["--help", "-h"]);
+
 /** Runs one `engage` command; returns the exit code. A failure is one line on stderr, not a stack. */
 export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
+  const help =
+    command === "help" || (command !== undefined && HELP_FLAGS.has(command))
+      ? USAGE
+      : rest.some((arg) => HELP_FLAGS.has(arg))
+        ? usageOf(command!)
+        : undefined;
+  if (help) {
+    process.stdout.write(`${help}\n`);
+    return 0;
+  }
   if (command === "dev" || command === "start")
     return devMain(command, rest).catch((error: unknown) => {
       const { text, exitCode } = describeFailure(command, error);
@@ -54,6 +67,18 @@ export function main(argv: string[]): number | Promise<number> {
     if (text) process.stderr.write(`${text}\n`);
     return exitCode;
   }
+}
+
+/** The usage of one command (its line of USAGE and the lines that continue it); undefined if unknown. */
+function usageOf(command: string): string | undefined {
+  const lines = USAGE.split("\n").slice(1);
+  const start = lines.findIndex(
+    (line) => line.startsWith(`  engage ${command} `) || line === `  engage ${command}`,
+  );
+  if (start < 0) return undefined;
+  let end = start + 1;
+  while (end < lines.length && !lines[end]!.trimStart().startsWith("engage ")) end++;
+  return ["usage:", ...lines.slice(start, end)].join("\n");
 }
 
 function validateCommand(args: string[]): number {

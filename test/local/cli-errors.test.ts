@@ -105,6 +105,39 @@ describe("engage reports a bad command line in one line, with no stack trace", (
   });
 });
 
+describe("help", () => {
+  it("--help or -h after a command prints that command's usage on stdout and exits 0", () => {
+    expect(engageInProcess("simulate", "--help")).toEqual({
+      exitCode: 0,
+      stderr: "",
+      stdout:
+        "usage:\n  engage simulate <events.jsonl> [--campaigns DIR] [--until ISO] [--out FILE] [--examples]\n" +
+        "                  [--max-days-from-bulk DAYS]\n",
+    });
+    expect(engageInProcess("dev", "-h")).toEqual({
+      exitCode: 0,
+      stderr: "",
+      stdout: "usage:\n  engage dev [--port 4010] [--speed N] [--data DIR] [--campaigns DIR]\n",
+    });
+    expect(engageInProcess("validate", "campaigns", "--help").stdout).toBe(
+      "usage:\n  engage validate [DIR]\n",
+    );
+  });
+
+  it("engage --help, -h or help prints every command on stdout and exits 0; no command is still an error", () => {
+    for (const flag of ["--help", "-h", "help"]) {
+      const { exitCode, stdout, stderr } = engageInProcess(flag);
+      expect([exitCode, stderr]).toEqual([0, ""]);
+      for (const command of ["dev", "start", "simulate", "validate", "diff"])
+        expect(stdout).toContain(`  engage ${command} `);
+    }
+    const none = engageInProcess();
+    expect([none.exitCode, none.stdout]).toEqual([2, ""]);
+    expect(none.stderr).toMatch(/^usage:\n/);
+    expect(engageInProcess("bogus", "--help").exitCode).toBe(2);
+  });
+});
+
 describe("rejected lines", () => {
   it("lists the first 100 and counts the rest, so a file of garbage does not fill the memory", () => {
     const garbage = join(root, "garbage.jsonl");
