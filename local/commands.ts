@@ -110,10 +110,7 @@ function simulateCommand(args: string[]): number {
     },
   });
   const input = positionals[0];
-  if (!input) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (!input) throw new CliError("expected one events file, got none (engage simulate --help)");
   if (positionals.length > 1) throw new CliError(`expected one events file, got ${positionals.length}`);
   const until = values.until === undefined ? undefined : parseIsoDateTime(values.until);
   if (until !== undefined && Number.isNaN(until)) {

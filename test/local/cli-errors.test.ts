@@ -79,6 +79,12 @@ describe("engage reports a bad command line in one line, with no stack trace", (
       "engage validate: Unknown option '--strict'",
     ],
     ["two events files", ["simulate", events, events], 2, "engage simulate: expected one events file, got 2"],
+    [
+      "no events file",
+      ["simulate", "--examples"],
+      2,
+      "engage simulate: expected one events file, got none (engage simulate --help)",
+    ],
   ];
 
   it.each(cases)("%s", (_, argv, exitCode, line) => {
