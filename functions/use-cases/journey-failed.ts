@@ -19,25 +19,18 @@ export type JourneyFailedOutcome = { outcome: "journey_failed"; id: string; ende
  */
 export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Promise<JourneyFailedOutcome> {
   const envelope = EnvelopeSchema.safeParse(input);
-  const detail = envelope.success ? JourneyFailedDetailSchema.safeParse(envelope.data.detail) : undefined;
-  if (!envelope.success || !detail?.success)
-    return {
-      outcome: "rejected",
-      id: envelope.success ? envelope.data.id : undefined,
-      detailType: "journey.failed",
-      problems: describeProblems(
-        envelope.success && detail && !detail.success
-          ? describeIssues(detail.error, ["detail"])
-          : describeIssues(envelope.error!),
-      ),
-    };
+  if (!envelope.success)
+    return rejected("journey.failed", undefined, describeProblems(describeIssues(envelope.error)));
+  const detail = JourneyFailedDetailSchema.safeParse(envelope.data.detail);
+  if (!detail.success)
+    return rejected(
+      "journey.failed",
+      envelope.data.id,
+      describeProblems(describeIssues(detail.error, ["detail"])),
+    );
   const { customerId, instanceId: journeyId, executionInput } = detail.data;
-  const at = Date.parse(envelope.data.time);
   const id = envelope.data.id ?? `journey-failed:${journeyId}`;
-  const { decisions } = await runForCustomer(deps, customerId, id, (state) =>
-    failJourney(deps.compiled, state, journeyId, at, executionInput),
-  );
-  return { outcome: "journey_failed", id, ended: decisions.length > 0 };
+  return endJourney(deps, id, customerId, journeyId, Date.parse(envelope.data.time), executionInput);
 }
 
 /**
@@ -49,34 +42,47 @@ export async function journeyFailedEvent(deps: RuntimeDeps, input: unknown): Pro
 export async function executionEndedEvent(deps: RuntimeDeps, input: unknown): Promise<JourneyFailedOutcome> {
   const envelope = EnvelopeSchema.safeParse(input);
   if (!envelope.success)
-    return {
-      outcome: "rejected",
-      id: undefined,
-      detailType: "execution status",
-      problems: describeProblems(describeIssues(envelope.error)),
-    };
+    return rejected("execution status", undefined, describeProblems(describeIssues(envelope.error)));
   const { id, time } = envelope.data;
-  const rejected = (problems: string): JourneyFailedOutcome => ({
-    outcome: "rejected",
-    id,
-    detailType: "execution status",
-    problems,
-  });
   const detail = ExecutionStatusDetailSchema.safeParse(envelope.data.detail);
-  if (!detail.success) return rejected(describeProblems(describeIssues(detail.error, ["detail"])));
+  if (!detail.success)
+    return rejected("execution status", id, describeProblems(describeIssues(detail.error, ["detail"])));
   let parsedInput: unknown;
   try {
     parsedInput = JSON.parse(detail.data.input);
   } catch {
-    return rejected("detail.input: expected the execution's input as JSON");
+    return rejected("execution status", id, "detail.input: expected the execution's input as JSON");
   }
   const workflow = WorkflowInputSchema.safeParse(parsedInput);
   if (!workflow.success)
-    return rejected(describeProblems(describeIssues(workflow.error, ["detail", "input"])));
+    return rejected(
+      "execution status",
+      id,
+      describeProblems(describeIssues(workflow.error, ["detail", "input"])),
+    );
   const { customerId, instanceId: journeyId, generation } = workflow.data;
   const eventId = id ?? `execution-ended:${detail.data.executionArn}`;
+  return endJourney(deps, eventId, customerId, journeyId, Date.parse(time), { generation });
+}
+
+/** Ends the journey as failed, once per event id; `workflow`: the failed execution's generation, if known. */
+async function endJourney(
+  deps: RuntimeDeps,
+  eventId: string,
+  customerId: string,
+  journeyId: string,
+  at: number,
+  workflow: { generation?: number } | undefined,
+): Promise<JourneyFailedOutcome> {
   const { decisions } = await runForCustomer(deps, customerId, eventId, (state) =>
-    failJourney(deps.compiled, state, journeyId, Date.parse(time), { generation }),
+    failJourney(deps.compiled, state, journeyId, at, workflow),
   );
   return { outcome: "journey_failed", id: eventId, ended: decisions.length > 0 };
 }
+
+const rejected = (detailType: string, id: string | undefined, problems: string): NotRun => ({
+  outcome: "rejected",
+  id,
+  detailType,
+  problems,
+});
